@@ -1,0 +1,129 @@
+"""The procedure's steps as code, and the hooks through which feature apps plug in.
+
+`processes` knows no feature app. Each app registers, from its ``AppConfig.ready()``,
+what its steps need: blockers that keep a step from being signed off or completed,
+and what to copy when a new process starts from last year's.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+
+class Actor:
+    """Who acts in a step, following the CAO."""
+
+    BOARD = "board"  # step 0
+    JOINT = "joint"  # PMR+D: a director and a PMR member both sign off
+    PMR = "pmr"
+    AGREED = "agreed"  # "?": director and PMR record who does it
+    UNITS = "units"  # staff, per unit
+
+    LABELS = {
+        BOARD: _("board"),
+        JOINT: _("PMR and director jointly"),
+        PMR: _("PMR"),
+        AGREED: _("as agreed by director and PMR"),
+        UNITS: _("staff per unit"),
+    }
+
+
+class Completion:
+    """How a step becomes done."""
+
+    SIGN_OFF = "sign_off"  # both sides sign off
+    ACTOR = "actor"  # whoever acts records that it is done
+    FEATURE = "feature"  # a feature app's service completes it (vote result, all plans in)
+
+
+@dataclass(frozen=True)
+class StepDefinition:
+    number: int
+    key: str
+    label: str
+    output: str
+    actor: str
+    completion: str
+    prerequisites: tuple[int, ...]
+    skippable_when_light: bool = False
+
+
+STEPS: dict[int, StepDefinition] = {
+    s.number: s
+    for s in (
+        StepDefinition(1, "units", _("Designate organisational units"),
+                       _("units and conversation groups, staff assigned"),
+                       Actor.JOINT, Completion.SIGN_OFF, ()),
+        StepDefinition(2, "split", _("Split the budget over the units"),
+                       _("amount per unit"), Actor.JOINT, Completion.SIGN_OFF, (1,)),
+        StepDefinition(3, "frameworks", _("Set financial and organisational frameworks"),
+                       _("framework rules"), Actor.JOINT, Completion.SIGN_OFF, (2,)),
+        StepDefinition(4, "vote", _("Confirm majority support of the staff"),
+                       _("vote result"), Actor.PMR, Completion.FEATURE, (3,)),
+        StepDefinition(5, "kickoff", _("Organise the collective kick-off"),
+                       _("kick-off held and recorded"), Actor.AGREED, Completion.ACTOR, (4,),
+                       skippable_when_light=True),
+        StepDefinition(6, "announcement", _("Announce amount and frameworks to each unit"),
+                       _("announcement per unit"), Actor.AGREED, Completion.ACTOR, (4,),
+                       skippable_when_light=True),
+        StepDefinition(7, "working_method", _("Units record their working method"),
+                       _("working method per unit"), Actor.UNITS, Completion.FEATURE, (5, 6),
+                       skippable_when_light=True),
+        StepDefinition(8, "unit_plans", _("Units make their plans"),
+                       _("a submitted plan per unit"), Actor.UNITS, Completion.FEATURE, (7,)),
+        StepDefinition(9, "merge", _("Merge the plans into one school plan"),
+                       _("final school plan"), Actor.AGREED, Completion.ACTOR, (8,)),
+        StepDefinition(10, "publication", _("Make the plan known to the whole school"),
+                       _("published plan"), Actor.AGREED, Completion.ACTOR, (9,)),
+        StepDefinition(11, "ratification", _("Ratify the plan with an evaluation agreement"),
+                       _("ratification record"), Actor.JOINT, Completion.SIGN_OFF, (10,)),
+    )
+}
+
+BOARD_STEP = StepDefinition(
+    0, "board_allocation", _("Distribute the board's funds over its schools"),
+    _("amount per school"), Actor.BOARD, Completion.FEATURE, (),
+)
+
+
+def dependents(number: int) -> list[int]:
+    """All steps that depend, directly or through others, on step ``number``."""
+    found: list[int] = []
+    frontier = [number]
+    while frontier:
+        current = frontier.pop()
+        for step in STEPS.values():
+            if current in step.prerequisites and step.number not in found:
+                found.append(step.number)
+                frontier.append(step.number)
+    return sorted(found)
+
+
+# --- hooks registered by feature apps -------------------------------------------------
+
+Blocker = Callable[["object"], list[str]]  # (ProcessStep) -> reasons the step cannot finish
+CopyHook = Callable[["object", "object"], None]  # (old Process, new Process)
+
+_blockers: dict[int, list[Blocker]] = {}
+_copy_hooks: list[CopyHook] = []
+
+
+def register_blocker(number: int, blocker: Blocker) -> None:
+    """Add a check that must pass before step ``number`` can be signed off or completed."""
+    if blocker not in _blockers.setdefault(number, []):
+        _blockers[number].append(blocker)
+
+
+def register_copy_hook(hook: CopyHook) -> None:
+    """Add a function that copies an app's set-up when a process starts from last year's."""
+    if hook not in _copy_hooks:
+        _copy_hooks.append(hook)
+
+
+def step_blockers(step) -> list[str]:
+    return [reason for check in _blockers.get(step.number, []) for reason in check(step)]
+
+
+def copy_hooks() -> list[CopyHook]:
+    return list(_copy_hooks)

@@ -1,0 +1,6 @@
+"""Local development: SQLite, e-mail printed to the console, a worker on the filesystem broker."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = env.bool("DEBUG", default=True)

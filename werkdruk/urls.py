@@ -1,0 +1,26 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponse
+from django.urls import include, path
+from django.views.i18n import set_language
+
+
+@login_not_required
+def health(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+urlpatterns = [
+    path("", include("processes.urls")),
+    path("staff/", include("units.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/setlanguage/", login_not_required(set_language), name="set_language"),
+    path("admin/", admin.site.urls),
+    path("health/", health, name="health"),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
