@@ -4,3 +4,5 @@ from .base import *  # noqa: F403
 from .base import env
 
 DEBUG = env.bool("DEBUG", default=True)
+
+VAR_DIR.mkdir(parents=True, exist_ok=True)  # noqa: F405
