@@ -1,3 +1,24 @@
 from django.urls import path
-app_name = 'processes'
-urlpatterns = []
+
+from . import views
+
+app_name = "processes"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("board/<int:pk>/", views.board_detail, name="board-detail"),
+    path("school/<int:school_id>/process/new/", views.ProcessCreateView.as_view(),
+         name="process-create"),
+    path("process/<int:pk>/", views.process_detail, name="process-detail"),
+    path("process/<int:pk>/decisions/", views.decision_list, name="decision-list"),
+    path("process/<int:pk>/step/<int:number>/", views.step_detail, name="step-detail"),
+    path("process/<int:pk>/step/<int:number>/sign-off/", views.step_sign_off,
+         name="step-sign-off"),
+    path("process/<int:pk>/step/<int:number>/complete/", views.step_complete,
+         name="step-complete"),
+    path("process/<int:pk>/step/<int:number>/actor/", views.step_assign_actor,
+         name="step-assign-actor"),
+    path("process/<int:pk>/step/<int:number>/plan/", views.step_plan, name="step-plan"),
+    path("process/<int:pk>/step/<int:number>/reopen/", views.step_reopen, name="step-reopen"),
+    path("process/<int:pk>/step/<int:number>/skip/", views.step_skip, name="step-skip"),
+]

@@ -209,3 +209,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# Absolute address of the site, for links in e-mails sent outside a request.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")

@@ -5,4 +5,4 @@ from .base import env
 
 DEBUG = env.bool("DEBUG", default=True)
 
-VAR_DIR.mkdir(parents=True, exist_ok=True)  # noqa: F405
+(VAR_DIR / "staticfiles").mkdir(parents=True, exist_ok=True)  # noqa: F405

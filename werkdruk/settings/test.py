@@ -6,6 +6,11 @@ from .base import DATABASES, env
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# A Celery worker started by the integration tests runs in another process, so
+# its mail cannot reach the test's locmem outbox: it writes to files instead.
+EMAIL_BACKEND = env.str("EMAIL_BACKEND_OVERRIDE", default=EMAIL_BACKEND)
+if env.str("EMAIL_FILE_PATH", default=""):
+    EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

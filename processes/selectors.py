@@ -1,0 +1,220 @@
+"""Reads used by the pages. Each loads related data up front, so the number of queries
+does not grow with the number of staff, steps or schools."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .models import Board, BoardProcess, Decision, Process, ProcessStep, School, SchoolYear, SignOff
+from .predicates import user_roles
+from .registry import Actor, Completion
+
+
+def _steps_prefetch():
+    return Prefetch(
+        "steps",
+        queryset=ProcessStep.objects.order_by("number").prefetch_related(
+            Prefetch("sign_offs", queryset=SignOff.objects.select_related("user"))
+        ),
+    )
+
+
+def process_get_for_user(*, user, pk) -> Process:
+    """The process with its school, year and steps; 404 if missing or not visible to ``user``."""
+    process = (
+        Process.objects.select_related("school__board", "school_year", "created_from__school_year")
+        .prefetch_related(_steps_prefetch())
+        .filter(pk=pk)
+        .first()
+    )
+    if process is None or not user.has_perm("processes.view_process", process):
+        raise Http404
+    return process
+
+
+def step_get_for_user(*, user, process_pk, number) -> ProcessStep:
+    process = process_get_for_user(user=user, pk=process_pk)
+    for step in process.steps.all():
+        if step.number == number:
+            step.process = process
+            return step
+    raise Http404
+
+
+def school_get_for_user(*, user, pk, perm="processes.view_process") -> School:
+    school = get_object_or_404(School.objects.select_related("board"), pk=pk)
+    if not user.has_perm(perm, school):
+        raise Http404
+    return school
+
+
+def board_get_for_user(*, user, pk) -> Board:
+    board = get_object_or_404(Board, pk=pk)
+    if not user.has_perm("processes.view_board", board):
+        raise Http404
+    return board
+
+
+def current_sign_offs(step) -> dict[str, SignOff]:
+    """The sign-offs that count for the step's current revision, by side."""
+    return {s.side: s for s in step.sign_offs.all() if s.revision == step.revision}
+
+
+def board_step(process) -> BoardProcess | None:
+    return BoardProcess.objects.filter(
+        board_id=process.school.board_id, school_year=process.school_year
+    ).first()
+
+
+def decision_list(*, process):
+    return Decision.objects.filter(process=process).select_related("actor").order_by(
+        "created_at", "id"
+    )
+
+
+@dataclass
+class Todo:
+    text: str
+    url: str
+    step: ProcessStep | None = None
+    urgent: bool = False
+
+
+def _roles_at(user, school_id) -> set[str]:
+    return user_roles(user)["schools"].get(school_id, set())
+
+
+def todos_for(user, process) -> list[Todo]:
+    """What ``user`` needs to do now in ``process``, from its prefetched steps (no queries)."""
+    roles = _roles_at(user, process.school_id)
+    is_director = "director" in roles
+    is_pmr = "pmr" in roles
+    todos: list[Todo] = []
+    for step in process.steps.all():
+        if step.state != ProcessStep.State.OPEN:
+            continue
+        step.process = process
+        url = reverse("processes:step-detail", args=[process.pk, step.number])
+        d = step.definition
+        label = {"number": step.number, "label": d.label}
+        signed = current_sign_offs(step)
+        needs_sign_off = d.completion == Completion.SIGN_OFF or (
+            d.completion == Completion.ACTOR and step.agreed_actor == "both"
+        )
+        if needs_sign_off:
+            if is_director and "director" not in signed:
+                todos.append(Todo(_("Sign off step %(number)s as director: %(label)s") % label,
+                                  url, step, step.is_overdue))
+            if is_pmr and "pmr" not in signed:
+                todos.append(Todo(_("Sign off step %(number)s for the PMR: %(label)s") % label,
+                                  url, step, step.is_overdue))
+        elif d.actor == Actor.AGREED and not step.agreed_actor and (is_director or is_pmr):
+            todos.append(Todo(_("Record who carries out step %(number)s: %(label)s") % label,
+                              url, step, step.is_overdue))
+        elif d.actor == Actor.AGREED and (
+            (step.agreed_actor == "director" and is_director)
+            or (step.agreed_actor == "pmr" and is_pmr)
+            or (step.agreed_actor == "steering" and "steering" in roles)
+            or (step.agreed_actor == "external" and (is_director or is_pmr))
+        ):
+            todos.append(Todo(_("Carry out step %(number)s: %(label)s") % label, url, step,
+                              step.is_overdue))
+        elif d.actor == Actor.PMR and is_pmr:
+            todos.append(Todo(_("Prepare step %(number)s: %(label)s") % label, url, step,
+                              step.is_overdue))
+    return todos
+
+
+@dataclass
+class SchoolCard:
+    school: School
+    roles: list[str]
+    process: Process | None
+    earlier: list[Process] = field(default_factory=list)
+    todos: list[Todo] = field(default_factory=list)
+    can_start: bool = False
+
+
+def dashboard_for_user(*, user) -> dict:
+    """Per school the user belongs to: the latest process, its steps and the user's to-dos;
+    and for board administrators, their boards with every school's progress."""
+    roles = user_roles(user)
+    school_ids = set(roles["schools"]) | set(roles["staff"])
+    school_year = SchoolYear.objects.current()
+    schools = list(
+        School.objects.filter(Q(pk__in=school_ids) | Q(board_id__in=roles["boards"]))
+        .select_related("board")
+        .prefetch_related(
+            Prefetch(
+                "processes",
+                queryset=Process.objects.select_related("school_year")
+                .prefetch_related(_steps_prefetch())
+                .order_by("-school_year__start_year"),
+            )
+        )
+        .order_by("board__name", "name")
+    )
+    cards = []
+    boards: dict[int, dict] = {}
+    for school in schools:
+        processes = list(school.processes.all())
+        latest = processes[0] if processes else None
+        if school.board_id in roles["boards"]:
+            boards.setdefault(school.board_id, {"board": school.board, "rows": []})["rows"].append(
+                _board_row(school, latest)
+            )
+        if school.pk not in school_ids:
+            continue
+        school_roles = sorted(roles["schools"].get(school.pk, set()))
+        manages = bool({"director", "pmr"} & set(school_roles))
+        card = SchoolCard(
+            school=school, roles=school_roles, process=latest, earlier=processes[1:],
+            can_start=manages and all(p.school_year_id != school_year.pk for p in processes),
+        )
+        if latest is not None:
+            card.todos = todos_for(user, latest)
+        cards.append(card)
+    return {"cards": cards, "boards": list(boards.values()), "school_year": school_year}
+
+
+def _board_row(school, process) -> dict:
+    steps = list(process.steps.all()) if process else []
+    open_steps = [s for s in steps if s.state == ProcessStep.State.OPEN]
+    return {
+        "school": school,
+        "process": process,
+        "open_steps": open_steps,
+        "done": sum(1 for s in steps if s.is_finished),
+        "overdue": [s for s in open_steps if s.is_overdue],
+    }
+
+
+def board_overview(*, board) -> dict:
+    """Every school of ``board`` with its latest process and progress, in constant queries."""
+    schools = (
+        School.objects.filter(board=board)
+        .prefetch_related(
+            Prefetch(
+                "processes",
+                queryset=Process.objects.select_related("school_year")
+                .prefetch_related(_steps_prefetch())
+                .order_by("-school_year__start_year"),
+            )
+        )
+        .order_by("name")
+    )
+    rows = []
+    for school in schools:
+        processes = list(school.processes.all())
+        rows.append(_board_row(school, processes[0] if processes else None))
+    return {
+        "board": board,
+        "rows": rows,
+        "board_processes": list(
+            BoardProcess.objects.filter(board=board).select_related("school_year")
+        ),
+    }

@@ -1,0 +1,540 @@
+"""Every change to a process goes through these functions.
+
+Each service runs in one transaction, locks the rows it changes, checks permission and
+state, and writes a Decision. Nothing here is derived from the clock: a step is done
+because a service recorded it.
+"""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from werkdruk.exceptions import DomainError
+
+from . import registry
+from .models import Decision, Process, ProcessStep, School, SchoolRole, SignOff, StepReminder
+from .predicates import is_director, is_pmr_member, is_steering_member
+from .registry import Actor, Completion
+
+logger = logging.getLogger(__name__)
+
+# Days each step takes in the default schedule (steps 5 and 6 run side by side).
+DEFAULT_STEP_DAYS = {1: 14, 2: 14, 3: 14, 4: 21, 5: 14, 6: 14, 7: 21, 8: 49, 9: 14, 10: 7, 11: 21}
+
+
+def _require(actor, perm, obj):
+    if not actor.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def _role_label(actor, school) -> str:
+    roles = SchoolRole.objects.filter(user=actor, school=school).order_by("role")
+    return ", ".join(str(role.get_role_display()) for role in roles)
+
+
+def decision_record(
+    *, process, action, summary, actor=None, step_number=None, content=None, grounds=""
+) -> Decision:
+    """Write one immutable decision of ``process`` (who, when, what, on what grounds)."""
+    return Decision.objects.create(
+        board_id=process.school.board_id,
+        school=process.school,
+        process=process,
+        step_number=step_number,
+        action=action,
+        summary=summary,
+        content=content or {},
+        grounds=grounds,
+        actor=actor,
+        actor_name=str(actor) if actor else _("the system"),
+        actor_role=_role_label(actor, process.school) if actor else "",
+    )
+
+
+def default_planned_dates(school_year, today=None) -> dict[int, datetime.date]:
+    """A workable schedule: starts mid-September of the year before, or today if later."""
+    today = today or timezone.localdate()
+    day = max(today, datetime.date(school_year.start_year - 1, 9, 15))
+    dates = {}
+    for number in sorted(registry.STEPS):
+        if number == 6:  # runs alongside step 5
+            dates[6] = dates[5]
+            continue
+        day += datetime.timedelta(days=DEFAULT_STEP_DAYS[number])
+        dates[number] = day
+    return dates
+
+
+def _shift_one_year(day: datetime.date | None) -> datetime.date | None:
+    if day is None:
+        return None
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
+
+
+@transaction.atomic
+def process_create(*, school, school_year, actor, kind=Process.Kind.FULL, copy_from=None,
+                   reminder_lead_days=7) -> Process:
+    """Start the procedure for ``school`` in ``school_year``; step 1 opens at once.
+
+    With ``copy_from`` (the same school's process of the previous year) its set-up is
+    copied: kind, reminder lead time, agreed actors and planned dates one year on, and
+    whatever feature apps copy through their registered hooks.
+    """
+    _require(actor, "processes.manage_process", school)
+    School.objects.select_for_update().get(pk=school.pk)
+    if Process.objects.filter(school=school, school_year=school_year).exists():
+        raise DomainError(
+            _("%(school)s already has a process for %(year)s.")
+            % {"school": school, "year": school_year}
+        )
+    if copy_from is not None and (
+        copy_from.school_id != school.pk
+        or copy_from.school_year.start_year != school_year.start_year - 1
+    ):
+        raise DomainError(_("A process can only be copied from the same school's previous year."))
+
+    if copy_from is not None:
+        kind = copy_from.kind
+        reminder_lead_days = copy_from.reminder_lead_days
+    process = Process.objects.create(
+        school=school, school_year=school_year, kind=kind, created_from=copy_from,
+        reminder_lead_days=reminder_lead_days,
+    )
+    planned = default_planned_dates(school_year)
+    previous = {s.number: s for s in copy_from.steps.all()} if copy_from else {}
+    now = timezone.now()
+    steps = []
+    for number in sorted(registry.STEPS):
+        old = previous.get(number)
+        steps.append(
+            ProcessStep(
+                process=process,
+                number=number,
+                state=ProcessStep.State.OPEN if number == 1 else ProcessStep.State.LOCKED,
+                opened_at=now if number == 1 else None,
+                planned_date=_shift_one_year(old.planned_date) if old else planned[number],
+                agreed_actor=old.agreed_actor if old else "",
+                agreed_actor_detail=old.agreed_actor_detail if old else "",
+            )
+        )
+    ProcessStep.objects.bulk_create(steps)
+    if copy_from is not None:
+        for hook in registry.copy_hooks():
+            hook(copy_from, process)
+    decision_record(
+        process=process,
+        action="processes.process.created",
+        summary=(
+            _("Process started for %(year)s, copied from %(previous)s.")
+            % {"year": school_year, "previous": copy_from.school_year}
+            if copy_from
+            else _("Process started for %(year)s.") % {"year": school_year}
+        ),
+        actor=actor,
+        content={"kind": kind, "reminder_lead_days": reminder_lead_days,
+                 "copied_from": copy_from.pk if copy_from else None},
+    )
+    return process
+
+
+def _lock_step(step) -> ProcessStep:
+    return (
+        ProcessStep.objects.select_for_update()
+        .select_related("process__school", "process__school_year")
+        .get(pk=step.pk)
+    )
+
+
+def step_needs_sign_off(step) -> bool:
+    """Joint steps, and agreed steps that the director and PMR agreed to do together."""
+    definition = step.definition
+    return definition.completion == Completion.SIGN_OFF or (
+        definition.completion == Completion.ACTOR
+        and step.agreed_actor == ProcessStep.AgreedActor.BOTH
+    )
+
+
+def _ensure_open(step):
+    if step.state != ProcessStep.State.OPEN:
+        raise DomainError(
+            _("Step %(number)s is not open (it is %(state)s).")
+            % {"number": step.number, "state": step.get_state_display()}
+        )
+
+
+def _ensure_no_blockers(step):
+    blockers = registry.step_blockers(step)
+    if blockers:
+        raise DomainError(
+            _("Step %(number)s cannot be finished yet.") % {"number": step.number},
+            details=blockers,
+        )
+
+
+def _open_ready_steps(process) -> list[int]:
+    steps = {s.number: s for s in process.steps.select_for_update()}
+    opened = []
+    now = timezone.now()
+    for number, step in sorted(steps.items()):
+        if step.state == ProcessStep.State.LOCKED and all(
+            steps[p].is_finished for p in step.definition.prerequisites
+        ):
+            step.state = ProcessStep.State.OPEN
+            step.opened_at = now
+            step.save(update_fields=["state", "opened_at"])
+            opened.append(number)
+    return opened
+
+
+def _finish(step, *, state, actor, action, summary, content=None, grounds="") -> list[int]:
+    step.state = state
+    step.completed_at = timezone.now()
+    step.save(update_fields=["state", "completed_at"])
+    opened = _open_ready_steps(step.process)
+    decision_record(
+        process=step.process, step_number=step.number, action=action, summary=summary,
+        actor=actor, content={**(content or {}), "opened_steps": opened}, grounds=grounds,
+    )
+    return opened
+
+
+def sign_off_sides_for(actor, step) -> list[str]:
+    """The sides (director, PMR) on which ``actor`` may sign ``step``."""
+    sides = []
+    if is_director(actor, step):
+        sides.append(SignOff.Side.DIRECTOR)
+    if is_pmr_member(actor, step):
+        sides.append(SignOff.Side.PMR)
+    return sides
+
+
+@transaction.atomic
+def step_sign_off(*, step, actor, side=None, grounds="") -> ProcessStep:
+    """Record one side's sign-off; the step is done once a director and a PMR member signed.
+
+    One side alone leaves the step open and waiting for the other.
+    """
+    step = _lock_step(step)
+    _require(actor, "processes.manage_process", step)
+    if not step_needs_sign_off(step):
+        raise DomainError(_("Step %(number)s is not signed off jointly.") % {"number": step.number})
+    _ensure_open(step)
+    sides = sign_off_sides_for(actor, step)
+    if side is None and len(sides) == 1:
+        side = sides[0]
+    if side not in sides:
+        raise PermissionDenied
+    if step.sign_offs.filter(revision=step.revision, side=side).exists():
+        raise DomainError(
+            _("Step %(number)s has already been signed off for the %(side)s.")
+            % {"number": step.number, "side": SignOff.Side(side).label}
+        )
+    _ensure_no_blockers(step)
+    SignOff.objects.create(step=step, revision=step.revision, side=side, user=actor)
+    decision_record(
+        process=step.process, step_number=step.number, action="processes.step.signed_off",
+        summary=_("Step %(number)s signed off for the %(side)s.")
+        % {"number": step.number, "side": SignOff.Side(side).label},
+        actor=actor, content={"side": side, "revision": step.revision}, grounds=grounds,
+    )
+    signed = set(step.sign_offs.filter(revision=step.revision).values_list("side", flat=True))
+    if signed == {SignOff.Side.DIRECTOR, SignOff.Side.PMR}:
+        _finish(
+            step, state=ProcessStep.State.DONE, actor=actor, action="processes.step.completed",
+            summary=_("Step %(number)s completed: signed off by director and PMR.")
+            % {"number": step.number},
+        )
+    return step
+
+
+def _may_complete(actor, step) -> bool:
+    agreed = step.agreed_actor
+    if agreed == ProcessStep.AgreedActor.DIRECTOR:
+        return is_director(actor, step)
+    if agreed == ProcessStep.AgreedActor.PMR:
+        return is_pmr_member(actor, step)
+    if agreed == ProcessStep.AgreedActor.STEERING:
+        return is_steering_member(actor, step) or actor.has_perm("processes.manage_process", step)
+    # An external facilitator has no account here: the director or PMR record for them.
+    return actor.has_perm("processes.manage_process", step)
+
+
+@transaction.atomic
+def step_complete(*, step, actor, note="") -> ProcessStep:
+    """Record that the agreed actor finished a step for which the CAO names no actor."""
+    step = _lock_step(step)
+    _require(actor, "processes.complete_step", step)
+    if step.definition.completion != Completion.ACTOR:
+        raise DomainError(
+            _("Step %(number)s is completed by its own procedure, not by hand.")
+            % {"number": step.number}
+        )
+    _ensure_open(step)
+    if not step.agreed_actor:
+        raise DomainError(
+            _("First record who carries out step %(number)s.") % {"number": step.number}
+        )
+    if step_needs_sign_off(step):
+        raise DomainError(
+            _("Step %(number)s is done jointly: the director and the PMR both sign it off.")
+            % {"number": step.number}
+        )
+    if not _may_complete(actor, step):
+        raise PermissionDenied
+    _ensure_no_blockers(step)
+    _finish(
+        step, state=ProcessStep.State.DONE, actor=actor, action="processes.step.completed",
+        summary=_("Step %(number)s completed.") % {"number": step.number}, grounds=note,
+    )
+    return step
+
+
+@transaction.atomic
+def step_complete_by_system(*, step, summary, content=None, actor=None) -> ProcessStep:
+    """Record that a feature's own procedure finished a step (a vote adopted, all plans in).
+
+    Only for steps that complete through a feature; the caller has checked its own rules.
+    """
+    step = _lock_step(step)
+    if step.definition.completion != Completion.FEATURE:
+        raise DomainError(
+            _("Step %(number)s is not completed by a procedure of its own.")
+            % {"number": step.number}
+        )
+    _ensure_open(step)
+    _ensure_no_blockers(step)
+    _finish(step, state=ProcessStep.State.DONE, actor=actor,
+            action="processes.step.completed", summary=summary, content=content)
+    return step
+
+
+@transaction.atomic
+def step_assign_actor(*, step, actor, agreed_actor, detail="") -> ProcessStep:
+    """Record who carries out a step for which the CAO names no actor."""
+    step = _lock_step(step)
+    _require(actor, "processes.manage_process", step)
+    if step.definition.actor != Actor.AGREED:
+        raise DomainError(
+            _("The CAO fixes who carries out step %(number)s.") % {"number": step.number}
+        )
+    if step.is_finished:
+        raise DomainError(_("Step %(number)s is already finished.") % {"number": step.number})
+    if agreed_actor not in ProcessStep.AgreedActor.values:
+        raise DomainError(_("Choose who carries out the step."))
+    if step.sign_offs.filter(revision=step.revision).exists():
+        raise DomainError(
+            _("Step %(number)s has been signed off already; reopen it to change who does it.")
+            % {"number": step.number}
+        )
+    step.agreed_actor = agreed_actor
+    step.agreed_actor_detail = detail.strip()
+    step.save(update_fields=["agreed_actor", "agreed_actor_detail"])
+    label = ProcessStep.AgreedActor(agreed_actor).label
+    decision_record(
+        process=step.process, step_number=step.number, action="processes.step.actor_assigned",
+        summary=_("Step %(number)s will be carried out by: %(who)s.")
+        % {"number": step.number, "who": f"{label} ({step.agreed_actor_detail})"
+           if step.agreed_actor_detail else label},
+        actor=actor, content={"agreed_actor": agreed_actor, "detail": step.agreed_actor_detail},
+    )
+    return step
+
+
+@transaction.atomic
+def step_plan(*, step, actor, planned_date) -> ProcessStep:
+    """Set a step's planned date."""
+    step = _lock_step(step)
+    _require(actor, "processes.manage_process", step)
+    if step.is_finished:
+        raise DomainError(_("Step %(number)s is already finished.") % {"number": step.number})
+    old = step.planned_date
+    if old == planned_date:
+        return step
+    step.planned_date = planned_date
+    step.save(update_fields=["planned_date"])
+    decision_record(
+        process=step.process, step_number=step.number, action="processes.step.planned",
+        summary=_("Planned date of step %(number)s set to %(date)s.")
+        % {"number": step.number, "date": planned_date.strftime("%d-%m-%Y")},
+        actor=actor,
+        content={"old": old.isoformat() if old else None, "new": planned_date.isoformat()},
+    )
+    return step
+
+
+@transaction.atomic
+def step_reopen(*, step, actor, grounds) -> ProcessStep:
+    """Reopen a step on stated grounds; every step that depends on it goes back to waiting.
+
+    Sign-offs of the earlier revision stay on record but no longer count.
+    """
+    step = _lock_step(step)
+    _require(actor, "processes.manage_process", step)
+    if not grounds or not grounds.strip():
+        raise DomainError(_("Give the grounds for reopening the step."))
+    has_sign_offs = step.sign_offs.filter(revision=step.revision).exists()
+    if not (step.is_finished or has_sign_offs):
+        raise DomainError(
+            _("Step %(number)s is open and has no sign-offs: there is nothing to reopen.")
+            % {"number": step.number}
+        )
+    later = list(
+        step.process.steps.select_for_update()
+        .filter(number__in=registry.dependents(step.number))
+        .exclude(state=ProcessStep.State.LOCKED)
+    )
+    step.state = ProcessStep.State.OPEN
+    step.completed_at = None
+    step.revision += 1
+    step.save(update_fields=["state", "completed_at", "revision"])
+    for other in later:
+        other.state = ProcessStep.State.LOCKED
+        other.opened_at = None
+        other.completed_at = None
+        other.revision += 1
+        other.save(update_fields=["state", "opened_at", "completed_at", "revision"])
+    decision_record(
+        process=step.process, step_number=step.number, action="processes.step.reopened",
+        summary=_("Step %(number)s reopened.") % {"number": step.number},
+        actor=actor, grounds=grounds.strip(),
+        content={"revision": step.revision, "relocked_steps": [s.number for s in later]},
+    )
+    return step
+
+
+@transaction.atomic
+def step_skip(*, step, actor, grounds) -> ProcessStep:
+    """Skip a step that a light process may leave out, on recorded grounds."""
+    step = _lock_step(step)
+    _require(actor, "processes.manage_process", step)
+    if not (step.process.is_light and step.definition.skippable_when_light):
+        raise DomainError(
+            _("Step %(number)s cannot be skipped in this process.") % {"number": step.number}
+        )
+    if not grounds or not grounds.strip():
+        raise DomainError(_("Give the grounds for skipping the step."))
+    _ensure_open(step)
+    _finish(
+        step, state=ProcessStep.State.SKIPPED, actor=actor, action="processes.step.skipped",
+        summary=_("Step %(number)s skipped.") % {"number": step.number}, grounds=grounds.strip(),
+    )
+    return step
+
+
+# --- reminders ------------------------------------------------------------------------
+
+
+def step_actor_users(step):
+    """The users who must act on an open step now (for reminders and to-do lists)."""
+    from django.contrib.auth import get_user_model
+
+    definition = step.definition
+    roles: set[str] = set()
+    if step_needs_sign_off(step):
+        signed = set(
+            step.sign_offs.filter(revision=step.revision).values_list("side", flat=True)
+        )
+        if SignOff.Side.DIRECTOR not in signed:
+            roles.add(SchoolRole.Role.DIRECTOR)
+        if SignOff.Side.PMR not in signed:
+            roles.add(SchoolRole.Role.PMR)
+    elif definition.actor == Actor.PMR:
+        roles.add(SchoolRole.Role.PMR)
+    elif definition.actor == Actor.AGREED:
+        agreed = step.agreed_actor
+        if agreed == ProcessStep.AgreedActor.DIRECTOR:
+            roles.add(SchoolRole.Role.DIRECTOR)
+        elif agreed == ProcessStep.AgreedActor.PMR:
+            roles.add(SchoolRole.Role.PMR)
+        elif agreed == ProcessStep.AgreedActor.STEERING:
+            roles.add(SchoolRole.Role.STEERING)
+        else:  # not yet agreed, or an external facilitator: director and PMR see to it
+            roles.update({SchoolRole.Role.DIRECTOR, SchoolRole.Role.PMR})
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            school_roles__school_id=step.process.school_id,
+            school_roles__role__in=roles,
+        )
+        .distinct()
+        .order_by("email")
+    )
+
+
+def _reminder_occasion(step, today) -> str | None:
+    lead = datetime.timedelta(days=step.process.reminder_lead_days)
+    if step.planned_date < today:
+        return f"overdue:{step.planned_date.isoformat()}:r{step.revision}"
+    if step.planned_date - lead <= today:
+        return f"upcoming:{step.planned_date.isoformat()}:r{step.revision}"
+    return None
+
+
+def _send_step_reminder(step, user, occasion):
+    url = settings.SITE_URL.rstrip("/") + reverse(
+        "processes:step-detail", args=[step.process_id, step.number]
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        overdue = occasion.startswith("overdue")
+        context = {
+            "number": step.number,
+            "label": step.definition.label,
+            "school": step.process.school,
+            "date": step.planned_date.strftime("%d-%m-%Y"),
+        }
+        subject = (
+            _("Step %(number)s is overdue: %(label)s") if overdue
+            else _("Step %(number)s is due on %(date)s: %(label)s")
+        ) % context
+        body = (
+            _(
+                "Step %(number)s (%(label)s) of the workload funds procedure at %(school)s was "
+                "planned for %(date)s. You are one of the people who act in this step."
+            ) % context
+            + "\n\n" + url + "\n"
+        )
+    send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, [user.email])
+
+
+def step_reminders_send(*, today=None) -> int:
+    """E-mail whoever must act on open steps whose planned date is near or past.
+
+    At most once per person per occasion (a planned date, overdue or not, per revision):
+    the StepReminder row is written first, and its unique constraint stops a second
+    send when the task is retried or runs twice at the same time.
+    """
+    today = today or timezone.localdate()
+    steps = (
+        ProcessStep.objects.filter(state=ProcessStep.State.OPEN, planned_date__isnull=False)
+        .select_related("process__school")
+        .order_by("pk")
+    )
+    sent = 0
+    for step in steps:
+        occasion = _reminder_occasion(step, today)
+        if occasion is None:
+            continue
+        for user in step_actor_users(step):
+            try:
+                with transaction.atomic():
+                    StepReminder.objects.create(step=step, user=user, occasion=occasion)
+            except IntegrityError:
+                continue  # already reminded for this occasion
+            try:
+                _send_step_reminder(step, user, occasion)
+            except Exception:  # one bad address must not stop the others
+                logger.exception("Reminder for step %s to %s failed", step.pk, user.pk)
+                continue
+            sent += 1
+    return sent

@@ -1,0 +1,227 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.http import require_POST
+
+from werkdruk.exceptions import DomainError
+
+from . import registry, selectors, services
+from .forms import (
+    GroundsForm,
+    ProcessCreateForm,
+    SignOffForm,
+    StepActorForm,
+    StepCompleteForm,
+    StepPlanForm,
+)
+from .models import Process, SchoolYear
+from .registry import Actor, Completion
+
+
+def dashboard(request):
+    return render(request, "processes/dashboard.html", selectors.dashboard_for_user(user=request.user))
+
+
+def board_detail(request, pk):
+    board = selectors.board_get_for_user(user=request.user, pk=pk)
+    return render(request, "processes/board_detail.html", selectors.board_overview(board=board))
+
+
+class ProcessCreateView(View):
+    template_name = "processes/process_create.html"
+
+    def _setup(self, request, school_id):
+        school = selectors.school_get_for_user(user=request.user, pk=school_id)
+        if not request.user.has_perm("processes.manage_process", school):
+            raise PermissionDenied
+        current = SchoolYear.objects.current()
+        years = SchoolYear.objects.filter(
+            start_year__in=[current.start_year, current.next().start_year]
+        ).exclude(pk__in=Process.objects.filter(school=school).values("school_year"))
+        return school, years
+
+    def _form(self, school, years, data=None):
+        has_previous = Process.objects.filter(school=school).exists()
+        return ProcessCreateForm(data, school_years=years, has_previous=has_previous)
+
+    def get(self, request, school_id):
+        school, years = self._setup(request, school_id)
+        form = self._form(school, years)
+        return render(request, self.template_name, {"school": school, "form": form})
+
+    def post(self, request, school_id):
+        school, years = self._setup(request, school_id)
+        form = self._form(school, years, request.POST)
+        if form.is_valid():
+            year = form.cleaned_data["school_year"]
+            copy_from = None
+            if form.cleaned_data.get("copy_previous"):
+                copy_from = Process.objects.filter(
+                    school=school, school_year__start_year=year.start_year - 1
+                ).first()
+                if copy_from is None:
+                    form.add_error("copy_previous", _("There is no process of the year before."))
+            if form.is_valid():
+                try:
+                    process = services.process_create(
+                        school=school, school_year=year, actor=request.user, copy_from=copy_from,
+                        kind=form.cleaned_data["kind"],
+                        reminder_lead_days=form.cleaned_data["reminder_lead_days"],
+                    )
+                except DomainError as error:
+                    form.add_error(None, error.message)
+                else:
+                    messages.success(request, _("The process has started: step 1 is open."))
+                    return redirect("processes:process-detail", pk=process.pk)
+        return render(request, self.template_name, {"school": school, "form": form}, status=400)
+
+
+def process_detail(request, pk):
+    process = selectors.process_get_for_user(user=request.user, pk=pk)
+    return render(
+        request,
+        "processes/process_detail.html",
+        {
+            "process": process,
+            "steps": _timeline_rows(process),
+            "board_step": selectors.board_step(process),
+            "board_definition": registry.BOARD_STEP,
+            "todos": selectors.todos_for(request.user, process),
+            "can_manage": request.user.has_perm("processes.manage_process", process),
+        },
+    )
+
+
+def _timeline_rows(process):
+    rows = []
+    for step in process.steps.all():
+        step.process = process
+        rows.append({"step": step, "signed": selectors.current_sign_offs(step),
+                     "needs_sign_off": services.step_needs_sign_off(step)})
+    return rows
+
+
+def decision_list(request, pk):
+    process = selectors.process_get_for_user(user=request.user, pk=pk)
+    return render(
+        request,
+        "processes/decision_list.html",
+        {"process": process, "decisions": selectors.decision_list(process=process)},
+    )
+
+
+def step_detail(request, pk, number, forms=None, status=200):
+    step = selectors.step_get_for_user(user=request.user, process_pk=pk, number=number)
+    user = request.user
+    can_manage = user.has_perm("processes.manage_process", step)
+    needs_sign_off = services.step_needs_sign_off(step)
+    sides = services.sign_off_sides_for(user, step) if needs_sign_off else []
+    signed = selectors.current_sign_offs(step)
+    open_sides = [s for s in sides if s not in signed]
+    d = step.definition
+    forms = forms or {}
+    context = {
+        "process": step.process,
+        "step": step,
+        "definition": d,
+        "signed": signed,
+        "needs_sign_off": needs_sign_off,
+        "blockers": registry.step_blockers(step) if step.state == "open" else [],
+        "decisions": selectors.decision_list(process=step.process).filter(step_number=number),
+        "can_manage": can_manage,
+        "is_agreed_step": d.actor == Actor.AGREED,
+        "is_actor_step": d.completion == Completion.ACTOR and not needs_sign_off,
+        "can_complete": user.has_perm("processes.complete_step", step),
+        "can_skip": can_manage and step.process.is_light and d.skippable_when_light,
+        "sign_off_form": forms.get("sign_off") or (
+            SignOffForm(sides=open_sides) if open_sides else None
+        ),
+        "complete_form": forms.get("complete") or StepCompleteForm(),
+        "actor_form": forms.get("actor") or StepActorForm(
+            initial={"agreed_actor": step.agreed_actor, "detail": step.agreed_actor_detail}
+        ),
+        "plan_form": forms.get("plan") or StepPlanForm(initial={"planned_date": step.planned_date}),
+        "reopen_form": forms.get("reopen") or GroundsForm(prefix="reopen"),
+        "skip_form": forms.get("skip") or GroundsForm(prefix="skip"),
+    }
+    return render(request, "processes/step_detail.html", context, status=status)
+
+
+def _step_action(form_key, perm, make_form, call):
+    """A POST view: check permission, validate the form, call one service, report."""
+
+    @require_POST
+    def view(request, pk, number):
+        step = selectors.step_get_for_user(user=request.user, process_pk=pk, number=number)
+        if not request.user.has_perm(perm, step):
+            raise PermissionDenied
+        form = make_form(request, step)
+        if form.is_valid():
+            try:
+                message = call(request.user, step, form.cleaned_data)
+            except DomainError as error:
+                form.add_error(None, error.message)
+                for detail in error.details:
+                    form.add_error(None, detail)
+            else:
+                messages.success(request, message)
+                return redirect("processes:step-detail", pk=pk, number=number)
+        return step_detail(request, pk, number, forms={form_key: form}, status=400)
+
+    return view
+
+
+def _sign_off_form(request, step):
+    return SignOffForm(request.POST, sides=services.sign_off_sides_for(request.user, step))
+
+
+def _sign_off(user, step, data):
+    services.step_sign_off(step=step, actor=user, side=data["side"], grounds=data["grounds"])
+    return _("Your sign-off has been recorded.")
+
+
+def _complete(user, step, data):
+    services.step_complete(step=step, actor=user, note=data["note"])
+    return _("The step has been recorded as done.")
+
+
+def _assign_actor(user, step, data):
+    services.step_assign_actor(
+        step=step, actor=user, agreed_actor=data["agreed_actor"], detail=data["detail"]
+    )
+    return _("Who carries out the step has been recorded.")
+
+
+def _plan(user, step, data):
+    services.step_plan(step=step, actor=user, planned_date=data["planned_date"])
+    return _("The planned date has been saved.")
+
+
+def _reopen(user, step, data):
+    services.step_reopen(step=step, actor=user, grounds=data["grounds"])
+    return _("The step has been reopened.")
+
+
+def _skip(user, step, data):
+    services.step_skip(step=step, actor=user, grounds=data["grounds"])
+    return _("The step has been skipped.")
+
+
+MANAGE = "processes.manage_process"
+step_sign_off = _step_action("sign_off", MANAGE, _sign_off_form, _sign_off)
+step_complete = _step_action(
+    "complete", "processes.complete_step",
+    lambda request, step: StepCompleteForm(request.POST), _complete,
+)
+step_assign_actor = _step_action(
+    "actor", MANAGE, lambda request, step: StepActorForm(request.POST), _assign_actor
+)
+step_plan = _step_action("plan", MANAGE, lambda request, step: StepPlanForm(request.POST), _plan)
+step_reopen = _step_action(
+    "reopen", MANAGE, lambda request, step: GroundsForm(request.POST, prefix="reopen"), _reopen
+)
+step_skip = _step_action(
+    "skip", MANAGE, lambda request, step: GroundsForm(request.POST, prefix="skip"), _skip
+)

@@ -1,0 +1,21 @@
+from django.core.management.base import BaseCommand
+
+from units.demo import DEMO_PASSWORD, DOMAIN, demo_load
+
+
+class Command(BaseCommand):
+    help = "Load the demo board, schools, staff and process (idempotent)."
+
+    def handle(self, *args, **options):
+        result = demo_load()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo ready: {result['board']}, process {result['process']} "
+                f"({result['staff_added']} staff added)."
+            )
+        )
+        self.stdout.write(
+            f"Sign in at http://127.0.0.1:8000 as directeur@{DOMAIN}, pmr@{DOMAIN}, "
+            f"docent@{DOMAIN}, bestuur@{DOMAIN} or admin@{DOMAIN} "
+            f"(password {DEMO_PASSWORD}), or ask for a sign-in code: it is printed here."
+        )
