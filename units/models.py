@@ -21,7 +21,9 @@ class StaffMember(models.Model):
     """A person employed at one school. Someone working at two schools has two rows."""
 
     school = models.ForeignKey(
-        "processes.School", on_delete=models.CASCADE, related_name="staff_members",
+        "processes.School",
+        on_delete=models.CASCADE,
+        related_name="staff_members",
         verbose_name=_("school"),
     )
     name = models.CharField(_("name"), max_length=200)
@@ -29,18 +31,26 @@ class StaffMember(models.Model):
     category = models.CharField(_("staff category"), max_length=3, choices=StaffCategory.choices)
     function = models.CharField(_("function"), max_length=100, blank=True)
     department = models.CharField(
-        _("department or team"), max_length=100, blank=True,
+        _("department or team"),
+        max_length=100,
+        blank=True,
         help_text=_("Section, department or team as in the school's own staff list."),
     )
     fte = models.DecimalField(
-        _("fte"), max_digits=5, decimal_places=4,
+        _("fte"),
+        max_digits=5,
+        decimal_places=4,
         validators=[MinValueValidator(FTE_MIN), MaxValueValidator(FTE_MAX)],
         help_text=_("Part-time factor (werktijdfactor); 1.0 is full time."),
     )
     active = models.BooleanField(_("active"), default=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="staff_memberships", verbose_name=_("user account"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="staff_memberships",
+        verbose_name=_("user account"),
     )
 
     history = HistoricalRecords()

@@ -1,12 +1,17 @@
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from units.demo import DEMO_PASSWORD, DOMAIN, demo_load
 
 
 class Command(BaseCommand):
-    help = "Load the demo board, schools, staff and process (idempotent)."
+    help = "Load the demo board, schools, staff and process (idempotent; development only)."
 
     def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError(
+                "The demo accounts have a published password: load them only with DEBUG on."
+            )
         result = demo_load()
         self.stdout.write(
             self.style.SUCCESS(

@@ -1,0 +1,32 @@
+from pathlib import Path
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+MAX_UPLOAD_SIZE = 5 * 1024 * 1024
+ALLOWED_EXTENSIONS = (".csv", ".xlsx")
+
+
+def validate_staff_upload(upload) -> None:
+    """A staff list is a .csv or .xlsx file of at most MAX_UPLOAD_SIZE bytes."""
+    if Path(upload.name or "").suffix.lower() not in ALLOWED_EXTENSIONS:
+        raise ValidationError(
+            _("Upload a CSV file (.csv) or an Excel workbook (.xlsx)."), code="extension"
+        )
+    if upload.size > MAX_UPLOAD_SIZE:
+        raise ValidationError(
+            _("The file is %(size)s; the maximum is %(max)s."),
+            code="size",
+            params={"size": filesizeformat(upload.size), "max": filesizeformat(MAX_UPLOAD_SIZE)},
+        )
+
+
+class StaffImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Staff list"),
+        help_text=_("A CSV file or an Excel workbook (.xlsx) of at most 5 MB."),
+        validators=[validate_staff_upload],
+        widget=forms.FileInput(attrs={"accept": ",".join(ALLOWED_EXTENSIONS)}),
+    )

@@ -1,0 +1,191 @@
+"""Writes of the units app. Each service checks permission, runs in one transaction and raises
+a domain error with user-facing messages."""
+
+import logging
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from import_export.results import RowResult
+
+from processes.models import School
+from werkdruk.exceptions import DomainError
+
+from .importing import StaffFileError, read_staff_file
+from .models import StaffMember
+from .resources import ERROR_CODE, StaffMemberResource
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class StaffImportRowError:
+    """What is wrong with one row of the file, or with the file itself (``row_number`` None).
+
+    ``row_number`` is the row as the user sees it in Excel: the header row is row 1.
+    """
+
+    row_number: int | None
+    messages: tuple[str, ...]
+
+    @property
+    def reason(self) -> str:
+        return " ".join(self.messages)
+
+    def __str__(self):
+        if self.row_number is None:
+            return self.reason
+        return _("Row %(row)s: %(reason)s") % {"row": self.row_number, "reason": self.reason}
+
+
+class StaffImportError(DomainError):
+    """The staff list was not imported; ``errors`` says what is wrong, row by row."""
+
+    def __init__(self, errors: list[StaffImportRowError]):
+        rows = [error for error in errors if error.row_number is not None]
+        if rows:
+            message = ngettext(
+                "Nothing was imported: %(count)s row has an error.",
+                "Nothing was imported: %(count)s rows have errors.",
+                len(rows),
+            ) % {"count": len(rows)}
+        else:
+            message = _("Nothing was imported: the file cannot be used.")
+        super().__init__(message, details=errors)
+        self.errors = list(errors)
+
+
+@dataclass(frozen=True)
+class StaffImportResult:
+    """Counts of one import. With ``dry_run`` they say what an import would do."""
+
+    added: int
+    changed: int
+    unchanged: int
+    deactivated: int
+    dry_run: bool = False
+    accounts_created: int = 0
+
+
+def _read_upload(file) -> tuple[bytes, str]:
+    if hasattr(file, "seek"):
+        file.seek(0)
+    content = file.read()
+    return content, getattr(file, "name", "") or ""
+
+
+@transaction.atomic
+def staff_import(*, school: School, file, actor, dry_run: bool = False) -> StaffImportResult:
+    """Replace the staff list of ``school`` by the uploaded file (CSV or XLSX).
+
+    ``file`` is an uploaded file (anything with ``read()`` and ``name``). Every row is validated
+    before anything is kept: when any row (or the file) is wrong, nothing is written and
+    StaffImportError lists each problem with its Excel row number. Otherwise staff are matched
+    by e-mail address (case-insensitive) and added or updated, and staff of the school missing
+    from the file are deactivated (never deleted). ``dry_run`` validates and counts only.
+
+    Raises PermissionDenied unless ``actor`` has ``units.import_staff`` on the school.
+    """
+    if not actor.has_perm("units.import_staff", school):
+        raise PermissionDenied
+    # One import per school at a time: the second waits and then sees the first one's rows.
+    School.objects.select_for_update().filter(pk=school.pk).first()
+
+    content, filename = _read_upload(file)
+    try:
+        dataset = read_staff_file(content, filename)
+    except StaffFileError as error:
+        raise StaffImportError([StaffImportRowError(None, tuple(error.messages))]) from error
+
+    resource = StaffMemberResource(school=school)
+    result = resource.import_data(
+        dataset,
+        dry_run=dry_run,
+        raise_errors=False,
+        use_transactions=True,
+        rollback_on_validation_errors=True,
+        user=actor,
+    )
+    errors = staff_import_errors(result)
+    if errors:
+        raise StaffImportError(errors)
+    return StaffImportResult(
+        added=result.totals[RowResult.IMPORT_TYPE_NEW],
+        changed=result.totals[RowResult.IMPORT_TYPE_UPDATE],
+        unchanged=result.unchanged,
+        deactivated=result.deactivated,
+        dry_run=dry_run,
+        accounts_created=0 if dry_run else staff_accounts_link(school=school),
+    )
+
+
+def staff_accounts_link(*, school: School) -> int:
+    """Give every active staff member of ``school`` a user account, so they can sign in.
+
+    Someone who already has an account (same e-mail, e.g. at another school of the board) is
+    linked to it; others get a new account without a password: they sign in with a code sent
+    by e-mail. Returns the number of accounts created.
+    """
+    User = get_user_model()
+    staff = list(StaffMember.objects.filter(school=school, active=True, user__isnull=True))
+    if not staff:
+        return 0
+    existing = {
+        user.email: user for user in User.objects.filter(email__in=[s.email for s in staff])
+    }
+    created = 0
+    for member in staff:
+        user = existing.get(member.email)
+        if user is None:
+            user = existing[member.email] = User.objects.create_user(member.email, name=member.name)
+            created += 1
+        member.user = user
+    StaffMember.objects.bulk_update(staff, ["user"])
+    return created
+
+
+def staff_import_errors(result) -> list[StaffImportRowError]:
+    """The problems of an import-export Result of StaffMemberResource, in row order."""
+    errors = []
+    for base_error in result.base_errors:
+        error = base_error.error
+        if isinstance(error, PermissionDenied):
+            raise error
+        if isinstance(error, StaffFileError):
+            errors.append(StaffImportRowError(None, tuple(error.messages)))
+        else:
+            logger.error("Staff import failed", exc_info=error)
+            errors.append(StaffImportRowError(None, (_("The file could not be imported."),)))
+
+    by_row: dict[int, list[str]] = {}
+    for invalid in result.invalid_rows:
+        by_row.setdefault(invalid.number, []).extend(_validation_messages(invalid.error))
+    for error_row in result.error_rows:
+        for error in error_row.errors:
+            logger.error("Staff import row %s failed", error_row.number, exc_info=error.error)
+        by_row.setdefault(error_row.number, []).append(_("This row could not be imported."))
+    errors.extend(StaffImportRowError(number, tuple(by_row[number])) for number in sorted(by_row))
+    return errors
+
+
+def _validation_messages(validation_error) -> list[str]:
+    """Our own messages as they are; Django's generic ones prefixed with the field's name."""
+    messages = []
+    for field, field_errors in validation_error.error_dict.items():
+        for error in field_errors:
+            for message in error.messages:
+                if error.code == ERROR_CODE or field == NON_FIELD_ERRORS:
+                    messages.append(message)
+                else:
+                    messages.append(f"{_field_label(field)}: {message}")
+    return messages
+
+
+def _field_label(field: str) -> str:
+    try:
+        return str(StaffMember._meta.get_field(field).verbose_name)
+    except FieldDoesNotExist:
+        return field

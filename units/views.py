@@ -1,0 +1,91 @@
+"""Pages of the staff list: the list itself, the import, and the import's CSV template."""
+
+import codecs
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+
+from processes.models import School
+
+from . import selectors
+from .forms import StaffImportForm
+from .importing import TEMPLATE_HEADERS
+from .services import StaffImportError, staff_import
+
+
+def _school_for(user, school_id, perm) -> School:
+    """The school, 404 if it does not exist, 403 if ``user`` lacks ``perm`` on it."""
+    school = get_object_or_404(School.objects.select_related("board"), pk=school_id)
+    if not user.has_perm(perm, school):
+        raise PermissionDenied
+    return school
+
+
+def staff_list(request, school_id):
+    school = _school_for(request.user, school_id, "units.view_staff")
+    context = {
+        "school": school,
+        "staff_members": selectors.staff_member_list(school=school),
+        "summary": selectors.staff_member_summary(school=school),
+        "can_import": request.user.has_perm("units.import_staff", school),
+    }
+    return render(request, "units/staff_list.html", context)
+
+
+class StaffImportView(View):
+    template_name = "units/staff_import.html"
+
+    def get(self, request, school_id):
+        school = _school_for(request.user, school_id, "units.import_staff")
+        return self._render(request, school, StaffImportForm())
+
+    def post(self, request, school_id):
+        school = _school_for(request.user, school_id, "units.import_staff")
+        form = StaffImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self._render(request, school, form, status=400)
+        try:
+            result = staff_import(school=school, file=form.cleaned_data["file"], actor=request.user)
+        except StaffImportError as error:
+            return self._render(request, school, form, import_error=error, status=400)
+        messages.success(
+            request,
+            _(
+                "The staff list has been imported: %(added)s added, %(changed)s changed, "
+                "%(unchanged)s unchanged, %(deactivated)s deactivated; %(accounts)s new "
+                "accounts (they sign in with a code sent by e-mail)."
+            )
+            % {
+                "added": result.added,
+                "changed": result.changed,
+                "unchanged": result.unchanged,
+                "deactivated": result.deactivated,
+                "accounts": result.accounts_created,
+            },
+        )
+        return redirect("units:staff-list", school_id=school.pk)
+
+    def _render(self, request, school, form, import_error=None, status=200):
+        errors = import_error.errors if import_error else []
+        context = {
+            "school": school,
+            "form": form,
+            "import_error": import_error,
+            "file_errors": [error for error in errors if error.row_number is None],
+            "row_errors": [error for error in errors if error.row_number is not None],
+            "template_headers": TEMPLATE_HEADERS,
+        }
+        return render(request, self.template_name, context, status=status)
+
+
+def staff_import_template(request, school_id):
+    """An empty staff list with the Dutch headers, as Excel writes CSV (BOM, ``;``)."""
+    _school_for(request.user, school_id, "units.import_staff")
+    content = codecs.BOM_UTF8 + (";".join(TEMPLATE_HEADERS) + "\r\n").encode("utf-8")
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="staff-import-template.csv"'
+    return response
