@@ -62,8 +62,15 @@ class ProcessStepInline(admin.TabularInline):
     model = ProcessStep
     extra = 0
     can_delete = False
-    fields = ["number", "state", "planned_date", "opened_at", "completed_at", "agreed_actor",
-              "revision"]
+    fields = [
+        "number",
+        "state",
+        "planned_date",
+        "opened_at",
+        "completed_at",
+        "agreed_actor",
+        "revision",
+    ]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):

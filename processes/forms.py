@@ -7,7 +7,9 @@ from .models import Process, ProcessStep, SignOff
 class ProcessCreateForm(forms.Form):
     school_year = forms.ModelChoiceField(label=_("School year"), queryset=None, empty_label=None)
     kind = forms.ChoiceField(
-        label=_("Kind of procedure"), choices=Process.Kind.choices, initial=Process.Kind.FULL,
+        label=_("Kind of procedure"),
+        choices=Process.Kind.choices,
+        initial=Process.Kind.FULL,
         help_text=_("A light procedure may skip steps 5 to 7, with recorded grounds."),
     )
     reminder_lead_days = forms.IntegerField(
@@ -40,7 +42,8 @@ class SignOffForm(forms.Form):
 
 class StepCompleteForm(forms.Form):
     note = forms.CharField(
-        label=_("What was done (optional)"), required=False,
+        label=_("What was done (optional)"),
+        required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 

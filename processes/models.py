@@ -203,7 +203,11 @@ class Process(models.Model):
         help_text=_("How many days before a step's planned date its actors get a reminder."),
     )
     created_from = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("copied from"),
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
@@ -244,9 +248,7 @@ class ProcessStep(models.Model):
 
     process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="steps")
     number = models.PositiveSmallIntegerField(_("step"))
-    state = models.CharField(
-        _("state"), max_length=10, choices=State.choices, default=State.LOCKED
-    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.LOCKED)
     planned_date = models.DateField(_("planned date"), null=True, blank=True)
     opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
@@ -334,7 +336,10 @@ class Decision(models.Model):
     content = models.JSONField(_("content"), default=dict, blank=True)
     grounds = models.TextField(_("grounds"), blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
     )
     actor_name = models.CharField(_("by"), max_length=200, blank=True)
@@ -376,3 +381,6 @@ class StepReminder(models.Model):
                 fields=["step", "user", "occasion"], name="step_reminder_once_per_occasion"
             ),
         ]
+
+    def __str__(self):
+        return f"{self.step} – {self.user} ({self.occasion})"

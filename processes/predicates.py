@@ -23,16 +23,16 @@ def school_of(obj) -> School | None:
 
 
 def user_roles(user) -> dict:
-    """All roles of ``user``: {"schools": {school_id: {role,...}}, "boards": {...}, "staff": {...}}."""
+    """All roles of ``user``: school roles by school id, boards administered, staff schools."""
     cache = getattr(user, "_werkdruk_roles", None)
     if cache is None:
         schools: dict[int, set[str]] = {}
-        for school_id, role in SchoolRole.objects.filter(user=user).values_list("school_id", "role"):
+        for school_id, role in SchoolRole.objects.filter(user=user).values_list(
+            "school_id", "role"
+        ):
             schools.setdefault(school_id, set()).add(role)
         boards = set(user.board_roles.values_list("board_id", flat=True))
-        staff = set(
-            user.staff_memberships.filter(active=True).values_list("school_id", flat=True)
-        )
+        staff = set(user.staff_memberships.filter(active=True).values_list("school_id", flat=True))
         cache = {"schools": schools, "boards": boards, "staff": staff}
         user._werkdruk_roles = cache
     return cache

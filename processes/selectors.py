@@ -71,8 +71,10 @@ def board_step(process) -> BoardProcess | None:
 
 
 def decision_list(*, process):
-    return Decision.objects.filter(process=process).select_related("actor").order_by(
-        "created_at", "id"
+    return (
+        Decision.objects.filter(process=process)
+        .select_related("actor")
+        .order_by("created_at", "id")
     )
 
 
@@ -107,25 +109,45 @@ def todos_for(user, process) -> list[Todo]:
         )
         if needs_sign_off:
             if is_director and "director" not in signed:
-                todos.append(Todo(_("Sign off step %(number)s as director: %(label)s") % label,
-                                  url, step, step.is_overdue))
+                todos.append(
+                    Todo(
+                        _("Sign off step %(number)s as director: %(label)s") % label,
+                        url,
+                        step,
+                        step.is_overdue,
+                    )
+                )
             if is_pmr and "pmr" not in signed:
-                todos.append(Todo(_("Sign off step %(number)s for the PMR: %(label)s") % label,
-                                  url, step, step.is_overdue))
+                todos.append(
+                    Todo(
+                        _("Sign off step %(number)s for the PMR: %(label)s") % label,
+                        url,
+                        step,
+                        step.is_overdue,
+                    )
+                )
         elif d.actor == Actor.AGREED and not step.agreed_actor and (is_director or is_pmr):
-            todos.append(Todo(_("Record who carries out step %(number)s: %(label)s") % label,
-                              url, step, step.is_overdue))
+            todos.append(
+                Todo(
+                    _("Record who carries out step %(number)s: %(label)s") % label,
+                    url,
+                    step,
+                    step.is_overdue,
+                )
+            )
         elif d.actor == Actor.AGREED and (
             (step.agreed_actor == "director" and is_director)
             or (step.agreed_actor == "pmr" and is_pmr)
             or (step.agreed_actor == "steering" and "steering" in roles)
             or (step.agreed_actor == "external" and (is_director or is_pmr))
         ):
-            todos.append(Todo(_("Carry out step %(number)s: %(label)s") % label, url, step,
-                              step.is_overdue))
+            todos.append(
+                Todo(_("Carry out step %(number)s: %(label)s") % label, url, step, step.is_overdue)
+            )
         elif d.actor == Actor.PMR and is_pmr:
-            todos.append(Todo(_("Prepare step %(number)s: %(label)s") % label, url, step,
-                              step.is_overdue))
+            todos.append(
+                Todo(_("Prepare step %(number)s: %(label)s") % label, url, step, step.is_overdue)
+            )
     return todos
 
 
@@ -172,7 +194,10 @@ def dashboard_for_user(*, user) -> dict:
         school_roles = sorted(roles["schools"].get(school.pk, set()))
         manages = bool({"director", "pmr"} & set(school_roles))
         card = SchoolCard(
-            school=school, roles=school_roles, process=latest, earlier=processes[1:],
+            school=school,
+            roles=school_roles,
+            process=latest,
+            earlier=processes[1:],
             can_start=manages and all(p.school_year_id != school_year.pk for p in processes),
         )
         if latest is not None:

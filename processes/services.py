@@ -82,8 +82,9 @@ def _shift_one_year(day: datetime.date | None) -> datetime.date | None:
 
 
 @transaction.atomic
-def process_create(*, school, school_year, actor, kind=Process.Kind.FULL, copy_from=None,
-                   reminder_lead_days=7) -> Process:
+def process_create(
+    *, school, school_year, actor, kind=Process.Kind.FULL, copy_from=None, reminder_lead_days=7
+) -> Process:
     """Start the procedure for ``school`` in ``school_year``; step 1 opens at once.
 
     With ``copy_from`` (the same school's process of the previous year) its set-up is
@@ -107,7 +108,10 @@ def process_create(*, school, school_year, actor, kind=Process.Kind.FULL, copy_f
         kind = copy_from.kind
         reminder_lead_days = copy_from.reminder_lead_days
     process = Process.objects.create(
-        school=school, school_year=school_year, kind=kind, created_from=copy_from,
+        school=school,
+        school_year=school_year,
+        kind=kind,
+        created_from=copy_from,
         reminder_lead_days=reminder_lead_days,
     )
     planned = default_planned_dates(school_year)
@@ -141,8 +145,11 @@ def process_create(*, school, school_year, actor, kind=Process.Kind.FULL, copy_f
             else _("Process started for %(year)s.") % {"year": school_year}
         ),
         actor=actor,
-        content={"kind": kind, "reminder_lead_days": reminder_lead_days,
-                 "copied_from": copy_from.pk if copy_from else None},
+        content={
+            "kind": kind,
+            "reminder_lead_days": reminder_lead_days,
+            "copied_from": copy_from.pk if copy_from else None,
+        },
     )
     return process
 
@@ -202,8 +209,13 @@ def _finish(step, *, state, actor, action, summary, content=None, grounds="") ->
     step.save(update_fields=["state", "completed_at"])
     opened = _open_ready_steps(step.process)
     decision_record(
-        process=step.process, step_number=step.number, action=action, summary=summary,
-        actor=actor, content={**(content or {}), "opened_steps": opened}, grounds=grounds,
+        process=step.process,
+        step_number=step.number,
+        action=action,
+        summary=summary,
+        actor=actor,
+        content={**(content or {}), "opened_steps": opened},
+        grounds=grounds,
     )
     return opened
 
@@ -242,15 +254,22 @@ def step_sign_off(*, step, actor, side=None, grounds="") -> ProcessStep:
     _ensure_no_blockers(step)
     SignOff.objects.create(step=step, revision=step.revision, side=side, user=actor)
     decision_record(
-        process=step.process, step_number=step.number, action="processes.step.signed_off",
+        process=step.process,
+        step_number=step.number,
+        action="processes.step.signed_off",
         summary=_("Step %(number)s signed off for the %(side)s.")
         % {"number": step.number, "side": SignOff.Side(side).label},
-        actor=actor, content={"side": side, "revision": step.revision}, grounds=grounds,
+        actor=actor,
+        content={"side": side, "revision": step.revision},
+        grounds=grounds,
     )
     signed = set(step.sign_offs.filter(revision=step.revision).values_list("side", flat=True))
     if signed == {SignOff.Side.DIRECTOR, SignOff.Side.PMR}:
         _finish(
-            step, state=ProcessStep.State.DONE, actor=actor, action="processes.step.completed",
+            step,
+            state=ProcessStep.State.DONE,
+            actor=actor,
+            action="processes.step.completed",
             summary=_("Step %(number)s completed: signed off by director and PMR.")
             % {"number": step.number},
         )
@@ -293,8 +312,12 @@ def step_complete(*, step, actor, note="") -> ProcessStep:
         raise PermissionDenied
     _ensure_no_blockers(step)
     _finish(
-        step, state=ProcessStep.State.DONE, actor=actor, action="processes.step.completed",
-        summary=_("Step %(number)s completed.") % {"number": step.number}, grounds=note,
+        step,
+        state=ProcessStep.State.DONE,
+        actor=actor,
+        action="processes.step.completed",
+        summary=_("Step %(number)s completed.") % {"number": step.number},
+        grounds=note,
     )
     return step
 
@@ -313,8 +336,14 @@ def step_complete_by_system(*, step, summary, content=None, actor=None) -> Proce
         )
     _ensure_open(step)
     _ensure_no_blockers(step)
-    _finish(step, state=ProcessStep.State.DONE, actor=actor,
-            action="processes.step.completed", summary=summary, content=content)
+    _finish(
+        step,
+        state=ProcessStep.State.DONE,
+        actor=actor,
+        action="processes.step.completed",
+        summary=summary,
+        content=content,
+    )
     return step
 
 
@@ -341,11 +370,16 @@ def step_assign_actor(*, step, actor, agreed_actor, detail="") -> ProcessStep:
     step.save(update_fields=["agreed_actor", "agreed_actor_detail"])
     label = ProcessStep.AgreedActor(agreed_actor).label
     decision_record(
-        process=step.process, step_number=step.number, action="processes.step.actor_assigned",
+        process=step.process,
+        step_number=step.number,
+        action="processes.step.actor_assigned",
         summary=_("Step %(number)s will be carried out by: %(who)s.")
-        % {"number": step.number, "who": f"{label} ({step.agreed_actor_detail})"
-           if step.agreed_actor_detail else label},
-        actor=actor, content={"agreed_actor": agreed_actor, "detail": step.agreed_actor_detail},
+        % {
+            "number": step.number,
+            "who": f"{label} ({step.agreed_actor_detail})" if step.agreed_actor_detail else label,
+        },
+        actor=actor,
+        content={"agreed_actor": agreed_actor, "detail": step.agreed_actor_detail},
     )
     return step
 
@@ -363,7 +397,9 @@ def step_plan(*, step, actor, planned_date) -> ProcessStep:
     step.planned_date = planned_date
     step.save(update_fields=["planned_date"])
     decision_record(
-        process=step.process, step_number=step.number, action="processes.step.planned",
+        process=step.process,
+        step_number=step.number,
+        action="processes.step.planned",
         summary=_("Planned date of step %(number)s set to %(date)s.")
         % {"number": step.number, "date": planned_date.strftime("%d-%m-%Y")},
         actor=actor,
@@ -404,9 +440,12 @@ def step_reopen(*, step, actor, grounds) -> ProcessStep:
         other.revision += 1
         other.save(update_fields=["state", "opened_at", "completed_at", "revision"])
     decision_record(
-        process=step.process, step_number=step.number, action="processes.step.reopened",
+        process=step.process,
+        step_number=step.number,
+        action="processes.step.reopened",
         summary=_("Step %(number)s reopened.") % {"number": step.number},
-        actor=actor, grounds=grounds.strip(),
+        actor=actor,
+        grounds=grounds.strip(),
         content={"revision": step.revision, "relocked_steps": [s.number for s in later]},
     )
     return step
@@ -425,8 +464,12 @@ def step_skip(*, step, actor, grounds) -> ProcessStep:
         raise DomainError(_("Give the grounds for skipping the step."))
     _ensure_open(step)
     _finish(
-        step, state=ProcessStep.State.SKIPPED, actor=actor, action="processes.step.skipped",
-        summary=_("Step %(number)s skipped.") % {"number": step.number}, grounds=grounds.strip(),
+        step,
+        state=ProcessStep.State.SKIPPED,
+        actor=actor,
+        action="processes.step.skipped",
+        summary=_("Step %(number)s skipped.") % {"number": step.number},
+        grounds=grounds.strip(),
     )
     return step
 
@@ -441,9 +484,7 @@ def step_actor_users(step):
     definition = step.definition
     roles: set[str] = set()
     if step_needs_sign_off(step):
-        signed = set(
-            step.sign_offs.filter(revision=step.revision).values_list("side", flat=True)
-        )
+        signed = set(step.sign_offs.filter(revision=step.revision).values_list("side", flat=True))
         if SignOff.Side.DIRECTOR not in signed:
             roles.add(SchoolRole.Role.DIRECTOR)
         if SignOff.Side.PMR not in signed:
@@ -494,15 +535,19 @@ def _send_step_reminder(step, user, occasion):
             "date": step.planned_date.strftime("%d-%m-%Y"),
         }
         subject = (
-            _("Step %(number)s is overdue: %(label)s") if overdue
+            _("Step %(number)s is overdue: %(label)s")
+            if overdue
             else _("Step %(number)s is due on %(date)s: %(label)s")
         ) % context
         body = (
             _(
                 "Step %(number)s (%(label)s) of the workload funds procedure at %(school)s was "
                 "planned for %(date)s. You are one of the people who act in this step."
-            ) % context
-            + "\n\n" + url + "\n"
+            )
+            % context
+            + "\n\n"
+            + url
+            + "\n"
         )
     send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, [user.email])
 

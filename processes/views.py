@@ -21,7 +21,9 @@ from .registry import Actor, Completion
 
 
 def dashboard(request):
-    return render(request, "processes/dashboard.html", selectors.dashboard_for_user(user=request.user))
+    return render(
+        request, "processes/dashboard.html", selectors.dashboard_for_user(user=request.user)
+    )
 
 
 def board_detail(request, pk):
@@ -66,7 +68,10 @@ class ProcessCreateView(View):
             if form.is_valid():
                 try:
                     process = services.process_create(
-                        school=school, school_year=year, actor=request.user, copy_from=copy_from,
+                        school=school,
+                        school_year=year,
+                        actor=request.user,
+                        copy_from=copy_from,
                         kind=form.cleaned_data["kind"],
                         reminder_lead_days=form.cleaned_data["reminder_lead_days"],
                     )
@@ -98,8 +103,13 @@ def _timeline_rows(process):
     rows = []
     for step in process.steps.all():
         step.process = process
-        rows.append({"step": step, "signed": selectors.current_sign_offs(step),
-                     "needs_sign_off": services.step_needs_sign_off(step)})
+        rows.append(
+            {
+                "step": step,
+                "signed": selectors.current_sign_offs(step),
+                "needs_sign_off": services.step_needs_sign_off(step),
+            }
+        )
     return rows
 
 
@@ -135,11 +145,11 @@ def step_detail(request, pk, number, forms=None, status=200):
         "is_actor_step": d.completion == Completion.ACTOR and not needs_sign_off,
         "can_complete": user.has_perm("processes.complete_step", step),
         "can_skip": can_manage and step.process.is_light and d.skippable_when_light,
-        "sign_off_form": forms.get("sign_off") or (
-            SignOffForm(sides=open_sides) if open_sides else None
-        ),
+        "sign_off_form": forms.get("sign_off")
+        or (SignOffForm(sides=open_sides) if open_sides else None),
         "complete_form": forms.get("complete") or StepCompleteForm(),
-        "actor_form": forms.get("actor") or StepActorForm(
+        "actor_form": forms.get("actor")
+        or StepActorForm(
             initial={"agreed_actor": step.agreed_actor, "detail": step.agreed_actor_detail}
         ),
         "plan_form": forms.get("plan") or StepPlanForm(initial={"planned_date": step.planned_date}),
@@ -212,8 +222,10 @@ def _skip(user, step, data):
 MANAGE = "processes.manage_process"
 step_sign_off = _step_action("sign_off", MANAGE, _sign_off_form, _sign_off)
 step_complete = _step_action(
-    "complete", "processes.complete_step",
-    lambda request, step: StepCompleteForm(request.POST), _complete,
+    "complete",
+    "processes.complete_step",
+    lambda request, step: StepCompleteForm(request.POST),
+    _complete,
 )
 step_assign_actor = _step_action(
     "actor", MANAGE, lambda request, step: StepActorForm(request.POST), _assign_actor

@@ -4,7 +4,13 @@ import pytest
 from django.urls import reverse
 
 ROLES = [
-    "anonymous", "staff_user", "director", "pmr", "steering", "board_admin", "other_director",
+    "anonymous",
+    "staff_user",
+    "director",
+    "pmr",
+    "steering",
+    "board_admin",
+    "other_director",
     "other_board_admin",
 ]
 

@@ -70,6 +70,7 @@ def test_agreed_step_reminds_the_agreed_actor_only(process, director, pmr, steer
 def test_new_planned_date_is_a_new_occasion(process, director, pmr):
     planned = step(process, 1).planned_date
     services.step_reminders_send(today=planned)
-    services.step_plan(step=step(process, 1), actor=director,
-                       planned_date=planned + datetime.timedelta(days=3))
+    services.step_plan(
+        step=step(process, 1), actor=director, planned_date=planned + datetime.timedelta(days=3)
+    )
     assert services.step_reminders_send(today=planned + datetime.timedelta(days=1)) == 2

@@ -36,8 +36,9 @@ def test_default_schedule_keeps_steps_in_order_and_5_with_6():
     assert dates[11] < datetime.date(2027, 8, 1)
 
 
-def test_process_create_refuses_second_process_when_year_taken(process, school, school_year,
-                                                               director):
+def test_process_create_refuses_second_process_when_year_taken(
+    process, school, school_year, director
+):
     with pytest.raises(DomainError):
         services.process_create(school=school, school_year=school_year, actor=director)
     assert Process.objects.filter(school=school).count() == 1
@@ -56,17 +57,23 @@ def test_process_create_is_refused_when_actor_does_not_manage_the_school(
 def test_process_create_copies_set_up_when_started_from_last_year(school, director, pmr):
     last_year = SchoolYearFactory(start_year=2025)
     old = services.process_create(
-        school=school, school_year=last_year, actor=director, kind=Process.Kind.LIGHT,
+        school=school,
+        school_year=last_year,
+        actor=director,
+        kind=Process.Kind.LIGHT,
         reminder_lead_days=3,
     )
-    services.step_assign_actor(step=step(old, 9), actor=pmr, agreed_actor="steering",
-                               detail="Stuurgroep werkdruk")
+    services.step_assign_actor(
+        step=step(old, 9), actor=pmr, agreed_actor="steering", detail="Stuurgroep werkdruk"
+    )
     copied = []
     hook = lambda old_process, new_process: copied.append((old_process.pk, new_process.pk))  # noqa: E731
     registry.register_copy_hook(hook)
     try:
         new = services.process_create(
-            school=school, school_year=SchoolYearFactory(start_year=2026), actor=director,
+            school=school,
+            school_year=SchoolYearFactory(start_year=2026),
+            actor=director,
             copy_from=old,
         )
     finally:
@@ -91,7 +98,9 @@ def test_process_create_refuses_copy_when_source_is_another_school(
     actor = SchoolRoleFactory(school=other_school, role=SchoolRole.Role.DIRECTOR).user
     with pytest.raises(DomainError):
         services.process_create(
-            school=other_school, school_year=SchoolYearFactory(start_year=2027), actor=actor,
+            school=other_school,
+            school_year=SchoolYearFactory(start_year=2027),
+            actor=actor,
             copy_from=process,
         )
 
@@ -118,15 +127,15 @@ def test_step_plan_is_refused_when_step_is_finished(process, director, pmr):
     services.step_sign_off(step=step(process, 1), actor=director)
     services.step_sign_off(step=step(process, 1), actor=pmr)
     with pytest.raises(DomainError):
-        services.step_plan(step=step(process, 1), actor=pmr,
-                           planned_date=datetime.date(2027, 1, 5))
+        services.step_plan(step=step(process, 1), actor=pmr, planned_date=datetime.date(2027, 1, 5))
 
 
 def test_step_assign_actor_only_for_steps_without_a_cao_actor(process, director):
     with pytest.raises(DomainError):
         services.step_assign_actor(step=step(process, 1), actor=director, agreed_actor="pmr")
-    services.step_assign_actor(step=step(process, 5), actor=director, agreed_actor="external",
-                               detail="Bureau Samen Werken")
+    services.step_assign_actor(
+        step=step(process, 5), actor=director, agreed_actor="external", detail="Bureau Samen Werken"
+    )
     assert step(process, 5).agreed_actor == ProcessStep.AgreedActor.EXTERNAL
     with pytest.raises(DomainError):
         services.step_assign_actor(step=step(process, 5), actor=director, agreed_actor="nobody")

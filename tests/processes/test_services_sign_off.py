@@ -31,7 +31,9 @@ def test_step_is_done_and_next_opens_when_both_sides_signed(process, director, p
         Decision.objects.filter(process=process, step_number=1).values_list("action", flat=True)
     )
     assert actions == [
-        "processes.step.signed_off", "processes.step.signed_off", "processes.step.completed"
+        "processes.step.signed_off",
+        "processes.step.signed_off",
+        "processes.step.completed",
     ]
     assert Decision.objects.get(action="processes.step.completed").content["opened_steps"] == [2]
 

@@ -14,8 +14,17 @@ def states(process):
 
 def test_registry_follows_the_cao_dependency_chain():
     assert {n: s.prerequisites for n, s in registry.STEPS.items()} == {
-        1: (), 2: (1,), 3: (2,), 4: (3,), 5: (4,), 6: (4,), 7: (5, 6), 8: (7,), 9: (8,),
-        10: (9,), 11: (10,),
+        1: (),
+        2: (1,),
+        3: (2,),
+        4: (3,),
+        5: (4,),
+        6: (4,),
+        7: (5, 6),
+        8: (7,),
+        9: (8,),
+        10: (9,),
+        11: (10,),
     }
     assert registry.dependents(1) == list(range(2, 12))
     assert registry.dependents(5) == [7, 8, 9, 10, 11]
@@ -30,8 +39,9 @@ def test_no_step_opens_before_its_prerequisites_are_done(process, director, pmr,
         elif registry.STEPS[number].completion == registry.Completion.FEATURE:
             services.step_complete_by_system(step=step(process, number), summary="x")
         else:
-            services.step_assign_actor(step=step(process, number), actor=director,
-                                       agreed_actor="director")
+            services.step_assign_actor(
+                step=step(process, number), actor=director, agreed_actor="director"
+            )
             services.step_complete(step=step(process, number), actor=director)
 
 
@@ -39,8 +49,9 @@ def test_steps_5_and_6_open_together_and_7_waits_for_both(process, director, pmr
     finish_steps_1_to_4(process, director, pmr)
     assert states(process)[5] == states(process)[6] == ProcessStep.State.OPEN
     for number in (5, 6):
-        services.step_assign_actor(step=step(process, number), actor=director,
-                                   agreed_actor="director")
+        services.step_assign_actor(
+            step=step(process, number), actor=director, agreed_actor="director"
+        )
     services.step_complete(step=step(process, 5), actor=director)
     assert states(process)[7] == ProcessStep.State.LOCKED
     services.step_complete(step=step(process, 6), actor=director)
@@ -124,7 +135,9 @@ def test_reopen_is_refused_without_grounds_or_when_nothing_to_reopen(process, di
 
 def test_skip_is_allowed_only_in_a_light_process_for_steps_5_to_7(school, director, pmr):
     process = services.process_create(
-        school=school, school_year=SchoolYearFactory(start_year=2026), actor=director,
+        school=school,
+        school_year=SchoolYearFactory(start_year=2026),
+        actor=director,
         kind=Process.Kind.LIGHT,
     )
     finish_steps_1_to_4(process, director, pmr)

@@ -41,8 +41,7 @@ def test_process_create_page_starts_a_process(client, director, school):
     client.force_login(director)
     url = reverse("processes:process-create", args=[school.pk])
     year = client.get(url).context["form"].fields["school_year"].queryset.first()
-    response = client.post(url, {"school_year": year.pk, "kind": "full",
-                                 "reminder_lead_days": 5})
+    response = client.post(url, {"school_year": year.pk, "kind": "full", "reminder_lead_days": 5})
     process = Process.objects.get(school=school)
     assert response.status_code == 302
     assert response.url == reverse("processes:process-detail", args=[process.pk])
@@ -53,8 +52,7 @@ def test_process_create_page_rejects_bad_lead_time_and_saves_nothing(client, dir
     client.force_login(director)
     url = reverse("processes:process-create", args=[school.pk])
     year = client.get(url).context["form"].fields["school_year"].queryset.first()
-    response = client.post(url, {"school_year": year.pk, "kind": "full",
-                                 "reminder_lead_days": -1})
+    response = client.post(url, {"school_year": year.pk, "kind": "full", "reminder_lead_days": -1})
     assert response.status_code == 400
     assert not Process.objects.exists()
 
@@ -82,8 +80,9 @@ def test_sign_off_through_the_page_completes_the_step(client, director, pmr, pro
 def test_sign_off_page_shows_blockers_and_saves_nothing(client, director, school, process):
     school.staff_members.update(active=False)
     client.force_login(director)
-    response = client.post(reverse("processes:step-sign-off", args=[process.pk, 1]),
-                           {"side": "director"})
+    response = client.post(
+        reverse("processes:step-sign-off", args=[process.pk, 1]), {"side": "director"}
+    )
     assert response.status_code == 400
     assert "import" in response.content.decode().lower()
     assert not SignOff.objects.exists()
@@ -125,8 +124,9 @@ def _progress(process, director, pmr):
 
 
 @pytest.mark.parametrize("page", ["dashboard", "timeline", "step"])
-def test_query_count_does_not_grow_with_staff_or_steps(client, school, director, pmr, process,
-                                                       page):
+def test_query_count_does_not_grow_with_staff_or_steps(
+    client, school, director, pmr, process, page
+):
     url = {
         "dashboard": reverse("processes:dashboard"),
         "timeline": reverse("processes:process-detail", args=[process.pk]),
@@ -146,8 +146,7 @@ def test_query_count_does_not_grow_with_staff_or_steps(client, school, director,
         assert large == small
 
 
-def test_board_dashboard_query_count_does_not_grow_with_schools(client, school, director,
-                                                                 process):
+def test_board_dashboard_query_count_does_not_grow_with_schools(client, school, director, process):
     admin = BoardAdministratorFactory(board=school.board).user
     client.force_login(admin)
     url = reverse("processes:board-detail", args=[school.board_id])
