@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from processes import services
 from processes.models import SchoolRole
@@ -10,6 +11,15 @@ from tests.factories import (
     StaffMemberFactory,
     UserFactory,
 )
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """Service messages and e-mails are asserted in English (the msgids); pages set their own
+    language per request, and tests that check the Dutch default say so."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

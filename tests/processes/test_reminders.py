@@ -74,3 +74,9 @@ def test_new_planned_date_is_a_new_occasion(process, director, pmr):
         step=step(process, 1), actor=director, planned_date=planned + datetime.timedelta(days=3)
     )
     assert services.step_reminders_send(today=planned + datetime.timedelta(days=1)) == 2
+
+
+def test_reminder_is_written_in_the_default_language_dutch(process, director, pmr, settings):
+    settings.LANGUAGE_CODE = "nl"
+    services.step_reminders_send(today=step(process, 1).planned_date)
+    assert mail.outbox[0].subject.startswith("[Werkdruk] Stap 1")

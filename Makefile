@@ -1,0 +1,143 @@
+# Werkdruk: everything a developer or CI needs, from a fresh clone.
+#
+#   make run      install, migrate, load demo data, serve http://127.0.0.1:8000 with a real
+#                 Celery worker and beat (Ctrl-C stops all of them)
+#   make test     install what the tests need, then lint, checks and the whole test suite
+#   make lint     ruff check and ruff format --check
+#   make format   ruff format and ruff check --fix
+#   make messages update the translation files (locale/nl, locale/en)
+#   make bench    the performance scripts in tests/benchmarks/
+#   make clean    remove the virtualenv, the local database and caches
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+MANAGE := $(PY) manage.py
+VAR    := var
+
+# Debian packages: gettext for compilemessages, Pango and HarfBuzz for WeasyPrint;
+# the tests also need PostgreSQL, Redis and Chromium (never `playwright install`).
+DEBS_RUN  := gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+DEBS_TEST := $(DEBS_RUN) postgresql redis-server chromium
+
+# The pinned requirements in pyproject.toml, with the extras named as arguments. The project
+# itself is not installed (it has no packages to install, and manage.py runs from here).
+REQUIREMENTS = $(PY) -c 'import sys, tomllib; \
+	project = tomllib.load(open("pyproject.toml", "rb"))["project"]; \
+	extras = [r for name in sys.argv[1:] for r in project["optional-dependencies"][name]]; \
+	print("\n".join(project["dependencies"] + extras))'
+
+# Stamps: reinstall Python packages only when pyproject.toml changes.
+STAMP_RUN  := $(VENV)/.installed-run
+STAMP_TEST := $(VENV)/.installed-test
+
+# `manage.py check --deploy` runs with what production would have in its environment.
+DEPLOY_ENV = DJANGO_SETTINGS_MODULE=werkdruk.settings.production \
+	SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+	ALLOWED_HOSTS=example.org \
+	DATABASE_URL=postgres://werkdruk@127.0.0.1:5432/werkdruk \
+	CELERY_BROKER_URL=redis://127.0.0.1:6379/0
+
+# Installs the missing Debian packages when running as root; otherwise prints the
+# command to run and fails.
+define debian_packages
+	@missing=""; \
+	for pkg in $(1); do \
+		dpkg-query -W -f='$${Status}' "$$pkg" 2>/dev/null | grep -q "install ok installed" \
+			|| missing="$$missing $$pkg"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" -eq 0 ]; then \
+			echo "Installing Debian packages:$$missing"; \
+			apt-get update -qq; \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq$$missing; \
+		else \
+			echo "Missing Debian packages. Run:"; \
+			echo "    sudo apt-get update && sudo apt-get install -y$$missing"; \
+			exit 1; \
+		fi; \
+	fi
+endef
+
+.PHONY: help run test lint format messages compilemessages bench clean debs-run debs-test
+
+help:
+	@sed -n 's/^#   //p' $(MAKEFILE_LIST)
+
+# --- installation ----------------------------------------------------------------------------
+
+# A bare Debian lacks ensurepip: install python3-venv (as root) when creating the venv fails.
+$(PY):
+	$(PYTHON) -m venv $(VENV) || { \
+		rm -rf $(VENV); \
+		if [ "$$(id -u)" -ne 0 ]; then \
+			echo "Run: sudo apt-get install -y python3-venv"; exit 1; fi; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv; \
+		$(PYTHON) -m venv $(VENV); }
+
+$(STAMP_RUN): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -r <($(REQUIREMENTS))
+	touch $@
+
+$(STAMP_TEST): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -r <($(REQUIREMENTS) test)
+	touch $@ $(STAMP_RUN)
+
+debs-run:
+	$(call debian_packages,$(DEBS_RUN))
+
+debs-test:
+	$(call debian_packages,$(DEBS_TEST))
+
+# Only our own locale/ folders: --ignore keeps it out of the virtualenv's site-packages.
+compilemessages: | $(PY)
+	$(MANAGE) compilemessages --ignore=$(VENV) --ignore=$(VAR) --ignore=node_modules
+
+# --- running ---------------------------------------------------------------------------------
+
+run: debs-run $(STAMP_RUN) compilemessages
+	mkdir -p $(VAR)/celery/queue $(VAR)/celery/processed
+	$(MANAGE) migrate --noinput
+	$(MANAGE) demo
+	bin/dev-server
+
+# --- quality and tests -----------------------------------------------------------------------
+
+test: debs-test $(STAMP_TEST)
+	$(BIN)/ruff check .
+	$(MANAGE) makemigrations --check --dry-run
+	$(DEPLOY_ENV) $(MANAGE) check --deploy --fail-level WARNING
+	$(MAKE) --no-print-directory compilemessages
+	$(BIN)/pytest -m "not integration"
+	$(PY) bin/run-integration-tests
+
+lint: $(STAMP_TEST)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP_TEST)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+messages: debs-run $(STAMP_RUN)
+	$(MANAGE) makemessages -l nl -l en --ignore=$(VENV) --ignore=$(VAR) --ignore=node_modules \
+		--ignore=static/vendor --no-obsolete
+
+bench: $(STAMP_TEST)
+	@shopt -s nullglob; scripts=(tests/benchmarks/*.py); \
+	if [ $${#scripts[@]} -eq 0 ]; then echo "No benchmarks yet."; exit 0; fi; \
+	for script in "$${scripts[@]}"; do \
+		[ "$$(basename "$$script")" = "__init__.py" ] && continue; \
+		echo "== $$script"; DJANGO_SETTINGS_MODULE=werkdruk.settings.test $(PY) "$$script"; \
+	done
+
+clean:
+	rm -rf $(VENV) $(VAR) *.egg-info .pytest_cache .ruff_cache .hypothesis .coverage htmlcov
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+	find locale -name '*.mo' -delete

@@ -1,0 +1,71 @@
+"""Shared pytest configuration.
+
+Tests under tests/integration/ and tests/e2e/ are marked `integration` and `e2e` by folder.
+With CI set (CI=true), such a test that is skipped (a missing browser, no PostgreSQL, an
+import that failed) counts as a failure: CI must never go green without having run them.
+Keep this module free of Django imports: tests/test_ci_skip_policy.py loads it on its own.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+MARKED_FOLDERS = {"integration": "integration", "e2e": "e2e"}
+NEVER_SKIP_IN_CI = frozenset(MARKED_FOLDERS.values())
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def _folder_marker(path: Path) -> str | None:
+    """The marker for tests/<folder> and everything in it, if that folder has one."""
+    parts = path.parts
+    for index, part in enumerate(parts[:-1]):
+        if part == "tests" and parts[index + 1] in MARKED_FOLDERS:
+            return MARKED_FOLDERS[parts[index + 1]]
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    # tryfirst: the markers must be there before `-m` deselects by them.
+    for item in items:
+        marker = _folder_marker(Path(item.path))
+        if marker and not item.get_closest_marker(marker):
+            item.add_marker(marker)
+
+
+def _skip_reason(report) -> str:
+    reason = str(report.longrepr)
+    if isinstance(report.longrepr, tuple) and len(report.longrepr) == 3:
+        reason = report.longrepr[2]
+    return reason.removeprefix("Skipped: ")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.skipped and in_ci() and not hasattr(report, "wasxfail"):
+        markers = sorted(m for m in NEVER_SKIP_IN_CI if item.get_closest_marker(m))
+        if markers:
+            report.outcome = "failed"
+            report.longrepr = (
+                f"CI=true: a test marked {', '.join(markers)} must run, "
+                f"but it was skipped: {_skip_reason(report)}"
+            )
+    return report
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(collector):
+    """A whole module skipped at import (pytest.importorskip) in tests/e2e or tests/integration."""
+    report = yield
+    path = getattr(collector, "path", None)
+    if report.skipped and in_ci() and path is not None and _folder_marker(Path(path)):
+        report.outcome = "failed"
+        report.longrepr = (
+            f"CI=true: {path} must run, but it was skipped at collection: {_skip_reason(report)}"
+        )
+    return report
