@@ -115,7 +115,7 @@ test: debs-test $(STAMP_TEST)
 	$(DEPLOY_ENV) $(MANAGE) check --deploy --fail-level WARNING
 	$(MAKE) --no-print-directory compilemessages
 	$(BIN)/pytest -m "not integration"
-	$(PY) bin/run-integration-tests
+	$(PY) bin/run-integration-tests -m "not e2e"
 
 lint: $(STAMP_TEST)
 	$(BIN)/ruff check .

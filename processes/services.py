@@ -14,6 +14,8 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext as _
 
 from werkdruk.exceptions import DomainError
@@ -36,24 +38,50 @@ def _require(actor, perm, obj):
 
 def _role_label(actor, school) -> str:
     roles = SchoolRole.objects.filter(user=actor, school=school).order_by("role")
-    return ", ".join(str(role.get_role_display()) for role in roles)
+    with translation.override(settings.LANGUAGE_CODE):
+        return ", ".join(str(role.get_role_display()) for role in roles)
+
+
+def _in_school_language(message, params=None) -> str:
+    """``message`` (a msgid) translated into the school's language, with ``params`` filled in."""
+    with translation.override(settings.LANGUAGE_CODE):
+        text = gettext(message)
+        if not params:
+            return text
+        return text % {
+            key: date_format(value) if isinstance(value, datetime.date) else str(value)
+            for key, value in params.items()
+        }
 
 
 def decision_record(
-    *, process, action, summary, actor=None, step_number=None, content=None, grounds=""
+    *,
+    process,
+    action,
+    summary,
+    params=None,
+    actor=None,
+    step_number=None,
+    content=None,
+    grounds="",
 ) -> Decision:
-    """Write one immutable decision of ``process`` (who, when, what, on what grounds)."""
+    """Write one immutable decision of ``process`` (who, when, what, on what grounds).
+
+    ``summary`` is a msgid (marked with gettext_noop) and ``params`` its placeholders: the text
+    is stored in the school's language, whatever language the person recording it uses, so the
+    decision list reads as one document.
+    """
     return Decision.objects.create(
         board_id=process.school.board_id,
         school=process.school,
         process=process,
         step_number=step_number,
         action=action,
-        summary=summary,
+        summary=_in_school_language(summary, params),
         content=content or {},
         grounds=grounds,
         actor=actor,
-        actor_name=str(actor) if actor else _("the system"),
+        actor_name=str(actor) if actor else _in_school_language(gettext_noop("the system")),
         actor_role=_role_label(actor, process.school) if actor else "",
     )
 
@@ -139,11 +167,11 @@ def process_create(
         process=process,
         action="processes.process.created",
         summary=(
-            _("Process started for %(year)s, copied from %(previous)s.")
-            % {"year": school_year, "previous": copy_from.school_year}
+            gettext_noop("Process started for %(year)s, copied from %(previous)s.")
             if copy_from
-            else _("Process started for %(year)s.") % {"year": school_year}
+            else gettext_noop("Process started for %(year)s.")
         ),
+        params={"year": school_year, "previous": copy_from.school_year if copy_from else ""},
         actor=actor,
         content={
             "kind": kind,
@@ -203,7 +231,9 @@ def _open_ready_steps(process) -> list[int]:
     return opened
 
 
-def _finish(step, *, state, actor, action, summary, content=None, grounds="") -> list[int]:
+def _finish(
+    step, *, state, actor, action, summary, params=None, content=None, grounds=""
+) -> list[int]:
     step.state = state
     step.completed_at = timezone.now()
     step.save(update_fields=["state", "completed_at"])
@@ -213,6 +243,7 @@ def _finish(step, *, state, actor, action, summary, content=None, grounds="") ->
         step_number=step.number,
         action=action,
         summary=summary,
+        params={"number": step.number, **(params or {})},
         actor=actor,
         content={**(content or {}), "opened_steps": opened},
         grounds=grounds,
@@ -247,18 +278,22 @@ def step_sign_off(*, step, actor, side=None, grounds="") -> ProcessStep:
     if side not in sides:
         raise PermissionDenied
     if step.sign_offs.filter(revision=step.revision, side=side).exists():
-        raise DomainError(
-            _("Step %(number)s has already been signed off for the %(side)s.")
-            % {"number": step.number, "side": SignOff.Side(side).label}
-        )
+        already = {
+            SignOff.Side.DIRECTOR: _("The director has already signed off step %(number)s."),
+            SignOff.Side.PMR: _("The PMR has already signed off step %(number)s."),
+        }
+        raise DomainError(already[side] % {"number": step.number})
     _ensure_no_blockers(step)
     SignOff.objects.create(step=step, revision=step.revision, side=side, user=actor)
     decision_record(
         process=step.process,
         step_number=step.number,
         action="processes.step.signed_off",
-        summary=_("Step %(number)s signed off for the %(side)s.")
-        % {"number": step.number, "side": SignOff.Side(side).label},
+        summary={
+            SignOff.Side.DIRECTOR: gettext_noop("Step %(number)s signed off for the director."),
+            SignOff.Side.PMR: gettext_noop("Step %(number)s signed off for the PMR."),
+        }[side],
+        params={"number": step.number},
         actor=actor,
         content={"side": side, "revision": step.revision},
         grounds=grounds,
@@ -270,8 +305,7 @@ def step_sign_off(*, step, actor, side=None, grounds="") -> ProcessStep:
             state=ProcessStep.State.DONE,
             actor=actor,
             action="processes.step.completed",
-            summary=_("Step %(number)s completed: signed off by director and PMR.")
-            % {"number": step.number},
+            summary=gettext_noop("Step %(number)s completed: signed off by director and PMR."),
         )
     return step
 
@@ -316,17 +350,18 @@ def step_complete(*, step, actor, note="") -> ProcessStep:
         state=ProcessStep.State.DONE,
         actor=actor,
         action="processes.step.completed",
-        summary=_("Step %(number)s completed.") % {"number": step.number},
+        summary=gettext_noop("Step %(number)s completed."),
         grounds=note,
     )
     return step
 
 
 @transaction.atomic
-def step_complete_by_system(*, step, summary, content=None, actor=None) -> ProcessStep:
+def step_complete_by_system(*, step, summary, params=None, content=None, actor=None) -> ProcessStep:
     """Record that a feature's own procedure finished a step (a vote adopted, all plans in).
 
     Only for steps that complete through a feature; the caller has checked its own rules.
+    ``summary`` is a msgid and ``params`` its placeholders, as for ``decision_record``.
     """
     step = _lock_step(step)
     if step.definition.completion != Completion.FEATURE:
@@ -342,6 +377,7 @@ def step_complete_by_system(*, step, summary, content=None, actor=None) -> Proce
         actor=actor,
         action="processes.step.completed",
         summary=summary,
+        params=params,
         content=content,
     )
     return step
@@ -368,15 +404,19 @@ def step_assign_actor(*, step, actor, agreed_actor, detail="") -> ProcessStep:
     step.agreed_actor = agreed_actor
     step.agreed_actor_detail = detail.strip()
     step.save(update_fields=["agreed_actor", "agreed_actor_detail"])
-    label = ProcessStep.AgreedActor(agreed_actor).label
     decision_record(
         process=step.process,
         step_number=step.number,
         action="processes.step.actor_assigned",
-        summary=_("Step %(number)s will be carried out by: %(who)s.")
-        % {
+        summary=(
+            gettext_noop("Step %(number)s will be carried out by: %(who)s (%(detail)s).")
+            if step.agreed_actor_detail
+            else gettext_noop("Step %(number)s will be carried out by: %(who)s.")
+        ),
+        params={
             "number": step.number,
-            "who": f"{label} ({step.agreed_actor_detail})" if step.agreed_actor_detail else label,
+            "who": ProcessStep.AgreedActor(agreed_actor).label,
+            "detail": step.agreed_actor_detail,
         },
         actor=actor,
         content={"agreed_actor": agreed_actor, "detail": step.agreed_actor_detail},
@@ -400,8 +440,8 @@ def step_plan(*, step, actor, planned_date) -> ProcessStep:
         process=step.process,
         step_number=step.number,
         action="processes.step.planned",
-        summary=_("Planned date of step %(number)s set to %(date)s.")
-        % {"number": step.number, "date": planned_date.strftime("%d-%m-%Y")},
+        summary=gettext_noop("Planned date of step %(number)s set to %(date)s."),
+        params={"number": step.number, "date": planned_date},
         actor=actor,
         content={"old": old.isoformat() if old else None, "new": planned_date.isoformat()},
     )
@@ -443,7 +483,8 @@ def step_reopen(*, step, actor, grounds) -> ProcessStep:
         process=step.process,
         step_number=step.number,
         action="processes.step.reopened",
-        summary=_("Step %(number)s reopened.") % {"number": step.number},
+        summary=gettext_noop("Step %(number)s reopened."),
+        params={"number": step.number},
         actor=actor,
         grounds=grounds.strip(),
         content={"revision": step.revision, "relocked_steps": [s.number for s in later]},
@@ -468,7 +509,7 @@ def step_skip(*, step, actor, grounds) -> ProcessStep:
         state=ProcessStep.State.SKIPPED,
         actor=actor,
         action="processes.step.skipped",
-        summary=_("Step %(number)s skipped.") % {"number": step.number},
+        summary=gettext_noop("Step %(number)s skipped."),
         grounds=grounds.strip(),
     )
     return step
@@ -532,7 +573,7 @@ def _send_step_reminder(step, user, occasion):
             "number": step.number,
             "label": step.definition.label,
             "school": step.process.school,
-            "date": step.planned_date.strftime("%d-%m-%Y"),
+            "date": date_format(step.planned_date),
         }
         subject = (
             _("Step %(number)s is overdue: %(label)s")

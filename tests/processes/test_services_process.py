@@ -139,3 +139,16 @@ def test_step_assign_actor_only_for_steps_without_a_cao_actor(process, director)
     assert step(process, 5).agreed_actor == ProcessStep.AgreedActor.EXTERNAL
     with pytest.raises(DomainError):
         services.step_assign_actor(step=step(process, 5), actor=director, agreed_actor="nobody")
+
+
+def test_decisions_are_written_in_the_school_language_whatever_the_actor_uses(
+    process, director, settings
+):
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "nl"
+    with translation.override("en"):
+        services.step_sign_off(step=step(process, 1), actor=director)
+    decision = Decision.objects.get(action="processes.step.signed_off")
+    assert decision.summary == "Stap 1: akkoord namens de directie."
+    assert decision.actor_role == "directeur"
