@@ -13,7 +13,10 @@ class ProcessCreateForm(forms.Form):
         help_text=_("A light procedure may skip steps 5 to 7, with recorded grounds."),
     )
     reminder_lead_days = forms.IntegerField(
-        label=_("Reminders, days before a planned date"), min_value=0, max_value=60, initial=7
+        label=_("Send reminders this many days before a planned date"),
+        min_value=0,
+        max_value=60,
+        initial=7,
     )
     copy_previous = forms.BooleanField(
         label=_("Start from last year's process (its set-up and planning)"), required=False

@@ -384,3 +384,36 @@ class StepReminder(models.Model):
 
     def __str__(self):
         return f"{self.step} – {self.user} ({self.occasion})"
+
+
+class AgreementVersion(models.Model):
+    """The content of steps 1-3 frozen for the staff vote (step 4), with its SHA-256 hash.
+
+    Staff vote on exactly one version; changing units, split or frameworks afterwards and
+    preparing the vote again makes a new version.
+    """
+
+    process = models.ForeignKey(Process, on_delete=models.PROTECT, related_name="agreements")
+    number = models.PositiveIntegerField(_("version"))
+    content = models.JSONField(_("content"))
+    content_hash = models.CharField(_("SHA-256"), max_length=64)
+    created_at = models.DateTimeField(_("frozen at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("frozen agreement")
+        verbose_name_plural = _("frozen agreements")
+        ordering = ["process", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["process", "number"], name="agreement_version_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.process} v{self.number}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError(_("A frozen agreement cannot be changed."))
+        super().save(*args, **kwargs)

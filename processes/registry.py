@@ -111,7 +111,7 @@ STEPS: dict[int, StepDefinition] = {
         StepDefinition(
             7,
             "working_method",
-            _("Units record their working method"),
+            _("Record each unit's working method"),
             _("working method per unit"),
             Actor.UNITS,
             Completion.FEATURE,
@@ -121,7 +121,7 @@ STEPS: dict[int, StepDefinition] = {
         StepDefinition(
             8,
             "unit_plans",
-            _("Units make their plans"),
+            _("Make a plan per unit"),
             _("a submitted plan per unit"),
             Actor.UNITS,
             Completion.FEATURE,

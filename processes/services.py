@@ -31,7 +31,8 @@ logger = logging.getLogger(__name__)
 DEFAULT_STEP_DAYS = {1: 14, 2: 14, 3: 14, 4: 21, 5: 14, 6: 14, 7: 21, 8: 49, 9: 14, 10: 7, 11: 21}
 
 
-def _require(actor, perm, obj):
+def require_perm(actor, perm, obj):
+    """Raise PermissionDenied unless ``actor`` has ``perm`` on ``obj`` (services check again)."""
     if not actor.has_perm(perm, obj):
         raise PermissionDenied
 
@@ -86,6 +87,23 @@ def decision_record(
     )
 
 
+def board_decision_record(
+    *, board, school_year, action, summary, params=None, actor=None, content=None, grounds=""
+) -> Decision:
+    """Write one immutable decision of a board (step 0), in the school language."""
+    return Decision.objects.create(
+        board=board,
+        step_number=0,
+        action=action,
+        summary=_in_school_language(summary, {"year": school_year, **(params or {})}),
+        content={"school_year": str(school_year), **(content or {})},
+        grounds=grounds,
+        actor=actor,
+        actor_name=str(actor) if actor else _in_school_language(gettext_noop("the system")),
+        actor_role=_in_school_language(gettext_noop("board administrator")) if actor else "",
+    )
+
+
 def default_planned_dates(school_year, today=None) -> dict[int, datetime.date]:
     """A workable schedule: starts mid-September of the year before, or today if later."""
     today = today or timezone.localdate()
@@ -119,7 +137,7 @@ def process_create(
     copied: kind, reminder lead time, agreed actors and planned dates one year on, and
     whatever feature apps copy through their registered hooks.
     """
-    _require(actor, "processes.manage_process", school)
+    require_perm(actor, "processes.manage_process", school)
     School.objects.select_for_update().get(pk=school.pk)
     if Process.objects.filter(school=school, school_year=school_year).exists():
         raise DomainError(
@@ -268,7 +286,7 @@ def step_sign_off(*, step, actor, side=None, grounds="") -> ProcessStep:
     One side alone leaves the step open and waiting for the other.
     """
     step = _lock_step(step)
-    _require(actor, "processes.manage_process", step)
+    require_perm(actor, "processes.manage_process", step)
     if not step_needs_sign_off(step):
         raise DomainError(_("Step %(number)s is not signed off jointly.") % {"number": step.number})
     _ensure_open(step)
@@ -326,7 +344,7 @@ def _may_complete(actor, step) -> bool:
 def step_complete(*, step, actor, note="") -> ProcessStep:
     """Record that the agreed actor finished a step for which the CAO names no actor."""
     step = _lock_step(step)
-    _require(actor, "processes.complete_step", step)
+    require_perm(actor, "processes.complete_step", step)
     if step.definition.completion != Completion.ACTOR:
         raise DomainError(
             _("Step %(number)s is completed by its own procedure, not by hand.")
@@ -387,7 +405,7 @@ def step_complete_by_system(*, step, summary, params=None, content=None, actor=N
 def step_assign_actor(*, step, actor, agreed_actor, detail="") -> ProcessStep:
     """Record who carries out a step for which the CAO names no actor."""
     step = _lock_step(step)
-    _require(actor, "processes.manage_process", step)
+    require_perm(actor, "processes.manage_process", step)
     if step.definition.actor != Actor.AGREED:
         raise DomainError(
             _("The CAO fixes who carries out step %(number)s.") % {"number": step.number}
@@ -428,7 +446,7 @@ def step_assign_actor(*, step, actor, agreed_actor, detail="") -> ProcessStep:
 def step_plan(*, step, actor, planned_date) -> ProcessStep:
     """Set a step's planned date."""
     step = _lock_step(step)
-    _require(actor, "processes.manage_process", step)
+    require_perm(actor, "processes.manage_process", step)
     if step.is_finished:
         raise DomainError(_("Step %(number)s is already finished.") % {"number": step.number})
     old = step.planned_date
@@ -455,7 +473,7 @@ def step_reopen(*, step, actor, grounds) -> ProcessStep:
     Sign-offs of the earlier revision stay on record but no longer count.
     """
     step = _lock_step(step)
-    _require(actor, "processes.manage_process", step)
+    require_perm(actor, "processes.manage_process", step)
     if not grounds or not grounds.strip():
         raise DomainError(_("Give the grounds for reopening the step."))
     has_sign_offs = step.sign_offs.filter(revision=step.revision).exists()
@@ -492,11 +510,36 @@ def step_reopen(*, step, actor, grounds) -> ProcessStep:
     return step
 
 
+def step_content_changed(*, process, number, actor, what) -> ProcessStep:
+    """Call before changing what step ``number`` decides (units, split, frameworks).
+
+    The step must be open or done. If anyone signed it off, or it is done, it is reopened
+    first, as a recorded decision naming ``what`` changed, so no sign-off covers content it
+    did not see. Runs inside the caller's transaction.
+    """
+    step = _lock_step(process.steps.get(number=number))
+    if step.state == ProcessStep.State.LOCKED:
+        raise DomainError(
+            _("Step %(number)s has not started yet: finish the steps before it first.")
+            % {"number": number}
+        )
+    if step.is_finished or step.sign_offs.filter(revision=step.revision).exists():
+        step_reopen(
+            step=step,
+            actor=actor,
+            grounds=_in_school_language(
+                gettext_noop("Changed after sign-off: %(what)s"), {"what": what}
+            ),
+        )
+        step.refresh_from_db()
+    return step
+
+
 @transaction.atomic
 def step_skip(*, step, actor, grounds) -> ProcessStep:
     """Skip a step that a light process may leave out, on recorded grounds."""
     step = _lock_step(step)
-    _require(actor, "processes.manage_process", step)
+    require_perm(actor, "processes.manage_process", step)
     if not (step.process.is_light and step.definition.skippable_when_light):
         raise DomainError(
             _("Step %(number)s cannot be skipped in this process.") % {"number": step.number}

@@ -64,7 +64,9 @@ class ProcessCreateView(View):
                     school=school, school_year__start_year=year.start_year - 1
                 ).first()
                 if copy_from is None:
-                    form.add_error("copy_previous", _("There is no process of the year before."))
+                    form.add_error(
+                        "copy_previous", _("There is no process for the previous school year.")
+                    )
             if form.is_valid():
                 try:
                     process = services.process_create(
@@ -201,7 +203,7 @@ def _assign_actor(user, step, data):
     services.step_assign_actor(
         step=step, actor=user, agreed_actor=data["agreed_actor"], detail=data["detail"]
     )
-    return _("Who carries out the step has been recorded.")
+    return _("It has been recorded who carries out this step.")
 
 
 def _plan(user, step, data):

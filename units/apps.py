@@ -7,8 +7,6 @@ class UnitsConfig(AppConfig):
     verbose_name = _("Staff and units")
 
     def ready(self):
-        from processes import registry
-
         from . import steps
 
-        registry.register_blocker(1, steps.step1_needs_active_staff)
+        steps.register()

@@ -74,3 +74,249 @@ class StaffMember(models.Model):
     def save(self, *args, **kwargs):
         self.email = self.email.strip().lower()
         super().save(*args, **kwargs)
+
+
+AMOUNT = {"max_digits": 12, "decimal_places": 2}
+
+
+class BoardAllocation(models.Model):
+    """Step 0: the board's workload funds for a school year, divided over its schools.
+
+    The shares are stored as shown; ``fixed_at`` is set when the board administrator fixes it.
+    """
+
+    board = models.ForeignKey(
+        "processes.Board", on_delete=models.PROTECT, related_name="allocations"
+    )
+    school_year = models.ForeignKey(
+        "processes.SchoolYear", on_delete=models.PROTECT, related_name="+"
+    )
+    total = models.DecimalField(_("total for the board"), **AMOUNT)
+    board_office_fte = models.DecimalField(
+        _("fte of the board office"),
+        max_digits=8,
+        decimal_places=4,
+        default=Decimal("0"),
+        help_text=_("When the board office keeps a share, it is sized by its share of all fte."),
+    )
+    board_office_amount = models.DecimalField(_("reserved for the board office"), **AMOUNT)
+    fixed_at = models.DateTimeField(_("fixed at"), null=True, blank=True)
+    fixed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("board allocation")
+        verbose_name_plural = _("board allocations")
+        ordering = ["board", "school_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["board", "school_year"], name="board_allocation_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(total__gte=0), name="board_allocation_total_gte_0"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.board} {self.school_year}"
+
+
+class SchoolAllocation(models.Model):
+    """One school's share of a board allocation, by its pupil count on the reference date."""
+
+    allocation = models.ForeignKey(BoardAllocation, on_delete=models.CASCADE, related_name="shares")
+    school = models.ForeignKey(
+        "processes.School", on_delete=models.PROTECT, related_name="allocations"
+    )
+    pupil_count = models.PositiveIntegerField(_("pupil count"))
+    amount = models.DecimalField(_("amount"), **AMOUNT)
+
+    class Meta:
+        verbose_name = _("school allocation")
+        verbose_name_plural = _("school allocations")
+        ordering = ["allocation", "school__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["allocation", "school"], name="school_allocation_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.school}: {self.amount}"
+
+
+class BudgetLine(models.Model):
+    """One line of a school's budget for a process; the school budget is their sum."""
+
+    class Kind(models.TextChoices):
+        ALLOCATION = "allocation", _("this year's allocation")
+        CARRY_OVER = "carry_over", _("carry-over from earlier years")
+        EXTRA_TRANCHE = "extra_tranche", _("extra tranche")
+
+    process = models.ForeignKey(
+        "processes.Process", on_delete=models.CASCADE, related_name="budget_lines"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    description = models.CharField(_("description"), max_length=200)
+    amount = models.DecimalField(_("amount"), **AMOUNT)
+    source = models.ForeignKey(
+        SchoolAllocation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="budget_lines",
+        help_text=_("The board allocation this line comes from, if any."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
+        ordering = ["process", "kind", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0), name="budget_line_amount_gte_0"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.description}"
+
+
+class OrganisationalUnit(models.Model):
+    """A group of staff that gets a budget and writes one plan (step 1)."""
+
+    class Kind(models.TextChoices):
+        FUNCTION_GROUP = "function_group", _("function group")
+        DEPARTMENT = "department", _("department or cluster of subjects")
+        THEME = "theme", _("theme")
+        SHARED_SITUATION = "shared_situation", _("staff sharing a situation")
+
+    process = models.ForeignKey("processes.Process", on_delete=models.CASCADE, related_name="units")
+    name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Kind.choices, default=Kind.FUNCTION_GROUP
+    )
+    # Step 2: what the split method uses for this unit, and what it gave.
+    weight = models.DecimalField(
+        _("weight"),
+        max_digits=8,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("Relative weight when the budget is split by weights."),
+    )
+    fixed_amount = models.DecimalField(_("fixed amount"), null=True, blank=True, **AMOUNT)
+    amount = models.DecimalField(_("budget"), null=True, blank=True, **AMOUNT)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("organisational unit")
+        verbose_name_plural = _("organisational units")
+        ordering = ["process", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["process", "name"], name="unit_name_unique_per_process"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0) | models.Q(amount__isnull=True),
+                name="unit_amount_gte_0",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ConversationGroup(models.Model):
+    """A group that actually meets and talks; lies within one unit."""
+
+    unit = models.ForeignKey(OrganisationalUnit, on_delete=models.CASCADE, related_name="groups")
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("conversation group")
+        verbose_name_plural = _("conversation groups")
+        ordering = ["unit", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "name"], name="group_name_unique_per_unit"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class UnitMembership(models.Model):
+    """A staff member's place in a unit. One per staff member per process, by constraint."""
+
+    process = models.ForeignKey("processes.Process", on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(
+        OrganisationalUnit, on_delete=models.CASCADE, related_name="memberships"
+    )
+    staff_member = models.ForeignKey(
+        StaffMember, on_delete=models.CASCADE, related_name="unit_memberships"
+    )
+    group = models.ForeignKey(
+        ConversationGroup,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="memberships",
+    )
+
+    class Meta:
+        verbose_name = _("unit membership")
+        verbose_name_plural = _("unit memberships")
+        ordering = ["unit", "staff_member__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["process", "staff_member"], name="one_unit_per_staff_member_per_process"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.staff_member} – {self.unit}"
+
+
+class BudgetSplit(models.Model):
+    """Step 2: how the school budget is divided over the units."""
+
+    class Method(models.TextChoices):
+        FTE = "fte", _("by fte")
+        HEADCOUNT = "headcount", _("by headcount")
+        WEIGHTS = "weights", _("by weights per unit")
+        FIXED = "fixed", _("fixed amounts")
+        DEFERRED = "deferred", _("deferred: amounts after the school plan")
+
+    class Reserve(models.TextChoices):
+        NONE = "none", _("no central reserve")
+        PERCENTAGE = "percentage", _("a percentage")
+        AMOUNT = "amount", _("a fixed amount")
+
+    process = models.OneToOneField(
+        "processes.Process", on_delete=models.CASCADE, related_name="budget_split"
+    )
+    method = models.CharField(
+        _("method"), max_length=20, choices=Method.choices, default=Method.FTE
+    )
+    reserve_kind = models.CharField(
+        _("central reserve"), max_length=20, choices=Reserve.choices, default=Reserve.NONE
+    )
+    reserve_value = models.DecimalField(
+        _("reserve (percentage or amount)"), max_digits=12, decimal_places=2, default=Decimal("0")
+    )
+    school_total = models.DecimalField(_("school budget"), **AMOUNT)
+    reserve_amount = models.DecimalField(_("central reserve"), **AMOUNT)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("budget split")
+        verbose_name_plural = _("budget splits")
+
+    def __str__(self):
+        return f"{self.process}: {self.get_method_display()}"

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 
 from processes.models import School
@@ -54,10 +54,14 @@ class StaffImportView(View):
             return self._render(request, school, form, import_error=error, status=400)
         messages.success(
             request,
-            _(
+            ngettext(
                 "The staff list has been imported: %(added)s added, %(changed)s changed, "
                 "%(unchanged)s unchanged, %(deactivated)s deactivated; %(accounts)s new "
-                "accounts (they sign in with a code sent by e-mail)."
+                "account (this person signs in with a code sent by e-mail).",
+                "The staff list has been imported: %(added)s added, %(changed)s changed, "
+                "%(unchanged)s unchanged, %(deactivated)s deactivated; %(accounts)s new "
+                "accounts (they sign in with a code sent by e-mail).",
+                result.accounts_created,
             )
             % {
                 "added": result.added,

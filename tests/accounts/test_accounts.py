@@ -91,3 +91,15 @@ def test_repeated_failed_logins_lock_the_account_out(client, db):
     )
     assert response.status_code == 429
     assert not client.get(reverse("processes:dashboard")).wsgi_request.user.is_authenticated
+
+
+def test_unknown_address_gets_no_email_when_asking_for_a_code(client, db):
+    client.post(reverse("account_request_login_code"), {"email": "nobody@example.org"})
+    assert mail.outbox == []
+
+
+def test_code_email_greets_without_the_host_name(client, db):
+    user = UserFactory()
+    client.post(reverse("account_request_login_code"), {"email": user.email})
+    assert "testserver" not in mail.outbox[0].body
+    assert "Werkdruk" in mail.outbox[0].body

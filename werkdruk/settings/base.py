@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "accounts",
     "processes",
     "units",
+    "plans",
 ]
 
 MIDDLEWARE = [
@@ -127,6 +128,8 @@ ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 15 * 60
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Werkdruk] "
+# Sign-up is closed: an unknown address gets no e-mail at all (not an invitation to sign up).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Werkdruk"
 

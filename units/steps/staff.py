@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from .models import StaffMember
+from ..models import StaffMember
 
 
 def step1_needs_active_staff(step) -> list[str]:
@@ -10,3 +10,9 @@ def step1_needs_active_staff(step) -> list[str]:
     if StaffMember.objects.filter(school_id=step.process.school_id, active=True).exists():
         return []
     return [_("The school has no active staff yet: import the staff list first.")]
+
+
+def register() -> None:
+    from processes import registry
+
+    registry.register_blocker(1, step1_needs_active_staff)

@@ -14,9 +14,9 @@ from import_export.results import RowResult
 from processes.models import School
 from werkdruk.exceptions import DomainError
 
-from .importing import StaffFileError, read_staff_file
-from .models import StaffMember
-from .resources import ERROR_CODE, StaffMemberResource
+from ..importing import StaffFileError, read_staff_file
+from ..models import StaffMember
+from ..resources import ERROR_CODE, StaffMemberResource
 
 logger = logging.getLogger(__name__)
 

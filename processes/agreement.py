@@ -1,0 +1,97 @@
+"""The frozen agreement: the content of steps 1-3 as the staff will vote on it (step 4).
+
+Feature apps register the sections they contribute (units, the budget split, frameworks) with
+a function that builds the section's content as JSON-ready data and a template that shows it.
+Freezing stores that content with its SHA-256 hash as a numbered, immutable version.
+"""
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from werkdruk.exceptions import DomainError
+
+from .models import AgreementVersion, Process, ProcessStep
+from .services import decision_record, require_perm
+
+
+@dataclass(frozen=True)
+class AgreementSection:
+    key: str
+    order: int
+    build: Callable[[Process], object]  # JSON-ready content; Decimals as strings
+    template: str  # renders {{ section }} (the built content)
+
+
+_sections: dict[str, AgreementSection] = {}
+
+
+def register_section(key: str, *, order: int, build, template: str) -> None:
+    """Add what an app contributes to the frozen agreement."""
+    _sections[key] = AgreementSection(key, order, build, template)
+
+
+def sections() -> list[AgreementSection]:
+    return sorted(_sections.values(), key=lambda s: s.order)
+
+
+def agreement_content(process) -> dict:
+    """The agreement as it stands now (not frozen)."""
+    return {
+        "school": {"name": process.school.name, "brin": process.school.brin},
+        "school_year": str(process.school_year),
+        "sections": {section.key: section.build(process) for section in sections()},
+    }
+
+
+def content_hash(content) -> str:
+    """SHA-256 of the canonical JSON form: sorted keys, no spaces, UTF-8."""
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+@transaction.atomic
+def agreement_freeze(*, process, actor) -> AgreementVersion:
+    """Freeze steps 1-3 for the vote. Needs steps 1, 2 and 3 done.
+
+    Freezing unchanged content again returns the existing version; changed content (after
+    a reopened and re-signed step) becomes the next version.
+    """
+    process = (
+        Process.objects.select_for_update()
+        .select_related("school", "school_year")
+        .get(pk=process.pk)
+    )
+    require_perm(actor, "processes.manage_process", process)
+    states = dict(process.steps.filter(number__in=(1, 2, 3)).values_list("number", "state"))
+    if any(state != ProcessStep.State.DONE for state in states.values()):
+        raise DomainError(
+            _("Steps 1, 2 and 3 must be signed off by the director and the PMR first.")
+        )
+    content = agreement_content(process)
+    digest = content_hash(content)
+    latest = process.agreements.order_by("-number").first()
+    if latest is not None and latest.content_hash == digest:
+        return latest
+    version = AgreementVersion.objects.create(
+        process=process,
+        number=(latest.number + 1) if latest else 1,
+        content=content,
+        content_hash=digest,
+        created_by=actor,
+    )
+    decision_record(
+        process=process,
+        step_number=4,
+        action="processes.agreement.frozen",
+        summary=gettext_noop("Agreement frozen for the vote as version %(number)s."),
+        params={"number": version.number},
+        actor=actor,
+        content={"version": version.number, "sha256": digest},
+    )
+    return version
