@@ -188,6 +188,7 @@ CopyHook = Callable[["object", "object"], None]  # (old Process, new Process)
 
 _blockers: dict[int, list[Blocker]] = {}
 _copy_hooks: list[CopyHook] = []
+_step_pages: dict[int, list[tuple[str, str]]] = {}
 
 
 def register_blocker(number: int, blocker: Blocker) -> None:
@@ -200,6 +201,17 @@ def register_copy_hook(hook: CopyHook) -> None:
     """Add a function that copies an app's set-up when a process starts from last year's."""
     if hook not in _copy_hooks:
         _copy_hooks.append(hook)
+
+
+def register_step_page(number: int, label: str, url_name: str) -> None:
+    """Link a feature's working page (taking the process pk) from step ``number``'s page."""
+    if (label, url_name) not in _step_pages.setdefault(number, []):
+        _step_pages[number].append((label, url_name))
+
+
+def step_pages(number: int) -> list[tuple[str, str]]:
+    """(label, url name) of the working pages of step ``number``."""
+    return list(_step_pages.get(number, []))
 
 
 def step_blockers(step) -> list[str]:

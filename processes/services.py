@@ -513,16 +513,11 @@ def step_reopen(*, step, actor, grounds) -> ProcessStep:
 def step_content_changed(*, process, number, actor, what) -> ProcessStep:
     """Call before changing what step ``number`` decides (units, split, frameworks).
 
-    The step must be open or done. If anyone signed it off, or it is done, it is reopened
-    first, as a recorded decision naming ``what`` changed, so no sign-off covers content it
-    did not see. Runs inside the caller's transaction.
+    Content may be prepared while the step still waits for earlier steps. If anyone signed
+    it off, or it is done, it is reopened first, as a recorded decision naming ``what``
+    changed, so no sign-off covers content it did not see. Runs in the caller's transaction.
     """
     step = _lock_step(process.steps.get(number=number))
-    if step.state == ProcessStep.State.LOCKED:
-        raise DomainError(
-            _("Step %(number)s has not started yet: finish the steps before it first.")
-            % {"number": number}
-        )
     if step.is_finished or step.sign_offs.filter(revision=step.revision).exists():
         step_reopen(
             step=step,

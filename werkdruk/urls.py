@@ -13,7 +13,8 @@ def health(request):
 
 urlpatterns = [
     path("", include("processes.urls")),
-    path("staff/", include("units.urls")),
+    path("", include("units.urls")),
+    path("", include("plans.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlanguage/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

@@ -90,10 +90,10 @@ def test_content_change_of_an_unsigned_open_step_records_nothing(process, direct
     assert not Decision.objects.filter(action="processes.step.reopened").exists()
 
 
-def test_content_change_of_a_locked_step_is_refused(process, director):
-    with pytest.raises(DomainError):
-        services.step_content_changed(process=process, number=2, actor=director, what="x")
+def test_content_of_a_later_step_can_be_prepared_while_it_waits(process, director):
+    services.step_content_changed(process=process, number=2, actor=director, what="x")
     assert step(process, 2).state == ProcessStep.State.LOCKED
+    assert step(process, 2).revision == 1
 
 
 def test_board_decision_is_recorded_without_a_process(school, school_year, board_admin):

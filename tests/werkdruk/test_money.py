@@ -82,3 +82,14 @@ def test_percentage_rounds_half_up_to_the_cent():
     assert percentage_of(Decimal("1000.00"), Decimal("10")) == Decimal("100.00")
     assert percentage_of(Decimal("0.05"), Decimal("10")) == Decimal("0.01")
     assert percentage_of(Decimal("123456.78"), Decimal("12.5")) == Decimal("15432.10")
+
+
+def test_euro_format_follows_the_language():
+    from django.utils import translation
+
+    from werkdruk.money import format_euro
+
+    with translation.override("nl"):
+        assert format_euro(Decimal("12345.67")) == "€\u00a012.345,67"
+    with translation.override("en"):
+        assert format_euro(Decimal("12345.67")) == "€\u00a012,345.67"

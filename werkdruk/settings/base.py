@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "django_celery_beat",
+    "werkdruk",
     "accounts",
     "processes",
     "units",

@@ -11,10 +11,10 @@ from django.views import View
 
 from processes.models import School
 
-from . import selectors
-from .forms import StaffImportForm
-from .importing import TEMPLATE_HEADERS
-from .services import StaffImportError, staff_import
+from .. import selectors
+from ..forms import StaffImportForm
+from ..importing import TEMPLATE_HEADERS
+from ..services import StaffImportError, staff_import
 
 
 def _school_for(user, school_id, perm) -> School:

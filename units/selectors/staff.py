@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from .models import StaffCategory, StaffMember
+from ..models import StaffCategory, StaffMember
 
 
 def staff_member_list(*, school) -> QuerySet[StaffMember]:

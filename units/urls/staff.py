@@ -1,0 +1,17 @@
+from django.urls import path
+
+from ..views import staff
+
+urlpatterns = [
+    path("staff/school/<int:school_id>/", staff.staff_list, name="staff-list"),
+    path(
+        "staff/school/<int:school_id>/import/",
+        staff.StaffImportView.as_view(),
+        name="staff-import",
+    ),
+    path(
+        "staff/school/<int:school_id>/import/template.csv",
+        staff.staff_import_template,
+        name="staff-import-template",
+    ),
+]

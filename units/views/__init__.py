@@ -1,0 +1,1 @@
+"""Pages of the units app, by sub-domain (staff, budget, units, split)."""

@@ -1,0 +1,1 @@
+"""Pages of this sub-domain of the units app."""
