@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class PlansConfig(AppConfig):
     name = "plans"
     verbose_name = _("Frameworks and plans")
+
+    def ready(self):
+        from . import steps
+
+        steps.register()

@@ -8,14 +8,19 @@ database, so every check is tested on plain data.
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from werkdruk.money import format_euro
 
 MAJORITY = Decimal("50")
+
+
+def format_percentage(value: Decimal) -> str:
+    """``12,5`` in Dutch, ``12.5`` in English: no trailing zeros, the active language's format."""
+    return number_format(value.normalize())
 
 
 @dataclass(frozen=True)
@@ -120,7 +125,7 @@ def check_majority_benefit(rule: RuleFacts, plan: PlanFacts) -> list[Verdict]:
         if measure.benefit_share is not None and measure.benefit_share <= MAJORITY:
             return _("%(title)s benefits %(share)s%% of the unit: not a majority.") % {
                 "title": measure.title,
-                "share": f"{measure.benefit_share.normalize():f}",
+                "share": format_percentage(measure.benefit_share),
             }
         return None
 
@@ -132,11 +137,14 @@ def check_max_structural_share(rule: RuleFacts, plan: PlanFacts) -> list[Verdict
     structural = sum((m.cost for m in plan.measures if m.structural), Decimal("0"))
     share = (structural * 100 / total) if total else Decimal("0")
     ok = share <= rule.max_percentage
+    # Rounded up to the cent of a percent: a maximum has two decimals, so the share shown is
+    # above the maximum exactly when the verdict fails (50.04% never shows as "50.0%").
+    shown = share.quantize(Decimal("0.01"), rounding=ROUND_CEILING)
     message = _(
         "Structural commitments are %(share)s%% of the plan; at most %(max)s%% is allowed."
     ) % {
-        "share": f"{share.quantize(Decimal('0.1'))}",
-        "max": f"{rule.max_percentage.normalize():f}",
+        "share": format_percentage(shown),
+        "max": format_percentage(rule.max_percentage),
     }
     return [Verdict(rule.key, rule.severity, ok, message)]
 

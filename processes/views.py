@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -7,8 +8,9 @@ from django.views import View
 from django.views.decorators.http import require_POST
 
 from werkdruk.exceptions import DomainError
+from werkdruk.pdf import pdf_response, render_pdf
 
-from . import registry, selectors, services
+from . import agreement, registry, selectors, services
 from .forms import (
     GroundsForm,
     ProcessCreateForm,
@@ -114,6 +116,70 @@ def _timeline_rows(process):
             }
         )
     return rows
+
+
+def _agreement_context(process, version):
+    content = version.content if version else agreement.agreement_content(process)
+    return {
+        "process": process,
+        "version": version,
+        "content": content,
+        "sections": [
+            {"template": section.template, "content": content["sections"].get(section.key)}
+            for section in agreement.sections()
+            if section.key in content["sections"]
+        ],
+    }
+
+
+def agreement_detail(request, pk):
+    """The agreement of steps 1-3: a frozen version (the latest, or ?version=N) or the draft."""
+    process = selectors.process_get_for_user(user=request.user, pk=pk)
+    versions = list(process.agreements.select_related("created_by").order_by("-number"))
+    requested = request.GET.get("version")
+    version = next((v for v in versions if str(v.number) == requested), None)
+    if requested and version is None:
+        raise Http404
+    if version is None and not requested and versions:
+        version = versions[0]
+    steps = {s.number: s for s in process.steps.all()}
+    context = _agreement_context(process, version)
+    context.update(
+        {
+            "versions": versions,
+            "can_freeze": request.user.has_perm("processes.manage_process", process)
+            and all(steps[n].state == "done" for n in (1, 2, 3)),
+            "steps": [steps[n] for n in (1, 2, 3)],
+        }
+    )
+    return render(request, "processes/agreement_detail.html", context)
+
+
+@require_POST
+def agreement_freeze(request, pk):
+    process = selectors.process_get_for_user(user=request.user, pk=pk)
+    if not request.user.has_perm("processes.manage_process", process):
+        raise PermissionDenied
+    try:
+        version = agreement.agreement_freeze(process=process, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("Version %(number)s of the agreement is frozen: this is what the staff vote on.")
+            % {"number": version.number},
+        )
+    return redirect("processes:agreement", pk=process.pk)
+
+
+def agreement_pdf(request, pk, number):
+    process = selectors.process_get_for_user(user=request.user, pk=pk)
+    version = process.agreements.filter(number=number).first()
+    if version is None:
+        raise Http404
+    pdf = render_pdf("processes/agreement_pdf.html", _agreement_context(process, version))
+    return pdf_response(pdf, f"agreement-{process.school.brin}-{process.school_year}-v{number}.pdf")
 
 
 def decision_list(request, pk):

@@ -146,3 +146,77 @@ class StaffMemberAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
                 "deactivated": result.deactivated,
             },
         )
+
+
+# --- step 0 and the school budget: written by units.services.budget, shown read-only here,
+# because a change outside the services would skip the recorded decision.
+from .models import BoardAllocation, BudgetLine, SchoolAllocation  # noqa: E402
+
+
+class ReadOnlyAdminMixin:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class SchoolAllocationInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = SchoolAllocation
+    fields = ["school", "pupil_count", "amount"]
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(BoardAllocation)
+class BoardAllocationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["board", "school_year", "total", "board_office_amount", "fixed_at", "fixed_by"]
+    list_filter = ["board", "school_year"]
+    list_select_related = ["board", "school_year", "fixed_by"]
+    inlines = [SchoolAllocationInline]
+
+
+@admin.register(BudgetLine)
+class BudgetLineAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    list_display = ["process", "kind", "description", "amount", "source"]
+    list_filter = ["kind", "process__school_year"]
+    list_select_related = ["process__school", "process__school_year", "source"]
+    search_fields = ["description", "process__school__name"]
+
+
+# --- step 1: organisational units, written by units.services.units and shown read-only here,
+# because a change outside the services would not reopen a signed-off step 1 on record.
+from .models import ConversationGroup, OrganisationalUnit, UnitMembership  # noqa: E402
+
+
+class ConversationGroupInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = ConversationGroup
+    fields = ["name"]
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(OrganisationalUnit)
+class OrganisationalUnitAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    list_display = ["name", "process", "kind"]
+    list_filter = ["kind", "process__school_year"]
+    list_select_related = ["process__school", "process__school_year"]
+    search_fields = ["name", "process__school__name"]
+    inlines = [ConversationGroupInline]
+
+
+@admin.register(UnitMembership)
+class UnitMembershipAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["staff_member", "unit", "group", "process"]
+    list_filter = ["process__school_year"]
+    list_select_related = [
+        "staff_member",
+        "unit",
+        "group",
+        "process__school",
+        "process__school_year",
+    ]
+    search_fields = ["staff_member__name", "staff_member__email", "unit__name"]

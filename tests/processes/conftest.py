@@ -14,6 +14,16 @@ from tests.factories import (
 
 
 @pytest.fixture(autouse=True)
+def engine_blockers_only(monkeypatch):
+    """The engine's tests run with only the staff-list blocker; each feature app tests its own
+    blockers with real content (units, budget split)."""
+    from processes import registry
+    from units.steps.staff import step1_needs_active_staff
+
+    monkeypatch.setattr(registry, "_blockers", {1: [step1_needs_active_staff]})
+
+
+@pytest.fixture(autouse=True)
 def english(settings):
     """Service messages and e-mails are asserted in English (the msgids); pages set their own
     language per request, and tests that check the Dutch default say so."""

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from plans.services import framework_rule_create
 from processes import services as process_services
 from processes.models import (
     Board,
@@ -19,8 +20,10 @@ from processes.models import (
     SchoolRole,
     SchoolYear,
 )
-
-from .models import StaffCategory, StaffMember
+from units.models import BudgetLine, BudgetSplit, OrganisationalUnit, StaffCategory, StaffMember
+from units.selectors.units import staff_select
+from units.services import budget, split
+from units.services import units as unit_services
 
 DEMO_PASSWORD = "werkdruk-demo"  # noqa: S105 - published demo accounts, development only
 DOMAIN = "demo.werkdruk.nl"
@@ -303,14 +306,157 @@ def demo_load(stdout=None) -> dict:
 
     process = Process.objects.filter(school=main, school_year=year).first()
     if process is None:
-        director = users["directeur"]
-        process = process_services.process_create(school=main, school_year=year, actor=director)
-        step1 = process.steps.get(number=1)
-        process_services.step_sign_off(
-            step=step1, actor=director, grounds="Indeling besproken in het MT-overleg."
-        )
-        for number, actor in ((5, "steering"), (6, "director"), (9, "steering"), (10, "pmr")):
-            process_services.step_assign_actor(
-                step=process.steps.get(number=number), actor=director, agreed_actor=actor
-            )
+        process = _demo_process(main, year, board, users, board_admin)
     return {"board": board, "schools": [main, second], "process": process, "staff_added": added}
+
+
+# The main school's units (step 1): name, kind, description.
+DEMO_UNITS = [
+    (
+        "OP onderbouw",
+        OrganisationalUnit.Kind.DEPARTMENT,
+        "Docenten die vooral in leerjaar 1-3 lesgeven.",
+    ),
+    (
+        "OP bovenbouw",
+        OrganisationalUnit.Kind.DEPARTMENT,
+        "Docenten die vooral in havo 4-5 en vwo 4-6 lesgeven.",
+    ),
+    ("OOP", OrganisationalUnit.Kind.FUNCTION_GROUP, "Onderwijsondersteunend personeel."),
+    ("MT", OrganisationalUnit.Kind.FUNCTION_GROUP, "Schoolleiding en teamleiders."),
+    (
+        "Leerlingzaken",
+        OrganisationalUnit.Kind.FUNCTION_GROUP,
+        "Kleine eenheid van zorg- en leerlingcoördinatoren.",
+    ),
+]
+
+# Step 3: six frameworks (text, kind, severity, machine check and its parameter).
+DEMO_FRAMEWORKS = [
+    (
+        "Het plan van een eenheid blijft binnen het budget van de eenheid.",
+        "financial",
+        "must",
+        {"machine_check": "within_unit_budget"},
+    ),
+    (
+        "Vaste aanstellingen en andere structurele verplichtingen beslaan hoogstens de helft "
+        "van de "
+        "kosten van een plan.",
+        "financial",
+        "must",
+        {"machine_check": "max_structural_share", "max_percentage": Decimal("50")},
+    ),
+    (
+        "Een maatregel van meer dan € 40.000 bespreken we eerst met directie en PMR.",
+        "financial",
+        "warning",
+        {"machine_check": "max_cost_per_measure", "max_amount": Decimal("40000")},
+    ),
+    (
+        "Een maatregel komt ten goede aan het grootste deel van de eenheid.",
+        "procedural",
+        "warning",
+        {"machine_check": "majority_benefit"},
+    ),
+    (
+        "Het gebouw zit vol: maatregelen die extra lokalen vragen, zijn dit jaar niet uitvoerbaar.",
+        "organisational",
+        "warning",
+        {},
+    ),
+    (
+        "Maatregelen passen bij de pedagogische visie uit het schoolplan 2024-2028.",
+        "pedagogical",
+        "information",
+        {},
+    ),
+]
+
+
+def _demo_process(school, year, board, users, board_admin):
+    """Steps 0-2 agreed, step 3 signed by the director and waiting for the PMR."""
+    director, pmr = users["directeur"], users["pmr"]
+    budget.allocation_fix(
+        board=board,
+        school_year=year,
+        total=Decimal("687450.00"),
+        board_office_fte=Decimal("4.2"),
+        actor=board_admin,
+    )
+    process = process_services.process_create(school=school, school_year=year, actor=director)
+    for number, actor in ((5, "steering"), (6, "director"), (9, "steering"), (10, "pmr")):
+        process_services.step_assign_actor(
+            step=process.steps.get(number=number), actor=director, agreed_actor=actor
+        )
+    budget.budget_line_from_allocation(process=process, actor=director)
+    budget.budget_line_add(
+        process=process,
+        actor=director,
+        kind=BudgetLine.Kind.CARRY_OVER,
+        description="Niet besteed in 2025-2026",
+        amount=Decimal("23480.00"),
+    )
+
+    made = {
+        name: unit_services.unit_create(
+            process=process, actor=director, name=name, kind=kind, description=description
+        )
+        for name, kind, description in DEMO_UNITS
+    }
+    op = list(staff_select(process=process, category=StaffCategory.OP).order_by("email"))
+    support = staff_select(process=process, category=StaffCategory.OOP, department="leerlingzaken")
+    unit_services.unit_members_assign(
+        unit=made["Leerlingzaken"], actor=director, staff_members=support
+    )
+    unit_services.unit_members_assign(
+        unit=made["OOP"],
+        actor=director,
+        staff_members=staff_select(
+            process=process, category=StaffCategory.OOP, unassigned_only=True
+        ),
+    )
+    unit_services.unit_members_assign(
+        unit=made["MT"],
+        actor=director,
+        staff_members=staff_select(process=process, category=StaffCategory.MT),
+    )
+    half = len(op) // 2
+    unit_services.unit_members_assign(
+        unit=made["OP onderbouw"], actor=director, staff_members=op[:half]
+    )
+    unit_services.unit_members_assign(
+        unit=made["OP bovenbouw"], actor=director, staff_members=op[half:]
+    )
+    for unit_name, groups in (
+        ("OP onderbouw", ("Brugklas", "Leerjaar 2-3")),
+        ("OP bovenbouw", ("Havo", "Vwo")),
+    ):
+        for group in groups:
+            unit_services.group_create(unit=made[unit_name], actor=director, name=group)
+    _sign_both(process, 1, director, pmr, "Indeling besproken in de PMR-vergadering.")
+
+    split.split_save(
+        process=process,
+        actor=director,
+        method=BudgetSplit.Method.FTE,
+        reserve_kind=BudgetSplit.Reserve.PERCENTAGE,
+        reserve_value=Decimal("10"),
+        weights={},
+        fixed_amounts={},
+    )
+    _sign_both(process, 2, director, pmr, "Verdeling naar fte, met 10% centrale reserve.")
+
+    for text, kind, severity, check in DEMO_FRAMEWORKS:
+        framework_rule_create(
+            process=process, actor=director, text=text, kind=kind, severity=severity, **check
+        )
+    process_services.step_sign_off(step=process.steps.get(number=3), actor=director)
+    return process
+
+
+def _sign_both(process, number, director, pmr, grounds):
+    for actor in (director, pmr):
+        process_services.step_sign_off(
+            step=process.steps.get(number=number), actor=actor, grounds=grounds
+        )

@@ -1,9 +1,9 @@
 import pytest
 from django.core.management import CommandError, call_command
 
+from plans.demo import demo_load
 from processes.models import Decision, Process, ProcessStep, SignOff
-from units.demo import demo_load
-from units.models import StaffMember
+from units.models import BoardAllocation, BudgetSplit, StaffMember, UnitMembership
 
 
 def test_demo_builds_a_board_with_two_schools_and_a_running_process(db):
@@ -14,9 +14,22 @@ def test_demo_builds_a_board_with_two_schools_and_a_running_process(db):
     categories = set(StaffMember.objects.filter(school=main).values_list("category", flat=True))
     assert categories == {"OP", "OOP", "MT"}
     process = Process.objects.get(school=main)
-    step1 = process.steps.get(number=1)
-    assert step1.state == ProcessStep.State.OPEN
-    assert list(SignOff.objects.filter(step=step1).values_list("side", flat=True)) == ["director"]
+    states = dict(process.steps.values_list("number", "state"))
+    assert states[1] == states[2] == ProcessStep.State.DONE
+    assert states[3] == ProcessStep.State.OPEN
+    step3 = process.steps.get(number=3)
+    assert list(SignOff.objects.filter(step=step3).values_list("side", flat=True)) == ["director"]
+    # Steps 0-3 have real content: a fixed board split, five units with everyone placed,
+    # an fte split after a 10% reserve, six frameworks.
+    assert BoardAllocation.objects.get(board=main.board).fixed_at is not None
+    assert process.units.count() == 5
+    active = StaffMember.objects.filter(school=main, active=True).count()
+    assert UnitMembership.objects.filter(process=process).count() == active
+    split = BudgetSplit.objects.get(process=process)
+    assert split.method == "fte" and split.reserve_value == 10
+    amounts = sum(unit.amount for unit in process.units.all())
+    assert amounts + split.reserve_amount == split.school_total
+    assert process.framework_rules.count() == 6
     # The PMR member works at both schools of the board.
     assert StaffMember.objects.filter(email="pmr@demo.werkdruk.nl").count() == 2
 

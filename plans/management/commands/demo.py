@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from units.demo import DEMO_PASSWORD, DOMAIN, demo_load
+from plans.demo import DEMO_PASSWORD, DOMAIN, demo_load
 
 
 class Command(BaseCommand):

@@ -1,0 +1,176 @@
+import re
+
+from django import forms
+from django.utils.formats import get_format
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from .models import FrameworkRule, MeasureCategory
+
+Check = FrameworkRule.Check
+
+
+def normalise_number(value: str) -> str:
+    """Accept what people type: ``€ 25.000,00`` in Dutch, ``25,000.00`` in English.
+
+    A thousands separator only counts between groups of three digits, so ``25.000`` is
+    twenty-five thousand in Dutch and ``12.5`` is twelve and a half in either language.
+    """
+    value = re.sub(r"[\s\u00a0€%]", "", value)
+    decimal = get_format("DECIMAL_SEPARATOR")
+    thousands = get_format("THOUSAND_SEPARATOR")
+    grouped = rf"-?\d{{1,3}}(?:{re.escape(thousands)}\d{{3}})+(?:{re.escape(decimal)}\d*)?"
+    if thousands and re.fullmatch(grouped, value):
+        value = value.replace(thousands, "")
+    return value.replace(decimal, ".")
+
+
+class LocalDecimalField(forms.DecimalField):
+    """A decimal shown and read in the active language's number format."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("localize", True)
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("inputmode", "decimal")
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = normalise_number(value)
+        return super().to_python(value)
+
+
+class FrameworkRuleForm(forms.Form):
+    """A framework rule; the parameter of the chosen machine check is required, the others
+    are ignored (the radio list puts each parameter next to its check, so it works without
+    JavaScript)."""
+
+    text = forms.CharField(
+        label=_("Rule"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Phrase it as a condition the units can work with, preferably as a warning."),
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[(code, capfirst(label)) for code, label in FrameworkRule.Kind.choices],
+    )
+    severity = forms.ChoiceField(
+        label=_("Severity"),
+        choices=FrameworkRule.Severity.choices,
+        initial=FrameworkRule.Severity.WARNING,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "A plan that breaks a “must” rule cannot be submitted; a warning is shown to the "
+            "unit; information is only shown."
+        ),
+    )
+    machine_check = forms.ChoiceField(
+        label=_("Machine check"),
+        choices=Check.choices,
+        required=False,
+        initial=Check.NONE,
+        widget=forms.RadioSelect,
+    )
+    max_amount = LocalDecimalField(
+        label=_("Maximum amount per measure (€)"),
+        required=False,
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+    )
+    max_percentage = LocalDecimalField(
+        label=_("Maximum share of the plan's cost (%)"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        max_digits=5,
+        decimal_places=2,
+    )
+    deadline = forms.DateField(
+        label=_("Spent by"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    categories = forms.ModelMultipleChoiceField(
+        label=_("Categories that are not allowed"),
+        queryset=MeasureCategory.objects.none(),
+        to_field_name="code",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    # The check that needs each parameter, and what to say when it is missing.
+    NEEDS = {
+        Check.MAX_COST_PER_MEASURE: ("max_amount", _("Give the maximum amount.")),
+        Check.MAX_STRUCTURAL_SHARE: ("max_percentage", _("Give the maximum percentage.")),
+        Check.SPEND_BY_DATE: ("deadline", _("Give the date.")),
+        Check.CATEGORIES_NOT_ALLOWED: ("categories", _("Choose at least one category.")),
+    }
+
+    CSS = {
+        "text": "form-control",
+        "kind": "form-select",
+        "severity": "form-check-input",
+        "machine_check": "form-check-input",
+        "max_amount": "form-control",
+        "max_percentage": "form-control",
+        "deadline": "form-control",
+        "categories": "form-check-input",
+    }
+
+    def __init__(self, *args, categories=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["categories"].queryset = (
+            categories if categories is not None else MeasureCategory.objects.all()
+        )
+        for name, css in self.CSS.items():
+            self.fields[name].widget.attrs["class"] = css
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.CSS and "form-check" not in self.CSS[name]:
+                self.fields[name].widget.attrs["class"] = f"{self.CSS[name]} is-invalid"
+
+    @classmethod
+    def initial_for(cls, rule) -> dict:
+        return {
+            "text": rule.text,
+            "kind": rule.kind,
+            "severity": rule.severity,
+            "machine_check": rule.machine_check,
+            "max_amount": rule.max_amount,
+            "max_percentage": rule.max_percentage,
+            "deadline": rule.deadline,
+            "categories": [category.code for category in rule.categories.all()],
+        }
+
+    def clean(self):
+        data = super().clean()
+        check = data.get("machine_check") or Check.NONE
+        data["machine_check"] = check
+        if check in self.NEEDS:
+            field, message = self.NEEDS[check]
+            value = data.get(field)
+            missing = not value if field == "categories" else value is None
+            if missing and field not in self.errors:
+                self.add_error(field, message)
+        return data
+
+    def service_kwargs(self) -> dict:
+        """The cleaned input as keyword arguments of the plans services."""
+        data = self.cleaned_data
+        return {
+            "text": data["text"],
+            "kind": data["kind"],
+            "severity": data["severity"],
+            "machine_check": data["machine_check"],
+            "max_amount": data.get("max_amount"),
+            "max_percentage": data.get("max_percentage"),
+            "deadline": data.get("deadline"),
+            "categories": [category.code for category in data.get("categories") or ()],
+        }
+
+
+class FrameworkMoveForm(forms.Form):
+    direction = forms.ChoiceField(choices=[("up", _("up")), ("down", _("down"))])

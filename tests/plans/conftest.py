@@ -1,0 +1,37 @@
+"""Fixtures for the frameworks: the procedure's fixtures, and step 3 opened for real."""
+
+import pytest
+
+from processes import registry
+from tests.processes import conftest as procedure
+from tests.processes.conftest import sign_both
+
+# The procedure's fixtures, shared (pytest finds fixtures by the names of this module).
+english = procedure.english
+school = procedure.school
+school_year = procedure.school_year
+director = procedure.director
+pmr = procedure.pmr
+steering = procedure.steering
+staff_user = procedure.staff_user
+board_admin = procedure.board_admin
+other_school = procedure.other_school
+other_director = procedure.other_director
+other_board_admin = procedure.other_board_admin
+process = procedure.process
+
+
+@pytest.fixture
+def without_earlier_blockers(monkeypatch):
+    """Steps 1 and 2 without their apps' blockers (units, split): those are tested in their own
+    apps, and these tests need steps 1 and 2 signed off to reach step 3."""
+    kept = {number: list(fns) for number, fns in registry._blockers.items() if number not in (1, 2)}
+    monkeypatch.setattr(registry, "_blockers", kept)
+
+
+@pytest.fixture
+def step3_open(process, director, pmr, without_earlier_blockers):
+    """``process`` with steps 1 and 2 signed off by director and PMR, so step 3 is open."""
+    sign_both(process, 1, director, pmr)
+    sign_both(process, 2, director, pmr)
+    return process
