@@ -22,7 +22,7 @@ from processes.models import (
 )
 from units.models import BudgetLine, BudgetSplit, OrganisationalUnit, StaffCategory, StaffMember
 from units.selectors.units import staff_select
-from units.services import budget, split
+from units.services import allocation, budget, split
 from units.services import units as unit_services
 
 DEMO_PASSWORD = "werkdruk-demo"  # noqa: S105 - published demo accounts, development only
@@ -377,7 +377,7 @@ DEMO_FRAMEWORKS = [
 def _demo_process(school, year, board, users, board_admin):
     """Steps 0-2 agreed, step 3 signed by the director and waiting for the PMR."""
     director, pmr = users["directeur"], users["pmr"]
-    budget.allocation_fix(
+    allocation.allocation_fix(
         board=board,
         school_year=year,
         total=Decimal("687450.00"),

@@ -353,11 +353,6 @@ def test_standard_set_is_stored_in_the_school_language_whoever_adds_it(process, 
     assert stored == expected
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="The Dutch translations of the standard set are not in locale/nl yet; remove this "
-    "marker once they are compiled.",
-)
 def test_standard_set_is_dutch_in_a_dutch_school(process, director, settings):
     settings.LANGUAGE_CODE = "nl"
     services.framework_standard_set_add(process=process, actor=director)

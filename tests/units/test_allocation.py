@@ -1,4 +1,4 @@
-"""Step 0: the board divides its funds over its schools (units.services.budget and its pages)."""
+"""Step 0: the board divides its funds over its schools (units.services.allocation, its pages)."""
 
 import datetime
 from decimal import Decimal
@@ -27,6 +27,7 @@ from tests.factories import (
 )
 from units.forms.budget import normalise_number
 from units.models import BoardAllocation, BudgetLine, SchoolAllocation
+from units.services import allocation as allocation_services
 from units.services import budget as services
 from werkdruk.exceptions import DomainError
 
@@ -98,7 +99,7 @@ def other_board_admin(db):
 
 
 def _fix(board, school_year, actor, total="100000.00", fte="0"):
-    return services.allocation_fix(
+    return allocation_services.allocation_fix(
         board=board,
         school_year=school_year,
         total=Decimal(total),
@@ -134,7 +135,7 @@ pupil_counts = st.lists(st.integers(min_value=0, max_value=5000), min_size=1, ma
 
 @given(total=amounts, office=fte, staff=staff_fte, counts=pupil_counts)
 def test_board_split_adds_up_to_the_total_exactly_when_input_is_valid(total, office, staff, counts):
-    reservation, shares = services.board_split(
+    reservation, shares = allocation_services.board_split(
         total=total,
         board_office_fte=office,
         staff_fte=staff,
@@ -146,7 +147,7 @@ def test_board_split_adds_up_to_the_total_exactly_when_input_is_valid(total, off
 
 @given(total=amounts, office=fte, staff=staff_fte, counts=pupil_counts)
 def test_board_split_is_never_negative_when_input_is_valid(total, office, staff, counts):
-    reservation, shares = services.board_split(
+    reservation, shares = allocation_services.board_split(
         total=total, board_office_fte=office, staff_fte=staff, pupil_counts=dict(enumerate(counts))
     )
     assert reservation >= 0
@@ -156,7 +157,7 @@ def test_board_split_is_never_negative_when_input_is_valid(total, office, staff,
 @given(total=amounts, office=fte, staff=staff_fte, counts=pupil_counts)
 def test_board_split_is_the_same_when_run_twice(total, office, staff, counts):
     def run():
-        return services.board_split(
+        return allocation_services.board_split(
             total=total,
             board_office_fte=office,
             staff_fte=staff,
@@ -170,7 +171,7 @@ def test_board_split_is_the_same_when_run_twice(total, office, staff, counts):
 def test_board_split_stays_within_a_cent_of_the_exact_shares_when_input_is_valid(
     total, office, staff, counts
 ):
-    reservation, shares = services.board_split(
+    reservation, shares = allocation_services.board_split(
         total=total, board_office_fte=office, staff_fte=staff, pupil_counts=dict(enumerate(counts))
     )
     cents = Fraction(total) * 100
@@ -192,7 +193,7 @@ def test_preview_adds_up_and_repeats_when_input_is_valid(
     board, schools, school_year, total, office
 ):
     def run():
-        return services.allocation_preview(
+        return allocation_services.allocation_preview(
             board=board, school_year=school_year, total=total, board_office_fte=office
         )
 
@@ -207,7 +208,7 @@ def test_preview_adds_up_and_repeats_when_input_is_valid(
 
 
 def test_split_goes_by_pupil_count_when_there_is_no_board_office(board, schools, school_year):
-    preview = services.allocation_preview(
+    preview = allocation_services.allocation_preview(
         board=board, school_year=school_year, total=Decimal("100000"), board_office_fte=None
     )
     # 1000 : 500 : 250 = 4 : 2 : 1; the two cents left over go to the largest remainders.
@@ -226,7 +227,7 @@ def test_split_goes_by_pupil_count_when_there_is_no_board_office(board, schools,
 
 def test_board_office_keeps_its_share_of_all_fte_when_it_has_fte(board, schools, school_year):
     # 5 fte at the board office against 15 fte at the schools: a quarter of all fte.
-    preview = services.allocation_preview(
+    preview = allocation_services.allocation_preview(
         board=board, school_year=school_year, total=Decimal("100000"), board_office_fte=5
     )
     assert preview.board_office_amount == Decimal("25000.00")
@@ -244,7 +245,7 @@ def test_board_office_reservation_is_rounded_to_the_cent_when_the_share_repeats(
     board, schools, school_year
 ):
     # 1 fte against 15: 1/16 of 100.01 is 6.250625, rounded half up to 6.25.
-    preview = services.allocation_preview(
+    preview = allocation_services.allocation_preview(
         board=board, school_year=school_year, total=Decimal("100.01"), board_office_fte=1
     )
     assert preview.board_office_amount == Decimal("6.25")
@@ -253,7 +254,7 @@ def test_board_office_reservation_is_rounded_to_the_cent_when_the_share_repeats(
 
 def test_inactive_staff_do_not_count_when_sizing_the_board_office(board, schools, school_year):
     StaffMemberFactory.create_batch(5, school=schools[0], fte=Decimal("1.0"), active=False)
-    preview = services.allocation_preview(
+    preview = allocation_services.allocation_preview(
         board=board, school_year=school_year, total=Decimal("100000"), board_office_fte=5
     )
     assert preview.staff_fte == Decimal("15")
@@ -261,7 +262,7 @@ def test_inactive_staff_do_not_count_when_sizing_the_board_office(board, schools
 
 def test_schools_of_other_boards_do_not_count_when_splitting(board, schools, school_year):
     _school(BoardFactory(), school_year, "Elsewhere", 5000, staff=50)
-    preview = services.allocation_preview(
+    preview = allocation_services.allocation_preview(
         board=board, school_year=school_year, total=Decimal("700"), board_office_fte=5
     )
     assert set(_amounts(preview)) == set(PUPILS)
@@ -272,10 +273,10 @@ def test_schools_of_other_boards_do_not_count_when_splitting(board, schools, sch
 
 
 def test_fix_stores_exactly_the_preview_when_it_is_fixed(board, schools, school_year, board_admin):
-    preview = services.allocation_preview(
+    preview = allocation_services.allocation_preview(
         board=board, school_year=school_year, total=Decimal("100000"), board_office_fte=5
     )
-    allocation = services.allocation_fix(
+    allocation = allocation_services.allocation_fix(
         board=board,
         school_year=school_year,
         total=Decimal("100000"),
@@ -425,13 +426,13 @@ def test_fix_refuses_and_changes_nothing_when_already_fixed(
 def test_fix_refuses_when_the_figures_changed_since_the_preview(
     board, schools, school_year, board_admin
 ):
-    preview = services.allocation_preview(
+    preview = allocation_services.allocation_preview(
         board=board, school_year=school_year, total=Decimal("100000"), board_office_fte=0
     )
     schools[0].pupil_counts.update(pupil_count=1200)
     before = snapshot()
     with pytest.raises(DomainError, match="The figures have changed"):
-        services.allocation_fix(
+        allocation_services.allocation_fix(
             board=board,
             school_year=school_year,
             total=Decimal("100000"),
@@ -460,7 +461,7 @@ def test_reopen_lets_the_board_fix_again_when_grounds_are_given(
     board, schools, school_year, board_admin
 ):
     _fix(board, school_year, board_admin)
-    services.allocation_reopen(
+    allocation_services.allocation_reopen(
         board=board, school_year=school_year, actor=board_admin, grounds="Pupil count corrected"
     )
     allocation = BoardAllocation.objects.get(board=board, school_year=school_year)
@@ -487,7 +488,7 @@ def test_reopen_is_refused_when_no_grounds_are_given(board, schools, school_year
     _fix(board, school_year, board_admin)
     before = snapshot()
     with pytest.raises(DomainError, match="Give the grounds"):
-        services.allocation_reopen(
+        allocation_services.allocation_reopen(
             board=board, school_year=school_year, actor=board_admin, grounds=" "
         )
     assert snapshot() == before
@@ -495,7 +496,7 @@ def test_reopen_is_refused_when_no_grounds_are_given(board, schools, school_year
 
 def test_reopen_is_refused_when_nothing_is_fixed(board, schools, school_year, board_admin):
     with pytest.raises(DomainError, match="no fixed distribution"):
-        services.allocation_reopen(
+        allocation_services.allocation_reopen(
             board=board, school_year=school_year, actor=board_admin, grounds="x"
         )
 
@@ -510,7 +511,7 @@ def test_reopen_is_refused_when_a_school_took_its_share_over(
     services.budget_line_from_allocation(process=process, actor=director)
     before = snapshot()
     with pytest.raises(DomainError) as error:
-        services.allocation_reopen(
+        allocation_services.allocation_reopen(
             board=board, school_year=school_year, actor=board_admin, grounds="x"
         )
     assert "Alpha College has already taken over its share" in error.value.message
@@ -522,7 +523,7 @@ def test_reopen_is_denied_when_the_actor_is_no_administrator_of_the_board(
 ):
     _fix(board, school_year, board_admin)
     with pytest.raises(PermissionDenied):
-        services.allocation_reopen(
+        allocation_services.allocation_reopen(
             board=board, school_year=school_year, actor=other_board_admin, grounds="x"
         )
 
@@ -811,7 +812,7 @@ def test_allocation_page_query_count_is_constant_when_schools_grow(
         BoardAllocation.objects.all().delete()
         _fix(board, school_year, board_admin, fte="3")
         if state == "reopened":
-            services.allocation_reopen(
+            allocation_services.allocation_reopen(
                 board=board, school_year=school_year, actor=board_admin, grounds="x"
             )
 

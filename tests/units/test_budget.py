@@ -22,6 +22,7 @@ from tests.factories import (
 )
 from units.models import BoardAllocation, BudgetLine, SchoolAllocation
 from units.selectors.budget import school_budget
+from units.services import allocation as allocation_services
 from units.services import budget as services
 from werkdruk.exceptions import DomainError
 
@@ -103,7 +104,7 @@ def fixed(school, school_year, board_admin):
     """The board fixed its split for the year: one other school, 900 and 300 pupils."""
     other = SchoolFactory(board=school.board, name="Zuid Lyceum")
     PupilCountFactory(school=other, school_year=school_year, pupil_count=300)
-    return services.allocation_fix(
+    return allocation_services.allocation_fix(
         board=school.board,
         school_year=school_year,
         total=Decimal("120000.00"),
@@ -328,7 +329,7 @@ def test_take_over_is_refused_when_the_board_has_not_fixed_its_split(
 
 
 def test_take_over_is_refused_when_the_split_was_reopened(process, director, fixed, board_admin):
-    services.allocation_reopen(
+    allocation_services.allocation_reopen(
         board=fixed.board, school_year=fixed.school_year, actor=board_admin, grounds="Typo"
     )
     with pytest.raises(DomainError, match="has not fixed its distribution"):
@@ -338,7 +339,7 @@ def test_take_over_is_refused_when_the_split_was_reopened(process, director, fix
 def test_take_over_is_refused_when_the_school_has_no_share(board_admin, school):
     later = SchoolYearFactory(start_year=2027)
     PupilCountFactory(school=school, school_year=later, pupil_count=100)
-    services.allocation_fix(
+    allocation_services.allocation_fix(
         board=school.board,
         school_year=later,
         total=Decimal("1000"),
@@ -383,7 +384,7 @@ def test_typed_allocation_can_still_be_corrected_when_the_board_fixed_afterwards
     process, director, school, school_year, board_admin
 ):
     line = _add(process, director, ALLOCATION, "Allocation typed in", "1000")
-    services.allocation_fix(
+    allocation_services.allocation_fix(
         board=school.board,
         school_year=school_year,
         total=Decimal("5000"),

@@ -28,15 +28,8 @@ from tests.processes.conftest import (  # noqa: F401 - fixtures
     step,
 )
 from units.models import BudgetLine, BudgetSplit, OrganisationalUnit, StaffMember, UnitMembership
-from units.services.split import (
-    SplitChangedError,
-    SplitError,
-    SplitUnit,
-    split_compute,
-    split_preview,
-    split_save,
-    split_status,
-)
+from units.services.split import split_preview, split_save, split_status
+from units.splitting import SplitChangedError, SplitError, SplitUnit, split_compute
 from units.steps.split import agreement_budget, step2_needs_a_current_split
 from werkdruk.money import from_cents, percentage_of, to_cents
 

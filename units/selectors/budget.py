@@ -10,7 +10,8 @@ from django.shortcuts import get_object_or_404
 from processes.models import Board, SchoolYear
 
 from ..models import BoardAllocation, BudgetLine, SchoolAllocation
-from ..services.budget import AllocationPreview, AllocationRow, share_percentage
+from ..services.allocation import AllocationPreview, AllocationRow
+from ..services.common import share_percentage
 
 
 def allocation_board_get_for_user(*, user, board_id) -> Board:

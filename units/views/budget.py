@@ -15,7 +15,9 @@ from werkdruk.exceptions import DomainError
 from ..forms.budget import AllocationFixForm, AllocationForm, AllocationReopenForm, BudgetLineForm
 from ..models import BudgetLine
 from ..selectors import budget as selectors
+from ..services import allocation
 from ..services import budget as services
+from ..services.common import SPLIT_STEP
 
 ALLOCATION_PAGE = "units/allocation_detail.html"
 ALLOCATION_PREVIEW = "units/includes/_allocation_preview.html"
@@ -33,7 +35,7 @@ def _board_and_year(request, board_id, start_year):
 def _try_preview(board, school_year, total, board_office_fte):
     """(preview, None), or (None, the DomainError) when the input cannot be split."""
     try:
-        preview = services.allocation_preview(
+        preview = allocation.allocation_preview(
             board=board, school_year=school_year, total=total, board_office_fte=board_office_fte
         )
     except DomainError as error:
@@ -122,7 +124,7 @@ def allocation_fix(request, board_id, start_year):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.allocation_fix(
+            allocation.allocation_fix(
                 board=board,
                 school_year=school_year,
                 total=data["total"],
@@ -156,7 +158,7 @@ def allocation_reopen(request, board_id, start_year):
     form = AllocationReopenForm(request.POST)
     if form.is_valid():
         try:
-            services.allocation_reopen(
+            allocation.allocation_reopen(
                 board=board,
                 school_year=school_year,
                 actor=request.user,
@@ -186,7 +188,7 @@ def _process(request, pk, *, manage=False):
 
 def _split_step(process) -> ProcessStep:
     for step in process.steps.all():  # prefetched
-        if step.number == services.SPLIT_STEP:
+        if step.number == SPLIT_STEP:
             step.process = process
             return step
     raise Http404
@@ -214,7 +216,7 @@ def _budget_page(request, process, *, add_form=None, status=200):
 def _done(request, process, revision, message):
     """Report success, and that step 2 was reopened when the change did that."""
     messages.success(request, message)
-    steps = ProcessStep.objects.filter(process=process, number=services.SPLIT_STEP)
+    steps = ProcessStep.objects.filter(process=process, number=SPLIT_STEP)
     if steps.values_list("revision", flat=True).get() != revision:
         messages.warning(
             request,
