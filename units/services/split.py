@@ -3,8 +3,8 @@
 ``units.splitting.split_compute`` is the whole computation, on plain data: optionally a
 central reserve is kept aside first (a percentage or an amount), then the rest is divided over
 the units by fte, by headcount, by weights, as fixed amounts, or not yet (deferred).
-Proportional methods use ``werkdruk.money.split_by_weights``: the unit amounts and the reserve add up to the school total
-exactly to the cent, and the same input always gives the same split.
+Proportional methods use ``werkdruk.money.split_by_weights``: the unit amounts and the reserve
+add up to the school total exactly to the cent, and the same input always gives the same split.
 
 "The split shown is the split stored": a preview carries a fingerprint of its inputs and its
 results, and ``split_save`` refuses when the data behind it changed since it was shown.
