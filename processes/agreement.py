@@ -16,6 +16,7 @@ from django.utils.translation import gettext_noop
 
 from werkdruk.exceptions import DomainError
 
+from . import registry
 from .models import AgreementVersion, Process, ProcessStep
 from .services import decision_record, require_perm
 
@@ -68,10 +69,19 @@ def agreement_freeze(*, process, actor) -> AgreementVersion:
         .get(pk=process.pk)
     )
     require_perm(actor, "processes.manage_process", process)
-    states = dict(process.steps.filter(number__in=(1, 2, 3)).values_list("number", "state"))
-    if any(state != ProcessStep.State.DONE for state in states.values()):
+    steps = {step.number: step for step in process.steps.filter(number__in=(1, 2, 3, 4))}
+    if any(steps[n].state != ProcessStep.State.DONE for n in (1, 2, 3)):
         raise DomainError(
             _("Steps 1, 2 and 3 must be signed off by the director and the PMR first.")
+        )
+    if steps[4].state != ProcessStep.State.OPEN:
+        raise DomainError(_("The vote has taken place: the agreement can no longer be frozen."))
+    # Data behind a signed step can change without anyone editing the step (a staff import
+    # changes fte): the same checks as at sign-off must still pass.
+    problems = [reason for n in (1, 2, 3) for reason in registry.step_blockers(steps[n])]
+    if problems:
+        raise DomainError(
+            _("The agreement is out of date; reopen the step concerned first."), details=problems
         )
     content = agreement_content(process)
     digest = content_hash(content)

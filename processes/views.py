@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_POST
@@ -163,7 +165,7 @@ def agreement_freeze(request, pk):
     try:
         version = agreement.agreement_freeze(process=process, actor=request.user)
     except DomainError as error:
-        messages.error(request, error.message)
+        messages.error(request, " ".join([error.message, *error.details]))
     else:
         messages.success(
             request,
@@ -178,7 +180,9 @@ def agreement_pdf(request, pk, number):
     version = process.agreements.filter(number=number).first()
     if version is None:
         raise Http404
-    pdf = render_pdf("processes/agreement_pdf.html", _agreement_context(process, version))
+    # The frozen document reads the same for everyone: in the school's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        pdf = render_pdf("processes/agreement_pdf.html", _agreement_context(process, version))
     return pdf_response(pdf, f"agreement-{process.school.brin}-{process.school_year}-v{number}.pdf")
 
 

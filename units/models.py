@@ -268,6 +268,9 @@ class UnitMembership(models.Model):
         related_name="memberships",
     )
 
+    # Who placed whom, and when (step 1 edits before a sign-off are not decisions).
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("unit membership")
         verbose_name_plural = _("unit memberships")

@@ -11,8 +11,9 @@ from pypdf import PdfReader
 
 from plans.demo import demo_load
 from processes import agreement, services
-from processes.models import AgreementVersion
+from processes.models import AgreementVersion, Decision
 from tests.factories import SchoolRoleFactory
+from werkdruk.exceptions import DomainError
 from werkdruk.money import format_euro
 
 pytestmark = pytest.mark.django_db
@@ -137,3 +138,78 @@ def test_freeze_is_refused_for_staff_and_other_schools(client, agreed):
 def test_pdf_of_a_missing_version_is_404(client, agreed):
     client.force_login(user("pmr"))
     assert client.get(reverse("processes:agreement-pdf", args=[agreed.pk, 7])).status_code == 404
+
+
+def test_freeze_is_refused_when_the_split_went_out_of_date_after_sign_off(agreed):
+    from units.models import StaffMember
+
+    member = StaffMember.objects.filter(school=agreed.school, active=True).first()
+    StaffMember.objects.filter(pk=member.pk).update(fte="0.1000")  # e.g. a correction in HR
+    with pytest.raises(DomainError) as refused:
+        agreement.agreement_freeze(process=agreed, actor=user("pmr"))
+    assert refused.value.details  # the split blocker says why
+    assert not AgreementVersion.objects.exists()
+
+
+def test_freeze_is_refused_after_the_vote(agreed):
+    agreement.agreement_freeze(process=agreed, actor=user("pmr"))
+    services.step_complete_by_system(step=agreed.steps.get(number=4), summary="Vote adopted")
+    with pytest.raises(DomainError):
+        agreement.agreement_freeze(process=agreed, actor=user("pmr"))
+
+
+def test_pdf_reads_the_same_whatever_language_the_reader_chose(client, agreed, settings):
+    version = agreement.agreement_freeze(process=agreed, actor=user("pmr"))
+    url = reverse("processes:agreement-pdf", args=[agreed.pk, version.number])
+    client.force_login(user("docent"))
+    dutch = pdf_text(client.get(url).content)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert pdf_text(client.get(url).content) == dutch
+
+
+def _staff_csv(school, extra_rows=(), fte_of=None):
+    from units.models import StaffMember
+
+    rows = ["naam;e-mail;categorie;functie;afdeling;wtf"]
+    for m in StaffMember.objects.filter(school=school, active=True).order_by("email"):
+        fte = (fte_of or {}).get(m.email, m.fte)
+        rows.append(f"{m.name};{m.email};{m.category};{m.function};{m.department};{fte}")
+    rows.extend(extra_rows)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("personeel.csv", "\n".join(rows).encode())
+
+
+def test_import_with_a_new_colleague_reopens_step_1_before_the_vote(agreed):
+    from units.services import staff_import
+
+    staff_import(
+        school=agreed.school,
+        actor=user("directeur"),
+        file=_staff_csv(agreed.school, ["Nieuwe Collega;nieuw@demo.werkdruk.nl;OP;docent;;0,6"]),
+    )
+    step1 = agreed.steps.get(number=1)
+    assert step1.state == "open" and step1.revision == 2
+    assert agreed.steps.get(number=2).state == "locked"
+    assert Decision.objects.filter(action="processes.step.reopened").get().grounds
+
+
+def test_import_changing_only_fte_reopens_step_2(agreed):
+    from units.services import staff_import
+
+    member = agreed.units.get(name="MT").memberships.first().staff_member
+    staff_import(
+        school=agreed.school,
+        actor=user("directeur"),
+        file=_staff_csv(agreed.school, fte_of={member.email: "0.5"}),
+    )
+    assert agreed.steps.get(number=1).state == "done"
+    assert agreed.steps.get(number=2).state == "open"
+
+
+def test_import_of_the_same_list_reopens_nothing(agreed):
+    from units.services import staff_import
+
+    staff_import(school=agreed.school, actor=user("directeur"), file=_staff_csv(agreed.school))
+    assert [s.state for s in agreed.steps.filter(number__in=(1, 2, 3))] == ["done"] * 3
+    assert not Decision.objects.filter(action="processes.step.reopened").exists()

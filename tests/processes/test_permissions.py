@@ -22,6 +22,7 @@ GET_MATRIX = {
     "process-detail": [302, 200, 200, 200, 200, 200, 404, 404],
     "decision-list": [302, 200, 200, 200, 200, 200, 404, 404],
     "step-detail": [302, 200, 200, 200, 200, 200, 404, 404],
+    "agreement": [302, 200, 200, 200, 200, 200, 404, 404],
 }
 
 # POSTs; 302 = the action succeeded, 400 = allowed to act but the step refuses.
@@ -53,6 +54,17 @@ def _url(name, process, school):
     if name == "step-detail":
         return reverse("processes:step-detail", args=[process.pk, 1])
     return reverse(f"processes:{name}", args=[process.pk])
+
+
+@pytest.mark.parametrize("index,role", list(enumerate(ROLES)))
+def test_agreement_freeze_permission_matrix(client, request, process, index, role):
+    user = _login(client, request, role)
+    response = client.post(reverse("processes:agreement-freeze", args=[process.pk]))
+    # Director and PMR may try (steps 1-3 are not done, so nothing is frozen); others may not.
+    assert response.status_code == [302, 403, 302, 302, 403, 403, 404, 404][index], role
+    assert not process.agreements.exists()
+    if user is None:
+        assert response.url.startswith(reverse("account_login"))
 
 
 @pytest.mark.parametrize("name", GET_MATRIX)

@@ -428,7 +428,21 @@ def test_detail_shows_members_groups_and_forms_when_director(client, process, un
     assert reverse("units:unit-members", args=[process.pk, units["op"].pk]) in html
 
 
-def test_detail_is_read_only_and_hides_fte_when_staff_member(client, process, units, staff_user):
+def test_detail_hides_names_when_staff_member_of_another_unit(client, process, units, staff_user):
+    client.force_login(staff_user)
+    html = client.get(detail_url(units["op"])).content.decode()
+    assert 'data-testid="members-hidden"' in html
+    assert all(member.name not in html for member in units["staff"])
+    assert '<form method="post"' not in html.split('id="main"')[1]
+
+
+def test_detail_is_read_only_and_hides_fte_when_member_of_the_unit(
+    client, process, units, staff_user
+):
+    from units.models import StaffMember, UnitMembership
+
+    own = StaffMember.objects.get(user=staff_user)
+    UnitMembership.objects.create(process=process, unit=units["op"], staff_member=own)
     client.force_login(staff_user)
     html = client.get(detail_url(units["op"])).content.decode()
     assert units["staff"][0].name in html

@@ -4,14 +4,17 @@ a domain error with user-facing messages."""
 import logging
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, PermissionDenied
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from import_export.results import RowResult
 
-from processes.models import School
+from processes.models import Process, ProcessStep, School
+from processes.services import step_content_changed
 from werkdruk.exceptions import DomainError
 
 from ..importing import StaffFileError, read_staff_file
@@ -100,6 +103,7 @@ def staff_import(*, school: School, file, actor, dry_run: bool = False) -> Staff
     except StaffFileError as error:
         raise StaffImportError([StaffImportRowError(None, tuple(error.messages))]) from error
 
+    before = _agreement_facts(school)
     resource = StaffMemberResource(school=school)
     result = resource.import_data(
         dataset,
@@ -112,6 +116,8 @@ def staff_import(*, school: School, file, actor, dry_run: bool = False) -> Staff
     errors = staff_import_errors(result)
     if errors:
         raise StaffImportError(errors)
+    if not dry_run:
+        _reopen_steps_the_import_changed(school, actor, before, _agreement_facts(school))
     return StaffImportResult(
         added=result.totals[RowResult.IMPORT_TYPE_NEW],
         changed=result.totals[RowResult.IMPORT_TYPE_UPDATE],
@@ -120,6 +126,34 @@ def staff_import(*, school: School, file, actor, dry_run: bool = False) -> Staff
         dry_run=dry_run,
         accounts_created=0 if dry_run else staff_accounts_link(school=school),
     )
+
+
+def _agreement_facts(school) -> dict[str, tuple]:
+    """What the agreement of steps 1-2 depends on: who is active, their category and fte."""
+    return {
+        email: (category, fte)
+        for email, category, fte in StaffMember.objects.filter(
+            school=school, active=True
+        ).values_list("email", "category", "fte")
+    }
+
+
+def _reopen_steps_the_import_changed(school, actor, before, after) -> None:
+    """A new list can change what steps 1 and 2 agreed (who is in a unit, the fte behind the
+    split). Before the vote, such a step is reopened as a recorded decision; after the vote the
+    agreement stands and the list changes only the running year's figures."""
+    people_changed = before.keys() != after.keys() or any(
+        before[email][0] != after[email][0] for email in after
+    )
+    fte_changed = any(before[email][1] != after[email][1] for email in after.keys() & before.keys())
+    if not (people_changed or fte_changed):
+        return
+    number = 1 if people_changed else 2
+    voted = ProcessStep.objects.filter(number=4, state=ProcessStep.State.DONE).values("process")
+    with translation.override(settings.LANGUAGE_CODE):
+        what = gettext("a new staff list was imported")
+    for process in Process.objects.filter(school=school).exclude(pk__in=voted):
+        step_content_changed(process=process, number=number, actor=actor, what=what)
 
 
 def staff_accounts_link(*, school: School) -> int:

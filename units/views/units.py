@@ -272,14 +272,20 @@ def _detail_page(request, process, unit, *, status=200, forms=None, errors=()):
     for membership in members:
         if membership.group_id in group_members:
             group_members[membership.group_id].append(membership)
+    # Names are for the director, the PMR and the unit's own members (domain.md section 10);
+    # everyone else sees the numbers.
+    members_hidden = not can_manage and not any(
+        m.staff_member.user_id == request.user.pk for m in members
+    )
     context = {
         "process": process,
         "unit": unit,
-        "members": members,
+        "members": [] if members_hidden else members,
+        "members_hidden": members_hidden and bool(members),
         "active_count": sum(1 for m in members if m.staff_member.active),
         "fte": sum((m.staff_member.fte for m in members if m.staff_member.active), Decimal(0)),
-        "groups": [(group, group_members[group.pk]) for group in groups],
-        "ungrouped": [m for m in members if m.group_id is None],
+        "groups": [(group, [] if members_hidden else group_members[group.pk]) for group in groups],
+        "ungrouped": [] if members_hidden else [m for m in members if m.group_id is None],
         "can_manage": can_manage,
         "errors": list(errors),
         **_step_context(process),
