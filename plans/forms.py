@@ -1,42 +1,12 @@
-import re
-
 from django import forms
-from django.utils.formats import get_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+
+from werkdruk.forms import AmountField, LocalDecimalField
 
 from .models import FrameworkRule, MeasureCategory
 
 Check = FrameworkRule.Check
-
-
-def normalise_number(value: str) -> str:
-    """Accept what people type: ``€ 25.000,00`` in Dutch, ``25,000.00`` in English.
-
-    A thousands separator only counts between groups of three digits, so ``25.000`` is
-    twenty-five thousand in Dutch and ``12.5`` is twelve and a half in either language.
-    """
-    value = re.sub(r"[\s\u00a0€%]", "", value)
-    decimal = get_format("DECIMAL_SEPARATOR")
-    thousands = get_format("THOUSAND_SEPARATOR")
-    grouped = rf"-?\d{{1,3}}(?:{re.escape(thousands)}\d{{3}})+(?:{re.escape(decimal)}\d*)?"
-    if thousands and re.fullmatch(grouped, value):
-        value = value.replace(thousands, "")
-    return value.replace(decimal, ".")
-
-
-class LocalDecimalField(forms.DecimalField):
-    """A decimal shown and read in the active language's number format."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("localize", True)
-        super().__init__(**kwargs)
-        self.widget.attrs.setdefault("inputmode", "decimal")
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = normalise_number(value)
-        return super().to_python(value)
 
 
 class FrameworkRuleForm(forms.Form):
@@ -71,7 +41,7 @@ class FrameworkRuleForm(forms.Form):
         initial=Check.NONE,
         widget=forms.RadioSelect,
     )
-    max_amount = LocalDecimalField(
+    max_amount = AmountField(
         label=_("Maximum amount per measure (€)"),
         required=False,
         min_value=0,

@@ -25,11 +25,11 @@ from tests.factories import (
     StaffMemberFactory,
     UserFactory,
 )
-from units.forms.budget import normalise_number
 from units.models import BoardAllocation, BudgetLine, SchoolAllocation
 from units.services import allocation as allocation_services
 from units.services import budget as services
 from werkdruk.exceptions import DomainError
+from werkdruk.forms import normalise_number
 
 PUPILS = {"Alpha College": 1000, "Beta Lyceum": 500, "Gamma School": 250}
 

@@ -12,6 +12,8 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from werkdruk.forms import LocalDecimalField
+
 from ..models import BudgetSplit
 
 Method = BudgetSplit.Method
@@ -21,12 +23,13 @@ INPUT_CLASS = "form-control form-control-sm text-end"
 
 
 def _decimal_field(label, *, max_digits, decimal_places, css=INPUT_CLASS, **kwargs):
-    return forms.DecimalField(
+    # Amounts (2 decimal places) are read with thousands separators: "€ 25.000,00" in Dutch.
+    return LocalDecimalField(
         label=label,
         required=False,
         max_digits=max_digits,
         decimal_places=decimal_places,
-        localize=True,  # "12,5" in Dutch
+        grouping=decimal_places == 2,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "class": css}),
         **kwargs,
     )
