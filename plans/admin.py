@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from werkdruk.admin import ReadOnlyAdminMixin
+
 from .models import FrameworkRule, MeasureCategory
 
 
@@ -14,7 +16,7 @@ class MeasureCategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(FrameworkRule)
-class FrameworkRuleAdmin(SimpleHistoryAdmin):
+class FrameworkRuleAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Read-only: rules change only through the frameworks page, whose services reopen a
     signed-off step 3 and record the change."""
 
@@ -34,12 +36,3 @@ class FrameworkRuleAdmin(SimpleHistoryAdmin):
         "categories",
         "order",
     ]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

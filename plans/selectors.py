@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from werkdruk.money import format_euro
 
 from .checks import RuleFacts, format_percentage
-from .models import FrameworkRule, MeasureCategory
+from .models import FrameworkRule
 
 KIND_RANK = {kind: rank for rank, kind in enumerate(FrameworkRule.Kind.values)}
 
@@ -36,10 +36,6 @@ def framework_rule_get(*, process, pk) -> FrameworkRule:
     return get_object_or_404(
         FrameworkRule.objects.select_related("process"), process=process, pk=pk
     )
-
-
-def measure_category_list():
-    return MeasureCategory.objects.order_by("order", "code")
 
 
 @dataclass

@@ -18,8 +18,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from processes.models import Process
-from processes.services import decision_record, require_perm, step_content_changed
+from processes.services import decision_record, process_lock, require_perm, step_content_changed
 from werkdruk.exceptions import DomainError
 
 from .models import FrameworkRule, MeasureCategory
@@ -38,14 +37,6 @@ PARAMETERS = {
     Check.SPEND_BY_DATE: "deadline",
 }
 ALL_PARAMETERS = ("max_amount", "max_percentage", "deadline")
-
-
-def _lock_process(process) -> Process:
-    return (
-        Process.objects.select_for_update()
-        .select_related("school", "school_year")
-        .get(pk=process.pk)
-    )
 
 
 def _lock_rule(rule) -> FrameworkRule:
@@ -124,7 +115,7 @@ def framework_rule_create(
     Only the parameter of the chosen machine check is kept (a maximum amount, a percentage
     or a date); the categories only for the check that rules categories out.
     """
-    process = _lock_process(process)
+    process = process_lock(process)
     require_perm(actor, MANAGE, process)
     rule = FrameworkRule(process=process)
     found = _apply(
@@ -271,7 +262,7 @@ def framework_rules_reorder(*, process, actor, rule_ids) -> list[FrameworkRule]:
     The rules are shown by kind, so the order counts within each kind. The same order again
     changes nothing.
     """
-    process = _lock_process(process)
+    process = process_lock(process)
     require_perm(actor, MANAGE, process)
     rules = {rule.pk: rule for rule in process.framework_rules.select_for_update()}
     ids = [int(pk) for pk in rule_ids]
@@ -305,7 +296,7 @@ def framework_rule_move(*, rule, actor, direction) -> bool:
     """Move a rule one place up or down among the rules of its kind; False when it is
     already at that end (nothing changes)."""
     # The process first, then its rules: the same lock order as framework_rules_reorder.
-    process = _lock_process(rule.process)
+    process = process_lock(rule.process)
     require_perm(actor, MANAGE, process)
     if direction not in ("up", "down"):
         raise DomainError(_("Move a rule up or down."))
@@ -402,7 +393,7 @@ def framework_standard_set_add(*, process, actor) -> list[FrameworkRule]:
 
     The director and the PMR then adapt the texts and parameters to their school.
     """
-    process = _lock_process(process)
+    process = process_lock(process)
     require_perm(actor, MANAGE, process)
     if process.framework_rules.exists():
         raise DomainError(_("The standard set can only be added while there are no rules yet."))

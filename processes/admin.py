@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from werkdruk.admin import ReadOnlyAdminMixin
+
 from .models import (
     Board,
     BoardAdministrator,
@@ -94,18 +96,9 @@ class BoardProcessAdmin(admin.ModelAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(admin.ModelAdmin):
+class DecisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: recorded decisions are never edited or deleted."""
 
     list_display = ["created_at", "school", "step_number", "summary", "actor_name"]
     list_filter = ["action", "school"]
     search_fields = ["summary", "grounds", "actor_name"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -18,7 +18,7 @@ from werkdruk.exceptions import DomainError
 
 from . import registry
 from .models import AgreementVersion, Process, ProcessStep
-from .services import decision_record, require_perm
+from .services import decision_record, process_lock, require_perm
 
 
 @dataclass(frozen=True)
@@ -63,11 +63,7 @@ def agreement_freeze(*, process, actor) -> AgreementVersion:
     Freezing unchanged content again returns the existing version; changed content (after
     a reopened and re-signed step) becomes the next version.
     """
-    process = (
-        Process.objects.select_for_update()
-        .select_related("school", "school_year")
-        .get(pk=process.pk)
-    )
+    process = process_lock(process)
     require_perm(actor, "processes.manage_process", process)
     steps = {step.number: step for step in process.steps.filter(number__in=(1, 2, 3, 4))}
     if any(steps[n].state != ProcessStep.State.DONE for n in (1, 2, 3)):

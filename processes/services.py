@@ -31,6 +31,16 @@ logger = logging.getLogger(__name__)
 DEFAULT_STEP_DAYS = {1: 14, 2: 14, 3: 14, 4: 21, 5: 14, 6: 14, 7: 21, 8: 49, 9: 14, 10: 7, 11: 21}
 
 
+def process_lock(process) -> Process:
+    """``process`` (or its pk) read again and locked for the rest of the transaction."""
+    pk = getattr(process, "pk", process)
+    return (
+        Process.objects.select_for_update()
+        .select_related("school__board", "school_year")
+        .get(pk=pk)
+    )
+
+
 def require_perm(actor, perm, obj):
     """Raise PermissionDenied unless ``actor`` has ``perm`` on ``obj`` (services check again)."""
     if not actor.has_perm(perm, obj):

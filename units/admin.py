@@ -10,6 +10,7 @@ from import_export.forms import ConfirmImportForm, ImportForm
 from simple_history.admin import SimpleHistoryAdmin
 
 from processes.models import School
+from werkdruk.admin import ReadOnlyAdminMixin
 
 from .forms import validate_staff_upload
 from .importing import StaffFileError, read_staff_file
@@ -151,17 +152,6 @@ class StaffMemberAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 # --- step 0 and the school budget: written by units.services.budget, shown read-only here,
 # because a change outside the services would skip the recorded decision.
 from .models import BoardAllocation, BudgetLine, SchoolAllocation  # noqa: E402
-
-
-class ReadOnlyAdminMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class SchoolAllocationInline(ReadOnlyAdminMixin, admin.TabularInline):

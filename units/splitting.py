@@ -76,10 +76,6 @@ class SplitPreview:
         return Method(self.method).label
 
     @property
-    def reserve_label(self) -> str:
-        return Reserve(self.reserve_kind).label
-
-    @property
     def is_deferred(self) -> bool:
         return self.method == Method.DEFERRED
 

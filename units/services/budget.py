@@ -8,9 +8,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from processes.models import Process
 from processes.services import (
     decision_record,
+    process_lock,
     require_perm,
     step_content_changed,
 )
@@ -26,14 +26,6 @@ from .common import (
 )
 
 # --- the school budget ----------------------------------------------------------------
-
-
-def _lock_process(process) -> Process:
-    return (
-        Process.objects.select_for_update()
-        .select_related("school__board", "school_year")
-        .get(pk=process.pk)
-    )
 
 
 def _clean_line(*, kind, description, amount) -> tuple[str, str, Decimal]:
@@ -102,7 +94,7 @@ def _line_content(line) -> dict:
 @transaction.atomic
 def budget_line_add(*, process, actor, kind, description, amount) -> BudgetLine:
     """Add a line to the school budget (reopens a signed step 2, recorded)."""
-    process = _lock_process(process)
+    process = process_lock(process)
     require_perm(actor, "processes.manage_process", process)
     kind, description, amount = _clean_line(kind=kind, description=description, amount=amount)
     if kind == BudgetLine.Kind.ALLOCATION:
@@ -132,7 +124,7 @@ def budget_line_add(*, process, actor, kind, description, amount) -> BudgetLine:
 
 
 def _lock_line(line) -> BudgetLine:
-    _lock_process(line.process)
+    process_lock(line.process)
     try:
         return (
             BudgetLine.objects.select_for_update()
@@ -226,7 +218,7 @@ def budget_line_from_allocation(*, process, actor) -> BudgetLine:
     over already, or when this year's allocation was typed by hand (remove that line first).
     While the line exists, the board cannot reopen its split.
     """
-    process = _lock_process(process)
+    process = process_lock(process)
     require_perm(actor, "processes.manage_process", process)
     school, year = process.school, process.school_year
     # Locked, so the board cannot reopen its split while the school takes it over.

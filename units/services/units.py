@@ -16,7 +16,7 @@ from django.utils.translation import gettext, gettext_noop, ngettext
 from django.utils.translation import gettext as _
 
 from processes.models import Process
-from processes.services import decision_record, require_perm, step_content_changed
+from processes.services import decision_record, process_lock, require_perm, step_content_changed
 from werkdruk.exceptions import DomainError
 
 from ..models import ConversationGroup, OrganisationalUnit, StaffMember, UnitMembership
@@ -51,17 +51,9 @@ def _school_text(message, params=None) -> str:
         return text
 
 
-def _lock_process(process_id) -> Process:
-    return (
-        Process.objects.select_for_update()
-        .select_related("school", "school_year")
-        .get(pk=process_id)
-    )
-
-
 def _locked_unit(unit, actor) -> OrganisationalUnit:
     """Lock the unit's process, check permission, and reload the unit (it may be gone)."""
-    process = _lock_process(unit.process_id)
+    process = process_lock(unit.process_id)
     require_perm(actor, MANAGE, process)
     locked = OrganisationalUnit.objects.filter(pk=unit.pk, process=process).first()
     if locked is None:
@@ -169,7 +161,7 @@ def unit_create(
     *, process, actor, name, description="", kind=OrganisationalUnit.Kind.FUNCTION_GROUP
 ) -> OrganisationalUnit:
     """Add an organisational unit to step 1 of ``process``."""
-    process = _lock_process(process.pk)
+    process = process_lock(process.pk)
     require_perm(actor, MANAGE, process)
     name = _clean_name(name, kind_of_thing="unit")
     kind = _clean_kind(kind)
@@ -562,7 +554,7 @@ def units_copy_from(*, process, source, actor) -> CopyResult:
     Staff are matched by e-mail; who is no longer active is not placed and is named in the
     result (and in the recorded decision).
     """
-    process = _lock_process(process.pk)
+    process = process_lock(process.pk)
     require_perm(actor, MANAGE, process)
     source = Process.objects.select_related("school_year").get(pk=source.pk)
     if (
