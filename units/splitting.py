@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from werkdruk.exceptions import DomainError
-from werkdruk.money import CENT, format_euro, percentage_of, split_by_weights
+from werkdruk.money import CENT, format_euro, percentage_of, percentages, split_by_weights
 
 from .models import BudgetSplit
 
@@ -303,7 +303,7 @@ def shares_of(amounts: Mapping[int, Decimal | None]) -> dict[int, Decimal | None
         return dict.fromkeys(amounts)
     if sum(amounts.values()) <= 0:
         return dict.fromkeys(amounts)
-    return split_by_weights(HUNDRED, amounts)
+    return percentages(amounts)
 
 
 def _canonical(value) -> str | None:

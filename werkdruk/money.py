@@ -61,6 +61,16 @@ def split_by_weights(total: Decimal, weights: Mapping[K, Decimal | int]) -> dict
     return {key: from_cents(parts[key]) for key in exact}
 
 
+def percentages(weights: Mapping[K, Decimal | int]) -> dict[K, Decimal]:
+    """Each key's share of the whole in percent, two decimals adding up to exactly 100.00.
+
+    All zeros when the weights add up to zero.
+    """
+    if not weights or sum(weights.values()) <= 0:
+        return dict.fromkeys(weights, Decimal("0.00"))
+    return split_by_weights(Decimal("100.00"), weights)
+
+
 def percentage_of(total: Decimal, percentage: Decimal) -> Decimal:
     """``percentage`` % of ``total``, rounded half up to the cent."""
     return (total * percentage / 100).quantize(CENT, rounding=ROUND_HALF_UP)

@@ -93,3 +93,16 @@ def test_euro_format_follows_the_language():
         assert format_euro(Decimal("12345.67")) == "€\u00a012.345,67"
     with translation.override("en"):
         assert format_euro(Decimal("12345.67")) == "€\u00a012,345.67"
+
+
+@given(ws=weights)
+def test_percentages_add_up_to_exactly_100(ws):
+    from werkdruk.money import percentages
+
+    assert sum(percentages(dict(enumerate(ws))).values()) == Decimal("100.00")
+
+
+def test_percentages_of_nothing_are_zero():
+    from werkdruk.money import percentages
+
+    assert percentages({"a": 0, "b": 0}) == {"a": Decimal("0.00"), "b": Decimal("0.00")}

@@ -8,10 +8,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from processes.models import Board, SchoolYear
+from werkdruk.money import percentages
 
 from ..models import BoardAllocation, BudgetLine, SchoolAllocation
 from ..services.allocation import AllocationPreview, AllocationRow
-from ..services.common import share_percentage
 
 
 def allocation_board_get_for_user(*, user, board_id) -> Board:
@@ -47,7 +47,7 @@ def allocation_get(*, board, school_year) -> BoardAllocation | None:
 def allocation_as_table(allocation: BoardAllocation) -> AllocationPreview:
     """A stored allocation in the shape of a preview, for the same table (no queries)."""
     shares = list(allocation.shares.all())
-    pupils = sum(share.pupil_count for share in shares)
+    pupil_shares = percentages({share.pk: share.pupil_count for share in shares})
     return AllocationPreview(
         total=allocation.total,
         board_office_fte=allocation.board_office_fte,
@@ -58,7 +58,7 @@ def allocation_as_table(allocation: BoardAllocation) -> AllocationPreview:
             AllocationRow(
                 school=share.school,
                 pupil_count=share.pupil_count,
-                share=share_percentage(share.pupil_count, pupils),
+                share=pupil_shares[share.pk],
                 amount=share.amount,
             )
             for share in shares

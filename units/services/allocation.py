@@ -20,7 +20,7 @@ from processes.services import (
     require_perm,
 )
 from werkdruk.exceptions import DomainError
-from werkdruk.money import from_cents, split_by_weights, to_cents
+from werkdruk.money import from_cents, percentages, split_by_weights, to_cents
 
 from ..models import BoardAllocation, BudgetLine, SchoolAllocation, StaffMember
 from .common import (
@@ -189,11 +189,12 @@ def allocation_preview(*, board, school_year, total, board_office_fte) -> Alloca
         staff_fte=staff_fte or Decimal("0"),
         pupil_counts={school.pk: school.pupils for school in schools},
     )
+    pupil_shares = percentages({school.pk: school.pupils for school in schools})
     rows = tuple(
         AllocationRow(
             school=school,
             pupil_count=school.pupils,
-            share=share_percentage(school.pupils, pupil_total),
+            share=pupil_shares[school.pk],
             amount=shares[school.pk],
         )
         for school in schools
