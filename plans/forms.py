@@ -30,8 +30,8 @@ class FrameworkRuleForm(forms.Form):
         initial=FrameworkRule.Severity.WARNING,
         widget=forms.RadioSelect,
         help_text=_(
-            "A plan that breaks a “must” rule cannot be submitted; a warning is shown to the "
-            "unit; information is only shown."
+            "A plan that breaks a “must” rule cannot be submitted. Any other rule only shows "
+            "the unit a warning or information."
         ),
     )
     machine_check = forms.ChoiceField(

@@ -514,7 +514,7 @@ def test_reopen_is_refused_when_a_school_took_its_share_over(
         allocation_services.allocation_reopen(
             board=board, school_year=school_year, actor=board_admin, grounds="x"
         )
-    assert "Alpha College has already taken over its share" in error.value.message
+    assert "Alpha College has already taken its share" in error.value.message
     assert snapshot() == before
 
 

@@ -420,7 +420,7 @@ def test_saving_a_changed_split_after_sign_off_reopens_step_2(
     sign_both(process, 2, director, pmr)
     client.force_login(pmr)
     html = client.get(_url("split", process)).content.decode()
-    assert "Step 2 has been signed off. Saving a different split reopens it" in html
+    assert "Step 2 has been signed off (by one side or both). Saving a different split" in html
     data = _data(units, reserve_value="5", fingerprint=_fingerprint(process, reserve_value=D(5)))
     response = client.post(_url("split-save", process), data, follow=True)
     assert "Step 2 was reopened: the director and the PMR sign it off again." in (

@@ -588,7 +588,7 @@ def test_move_after_a_sign_off_names_the_move_in_the_recorded_decision(
     services.unit_members_assign(unit=oop_unit, actor=pmr, staff_members=staff[:1])
     decision = Decision.objects.get(action="processes.step.reopened")
     assert decision.grounds == (
-        f"Changed after sign-off: 1 staff members placed in OOP; moved: {staff[0].name} (from OP)"
+        f"Changed after sign-off: 1 staff member placed in OOP; moved: {staff[0].name} (from OP)"
     )
     assert not step(process, 1).sign_offs.filter(revision=2).exists()
 
@@ -715,7 +715,7 @@ def test_copy_leaves_out_and_reports_staff_who_are_no_longer_active(
     assert placed == {staff[1].pk, staff[2].pk}
     decision = Decision.objects.get(process=new, action="units.units.copied")
     assert decision.content["not_placed"] == [staff[0].name]
-    assert "1 could not be placed" in decision.summary
+    assert "could not be placed: 1" in decision.summary
     assert step1_everyone_in_one_unit(step(new, 1)) == [
         f"1 active staff member is in no unit: {newcomer.name}."
     ]

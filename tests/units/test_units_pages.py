@@ -234,7 +234,7 @@ def test_list_shows_units_with_counts_and_the_unplaced_when_director(
     client.force_login(director)
     html = client.get(list_url(process)).content.decode()
     assert "OP" in html and "OOP" in html
-    assert "Staff in no unit (1)" in html
+    assert "Staff without a unit (1)" in html
     assert "Nieuwe Collega" in html
     assert f"1 active staff member is in no unit: {newcomer.name}." in html
     assert reverse("units:unit-create", args=[process.pk]) in html
@@ -272,7 +272,7 @@ def test_list_is_read_only_when_staff_member(client, school, process, units, sta
     html = client.get(list_url(process)).content.decode()
     assert "OP" in html
     assert '<form method="post"' not in html.split('id="main"')[1]
-    assert "Staff in no unit" not in html  # placing staff is for the director and PMR
+    assert "Staff without a unit" not in html  # placing staff is for the director and PMR
     assert 'name="staff"' not in html
 
 
@@ -393,7 +393,7 @@ def test_copy_button_appears_when_last_year_has_units(client, school, process, d
     html = client.get(list_url(process)).content.decode()
     assert "Copy last year's units (2025-2026)" in html
     response = client.post(reverse("units:unit-copy", args=[process.pk]), follow=True)
-    assert "1 units copied from 2025-2026" in response.content.decode()
+    assert "1 unit copied from 2025-2026" in response.content.decode()
     assert "Copy last year" not in response.content.decode()  # it has units now
 
 

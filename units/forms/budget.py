@@ -13,7 +13,7 @@ from ..models import BudgetLine
 class AllocationForm(forms.Form):
     total = AmountField(
         label=_("Total for the board"),
-        help_text=_("The board's workload funds for this school year, in euros."),
+        help_text=_("The board's workload funds for the school year, in euros."),
     )
     board_office_fte = LocalDecimalField(
         label=_("fte of the board office"),

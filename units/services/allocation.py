@@ -302,8 +302,8 @@ def allocation_fix(
         school_year=school_year,
         action="units.allocation.fixed",
         summary=gettext_noop(
-            "The board's funds for %(year)s have been distributed: %(total)s over %(count)s "
-            "schools, of which %(office)s is reserved for the board office."
+            "The board's funds for %(year)s have been distributed: %(total)s, of which "
+            "%(office)s is reserved for the board office. Number of schools: %(count)s."
         ),
         params={
             "total": _euro_later(preview.total),
@@ -320,7 +320,7 @@ def allocation_fix(
 def allocation_reopen(*, board, school_year, actor, grounds) -> BoardAllocation:
     """Reopen a fixed split on stated grounds, so it can be fixed again.
 
-    Only while no school has taken its share over into its budget: the school budgets
+    Only as long as no school has taken its share into its budget: the school budgets
     would no longer match the board's split.
     """
     require_perm(actor, "units.manage_allocation", board)
@@ -343,9 +343,9 @@ def allocation_reopen(*, board, school_year, actor, grounds) -> BoardAllocation:
         raise DomainError(
             ngettext(
                 "The distribution can no longer be reopened: %(schools)s has already taken "
-                "over its share into its budget.",
+                "its share into its budget.",
                 "The distribution can no longer be reopened: %(schools)s have already taken "
-                "over their shares into their budgets.",
+                "their shares into their budgets.",
                 len(taken),
             )
             % {"schools": ", ".join(taken)}

@@ -213,15 +213,13 @@ def unit_delete(*, unit, actor) -> int:
     """
     unit = _locked_unit(unit, actor)
     count = unit.memberships.count()
-    step_content_changed(
-        process=unit.process,
-        number=1,
-        actor=actor,
-        what=_school_text(
-            gettext_noop("unit %(name)s deleted (%(count)s staff members left without a unit)"),
-            {"name": unit.name, "count": count},
-        ),
-    )
+    with translation.override(settings.LANGUAGE_CODE):
+        what = ngettext(
+            "unit %(name)s deleted (%(count)s staff member left without a unit)",
+            "unit %(name)s deleted (%(count)s staff members left without a unit)",
+            count,
+        ) % {"name": unit.name, "count": count}
+    step_content_changed(process=unit.process, number=1, actor=actor, what=what)
     unit.delete()
     return count
 
@@ -336,10 +334,11 @@ def unit_members_assign(*, unit, actor, staff_members) -> AssignResult:
     if not result.changed:
         return result
     with translation.override(settings.LANGUAGE_CODE):
-        what = gettext("%(count)s staff members placed in %(unit)s") % {
-            "count": result.changed,
-            "unit": unit.name,
-        }
+        what = ngettext(
+            "%(count)s staff member placed in %(unit)s",
+            "%(count)s staff members placed in %(unit)s",
+            result.changed,
+        ) % {"count": result.changed, "unit": unit.name}
         if moved:
             moves = [gettext("%(name)s (from %(unit)s)") % {"name": n, "unit": u} for n, u in moved]
             what += "; " + gettext("moved: %(moves)s") % {"moves": names_text(moves, limit=20)}
@@ -422,15 +421,13 @@ def group_members_assign(*, group, actor, staff_members) -> int:
     changing = [m for m in memberships if m.group_id != group.pk]
     if not changing:
         return 0
-    step_content_changed(
-        process=group.unit.process,
-        number=1,
-        actor=actor,
-        what=_school_text(
-            gettext_noop("%(count)s staff members put in conversation group %(group)s of %(unit)s"),
-            {"count": len(changing), "group": group.name, "unit": group.unit.name},
-        ),
-    )
+    with translation.override(settings.LANGUAGE_CODE):
+        what = ngettext(
+            "%(count)s staff member put in conversation group %(group)s of %(unit)s",
+            "%(count)s staff members put in conversation group %(group)s of %(unit)s",
+            len(changing),
+        ) % {"count": len(changing), "group": group.name, "unit": group.unit.name}
+    step_content_changed(process=group.unit.process, number=1, actor=actor, what=what)
     UnitMembership.objects.filter(pk__in=[m.pk for m in changing]).update(group=group)
     return len(changing)
 
@@ -526,8 +523,8 @@ def _record_copy(*, target, source, result, actor):
         step_number=1,
         action="units.units.copied",
         summary=gettext_noop(
-            "Units copied from %(year)s: %(units)s units, %(placed)s staff members placed, "
-            "%(missing)s could not be placed."
+            "Units copied from %(year)s. Units: %(units)s; staff members placed: %(placed)s; "
+            "could not be placed: %(missing)s."
         ),
         params={
             "year": source.school_year,
@@ -563,7 +560,12 @@ def units_copy_from(*, process, source, actor) -> CopyResult:
     ):
         raise DomainError(_("Units can only be copied from an earlier year of the same school."))
     if OrganisationalUnit.objects.filter(process=process).exists():
-        raise DomainError(_("This process already has units; copying is only possible without."))
+        raise DomainError(
+            _(
+                "This process already has units; units can only be copied into a process "
+                "without units."
+            )
+        )
     if not OrganisationalUnit.objects.filter(process=source).exists():
         raise DomainError(
             _("The process of %(year)s has no units to copy.") % {"year": source.school_year}

@@ -244,8 +244,19 @@ def unit_copy(request, pk):
         return _list_page(request, process, status=400, errors=[error.message, *error.details])
     messages.success(
         request,
-        _("%(units)s units copied from %(year)s; %(placed)s staff members placed.")
-        % {"units": result.units, "year": source.school_year, "placed": result.placed},
+        ngettext(
+            "%(units)s unit copied from %(year)s",
+            "%(units)s units copied from %(year)s",
+            result.units,
+        )
+        % {"units": result.units, "year": source.school_year}
+        + "; "
+        + ngettext(
+            "%(placed)s staff member placed.",
+            "%(placed)s staff members placed.",
+            result.placed,
+        )
+        % {"placed": result.placed},
     )
     if result.not_placed:
         messages.warning(
