@@ -18,7 +18,13 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from processes.services import decision_record, process_lock, require_perm, step_content_changed
+from processes.services import (
+    decision_record,
+    in_school_language,
+    process_lock,
+    require_perm,
+    step_content_changed,
+)
 from werkdruk.exceptions import DomainError
 
 from .models import FrameworkRule, MeasureCategory
@@ -135,7 +141,9 @@ def framework_rule_create(
         process=process,
         number=STEP,
         actor=actor,
-        what=_what(gettext_noop("framework rule added: %(text)s"), rule),
+        what=in_school_language(
+            gettext_noop("framework rule added: %(text)s"), {"text": _short(rule.text)}
+        ),
     )
     last = process.framework_rules.aggregate(last=Max("order"))["last"]
     rule.order = 0 if last is None else last + 1
@@ -152,13 +160,6 @@ def framework_rule_create(
         content=_content(rule),
     )
     return rule
-
-
-def _what(message, rule) -> str:
-    """What changed (``message`` is a msgid), in the school's language, for the grounds of a
-    reopened step."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return _(message) % {"text": _short(rule.text)}
 
 
 @transaction.atomic
@@ -201,7 +202,9 @@ def framework_rule_update(
         process=process,
         number=STEP,
         actor=actor,
-        what=_what(gettext_noop("framework rule changed: %(text)s"), rule),
+        what=in_school_language(
+            gettext_noop("framework rule changed: %(text)s"), {"text": _short(rule.text)}
+        ),
     )
     rule._history_user = actor
     rule.save()
@@ -240,7 +243,9 @@ def framework_rule_delete(*, rule, actor) -> None:
         process=process,
         number=STEP,
         actor=actor,
-        what=_what(gettext_noop("framework rule removed: %(text)s"), rule),
+        what=in_school_language(
+            gettext_noop("framework rule removed: %(text)s"), {"text": _short(rule.text)}
+        ),
     )
     rule._history_user = actor
     rule.delete()

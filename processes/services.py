@@ -53,7 +53,7 @@ def _role_label(actor, school) -> str:
         return ", ".join(str(role.get_role_display()) for role in roles)
 
 
-def _in_school_language(message, params=None) -> str:
+def in_school_language(message, params=None) -> str:
     """``message`` (a msgid) translated into the school's language, with ``params`` filled in."""
     with translation.override(settings.LANGUAGE_CODE):
         text = gettext(message)
@@ -88,11 +88,11 @@ def decision_record(
         process=process,
         step_number=step_number,
         action=action,
-        summary=_in_school_language(summary, params),
+        summary=in_school_language(summary, params),
         content=content or {},
         grounds=grounds,
         actor=actor,
-        actor_name=str(actor) if actor else _in_school_language(gettext_noop("the system")),
+        actor_name=str(actor) if actor else in_school_language(gettext_noop("the system")),
         actor_role=_role_label(actor, process.school) if actor else "",
     )
 
@@ -105,12 +105,12 @@ def board_decision_record(
         board=board,
         step_number=0,
         action=action,
-        summary=_in_school_language(summary, {"year": school_year, **(params or {})}),
+        summary=in_school_language(summary, {"year": school_year, **(params or {})}),
         content={"school_year": str(school_year), **(content or {})},
         grounds=grounds,
         actor=actor,
-        actor_name=str(actor) if actor else _in_school_language(gettext_noop("the system")),
-        actor_role=_in_school_language(gettext_noop("board administrator")) if actor else "",
+        actor_name=str(actor) if actor else in_school_language(gettext_noop("the system")),
+        actor_role=in_school_language(gettext_noop("board administrator")) if actor else "",
     )
 
 
@@ -532,7 +532,7 @@ def step_content_changed(*, process, number, actor, what) -> ProcessStep:
         step_reopen(
             step=step,
             actor=actor,
-            grounds=_in_school_language(
+            grounds=in_school_language(
                 gettext_noop("Changed after sign-off: %(what)s"), {"what": what}
             ),
         )

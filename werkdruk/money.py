@@ -14,6 +14,7 @@ from math import floor
 from typing import TypeVar
 
 from django.utils.formats import number_format
+from django.utils.functional import lazy
 
 CENT = Decimal("0.01")
 K = TypeVar("K")
@@ -79,3 +80,8 @@ def percentage_of(total: Decimal, percentage: Decimal) -> Decimal:
 def format_euro(amount: Decimal) -> str:
     """``€ 12.345,67`` in Dutch, ``€ 12,345.67`` in English: the active language's format."""
     return "€\u00a0" + number_format(amount, 2, use_l10n=True, force_grouping=True)
+
+
+# An amount that formats itself in the language active when it becomes text: decisions pass it
+# as a parameter and it comes out in the school's language.
+lazy_euro = lazy(format_euro, str)

@@ -20,14 +20,13 @@ from processes.services import (
     require_perm,
 )
 from werkdruk.exceptions import DomainError
-from werkdruk.money import from_cents, percentages, split_by_weights, to_cents
+from werkdruk.money import from_cents, lazy_euro, percentages, split_by_weights, to_cents
 
 from ..models import BoardAllocation, BudgetLine, SchoolAllocation, StaffMember
 from .common import (
     K,
     _clean_amount,
     _clean_fte,
-    _euro_later,
     _full_clean,
     _trimmed,
     share_percentage,
@@ -306,9 +305,9 @@ def allocation_fix(
             "%(office)s is reserved for the board office. Number of schools: %(count)s."
         ),
         params={
-            "total": _euro_later(preview.total),
+            "total": lazy_euro(preview.total),
             "count": len(preview.rows),
-            "office": _euro_later(preview.board_office_amount),
+            "office": lazy_euro(preview.board_office_amount),
         },
         actor=actor,
         content=_allocation_content(preview),

@@ -15,12 +15,12 @@ from processes.services import (
     step_content_changed,
 )
 from werkdruk.exceptions import DomainError
+from werkdruk.money import lazy_euro
 
 from ..models import BoardAllocation, BudgetLine, SchoolAllocation
 from .common import (
     SPLIT_STEP,
     _clean_amount,
-    _euro_later,
     _full_clean,
     _later,
 )
@@ -77,7 +77,7 @@ def _line_params(kind, description, amount) -> dict:
     return {
         "kind": BudgetLine.Kind(kind).label,
         "description": description,
-        "amount": _euro_later(amount),
+        "amount": lazy_euro(amount),
     }
 
 
@@ -275,7 +275,7 @@ def budget_line_from_allocation(*, process, actor) -> BudgetLine:
         step_number=SPLIT_STEP,
         action="units.budget_line.taken_over",
         summary=gettext_noop("The board's allocation of %(amount)s has been taken over."),
-        params={"amount": _euro_later(share.amount)},
+        params={"amount": lazy_euro(share.amount)},
         actor=actor,
         content={**_line_content(line), "allocation": share.allocation_id},
     )

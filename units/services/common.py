@@ -9,7 +9,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from werkdruk.exceptions import DomainError
-from werkdruk.money import format_euro
 
 K = TypeVar("K")
 
@@ -30,9 +29,6 @@ def _later(message, **params):
     in that language too.
     """
     return lazy(lambda: gettext(message) % {k: str(v) for k, v in params.items()}, str)()
-
-
-_euro_later = lazy(format_euro, str)
 
 
 def _as_decimal(value, error) -> Decimal:

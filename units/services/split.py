@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from processes.models import Process
 from processes.services import decision_record, require_perm, step_content_changed
-from werkdruk.money import format_euro
+from werkdruk.money import lazy_euro
 
 from ..models import BudgetSplit, OrganisationalUnit
 from ..selectors.split import SplitUnitRow, split_get, split_school_total, split_unit_rows
@@ -183,16 +183,6 @@ def split_preview(
     )
 
 
-class _Euro:
-    """An amount that formats itself in the language active when it is turned into text."""
-
-    def __init__(self, amount):
-        self.amount = amount
-
-    def __str__(self):
-        return format_euro(self.amount)
-
-
 def _is_stored(split, units, preview) -> bool:
     if (
         split.method,
@@ -294,9 +284,9 @@ def split_save(
         ),
         params={
             "method": Method(preview.method).label,
-            "units": _Euro(preview.units_total),
-            "reserve": _Euro(preview.reserve_amount),
-            "total": _Euro(preview.school_total),
+            "units": lazy_euro(preview.units_total),
+            "reserve": lazy_euro(preview.reserve_amount),
+            "total": lazy_euro(preview.school_total),
         },
         actor=actor,
         content={

@@ -16,7 +16,13 @@ from django.utils.translation import gettext, gettext_noop, ngettext
 from django.utils.translation import gettext as _
 
 from processes.models import Process
-from processes.services import decision_record, process_lock, require_perm, step_content_changed
+from processes.services import (
+    decision_record,
+    in_school_language,
+    process_lock,
+    require_perm,
+    step_content_changed,
+)
 from werkdruk.exceptions import DomainError
 
 from ..models import ConversationGroup, OrganisationalUnit, StaffMember, UnitMembership
@@ -40,15 +46,6 @@ def names_text(names, limit=NAMES_SHOWN) -> str:
         "names": shown,
         "count": rest,
     }
-
-
-def _school_text(message, params=None) -> str:
-    """``message`` (a msgid) in the school's language, for recorded decisions."""
-    with translation.override(settings.LANGUAGE_CODE):
-        text = gettext(message)
-        if params:
-            text = text % {key: str(value) for key, value in params.items()}
-        return text
 
 
 def _locked_unit(unit, actor) -> OrganisationalUnit:
@@ -174,7 +171,7 @@ def unit_create(
         process=process,
         number=1,
         actor=actor,
-        what=_school_text(gettext_noop("unit %(name)s added"), {"name": name}),
+        what=in_school_language(gettext_noop("unit %(name)s added"), {"name": name}),
     )
     unit.save()
     return unit
@@ -194,11 +191,13 @@ def unit_update(*, unit, actor, name, description, kind) -> OrganisationalUnit:
     unit.name, unit.description, unit.kind = name, description, kind
     _full_clean(unit)
     what = (
-        _school_text(
+        in_school_language(
             gettext_noop("unit %(old)s renamed to %(name)s"), {"old": old_name, "name": name}
         )
         if old_name != name
-        else _school_text(gettext_noop("description or kind of unit %(name)s"), {"name": name})
+        else in_school_language(
+            gettext_noop("description or kind of unit %(name)s"), {"name": name}
+        )
     )
     step_content_changed(process=unit.process, number=1, actor=actor, what=what)
     unit.save(update_fields=["name", "description", "kind"])
@@ -239,7 +238,7 @@ def group_create(*, unit, actor, name) -> ConversationGroup:
         process=unit.process,
         number=1,
         actor=actor,
-        what=_school_text(
+        what=in_school_language(
             gettext_noop("conversation group %(group)s added to %(unit)s"),
             {"group": name, "unit": unit.name},
         ),
@@ -260,7 +259,7 @@ def group_rename(*, group, actor, name) -> ConversationGroup:
         process=group.unit.process,
         number=1,
         actor=actor,
-        what=_school_text(
+        what=in_school_language(
             gettext_noop("conversation group %(old)s of %(unit)s renamed to %(name)s"),
             {"old": group.name, "unit": group.unit.name, "name": name},
         ),
@@ -279,7 +278,7 @@ def group_delete(*, group, actor) -> int:
         process=group.unit.process,
         number=1,
         actor=actor,
-        what=_school_text(
+        what=in_school_language(
             gettext_noop("conversation group %(group)s of %(unit)s deleted"),
             {"group": group.name, "unit": group.unit.name},
         ),
@@ -449,7 +448,7 @@ def group_member_remove(*, group, actor, staff_member) -> None:
         process=group.unit.process,
         number=1,
         actor=actor,
-        what=_school_text(
+        what=in_school_language(
             gettext_noop("%(name)s taken out of conversation group %(group)s of %(unit)s"),
             {"name": membership.staff_member.name, "group": group.name, "unit": group.unit.name},
         ),
@@ -574,7 +573,9 @@ def units_copy_from(*, process, source, actor) -> CopyResult:
         process=process,
         number=1,
         actor=actor,
-        what=_school_text(gettext_noop("units copied from %(year)s"), {"year": source.school_year}),
+        what=in_school_language(
+            gettext_noop("units copied from %(year)s"), {"year": source.school_year}
+        ),
     )
     result = _copy_units(source, process)
     _record_copy(target=process, source=source, result=result, actor=actor)
