@@ -484,6 +484,17 @@ def step_reopen(*, step, actor, grounds) -> ProcessStep:
     """
     step = _lock_step(step)
     require_perm(actor, "processes.manage_process", step)
+    return _reopen(step, actor, grounds)
+
+
+@transaction.atomic
+def step_reopen_by_system(*, step, grounds) -> ProcessStep:
+    """Reopen a step because a feature's own procedure says so (a vote failed), recorded as
+    done by the system; the caller has checked its own rules."""
+    return _reopen(_lock_step(step), None, grounds)
+
+
+def _reopen(step, actor, grounds) -> ProcessStep:
     if not grounds or not grounds.strip():
         raise DomainError(_("Give the grounds for reopening the step."))
     has_sign_offs = step.sign_offs.filter(revision=step.revision).exists()

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "processes",
     "units",
     "plans",
+    "voting",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,83 @@
+"""Two simultaneous submissions for one voter on PostgreSQL: one ballot, one clear refusal."""
+
+import datetime
+import threading
+
+import pytest
+from django.db import connections
+from django.utils import timezone
+
+from processes import services
+from processes.models import AgreementVersion, SchoolRole
+from tests.factories import SchoolFactory, SchoolRoleFactory, SchoolYearFactory, StaffMemberFactory
+from voting import services as voting
+from voting.models import Ballot, Participation, Vote
+from werkdruk.exceptions import DomainError
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+ROUNDS = 5
+
+
+@pytest.fixture
+def open_vote():
+    """An open vote on a process whose step 4 is open (steps 1-3 set done directly)."""
+    school = SchoolFactory()
+    StaffMemberFactory.create_batch(3, school=school)
+    director = SchoolRoleFactory(school=school, role=SchoolRole.Role.DIRECTOR).user
+    pmr = SchoolRoleFactory(school=school, role=SchoolRole.Role.PMR).user
+    process = services.process_create(
+        school=school, school_year=SchoolYearFactory(start_year=2026), actor=director
+    )
+    process.steps.filter(number__in=(1, 2, 3)).update(state="done")
+    process.steps.filter(number=4).update(state="open")
+    AgreementVersion.objects.create(process=process, number=1, content={}, content_hash="0" * 64)
+    now = timezone.now()
+    vote = voting.vote_create(
+        process=process,
+        actor=pmr,
+        opens_at=now - datetime.timedelta(minutes=1),
+        closes_at=now + datetime.timedelta(days=1),
+        base=Vote.Base.VOTES_CAST,
+    )
+    return voting.vote_open(vote=vote, actor=pmr)
+
+
+def cast_at_once(vote, voter, token):
+    barrier = threading.Barrier(2)
+    outcomes = []
+    lock = threading.Lock()
+
+    def submit(choice):
+        try:
+            barrier.wait(timeout=10)
+            result = voting.ballot_cast_by_token(vote=vote, token=token, choice=choice)
+        except DomainError as error:
+            result = error
+        finally:
+            connections.close_all()
+        with lock:
+            outcomes.append(result)
+
+    threads = [threading.Thread(target=submit, args=(c,)) for c in ("yes", "no")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return outcomes
+
+
+def test_two_simultaneous_submissions_give_one_ballot_and_one_clear_message(open_vote):
+    for voter in open_vote.voters.all()[:ROUNDS]:
+        token = voting.voter_token_issue(voter=voter)
+        before = Ballot.objects.count()
+
+        outcomes = cast_at_once(open_vote, voter, token)
+
+        codes = [o for o in outcomes if isinstance(o, str)]
+        errors = [o for o in outcomes if isinstance(o, DomainError)]
+        assert len(codes) == 1, outcomes
+        assert [e.message for e in errors] == ["You have already voted in this vote."]
+        assert Ballot.objects.count() == before + 1
+        assert Participation.objects.filter(voter=voter).count() == 1
+        assert Ballot.objects.filter(receipt_hash=voting.sha256(codes[0])).exists()

@@ -1,0 +1,275 @@
+"""Preparing, opening and closing the vote on the frozen agreement (step 4)."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from processes import agreement, services
+from processes.models import Decision
+from tests.processes.conftest import sign_both
+from units.models import StaffMember
+from voting import services as voting
+from voting.models import Ballot, Participation, Vote, Voter
+from werkdruk.exceptions import DomainError
+
+from .conftest import cast_many, create_vote, past_closing, user, window
+
+pytestmark = pytest.mark.django_db
+
+
+def states(process):
+    return dict(process.steps.values_list("number", "state"))
+
+
+def test_vote_create_makes_round_1_on_the_latest_frozen_agreement(draft, agreed):
+    assert draft.state == Vote.State.DRAFT
+    assert draft.round == 1
+    assert draft.agreement == agreed.agreements.order_by("-number").first()
+    decision = Decision.objects.get(action="voting.vote.created")
+    assert decision.content["base"] == "votes_cast"
+    assert decision.content["majority"] == [1, 2]
+
+
+def test_vote_create_is_for_the_pmr_only(agreed, director):
+    with pytest.raises(PermissionDenied):
+        create_vote(agreed, director)
+    with pytest.raises(PermissionDenied):
+        create_vote(agreed, user("docent"))
+
+
+def test_vote_create_needs_a_frozen_agreement(db):
+    from plans.demo import demo_load
+
+    process = demo_load()["process"]
+    services.step_sign_off(step=process.steps.get(number=3), actor=user("pmr"))
+    with pytest.raises(DomainError, match="Freeze the agreement"):
+        create_vote(process, user("pmr"))
+
+
+def test_vote_create_needs_step_4_open(db):
+    from plans.demo import demo_load
+
+    process = demo_load()["process"]  # step 3 still waits for the PMR
+    with pytest.raises(DomainError, match="step 4 is open"):
+        create_vote(process, user("pmr"))
+
+
+def test_only_one_vote_in_preparation_at_a_time(draft, agreed, pmr):
+    with pytest.raises(DomainError, match="already being prepared"):
+        create_vote(agreed, pmr)
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        ({"numerator": 2, "denominator": 2}, "fraction between 0 and 1"),
+        ({"numerator": 0, "denominator": 2}, "fraction between 0 and 1"),
+        ({"numerator": 1, "denominator": 3}, "at least half"),
+        ({"quorum_percentage": 101}, "percentage from 0 to 100"),
+        ({"base": "everyone"}, "100%"),
+    ],
+)
+def test_impossible_rules_are_refused(agreed, pmr, rule, message):
+    with pytest.raises(DomainError, match=message):
+        create_vote(agreed, pmr, **rule)
+    assert not Vote.objects.exists()
+
+
+def test_the_vote_must_close_after_it_opens(agreed, pmr):
+    now = timezone.now()
+    with pytest.raises(DomainError, match="close after it opens"):
+        create_vote(agreed, pmr, opens_at=now, closes_at=now)
+
+
+def test_the_rule_can_change_while_draft(draft, pmr):
+    vote = voting.vote_update_rule(
+        vote=draft,
+        actor=pmr,
+        **window(),
+        base=Vote.Base.YES_NO,
+        numerator=2,
+        denominator=3,
+        quorum_percentage=50,
+    )
+    vote.refresh_from_db()
+    assert vote.rule == {"base": "yes_no", "majority": [2, 3], "quorum_percentage": 50}
+    assert Decision.objects.filter(action="voting.vote.rule_changed").count() == 1
+
+
+def test_the_rule_cannot_change_after_opening(open_vote, pmr):
+    before = open_vote.rule
+    with pytest.raises(DomainError, match="cannot change once the vote has opened"):
+        voting.vote_update_rule(
+            vote=open_vote,
+            actor=pmr,
+            **window(),
+            base=Vote.Base.ELIGIBLE,
+            numerator=2,
+            denominator=3,
+        )
+    open_vote.refresh_from_db()
+    assert open_vote.rule == before
+    assert not Decision.objects.filter(action="voting.vote.rule_changed").exists()
+
+
+def test_opening_freezes_the_roll_of_active_staff(draft, agreed, pmr):
+    school = agreed.school
+    gone = StaffMember.objects.filter(school=school).order_by("pk").first()
+    gone.active = False
+    gone.save()
+
+    vote = voting.vote_open(vote=draft, actor=pmr)
+
+    active = set(school.staff_members.filter(active=True).values_list("pk", flat=True))
+    assert set(vote.voters.values_list("staff_member_id", flat=True)) == active
+    assert gone.pk not in active
+    teacher = vote.voters.get(staff_member__user=user("docent"))
+    assert teacher.category == "OP"
+    assert teacher.unit_name  # the demo places every teacher in a unit
+    assert vote.state == Vote.State.OPEN
+    assert Decision.objects.get(action="voting.vote.opened").content["eligible"] == len(active)
+    # Joining the school afterwards does not change the roll.
+    StaffMember.objects.create(
+        school=school, name="Nieuw", email="nieuw@x.nl", category="OP", fte=1
+    )
+    assert vote.voters.count() == len(active)
+
+
+def test_opening_twice_is_refused(open_vote, pmr):
+    with pytest.raises(DomainError, match="already been opened"):
+        voting.vote_open(vote=open_vote, actor=pmr)
+
+
+def test_the_director_may_not_open_the_vote(draft, director):
+    with pytest.raises(PermissionDenied):
+        voting.vote_open(vote=draft, actor=director)
+
+
+def test_close_refused_before_closing_time_unless_everyone_voted(open_vote, pmr):
+    with pytest.raises(DomainError, match="still open"):
+        voting.vote_close(vote=open_vote, actor=pmr)
+
+
+def test_an_adopted_vote_completes_step_4(open_vote, agreed, pmr):
+    cast_many(open_vote, ["yes"] * 10 + ["no"] * 5 + ["abstain"] * 2)
+    vote = voting.vote_close(vote=past_closing(open_vote), actor=pmr)
+
+    assert vote.state == Vote.State.CLOSED
+    assert vote.outcome == Vote.Outcome.ADOPTED
+    assert (vote.yes_count, vote.no_count, vote.abstain_count, vote.cast_count) == (10, 5, 2, 17)
+    assert vote.eligible_count == open_vote.voters.count()
+    assert vote.closed_at is not None
+    assert states(agreed)[4] == "done"
+    assert states(agreed)[5] == "open"
+    closed = Decision.objects.get(action="voting.vote.closed")
+    assert closed.content["outcome"] == "adopted"
+    assert closed.content["yes"] == 10
+    completed = Decision.objects.filter(action="processes.step.completed", step_number=4).get()
+    assert "round 1" in completed.summary
+
+
+def test_closing_a_closed_vote_changes_nothing(open_vote, pmr):
+    cast_many(open_vote, ["yes"] * 3)
+    vote = voting.vote_close(vote=past_closing(open_vote), actor=pmr)
+    ids = set(Ballot.objects.values_list("id", flat=True))
+
+    again = voting.vote_close(vote=vote)
+
+    assert again.closed_at == vote.closed_at
+    assert set(Ballot.objects.values_list("id", flat=True)) == ids
+    assert Decision.objects.filter(action="voting.vote.closed").count() == 1
+
+
+def test_a_scheduled_close_without_actor_records_the_system(open_vote, agreed):
+    cast_many(open_vote, ["yes"] * 100)
+    voting.vote_close(vote=past_closing(open_vote))
+    closed = Decision.objects.get(action="voting.vote.closed")
+    assert closed.actor is None
+    assert states(agreed)[4] == "done"
+
+
+def test_a_rejected_vote_reopens_step_1_and_the_next_vote_is_round_2(open_vote, agreed, pmr):
+    cast_many(open_vote, ["yes"] * 5 + ["no"] * 5)  # a tie is not a majority
+    first = voting.vote_close(vote=past_closing(open_vote))  # scheduled: no actor
+
+    assert first.outcome == Vote.Outcome.REJECTED
+    assert states(agreed)[1] == "open"
+    assert [states(agreed)[n] for n in (2, 3, 4)] == ["locked"] * 3
+    reopened = Decision.objects.get(action="processes.step.reopened", step_number=1)
+    assert reopened.actor is None  # recorded as the system: the vote's outcome reopened it
+    assert "round 1" in reopened.grounds
+
+    director = user("directeur")
+    for number in (1, 2, 3):
+        sign_both(agreed, number, director, pmr)
+    agreement.agreement_freeze(process=agreed, actor=pmr)
+    second = create_vote(agreed, pmr)
+
+    assert second.round == 2
+    first.refresh_from_db()
+    assert (first.outcome, first.yes_count, first.no_count) == ("rejected", 5, 5)
+
+
+def test_quorum_not_met_is_invalid_and_reopens_step_1(agreed, pmr):
+    vote = voting.vote_open(vote=create_vote(agreed, pmr, quorum_percentage=50), actor=pmr)
+    cast_many(vote, ["yes"] * 10)
+    vote = voting.vote_close(vote=past_closing(vote), actor=pmr)
+    assert vote.outcome == Vote.Outcome.INVALID
+    assert states(agreed)[1] == "open"
+
+
+def test_the_vote_may_close_early_when_everyone_voted(agreed, pmr):
+    vote = voting.vote_open(vote=create_vote(agreed, pmr), actor=pmr)
+    cast_many(vote, ["yes"] * vote.voters.count())
+    vote = voting.vote_close(vote=vote, actor=pmr)
+    assert vote.outcome == Vote.Outcome.ADOPTED
+
+
+def test_closing_rewrites_the_ballots_with_new_ids_and_the_same_content(open_vote, pmr):
+    cast_many(open_vote, ["yes"] * 4 + ["no"] * 3 + ["abstain"])
+    before = list(Ballot.objects.values_list("id", "choice", "receipt_hash"))
+
+    voting.vote_close(vote=past_closing(open_vote), actor=pmr)
+
+    after = list(Ballot.objects.values_list("id", "choice", "receipt_hash"))
+    assert len(after) == len(before) == 8
+    assert not {row[0] for row in before} & {row[0] for row in after}
+    assert sorted(row[1:] for row in after) == sorted(row[1:] for row in before)
+    assert Participation.objects.count() == 8
+
+
+def test_receipts_verify_after_closing_and_not_before(open_vote, pmr):
+    codes = cast_many(open_vote, ["yes", "no"])
+    with pytest.raises(DomainError, match="once the vote has closed"):
+        voting.receipt_check(vote=open_vote, code=codes[0])
+
+    vote = voting.vote_close(vote=past_closing(open_vote), actor=pmr)
+
+    assert all(voting.receipt_check(vote=vote, code=code) for code in codes)
+    assert voting.receipt_check(vote=vote, code=codes[0].lower().replace("-", " "))
+    assert not voting.receipt_check(vote=vote, code="AAAA-AAAA-AAAA-AAAA")
+
+
+def test_a_vote_cannot_be_opened_when_the_closing_time_passed(draft, pmr):
+    Vote.objects.filter(pk=draft.pk).update(
+        opens_at=timezone.now() - datetime.timedelta(days=2),
+        closes_at=timezone.now() - datetime.timedelta(days=1),
+    )
+    with pytest.raises(DomainError, match="closing time has passed"):
+        voting.vote_open(vote=draft, actor=pmr)
+    assert not Voter.objects.exists()
+
+
+def test_a_failed_vote_reopens_steps_1_to_3_even_when_its_creator_left_the_pmr(
+    open_vote, agreed, pmr
+):
+    from processes.models import SchoolRole
+
+    SchoolRole.objects.filter(user=pmr, role=SchoolRole.Role.PMR).delete()
+    cast_many(open_vote, ["no"] * 10)
+    closed = voting.vote_close(vote=past_closing(open_vote))  # the scheduled task: no actor
+    assert closed.outcome == Vote.Outcome.REJECTED
+    assert states(agreed)[1] == "open"
+    assert [states(agreed)[n] for n in (2, 3, 4)] == ["locked"] * 3
