@@ -5,7 +5,7 @@ import threading
 
 import pytest
 from django.db import connections
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from processes import services
 from processes.models import AgreementVersion, SchoolRole
@@ -51,7 +51,9 @@ def cast_at_once(vote, voter, token):
     def submit(choice):
         try:
             barrier.wait(timeout=10)
-            result = voting.ballot_cast_by_token(vote=vote, token=token, choice=choice)
+            # Each thread has its own active language: assert the English msgid.
+            with translation.override("en"):
+                result = voting.ballot_cast_by_token(vote=vote, token=token, choice=choice)
         except DomainError as error:
             result = error
         finally:
