@@ -21,6 +21,7 @@ from django.utils.translation import gettext_noop
 from processes.services import (
     decision_record,
     in_school_language,
+    one_year_later,
     process_lock,
     require_perm,
     step_content_changed,
@@ -436,15 +437,6 @@ def framework_standard_set_add(*, process, actor) -> list[FrameworkRule]:
 # --- a new process from last year's ---------------------------------------------------
 
 
-def _one_year_on(day: datetime.date | None) -> datetime.date | None:
-    if day is None:
-        return None
-    try:
-        return day.replace(year=day.year + 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + 1, day=28)
-
-
 def framework_rules_copy(old_process, new_process) -> list[FrameworkRule]:
     """Copy hook: last year's rules with their checks, parameters and categories.
 
@@ -463,7 +455,7 @@ def framework_rules_copy(old_process, new_process) -> list[FrameworkRule]:
             machine_check=rule.machine_check,
             max_amount=rule.max_amount,
             max_percentage=rule.max_percentage,
-            deadline=_one_year_on(rule.deadline),
+            deadline=one_year_later(rule.deadline),
             order=rule.order,
         )
         copy.categories.set(rule.categories.all())

@@ -1,14 +1,13 @@
 """Pages of the plans app: the frameworks of step 3."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_POST
 
 from processes.models import ProcessStep
-from processes.selectors import current_sign_offs, process_get_for_user
+from processes.selectors import current_sign_offs, process_get_for_user, process_step
 from werkdruk.exceptions import DomainError
 
 from . import selectors, services
@@ -18,24 +17,9 @@ MANAGE = "processes.manage_process"
 STEP = 3
 
 
-def _step3(process) -> ProcessStep:
-    step = next(s for s in process.steps.all() if s.number == STEP)
-    step.process = process
-    return step
-
-
-def _managed_process(request, pk):
-    """The process, if the user may change its frameworks: 404 if not visible, 403 if only
-    visible."""
-    process = process_get_for_user(user=request.user, pk=pk)
-    if not request.user.has_perm(MANAGE, process):
-        raise PermissionDenied
-    return process
-
-
 def _succeeded(request, process, message):
     """Report a change, and say so when it reopened a signed-off step 3."""
-    before = _step3(process)
+    before = process_step(process, STEP)
     after = ProcessStep.objects.only("revision").get(pk=before.pk)
     messages.success(request, message)
     if after.revision != before.revision:
@@ -51,7 +35,7 @@ def _succeeded(request, process, message):
 
 def framework_list(request, pk):
     process = process_get_for_user(user=request.user, pk=pk)
-    step = _step3(process)
+    step = process_step(process, STEP)
     rules = selectors.framework_rule_list(process=process)
     return render(
         request,
@@ -71,7 +55,7 @@ class _RuleFormView(View):
     template_name = "plans/framework_form.html"
 
     def _render(self, request, process, form, rule=None, status=200):
-        step = _step3(process)
+        step = process_step(process, STEP)
         context = {
             "process": process,
             "step": step,
@@ -96,11 +80,11 @@ class _RuleFormView(View):
 
 class FrameworkRuleCreateView(_RuleFormView):
     def get(self, request, pk):
-        process = _managed_process(request, pk)
+        process = process_get_for_user(user=request.user, pk=pk, perm=MANAGE)
         return self._render(request, process, FrameworkRuleForm())
 
     def post(self, request, pk):
-        process = _managed_process(request, pk)
+        process = process_get_for_user(user=request.user, pk=pk, perm=MANAGE)
         form = FrameworkRuleForm(request.POST)
 
         def call(**data):
@@ -111,13 +95,13 @@ class FrameworkRuleCreateView(_RuleFormView):
 
 class FrameworkRuleUpdateView(_RuleFormView):
     def get(self, request, pk, rule_pk):
-        process = _managed_process(request, pk)
+        process = process_get_for_user(user=request.user, pk=pk, perm=MANAGE)
         rule = selectors.framework_rule_get(process=process, pk=rule_pk)
         form = FrameworkRuleForm(initial=FrameworkRuleForm.initial_for(rule))
         return self._render(request, process, form, rule)
 
     def post(self, request, pk, rule_pk):
-        process = _managed_process(request, pk)
+        process = process_get_for_user(user=request.user, pk=pk, perm=MANAGE)
         rule = selectors.framework_rule_get(process=process, pk=rule_pk)
         form = FrameworkRuleForm(request.POST)
 
@@ -131,9 +115,9 @@ class FrameworkRuleDeleteView(View):
     """GET asks for confirmation (no JavaScript needed); POST removes the rule."""
 
     def get(self, request, pk, rule_pk):
-        process = _managed_process(request, pk)
+        process = process_get_for_user(user=request.user, pk=pk, perm=MANAGE)
         rule = selectors.framework_rule_get(process=process, pk=rule_pk)
-        step = _step3(process)
+        step = process_step(process, STEP)
         return render(
             request,
             "plans/framework_confirm_delete.html",
@@ -146,7 +130,7 @@ class FrameworkRuleDeleteView(View):
         )
 
     def post(self, request, pk, rule_pk):
-        process = _managed_process(request, pk)
+        process = process_get_for_user(user=request.user, pk=pk, perm=MANAGE)
         rule = selectors.framework_rule_get(process=process, pk=rule_pk)
         services.framework_rule_delete(rule=rule, actor=request.user)
         return _succeeded(request, process, _("The rule has been removed."))
@@ -154,7 +138,7 @@ class FrameworkRuleDeleteView(View):
 
 @require_POST
 def framework_rule_move(request, pk, rule_pk):
-    process = _managed_process(request, pk)
+    process = process_get_for_user(user=request.user, pk=pk, perm=MANAGE)
     rule = selectors.framework_rule_get(process=process, pk=rule_pk)
     form = FrameworkMoveForm(request.POST)
     if not form.is_valid():
@@ -168,7 +152,7 @@ def framework_rule_move(request, pk, rule_pk):
 
 @require_POST
 def framework_standard_set(request, pk):
-    process = _managed_process(request, pk)
+    process = process_get_for_user(user=request.user, pk=pk, perm=MANAGE)
     try:
         services.framework_standard_set_add(process=process, actor=request.user)
     except DomainError as error:

@@ -3,6 +3,7 @@ does not grow with the number of staff, steps or schools."""
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -23,8 +24,12 @@ def _steps_prefetch():
     )
 
 
-def process_get_for_user(*, user, pk) -> Process:
-    """The process with its school, year and steps; 404 if missing or not visible to ``user``."""
+def process_get_for_user(*, user, pk, perm=None) -> Process:
+    """The process with its school, year and steps; 404 if missing or not visible to ``user``.
+
+    With ``perm`` (e.g. "processes.manage_process"): 403 when the user may see the process but
+    not do this.
+    """
     process = (
         Process.objects.select_related("school__board", "school_year", "created_from__school_year")
         .prefetch_related(_steps_prefetch())
@@ -33,16 +38,22 @@ def process_get_for_user(*, user, pk) -> Process:
     )
     if process is None or not user.has_perm("processes.view_process", process):
         raise Http404
+    if perm is not None and not user.has_perm(perm, process):
+        raise PermissionDenied
     return process
 
 
-def step_get_for_user(*, user, process_pk, number) -> ProcessStep:
-    process = process_get_for_user(user=user, pk=process_pk)
+def process_step(process, number) -> ProcessStep:
+    """Step ``number`` of ``process`` from its prefetched steps (no query), knowing its process."""
     for step in process.steps.all():
         if step.number == number:
             step.process = process
             return step
     raise Http404
+
+
+def step_get_for_user(*, user, process_pk, number) -> ProcessStep:
+    return process_step(process_get_for_user(user=user, pk=process_pk), number)
 
 
 def school_get_for_user(*, user, pk, perm="processes.view_process") -> School:

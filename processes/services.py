@@ -128,7 +128,8 @@ def default_planned_dates(school_year, today=None) -> dict[int, datetime.date]:
     return dates
 
 
-def _shift_one_year(day: datetime.date | None) -> datetime.date | None:
+def one_year_later(day: datetime.date | None) -> datetime.date | None:
+    """The same date a year on (28 February for 29 February); None stays None."""
     if day is None:
         return None
     try:
@@ -182,7 +183,7 @@ def process_create(
                 number=number,
                 state=ProcessStep.State.OPEN if number == 1 else ProcessStep.State.LOCKED,
                 opened_at=now if number == 1 else None,
-                planned_date=_shift_one_year(old.planned_date) if old else planned[number],
+                planned_date=one_year_later(old.planned_date) if old else planned[number],
                 agreed_actor=old.agreed_actor if old else "",
                 agreed_actor_detail=old.agreed_actor_detail if old else "",
             )

@@ -159,9 +159,9 @@ def agreement_detail(request, pk):
 
 @require_POST
 def agreement_freeze(request, pk):
-    process = selectors.process_get_for_user(user=request.user, pk=pk)
-    if not request.user.has_perm("processes.manage_process", process):
-        raise PermissionDenied
+    process = selectors.process_get_for_user(
+        user=request.user, pk=pk, perm="processes.manage_process"
+    )
     try:
         version = agreement.agreement_freeze(process=process, actor=request.user)
     except DomainError as error:

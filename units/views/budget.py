@@ -1,7 +1,6 @@
 """Pages of step 0 (the board's split over its schools) and of the school budget."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -9,7 +8,7 @@ from django.views import View
 from django.views.decorators.http import require_POST
 
 from processes.models import ProcessStep, SchoolYear
-from processes.selectors import current_sign_offs, process_get_for_user
+from processes.selectors import current_sign_offs, process_get_for_user, process_step
 from werkdruk.exceptions import DomainError
 
 from ..forms.budget import AllocationFixForm, AllocationForm, AllocationReopenForm, BudgetLineForm
@@ -178,26 +177,10 @@ def allocation_reopen(request, board_id, start_year):
 # --- the school budget -------------------------------------------------------------------
 
 
-def _process(request, pk, *, manage=False):
-    """The process (404 unless visible); with ``manage``, 403 unless the user may change it."""
-    process = process_get_for_user(user=request.user, pk=pk)
-    if manage and not request.user.has_perm(MANAGE, process):
-        raise PermissionDenied
-    return process
-
-
-def _split_step(process) -> ProcessStep:
-    for step in process.steps.all():  # prefetched
-        if step.number == SPLIT_STEP:
-            step.process = process
-            return step
-    raise Http404
-
-
 def _budget_page(request, process, *, add_form=None, status=200):
     can_manage = request.user.has_perm(MANAGE, process)
     budget = selectors.school_budget(process=process)
-    split_step = _split_step(process)
+    split_step = process_step(process, SPLIT_STEP)
     context = {
         "process": process,
         "budget": budget,
@@ -229,13 +212,13 @@ def _done(request, process, revision, message):
 
 
 def budget_detail(request, pk):
-    return _budget_page(request, _process(request, pk))
+    return _budget_page(request, process_get_for_user(user=request.user, pk=pk))
 
 
 @require_POST
 def budget_line_add(request, pk):
-    process = _process(request, pk, manage=True)
-    revision = _split_step(process).revision
+    process = process_get_for_user(user=request.user, pk=pk, perm=MANAGE)
+    revision = process_step(process, SPLIT_STEP).revision
     form = BudgetLineForm(request.POST)
     if form.is_valid():
         try:
@@ -251,7 +234,7 @@ class BudgetLineEditView(View):
     template_name = "units/budget_line_edit.html"
 
     def _setup(self, request, pk, line_id):
-        process = _process(request, pk, manage=True)
+        process = process_get_for_user(user=request.user, pk=pk, perm=MANAGE)
         line = selectors.budget_line_get(process=process, pk=line_id)
         return process, line
 
@@ -269,7 +252,7 @@ class BudgetLineEditView(View):
 
     def post(self, request, pk, line_id):
         process, line = self._setup(request, pk, line_id)
-        revision = _split_step(process).revision
+        revision = process_step(process, SPLIT_STEP).revision
         form = self._form(line, request.POST)
         if form.is_valid():
             try:
@@ -283,9 +266,9 @@ class BudgetLineEditView(View):
 
 @require_POST
 def budget_line_remove(request, pk, line_id):
-    process = _process(request, pk, manage=True)
+    process = process_get_for_user(user=request.user, pk=pk, perm=MANAGE)
     line = selectors.budget_line_get(process=process, pk=line_id)
-    revision = _split_step(process).revision
+    revision = process_step(process, SPLIT_STEP).revision
     try:
         services.budget_line_remove(line=line, actor=request.user)
     except DomainError as error:
@@ -296,8 +279,8 @@ def budget_line_remove(request, pk, line_id):
 
 @require_POST
 def budget_take_over(request, pk):
-    process = _process(request, pk, manage=True)
-    revision = _split_step(process).revision
+    process = process_get_for_user(user=request.user, pk=pk, perm=MANAGE)
+    revision = process_step(process, SPLIT_STEP).revision
     try:
         services.budget_line_from_allocation(process=process, actor=request.user)
     except DomainError as error:

@@ -7,34 +7,17 @@ preview's fingerprint to the save view.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from processes.selectors import current_sign_offs, process_get_for_user
+from processes.selectors import current_sign_offs, process_get_for_user, process_step
 from werkdruk.exceptions import DomainError
 
 from ..forms.split import SplitForm, initial_inputs
 from ..services.split import SplitError, split_preview, split_save, split_status
 
 MANAGE = "processes.manage_process"
-
-
-def _process_for(request, pk, *, manage=False):
-    """The process (404 if missing or not visible); 403 if ``manage`` and the user may not."""
-    process = process_get_for_user(user=request.user, pk=pk)
-    if manage and not request.user.has_perm(MANAGE, process):
-        raise PermissionDenied
-    return process
-
-
-def _step2(process):
-    for step in process.steps.all():  # prefetched by process_get_for_user
-        if step.number == 2:
-            step.process = process
-            return step
-    return None
 
 
 def _try_preview(process, status, form):
@@ -49,7 +32,7 @@ def _try_preview(process, status, form):
 
 
 def _context(request, process, status, form=None, preview=None):
-    step = _step2(process)
+    step = process_step(process, 2)
     return {
         "process": process,
         "step": step,
@@ -70,7 +53,7 @@ def _render_page(request, process, status, form=None, preview=None, http_status=
 
 @require_GET
 def split_detail(request, pk):
-    process = _process_for(request, pk)
+    process = process_get_for_user(user=request.user, pk=pk)
     status = split_status(process=process)
     if not request.user.has_perm(MANAGE, process):
         return _render_page(request, process, status)
@@ -89,7 +72,7 @@ def split_detail(request, pk):
 
 @require_POST
 def split_preview_view(request, pk):
-    process = _process_for(request, pk, manage=True)
+    process = process_get_for_user(user=request.user, pk=pk, perm=MANAGE)
     status = split_status(process=process)
     form = SplitForm(request.POST, units=status.rows)
     preview = _try_preview(process, status, form)
@@ -104,12 +87,12 @@ def split_preview_view(request, pk):
 
 @require_POST
 def split_save_view(request, pk):
-    process = _process_for(request, pk, manage=True)
+    process = process_get_for_user(user=request.user, pk=pk, perm=MANAGE)
     status = split_status(process=process)
     form = SplitForm(request.POST, units=status.rows)
     if not form.is_valid():
         return _render_page(request, process, status, form, None, 400)
-    revision = _step2(process).revision
+    revision = process_step(process, 2).revision
     try:
         if not request.POST.get("fingerprint"):
             raise DomainError(_("Calculate the split first, then save it."))

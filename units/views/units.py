@@ -18,8 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from processes import registry
-from processes.models import ProcessStep
-from processes.selectors import current_sign_offs, process_get_for_user
+from processes.selectors import current_sign_offs, process_get_for_user, process_step
 from werkdruk.exceptions import DomainError
 
 from ..forms.units import AssignForm, GroupForm, MemberForm, MembersForm, StaffFilterForm, UnitForm
@@ -32,21 +31,6 @@ MANAGE = "processes.manage_process"
 
 class _NoFields(forms.Form):
     """A form without fields, for actions that need only the button (and the CSRF token)."""
-
-
-def _step1(process) -> ProcessStep:
-    for step in process.steps.all():  # prefetched by process_get_for_user
-        if step.number == 1:
-            step.process = process
-            return step
-    raise LookupError("step 1")
-
-
-def _managed_process(request, pk):
-    process = process_get_for_user(user=request.user, pk=pk)
-    if not request.user.has_perm(MANAGE, process):
-        raise PermissionDenied
-    return process
 
 
 def _managed_unit(request, pk, unit_pk):
@@ -64,7 +48,7 @@ def _errors_of(form, error=None) -> list[str]:
 
 
 def _step_context(process, *, with_blockers=False) -> dict:
-    step = _step1(process)
+    step = process_step(process, 1)
     signed = current_sign_offs(step)
     return {
         "step": step,
@@ -161,7 +145,7 @@ def unit_list(request, pk):
 
 @require_POST
 def unit_create(request, pk):
-    process = _managed_process(request, pk)
+    process = process_get_for_user(user=request.user, pk=pk, perm=MANAGE)
     form = UnitForm(request.POST)
     if form.is_valid():
         try:
@@ -196,7 +180,7 @@ def _assign_message(result, unit) -> str:
 def unit_assign(request, pk):
     """Place staff in a unit: ticked by hand, or everyone matching a category, function or
     department (by default only those in no unit yet)."""
-    process = _managed_process(request, pk)
+    process = process_get_for_user(user=request.user, pk=pk, perm=MANAGE)
     options = selectors.staff_filter_options(process=process)
     form = AssignForm(request.POST, process=process, options=options)
     error = None
@@ -232,7 +216,7 @@ def unit_assign(request, pk):
 @require_POST
 def unit_copy(request, pk):
     """Copy the previous school year's units, groups and memberships."""
-    process = _managed_process(request, pk)
+    process = process_get_for_user(user=request.user, pk=pk, perm=MANAGE)
     source = selectors.previous_process_with_units(process=process)
     if source is None:
         return _list_page(
