@@ -179,8 +179,8 @@ def framework_rule_update(
 ) -> FrameworkRule:
     """Change a framework rule as a whole. Saving it unchanged changes nothing (and does not
     reopen a signed-off step 3)."""
+    process = process_lock(rule.process_id)  # the process first, as every service does
     rule = _lock_rule(rule)
-    process = rule.process
     require_perm(actor, MANAGE, process)
     before = _content(rule)
     old_state = _state(rule, [c["code"] for c in before["check"]["categories"]])
@@ -236,8 +236,8 @@ def _state(rule, category_codes) -> tuple:
 @transaction.atomic
 def framework_rule_delete(*, rule, actor) -> None:
     """Remove a framework rule."""
+    process = process_lock(rule.process_id)  # the process first, as every service does
     rule = _lock_rule(rule)
-    process = rule.process
     require_perm(actor, MANAGE, process)
     content = _content(rule)
     step_content_changed(
