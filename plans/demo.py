@@ -307,7 +307,13 @@ def demo_load(stdout=None) -> dict:
     process = Process.objects.filter(school=main, school_year=year).first()
     if process is None:
         process = _demo_process(main, year, board, users, board_admin)
-    return {"board": board, "schools": [main, second], "process": process, "staff_added": added}
+    return {
+        "board": board,
+        "schools": [main, second],
+        "process": process,
+        "staff_added": added,
+        "users": users,
+    }
 
 
 # The main school's units (step 1): name, kind, description.

@@ -41,6 +41,16 @@ def sections() -> list[AgreementSection]:
     return sorted(_sections.values(), key=lambda s: s.order)
 
 
+def section_list(content: dict) -> list[dict]:
+    """The sections of agreement ``content`` for ``_agreement_body.html``, in registry order."""
+    stored = (content or {}).get("sections", {})
+    return [
+        {"template": section.template, "content": stored.get(section.key)}
+        for section in sections()
+        if section.key in stored
+    ]
+
+
 def agreement_content(process) -> dict:
     """The agreement as it stands now (not frozen)."""
     return {

@@ -185,10 +185,13 @@ def dependents(number: int) -> list[int]:
 
 Blocker = Callable[["object"], list[str]]  # (ProcessStep) -> reasons the step cannot finish
 CopyHook = Callable[["object", "object"], None]  # (old Process, new Process)
+# (user, [Process]) -> {process pk: [selectors.Todo]}: a feature's to-dos on the dashboard
+TodoProvider = Callable[["object", list], dict]
 
 _blockers: dict[int, list[Blocker]] = {}
 _copy_hooks: list[CopyHook] = []
 _step_pages: dict[int, list[tuple[str, str]]] = {}
+_todo_providers: list[TodoProvider] = []
 
 
 def register_blocker(number: int, blocker: Blocker) -> None:
@@ -209,6 +212,20 @@ def register_step_page(number: int, label: str, url_name: str) -> None:
         _step_pages[number].append((label, url_name))
 
 
+def register_todo_provider(provider: TodoProvider) -> None:
+    """Add a feature's to-dos to the dashboard (e.g. "vote on the agreement").
+
+    ``provider(user, processes)`` is called once per dashboard with every process shown and
+    returns extra to-dos by process pk, so its queries do not grow with the processes.
+    """
+    if provider not in _todo_providers:
+        _todo_providers.append(provider)
+
+
+def todo_providers() -> list[TodoProvider]:
+    return list(_todo_providers)
+
+
 def step_pages(number: int) -> list[tuple[str, str]]:
     """(label, url name) of the working pages of step ``number``."""
     return list(_step_pages.get(number, []))
@@ -220,3 +237,23 @@ def step_blockers(step) -> list[str]:
 
 def copy_hooks() -> list[CopyHook]:
     return list(_copy_hooks)
+
+
+# (Process) -> why the agreement (steps 1-4) cannot change now, or None
+AgreementLock = Callable[["object"], "str | None"]
+_agreement_locks: list[AgreementLock] = []
+
+
+def register_agreement_lock(lock: AgreementLock) -> None:
+    """Add a check that keeps steps 1-4 from reopening (e.g. while staff vote on them)."""
+    if lock not in _agreement_locks:
+        _agreement_locks.append(lock)
+
+
+def agreement_lock_reason(process) -> str | None:
+    """Why steps 1-4 of ``process`` cannot be reopened or changed now; None if they can."""
+    for lock in _agreement_locks:
+        reason = lock(process)
+        if reason:
+            return reason
+    return None

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from . import registry
 from .models import Board, BoardProcess, Decision, Process, ProcessStep, School, SchoolYear, SignOff
 from .predicates import user_roles
 from .registry import Actor, Completion
@@ -214,7 +215,20 @@ def dashboard_for_user(*, user) -> dict:
         if latest is not None:
             card.todos = todos_for(user, latest)
         cards.append(card)
+    _add_feature_todos(user, cards)
     return {"cards": cards, "boards": list(boards.values()), "school_year": school_year}
+
+
+def _add_feature_todos(user, cards):
+    """The to-dos that feature apps add (``registry.register_todo_provider``), one call each."""
+    by_process = {card.process.pk: card for card in cards if card.process is not None}
+    if not by_process:
+        return
+    processes = [card.process for card in by_process.values()]
+    for provider in registry.todo_providers():
+        for process_pk, todos in provider(user, processes).items():
+            if process_pk in by_process:
+                by_process[process_pk].todos.extend(todos)
 
 
 def _board_row(school, process) -> dict:

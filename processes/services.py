@@ -495,9 +495,16 @@ def step_reopen_by_system(*, step, grounds) -> ProcessStep:
     return _reopen(_lock_step(step), None, grounds)
 
 
+AGREEMENT_STEPS = (1, 2, 3, 4)
+
+
 def _reopen(step, actor, grounds) -> ProcessStep:
     if not grounds or not grounds.strip():
         raise DomainError(_("Give the grounds for reopening the step."))
+    if step.number in AGREEMENT_STEPS:
+        reason = registry.agreement_lock_reason(step.process)
+        if reason:
+            raise DomainError(reason)
     has_sign_offs = step.sign_offs.filter(revision=step.revision).exists()
     if not (step.is_finished or has_sign_offs):
         raise DomainError(

@@ -126,11 +126,7 @@ def _agreement_context(process, version):
         "process": process,
         "version": version,
         "content": content,
-        "sections": [
-            {"template": section.template, "content": content["sections"].get(section.key)}
-            for section in agreement.sections()
-            if section.key in content["sections"]
-        ],
+        "sections": agreement.section_list(content),
     }
 
 

@@ -33,6 +33,7 @@ class Vote(models.Model):
         ADOPTED = "adopted", _("adopted")
         REJECTED = "rejected", _("rejected")
         INVALID = "invalid", _("invalid: quorum not met")
+        CANCELLED = "cancelled", _("cancelled before closing")
 
     process = models.ForeignKey(
         "processes.Process",
@@ -63,6 +64,8 @@ class Vote(models.Model):
     quorum_percentage = models.PositiveSmallIntegerField(
         _("quorum (minimum turnout, %)"), null=True, blank=True
     )
+    # Days before closing on which voters who have not voted get a reminder, e.g. [3, 1].
+    reminder_days = models.JSONField(_("reminders (days before closing)"), default=list, blank=True)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -71,11 +74,13 @@ class Vote(models.Model):
     # The result, stored at closing and final.
     eligible_count = models.PositiveIntegerField(_("eligible"), null=True, blank=True)
     cast_count = models.PositiveIntegerField(_("votes cast"), null=True, blank=True)
-    yes_count = models.PositiveIntegerField(_("yes"), null=True, blank=True)
-    no_count = models.PositiveIntegerField(_("no"), null=True, blank=True)
-    abstain_count = models.PositiveIntegerField(_("abstain"), null=True, blank=True)
+    yes_count = models.PositiveIntegerField(_("votes for"), null=True, blank=True)
+    no_count = models.PositiveIntegerField(_("votes against"), null=True, blank=True)
+    abstain_count = models.PositiveIntegerField(_("abstentions"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # Per appreciation question (by position): {"average": "3.4", "distribution": [n1..n5], "n": n}
+    appreciation_result = models.JSONField(_("appreciation results"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("vote")
@@ -115,7 +120,7 @@ class Voter(models.Model):
     """One line of the voters' roll, frozen when the vote opens.
 
     ``category`` and ``unit_name`` are snapshots at opening (for turnout per unit).
-    Only the SHA-256 of the personal token is stored.
+    Personal links are VoterTokens.
     """
 
     vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="voters")
@@ -124,7 +129,6 @@ class Voter(models.Model):
     )
     category = models.CharField(_("staff category"), max_length=3)
     unit_name = models.CharField(_("unit"), max_length=100, blank=True)
-    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
 
     class Meta:
         verbose_name = _("voter")
@@ -136,6 +140,73 @@ class Voter(models.Model):
 
     def __str__(self):
         return str(self.staff_member)
+
+
+class VoterToken(models.Model):
+    """A personal code for one voter in one vote; only its SHA-256 is stored.
+
+    A voter may hold several: the invitation and each reminder carry a fresh link, and a
+    printed sheet another (printing again replaces the earlier sheet). All expire when the
+    vote closes; after voting they open nothing but the "you have voted" page.
+    """
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("e-mail")
+        SHEET = "sheet", _("printed sheet")
+
+    voter = models.ForeignKey(Voter, on_delete=models.CASCADE, related_name="tokens")
+    token_hash = models.CharField(max_length=64, unique=True)
+    channel = models.CharField(_("sent by"), max_length=10, choices=Channel.choices)
+
+    class Meta:
+        verbose_name = _("personal code")
+        verbose_name_plural = _("personal codes")
+
+    def __str__(self):
+        return f"{self.voter} ({self.get_channel_display()})"
+
+
+class VoterMessage(models.Model):
+    """That an invitation or reminder was sent to a voter: at most once per occasion.
+
+    The row is written before the e-mail goes out; the unique constraint stops a second send
+    when the task is retried or runs twice at the same time.
+    """
+
+    voter = models.ForeignKey(Voter, on_delete=models.CASCADE, related_name="messages")
+    occasion = models.CharField(_("occasion"), max_length=30)  # "invitation", "reminder-3"
+
+    class Meta:
+        verbose_name = _("message to a voter")
+        verbose_name_plural = _("messages to voters")
+        constraints = [
+            models.UniqueConstraint(fields=["voter", "occasion"], name="voter_message_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.voter}: {self.occasion}"
+
+
+class AppreciationQuestion(models.Model):
+    """An optional question on the ballot: appreciation (1-5) of a part of the agreement.
+
+    Fixed with the rule when the vote opens. Answers live on the ballot, by ``position``.
+    """
+
+    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField(_("position"))
+    text = models.CharField(_("question"), max_length=300)
+
+    class Meta:
+        verbose_name = _("appreciation question")
+        verbose_name_plural = _("appreciation questions")
+        ordering = ["vote", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["vote", "position"], name="question_position_unique"),
+        ]
+
+    def __str__(self):
+        return self.text
 
 
 class Participation(models.Model):
@@ -158,8 +229,9 @@ class Participation(models.Model):
 class Ballot(models.Model):
     """What was chosen, and nothing that leads to who chose it.
 
-    A random id, the vote, the choice and the hash of the receipt code shown once to the
-    voter. No time, no voter, no participation.
+    A random id, the vote, the choice, the appreciation answers ({"1": 4, ...} by question
+    position) and the hash of the receipt code shown once to the voter (none for a paper
+    ballot). No time, no voter, no participation.
     """
 
     class Choice(models.TextChoices):
@@ -170,7 +242,8 @@ class Ballot(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="ballots")
     choice = models.CharField(_("choice"), max_length=10, choices=Choice.choices)
-    receipt_hash = models.CharField(max_length=64, unique=True)
+    appreciation = models.JSONField(_("appreciation"), default=dict, blank=True)
+    receipt_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
 
     class Meta:
         verbose_name = _("ballot")
@@ -179,3 +252,61 @@ class Ballot(models.Model):
 
     def __str__(self):
         return str(self.get_choice_display())
+
+
+class PaperBatch(models.Model):
+    """Paper ballots from a meeting, entered by two PMR tellers.
+
+    The first teller lists who handed in a ballot and the counts; the second teller, another
+    PMR member, types the counts again without seeing them. Only when both agree are the
+    voters marked as voted and the ballots added (without receipts). The list of names is
+    then cleared: the batch keeps only its counts, so a small unanimous batch does not stay
+    linked to names in the database.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("waiting for the second teller")
+        CONFIRMED = "confirmed", _("counted")
+
+    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="paper_batches")
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    description = models.CharField(_("meeting"), max_length=200, blank=True)
+    voters = models.ManyToManyField(Voter, blank=True, related_name="+")
+    ballot_count = models.PositiveIntegerField(_("ballots"))
+    yes_count = models.PositiveIntegerField(_("votes for"))
+    no_count = models.PositiveIntegerField(_("votes against"))
+    abstain_count = models.PositiveIntegerField(_("abstentions"))
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("first teller"),
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("second teller"),
+    )
+
+    class Meta:
+        verbose_name = _("paper ballots")
+        verbose_name_plural = _("paper ballots")
+        ordering = ["vote", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    ballot_count=models.F("yes_count")
+                    + models.F("no_count")
+                    + models.F("abstain_count")
+                ),
+                name="paper_batch_counts_add_up",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.vote}: {self.ballot_count}"

@@ -1,12 +1,16 @@
 """Personal links, casting once, and who may not vote."""
 
+import datetime
+
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.forms.models import model_to_dict
+from django.utils import timezone
 
 from processes.models import Decision
 from tests.factories import StaffMemberFactory, UserFactory
 from voting import services as voting
-from voting.models import Ballot, Participation, Vote
+from voting.models import AppreciationQuestion, Ballot, Participation, Vote, VoterToken
 from werkdruk.exceptions import DomainError
 
 from .conftest import create_vote, past_closing, user
@@ -19,35 +23,41 @@ def teacher(open_vote):
     return open_vote.voters.get(staff_member__user=user("docent"))
 
 
-def test_a_token_is_returned_once_and_only_its_hash_is_stored(teacher):
+def test_a_code_is_returned_once_and_only_its_hash_is_stored(teacher):
     token = voting.voter_token_issue(voter=teacher)
 
-    teacher.refresh_from_db()
-    assert len(token) >= 40
-    assert teacher.token_hash == voting.sha256(token)
-    assert token not in str(model_to_dict(teacher).values())
-    assert token not in str(list(type(teacher).objects.values_list()))
+    assert len(token) == 24 and token.count("-") == 4  # five groups of four: 100 bits
+    row = VoterToken.objects.get(voter=teacher)
+    assert (row.token_hash, row.channel) == (voting.sha256(token), VoterToken.Channel.EMAIL)
+    assert token not in str(model_to_dict(row).values())
+    assert token not in str(list(VoterToken.objects.values_list()))
 
 
-def test_a_token_finds_its_voter(open_vote, teacher):
+def test_a_code_finds_its_voter_also_typed_loosely(open_vote, teacher):
     token = voting.voter_token_issue(voter=teacher)
     assert voting.voter_for_token(vote=open_vote, token=token) == teacher
+    typed = token.replace("-", " ").lower()
+    assert voting.voter_for_token(token=typed) == teacher
 
 
-def test_issuing_again_replaces_the_earlier_token(open_vote, teacher):
-    old = voting.voter_token_issue(voter=teacher)
-    new = voting.voter_token_issue(voter=teacher)
+def test_emailed_codes_add_up_but_a_new_sheet_replaces_the_old_sheet(open_vote, teacher):
+    invitation = voting.voter_token_issue(voter=teacher)
+    reminder = voting.voter_token_issue(voter=teacher)
+    old_sheet = voting.voter_token_issue(voter=teacher, channel=VoterToken.Channel.SHEET)
+    new_sheet = voting.voter_token_issue(voter=teacher, channel=VoterToken.Channel.SHEET)
+
+    for token in (invitation, reminder, new_sheet):
+        assert voting.voter_for_token(vote=open_vote, token=token) == teacher
     with pytest.raises(DomainError, match="not valid"):
-        voting.voter_for_token(vote=open_vote, token=old)
-    assert voting.voter_for_token(vote=open_vote, token=new) == teacher
+        voting.voter_for_token(vote=open_vote, token=old_sheet)
 
 
-def test_an_unknown_token_is_refused(open_vote):
+def test_an_unknown_code_is_refused(open_vote):
     with pytest.raises(DomainError, match="not valid for this vote"):
         voting.voter_for_token(vote=open_vote, token="made-up")
 
 
-def test_a_token_of_another_vote_is_refused(open_vote, pmr):
+def test_a_code_of_another_vote_is_refused(open_vote, pmr):
     other = Vote.objects.create(
         kind=Vote.Kind.AGREEMENT,
         round=1,
@@ -69,27 +79,36 @@ def test_a_token_of_another_vote_is_refused(open_vote, pmr):
     assert not Ballot.objects.exists()
 
 
-def test_a_token_expires_at_the_closing_time(open_vote, teacher):
+def test_a_code_expires_at_the_closing_time(open_vote, teacher):
     token = voting.voter_token_issue(voter=teacher)
     past_closing(open_vote)
     with pytest.raises(DomainError, match="not open"):
-        voting.voter_for_token(vote=open_vote, token=token)
-    with pytest.raises(DomainError, match="not open"):
         voting.ballot_cast_by_token(vote=open_vote, token=token, choice="yes")
+    assert not Ballot.objects.exists()
 
 
-def test_a_token_is_refused_after_closing(open_vote, teacher, pmr):
+def test_a_code_is_refused_after_closing(open_vote, teacher, pmr):
     token = voting.voter_token_issue(voter=teacher)
     vote = voting.vote_close(vote=past_closing(open_vote), actor=pmr)
-    with pytest.raises(DomainError, match="not open"):
+    with pytest.raises(DomainError, match="no longer works"):
         voting.voter_for_token(vote=vote, token=token)
     with pytest.raises(DomainError, match="closed"):
         voting.voter_token_issue(voter=teacher)
 
 
-def test_a_token_does_not_work_before_opening(draft, pmr):
-    with pytest.raises(DomainError, match="not open"):
-        voting.voter_for_token(vote=draft, token="anything")
+def test_a_code_does_not_work_before_the_opening_time(agreed, pmr):
+    vote = create_vote(
+        agreed,
+        pmr,
+        opens_at=timezone.now() + datetime.timedelta(days=1),
+        closes_at=timezone.now() + datetime.timedelta(days=8),
+    )
+    vote = voting.vote_open(vote=vote, actor=pmr)
+    voter = vote.voters.get(staff_member__user=user("docent"))
+    token = voting.voter_token_issue(voter=voter)
+    with pytest.raises(DomainError, match="opens on"):
+        voting.ballot_cast_by_token(token=token, choice="yes")
+    assert not Participation.objects.exists()
 
 
 def test_casting_by_token_returns_a_receipt_code(open_vote, teacher):
@@ -169,3 +188,53 @@ def test_casting_records_no_decision(open_vote, teacher):
     before = Decision.objects.count()
     voting.ballot_cast(vote=open_vote, voter=teacher, choice="yes")
     assert Decision.objects.count() == before
+
+
+@pytest.fixture
+def with_questions(agreed, pmr):
+    vote = create_vote(agreed, pmr, questions=["The units", "The split"])
+    return voting.vote_open(vote=vote, actor=pmr)
+
+
+def test_appreciation_answers_are_stored_on_the_ballot_by_position(with_questions):
+    voter = with_questions.voters.first()
+    voting.ballot_cast(
+        vote=with_questions, voter=voter, choice="yes", appreciation={"1": "4", "2": ""}
+    )
+    assert Ballot.objects.get().appreciation == {"1": 4}
+
+
+@pytest.mark.parametrize(
+    "answers, message",
+    [
+        ({"1": 6}, "from 1 to 5"),
+        ({"1": 0}, "from 1 to 5"),
+        ({"1": "x"}, "from 1 to 5"),
+        ({"3": 4}, "no such question"),
+    ],
+)
+def test_a_wrong_appreciation_is_refused_and_nothing_is_saved(with_questions, answers, message):
+    voter = with_questions.voters.first()
+    with pytest.raises(DomainError, match=message):
+        voting.ballot_cast(vote=with_questions, voter=voter, choice="yes", appreciation=answers)
+    assert not Participation.objects.exists()
+    assert not Ballot.objects.exists()
+
+
+def test_questions_are_numbered_in_order(with_questions):
+    assert list(
+        AppreciationQuestion.objects.filter(vote=with_questions).values_list("position", "text")
+    ) == [(1, "The units"), (2, "The split")]
+
+
+def test_printing_sheets_is_a_recorded_pmr_decision_without_codes(open_vote, pmr, director):
+    voters = list(open_vote.voters.order_by("pk")[:2])
+    with pytest.raises(PermissionDenied):
+        voting.voter_sheets_issue(vote=open_vote, actor=director, voters=voters)
+
+    codes = voting.voter_sheets_issue(vote=open_vote, actor=pmr, voters=voters)
+
+    assert [voting.voter_for_token(token=c) for c in codes] == voters
+    decision = Decision.objects.get(action="voting.sheets.printed")
+    assert all(v.staff_member.name in decision.summary for v in voters)
+    assert not any(c in str(decision.content) + decision.summary for c in codes)

@@ -273,3 +273,102 @@ def test_a_failed_vote_reopens_steps_1_to_3_even_when_its_creator_left_the_pmr(
     assert closed.outcome == Vote.Outcome.REJECTED
     assert states(agreed)[1] == "open"
     assert [states(agreed)[n] for n in (2, 3, 4)] == ["locked"] * 3
+
+
+def test_appreciation_averages_and_distributions_are_stored_at_closing(agreed, pmr):
+    vote = create_vote(agreed, pmr, questions=["Units", "Split", "Frameworks"])
+    vote = voting.vote_open(vote=vote, actor=pmr)
+    voters = list(vote.voters.order_by("pk")[:4])
+    answers = [{"1": 5, "2": 1}, {"1": 4}, {"1": 4, "2": 2}, {}]
+    for voter, given in zip(voters, answers, strict=True):
+        voting.ballot_cast(vote=vote, voter=voter, choice="yes", appreciation=given)
+
+    vote = voting.vote_close(vote=past_closing(vote), actor=pmr)
+
+    assert vote.appreciation_result == {
+        "1": {"n": 3, "average": "4.33", "distribution": [0, 0, 0, 2, 1]},
+        "2": {"n": 2, "average": "1.50", "distribution": [1, 1, 0, 0, 0]},
+        "3": {"n": 0, "average": None, "distribution": [0, 0, 0, 0, 0]},
+    }
+    assert sorted(map(str, Ballot.objects.values_list("appreciation", flat=True))) == sorted(
+        map(str, answers)
+    )
+    closed = Decision.objects.get(action="voting.vote.closed")
+    assert closed.content["appreciation"]["1"]["average"] == "4.33"
+
+
+def test_questions_and_reminders_are_part_of_the_recorded_rule(agreed, pmr):
+    create_vote(agreed, pmr, questions=[" Units ", ""], reminder_days=[1, 3, 3])
+    decision = Decision.objects.get(action="voting.vote.created")
+    assert decision.content["questions"] == ["Units"]
+    assert decision.content["reminder_days"] == [3, 1]
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ({"questions": [f"q{i}" for i in range(11)]}, "at most 10"),
+        ({"questions": ["x" * 301]}, "300 characters"),
+        ({"reminder_days": [61]}, "1 to 60 days"),
+        ({"reminder_days": [0]}, "1 to 60 days"),
+    ],
+)
+def test_too_many_questions_or_odd_reminders_are_refused(agreed, pmr, extra, message):
+    with pytest.raises(DomainError, match=message):
+        create_vote(agreed, pmr, **extra)
+    assert not Vote.objects.exists()
+
+
+def test_questions_change_only_before_opening(draft, pmr):
+    rule = {**window(), "base": "votes_cast", "numerator": 1, "denominator": 2}
+    voting.vote_update_rule(vote=draft, actor=pmr, questions=["New"], **rule)
+    assert list(draft.questions.values_list("text", flat=True)) == ["New"]
+    voting.vote_open(vote=draft, actor=pmr)
+    with pytest.raises(DomainError, match="cannot change"):
+        voting.vote_update_rule(vote=draft, actor=pmr, questions=["Other"], **rule)
+    assert list(draft.questions.values_list("text", flat=True)) == ["New"]
+
+
+def test_the_first_view_after_closing_closes_the_vote(open_vote):
+    assert voting.vote_close_if_due(open_vote).state == Vote.State.OPEN
+    vote = voting.vote_close_if_due(past_closing(open_vote))
+    assert vote.state == Vote.State.CLOSED
+    assert Decision.objects.filter(action="voting.vote.closed").count() == 1
+
+
+def test_while_staff_vote_the_agreement_cannot_be_reopened(open_vote, agreed, director):
+    step1 = agreed.steps.get(number=1)
+    with pytest.raises(DomainError, match="Staff are voting on this agreement"):
+        services.step_reopen(step=step1, actor=director, grounds="A unit is missing")
+    assert states(agreed)[1] == "done" and states(agreed)[4] == "open"
+
+
+def test_a_staff_import_during_the_vote_reopens_nothing(open_vote, agreed):
+    from units.services.staff import _reopen_steps_the_import_changed
+
+    before = {"a@x.nl": ("OP", 1)}
+    after = {"a@x.nl": ("OP", 1), "b@x.nl": ("OP", 1)}
+    _reopen_steps_the_import_changed(agreed.school, user("directeur"), before, after)
+    assert states(agreed)[1] == "done"
+
+
+def test_the_pmr_cancels_a_vote_uncounted_and_then_steps_can_reopen(
+    open_vote, agreed, pmr, director
+):
+    cast_many(open_vote, ["yes", "no"])
+    with pytest.raises(DomainError, match="grounds"):
+        voting.vote_cancel(vote=open_vote, actor=pmr, grounds=" ")
+    with pytest.raises(PermissionDenied):
+        voting.vote_cancel(vote=open_vote, actor=director, grounds="x")
+
+    vote = voting.vote_cancel(vote=open_vote, actor=pmr, grounds="The split had an error")
+
+    assert (vote.state, vote.outcome, vote.cast_count) == ("closed", "cancelled", 2)
+    assert vote.yes_count is None
+    assert states(agreed)[4] == "open"
+    decision = Decision.objects.get(action="voting.vote.cancelled")
+    assert decision.grounds == "The split had an error"
+    with pytest.raises(DomainError, match="cancelled"):
+        voting.receipt_check(vote=vote, code="ABCD-ABCD-ABCD-ABCD")
+    services.step_reopen(step=agreed.steps.get(number=2), actor=director, grounds="Fix split")
+    assert states(agreed)[2] == "open"

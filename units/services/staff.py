@@ -13,6 +13,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext as _
 from import_export.results import RowResult
 
+from processes import registry
 from processes.models import Process, ProcessStep, School
 from processes.services import step_content_changed
 from werkdruk.exceptions import DomainError
@@ -140,8 +141,8 @@ def _agreement_facts(school) -> dict[str, tuple]:
 
 def _reopen_steps_the_import_changed(school, actor, before, after) -> None:
     """A new list can change what steps 1 and 2 agreed (who is in a unit, the fte behind the
-    split). Before the vote, such a step is reopened as a recorded decision; after the vote the
-    agreement stands and the list changes only the running year's figures."""
+    split). Before the vote, such a step is reopened as a recorded decision; during and after the
+    vote the agreement stands and the list changes only the running year's figures."""
     people_changed = before.keys() != after.keys() or any(
         before[email][0] != after[email][0] for email in after
     )
@@ -153,6 +154,8 @@ def _reopen_steps_the_import_changed(school, actor, before, after) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         what = gettext("a new staff list was imported")
     for process in Process.objects.filter(school=school).exclude(pk__in=voted):
+        if registry.agreement_lock_reason(process):
+            continue  # staff are voting on the frozen agreement; the roll is frozen too
         step_content_changed(process=process, number=number, actor=actor, what=what)
 
 

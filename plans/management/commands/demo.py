@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from plans.demo import DEMO_PASSWORD, DOMAIN, demo_load
+from voting.demo import demo_vote
 
 
 class Command(BaseCommand):
@@ -13,6 +14,7 @@ class Command(BaseCommand):
                 "The demo accounts have a published password: load them only with DEBUG on."
             )
         result = demo_load()
+        vote = demo_vote(result["process"], result["users"])
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready: {result['board']}, process {result['process']} "
@@ -24,3 +26,8 @@ class Command(BaseCommand):
             f"docent@{DOMAIN}, bestuur@{DOMAIN} or admin@{DOMAIN} "
             f"(password {DEMO_PASSWORD}), or ask for a sign-in code: it is printed here."
         )
+        if vote is not None:
+            self.stdout.write(
+                f"The staff vote is open until {vote.closes_at:%Y-%m-%d %H:%M}: docent@{DOMAIN} "
+                "has not voted yet (the worker prints the invitation with the personal link)."
+            )

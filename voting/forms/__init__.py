@@ -1,0 +1,1 @@
+"""Forms of the voting pages, one module per group of pages."""

@@ -1,0 +1,41 @@
+"""A vote's rule in plain words, for the PMR's pages, the ballot and the result."""
+
+from django.utils.translation import gettext as _
+
+from .models import Vote
+
+
+def majority_text(numerator: int, denominator: int) -> str:
+    """ "half", "two thirds", or the fraction as "3/5"."""
+    named = {(1, 2): _("half"), (2, 3): _("two thirds")}
+    return named.get((numerator, denominator), f"{numerator}/{denominator}")
+
+
+def rule_sentence(vote) -> str:
+    """The rule of ``vote`` as one or two sentences, e.g.
+
+    "Adopted if more than half of the votes cast (yes, no and abstain) are yes; a tie is not
+    a majority. Valid only if at least 50% of the voters' roll votes."
+    """
+    fraction = majority_text(vote.majority_numerator, vote.majority_denominator)
+    majority = {
+        Vote.Base.VOTES_CAST: _(
+            "Adopted if more than %(fraction)s of the votes cast (yes, no and abstain) are yes; "
+            "a tie is not a majority."
+        ),
+        Vote.Base.YES_NO: _(
+            "Adopted if more than %(fraction)s of the yes and no votes are yes (abstentions do "
+            "not count); a tie is not a majority."
+        ),
+        Vote.Base.ELIGIBLE: _(
+            "Adopted if more than %(fraction)s of everyone on the voters' roll votes yes; "
+            "a tie is not a majority."
+        ),
+    }[vote.base] % {"fraction": fraction}
+    if vote.quorum_percentage:
+        quorum = _("Valid only if at least %(quorum)s%% of the voters' roll votes (quorum).") % {
+            "quorum": vote.quorum_percentage
+        }
+    else:
+        quorum = _("No quorum: the vote counts whatever the turnout.")
+    return f"{majority} {quorum}"

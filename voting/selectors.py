@@ -1,0 +1,81 @@
+"""Reads for the vote pages: the current round, turnout, results."""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from .models import Vote, Voter
+
+MIN_GROUP = 5  # turnout per unit only for units with at least this many voters
+
+
+@dataclass(frozen=True)
+class TurnoutRow:
+    label: str
+    eligible: int
+    voted: int
+
+    @property
+    def percentage(self) -> Decimal:
+        """Turnout in %, one decimal."""
+        if not self.eligible:
+            return Decimal("0.0")
+        exact = Decimal(self.voted * 100) / self.eligible
+        return exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Turnout:
+    total: TurnoutRow
+    units: list[TurnoutRow]
+    hidden_units: int  # units with fewer than MIN_GROUP voters, not shown
+
+
+def agreement_votes(process):
+    """Every round of the vote on the agreement, oldest first."""
+    return list(
+        Vote.objects.filter(process=process, kind=Vote.Kind.AGREEMENT)
+        .select_related("agreement")
+        .prefetch_related("questions")
+        .order_by("round")
+    )
+
+
+def vote_turnout(vote) -> Turnout:
+    """How many on the roll have voted: in total, and per unit for units of at least 5 voters.
+
+    Voters outside any unit count in the total only. One query.
+    """
+    rows = (
+        Voter.objects.filter(vote=vote)
+        .order_by()
+        .values("unit_name")
+        .annotate(eligible=Count("pk"), voted=Count("pk", filter=Q(participation__isnull=False)))
+    )
+    units, hidden = [], 0
+    eligible = voted = 0
+    for row in sorted(rows, key=lambda r: r["unit_name"].lower()):
+        eligible += row["eligible"]
+        voted += row["voted"]
+        if not row["unit_name"]:
+            continue
+        if row["eligible"] >= MIN_GROUP:
+            units.append(TurnoutRow(row["unit_name"], row["eligible"], row["voted"]))
+        else:
+            hidden += 1
+    return Turnout(TurnoutRow("", eligible, voted), units, hidden)
+
+
+def agreement_lock(process) -> str | None:
+    """While staff vote on the agreement, steps 1-4 cannot be reopened or changed."""
+    vote = Vote.objects.filter(process=process, state=Vote.State.OPEN).only("closes_at").first()
+    if vote is None:
+        return None
+    when = formats.date_format(timezone.localtime(vote.closes_at), "DATETIME_FORMAT")
+    return _(
+        "Staff are voting on this agreement until %(when)s. The PMR can cancel the vote first "
+        "if the agreement must change."
+    ) % {"when": when}

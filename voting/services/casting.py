@@ -1,0 +1,178 @@
+"""Personal codes, casting a ballot, and checking a receipt.
+
+The fact that someone voted (Participation) and what they chose (Ballot) are written in one
+transaction with nothing that links them; see ``voting.models``.
+"""
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext as _
+
+from processes.services import decision_record, require_perm
+from werkdruk.exceptions import DomainError
+
+from ..models import Ballot, Participation, Vote, Voter, VoterToken
+from .common import (
+    AGREEMENT_STEP,
+    RECEIPT_GROUPS,
+    TOKEN_GROUPS,
+    AlreadyVoted,
+    VoteClosed,
+    ensure_accepting,
+    new_code,
+    normalise_code,
+    sha256,
+    vote_for_casting,
+)
+
+ALREADY_VOTED = gettext_noop("You have already voted in this vote.")
+
+
+@transaction.atomic
+def voter_token_issue(*, voter, channel=VoterToken.Channel.EMAIL) -> str:
+    """A new personal code for ``voter``; returns it once and stores only its SHA-256.
+
+    E-mailed codes add up (the invitation and each reminder carry their own link); a printed
+    sheet replaces the voter's earlier sheet, so a lost sheet stops working.
+    """
+    voter = Voter.objects.select_for_update(of=("self",)).select_related("vote").get(pk=voter.pk)
+    if voter.vote.state == Vote.State.CLOSED:
+        raise DomainError(_("This vote is closed."))
+    if channel == VoterToken.Channel.SHEET:
+        VoterToken.objects.filter(voter=voter, channel=channel).delete()
+    token = new_code(TOKEN_GROUPS)
+    VoterToken.objects.create(voter=voter, token_hash=sha256(token), channel=channel)
+    return token
+
+
+@transaction.atomic
+def voter_sheets_issue(*, vote, actor, voters) -> list[str]:
+    """Personal codes to print for ``voters`` (one sheet each), recorded as a PMR decision.
+
+    Every sheet or none: a printed sheet replaces the voter's earlier one. The decision names
+    the people who got a sheet (never a code), so a sheet printed for someone who then "votes"
+    without knowing it is on record.
+    """
+    require_perm(actor, "voting.manage_vote", vote)
+    voters = list(voters)
+    if not voters:
+        raise DomainError(_("Choose the voters who need a sheet."))
+    if any(v.vote_id != vote.pk for v in voters):
+        raise DomainError(_("You are not on the voters' roll of this vote."))
+    codes = [voter_token_issue(voter=v, channel=VoterToken.Channel.SHEET) for v in voters]
+    names = sorted(v.staff_member.name for v in voters)
+    decision_record(
+        process=vote.process,
+        step_number=AGREEMENT_STEP,
+        action="voting.sheets.printed",
+        summary=gettext_noop("Personal voting sheets printed (%(count)s): %(names)s."),
+        params={"count": len(names), "names": ", ".join(names)},
+        actor=actor,
+        content={"round": vote.round, "staff_members": [v.staff_member_id for v in voters]},
+    )
+    return codes
+
+
+def voter_for_token(*, token, vote=None) -> Voter:
+    """The voter whose personal code this is, while their vote takes ballots.
+
+    Unknown codes, codes of another vote and codes of a closed vote are refused. The voter
+    comes with ``vote`` and ``staff_member`` loaded.
+    """
+    row = (
+        VoterToken.objects.select_related(
+            "voter__vote__process__school", "voter__vote__agreement", "voter__staff_member"
+        )
+        .filter(token_hash=sha256(normalise_code(token)))
+        .first()
+    )
+    if row is None or (vote is not None and row.voter.vote_id != vote.pk):
+        raise DomainError(_("This code is not valid for this vote."))
+    if row.voter.vote.state == Vote.State.CLOSED:
+        raise VoteClosed(_("This vote has closed; the code no longer works."))
+    return row.voter
+
+
+def _clean_appreciation(vote, appreciation) -> dict:
+    """Answers by question position ("1": 4); unanswered questions are left out."""
+    positions = {str(p) for p in vote.questions.values_list("position", flat=True)}
+    cleaned = {}
+    for key, score in (appreciation or {}).items():
+        if score in (None, ""):
+            continue
+        if str(key) not in positions:
+            raise DomainError(_("The ballot has no such question."))
+        try:
+            score = int(score)
+        except (TypeError, ValueError):
+            score = 0
+        if not 1 <= score <= 5:
+            raise DomainError(_("An appreciation is a number from 1 to 5."))
+        cleaned[str(key)] = score
+    return cleaned
+
+
+@transaction.atomic
+def ballot_cast(*, vote, voter, choice, appreciation=None) -> str:
+    """Cast ``voter``'s ballot; returns the receipt code, shown once (only its hash is kept).
+
+    The participation and the ballot are written in this one transaction, with nothing that
+    links them. The voter's row is locked so a second request waits and then finds the
+    participation; the one-to-one constraint is the last line if anything slips through.
+    """
+    vote = vote_for_casting(vote)
+    ensure_accepting(vote)
+    if choice not in Ballot.Choice.values:
+        raise DomainError(_("Choose yes, no or abstain."))
+    answers = _clean_appreciation(vote, appreciation)
+    voter = (
+        Voter.objects.select_for_update(of=("self",)).filter(pk=voter.pk, vote=vote).order_by("pk")
+    ).first()
+    if voter is None:
+        raise DomainError(_("You are not on the voters' roll of this vote."))
+    if Participation.objects.filter(voter=voter).exists():
+        raise AlreadyVoted(gettext(ALREADY_VOTED))
+    try:
+        with transaction.atomic():
+            Participation.objects.create(voter=voter)
+    except IntegrityError:
+        raise AlreadyVoted(gettext(ALREADY_VOTED)) from None
+    code = new_code(RECEIPT_GROUPS)
+    Ballot.objects.create(vote=vote, choice=choice, appreciation=answers, receipt_hash=sha256(code))
+    return code
+
+
+def ballot_cast_by_token(*, token, choice, appreciation=None, vote=None) -> str:
+    """Cast a ballot with a personal code."""
+    voter = voter_for_token(token=token, vote=vote)
+    return ballot_cast(vote=voter.vote, voter=voter, choice=choice, appreciation=appreciation)
+
+
+def voter_for_user(*, vote, user) -> Voter | None:
+    """The signed-in user's line on the roll of ``vote``, if any."""
+    if user is None or not user.is_authenticated:
+        return None
+    return (
+        Voter.objects.filter(vote=vote, staff_member__user=user)
+        .select_related("staff_member")
+        .first()
+    )
+
+
+def ballot_cast_signed_in(*, vote, user, choice, appreciation=None) -> str:
+    """Cast a ballot as a signed-in staff member on the roll."""
+    voter = voter_for_user(vote=vote, user=user)
+    if voter is None:
+        raise DomainError(_("You are not on the voters' roll of this vote."))
+    return ballot_cast(vote=vote, voter=voter, choice=choice, appreciation=appreciation)
+
+
+def receipt_check(*, vote, code) -> bool:
+    """Whether the ballot with this receipt code was counted; only after the vote closed."""
+    state, outcome = Vote.objects.values_list("state", "outcome").get(pk=vote.pk)
+    if state != Vote.State.CLOSED:
+        raise DomainError(_("Receipts can be checked once the vote has closed."))
+    if outcome == Vote.Outcome.CANCELLED:
+        raise DomainError(_("This vote was cancelled: no ballot was counted."))
+    code = normalise_code(code)
+    return Ballot.objects.filter(vote=vote, receipt_hash=sha256(code)).exists()

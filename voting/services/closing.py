@@ -1,0 +1,262 @@
+"""Closing a vote: counting it under its rule, or cancelling it uncounted.
+
+Closing also breaks the last physical link between ballots and voters (see ``vote_close``)
+and moves the procedure on: an adopted vote completes step 4, any other result reopens 1-3.
+"""
+
+import random
+from collections import Counter
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from processes.models import ProcessStep
+from processes.services import (
+    decision_record,
+    in_school_language,
+    require_perm,
+    step_complete_by_system,
+    step_reopen_by_system,
+)
+from werkdruk.exceptions import DomainError
+
+from ..models import Ballot, PaperBatch, Participation, Vote
+from ..tally import tally
+from .common import AGREEMENT_STEP, lock_vote
+from .vote import rule_content
+
+
+def _reshuffle_ballots(vote):
+    """Write the vote's ballots again, as new rows with new random ids, in a random order."""
+    old = list(
+        Ballot.objects.filter(vote=vote).values_list("choice", "appreciation", "receipt_hash")
+    )
+    random.SystemRandom().shuffle(old)
+    Ballot.objects.filter(vote=vote).delete()
+    Ballot.objects.bulk_create(
+        Ballot(vote=vote, choice=choice, appreciation=answers, receipt_hash=receipt)
+        for choice, answers, receipt in old
+    )
+
+
+def _rewrite_ballot_table():
+    """PostgreSQL: VACUUM FULL writes the ballot table into a new file without the deleted rows.
+
+    Runs after the closing transaction commits (VACUUM cannot run inside one). It holds an
+    exclusive lock on the ballot table for the moment it takes (a small table).
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM FULL {Ballot._meta.db_table}")
+
+
+def _appreciation_result(vote) -> dict:
+    """Per question position: how many answered, the average (two decimals) and 1-5 counts."""
+    counters = {str(q.position): Counter() for q in vote.questions.all()}
+    for answers in Ballot.objects.filter(vote=vote).values_list("appreciation", flat=True):
+        for position, score in (answers or {}).items():
+            if position in counters:
+                counters[position][int(score)] += 1
+    result = {}
+    for position, counter in counters.items():
+        n = sum(counter.values())
+        total = sum(score * count for score, count in counter.items())
+        average = (
+            str((Decimal(total) / n).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+            if n
+            else None
+        )
+        result[position] = {
+            "n": n,
+            "average": average,
+            "distribution": [counter.get(score, 0) for score in range(1, 6)],
+        }
+    return result
+
+
+def _label_in_school_language(label) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(label)
+
+
+@transaction.atomic
+def vote_close(*, vote, actor=None) -> Vote:
+    """Close the vote, count it under its rule, store the result and move the procedure on.
+
+    For the PMR (``actor``) and for a scheduled task (no actor). Closing a closed vote returns
+    it unchanged. Before the closing time only when everyone on the roll has voted.
+
+    Secrecy: a ballot and its participation were written in one transaction, so on PostgreSQL
+    they carry adjacent ``xmin`` values (and the voter row's lock ``xmax``), and their physical
+    order matches. Here, in the closing transaction, all ballots are re-written in ONE shuffled
+    batch with new random ids and the originals deleted, so after closing the live tables no
+    longer link a ballot to a voter. After the commit, ``VACUUM FULL`` rewrites the ballot
+    table's file without the deleted originals. This does not hide anything while the vote is
+    open, and the old rows remain in WAL and backups for as long as those are kept (see
+    docs/decisions.md).
+
+    Adopted completes step 4. Rejected or invalid reopens step 1, which sends steps 2-4 back to
+    waiting; the next vote is round 2. Reopening is a decision of someone who may manage the
+    process: ``actor``, or without one (the scheduled task) the PMR member who prepared the
+    vote, in whose name the decision is then recorded. The step is left alone if step 4 is no
+    longer open (the agreement was reopened during the vote).
+    """
+    vote = lock_vote(vote)
+    if vote.state == Vote.State.CLOSED:
+        return vote
+    if actor is not None:
+        require_perm(actor, "voting.manage_vote", vote)
+    if vote.state != Vote.State.OPEN:
+        raise DomainError(_("This vote has not been opened."))
+    pending_paper = vote.paper_batches.filter(state=PaperBatch.State.PENDING).count()
+    if actor is not None and pending_paper:
+        raise DomainError(
+            _("Paper ballots are waiting for the second teller: confirm or discard them first.")
+        )
+    eligible = vote.voters.count()
+    participations = Participation.objects.filter(voter__vote=vote).count()
+    if timezone.now() < vote.closes_at and participations < eligible:
+        raise DomainError(_("The vote is still open until its closing time."))
+    counts = {
+        row["choice"]: row["n"]
+        for row in Ballot.objects.filter(vote=vote)
+        .order_by()
+        .values("choice")
+        .annotate(n=Count("id"))
+    }
+    result = tally(
+        eligible=eligible,
+        yes=counts.get(Ballot.Choice.YES, 0),
+        no=counts.get(Ballot.Choice.NO, 0),
+        abstain=counts.get(Ballot.Choice.ABSTAIN, 0),
+        base=vote.base,
+        numerator=vote.majority_numerator,
+        denominator=vote.majority_denominator,
+        quorum_percentage=vote.quorum_percentage,
+    )
+    if result.cast != participations:
+        raise DomainError(_("The number of ballots does not match the number of voters who voted."))
+    vote.state = Vote.State.CLOSED
+    vote.eligible_count = result.eligible
+    vote.cast_count = result.cast
+    vote.yes_count = result.yes
+    vote.no_count = result.no
+    vote.abstain_count = result.abstain
+    vote.outcome = result.outcome
+    vote.closed_at = timezone.now()
+    vote.appreciation_result = _appreciation_result(vote)
+    vote.save()
+    _reshuffle_ballots(vote)
+    transaction.on_commit(_rewrite_ballot_table)
+
+    process = vote.process
+    content = {
+        **rule_content(vote),
+        "eligible": result.eligible,
+        "cast": result.cast,
+        "yes": result.yes,
+        "no": result.no,
+        "abstain": result.abstain,
+        "base_total": result.base_total,
+        "quorum_met": result.quorum_met,
+        "outcome": result.outcome,
+        "appreciation": vote.appreciation_result,
+        "uncounted_paper_batches": pending_paper,
+    }
+    params = {
+        "round": vote.round,
+        "version": vote.agreement.number,
+        "yes": result.yes,
+        "no": result.no,
+        "abstain": result.abstain,
+        "eligible": result.eligible,
+        "outcome": _label_in_school_language(Vote.Outcome(result.outcome).label),
+    }
+    decision_record(
+        process=process,
+        step_number=AGREEMENT_STEP,
+        action="voting.vote.closed",
+        summary=gettext_noop(
+            "Vote round %(round)s closed: %(outcome)s (yes %(yes)s, no %(no)s, "
+            "abstain %(abstain)s, of %(eligible)s eligible)."
+        ),
+        params=params,
+        actor=actor,
+        content=content,
+    )
+    step4 = process.steps.get(number=AGREEMENT_STEP)
+    if step4.state != ProcessStep.State.OPEN:
+        return vote
+    if result.outcome == Vote.Outcome.ADOPTED:
+        step_complete_by_system(
+            step=step4,
+            summary=gettext_noop(
+                "Step %(number)s completed: the staff adopted agreement version %(version)s "
+                "in vote round %(round)s."
+            ),
+            params={"version": vote.agreement.number, "round": vote.round},
+            content=content,
+            actor=actor,
+        )
+    else:
+        # A failed vote reopens steps 1-3 whoever (or whichever scheduled task) closes it.
+        step_reopen_by_system(
+            step=process.steps.get(number=1),
+            grounds=in_school_language(
+                gettext_noop("Vote round %(round)s on the agreement: %(outcome)s."), params
+            ),
+        )
+    return vote
+
+
+@transaction.atomic
+def vote_cancel(*, vote, actor, grounds) -> Vote:
+    """Stop an open vote without counting it (the agreement must change first).
+
+    The ballots are not counted and are re-written like at closing; the numbers of eligible
+    voters and of votes cast are kept for the record. Step 4 stays open: after the change the
+    agreement is frozen again and the next round is prepared.
+    """
+    vote = lock_vote(vote)
+    require_perm(actor, "voting.manage_vote", vote)
+    if vote.state != Vote.State.OPEN:
+        raise DomainError(_("Only an open vote can be cancelled."))
+    grounds = (grounds or "").strip()
+    if not grounds:
+        raise DomainError(_("Give the grounds for cancelling the vote."))
+    vote.state = Vote.State.CLOSED
+    vote.outcome = Vote.Outcome.CANCELLED
+    vote.eligible_count = vote.voters.count()
+    vote.cast_count = Ballot.objects.filter(vote=vote).count()
+    vote.closed_at = timezone.now()
+    vote.save()
+    _reshuffle_ballots(vote)
+    transaction.on_commit(_rewrite_ballot_table)
+    decision_record(
+        process=vote.process,
+        step_number=AGREEMENT_STEP,
+        action="voting.vote.cancelled",
+        summary=gettext_noop("Vote round %(round)s cancelled before closing; not counted."),
+        params={"round": vote.round},
+        actor=actor,
+        grounds=grounds,
+        content={
+            **rule_content(vote),
+            "eligible": vote.eligible_count,
+            "cast": vote.cast_count,
+            "outcome": vote.outcome,
+        },
+    )
+    return vote
+
+
+def vote_close_if_due(vote) -> Vote:
+    """Close ``vote`` if it is open and its closing time has passed (first view, or the task)."""
+    if vote.state == Vote.State.OPEN and timezone.now() >= vote.closes_at:
+        return vote_close(vote=vote)
+    return vote

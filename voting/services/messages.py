@@ -1,0 +1,106 @@
+"""Invitations and reminders by e-mail, each with a fresh personal link.
+
+At most once per voter per occasion ("invitation", "reminder-3"): the VoterMessage row is
+written first and its unique constraint stops a second send when the task is retried or runs
+twice at the same time. Only voters who have not voted get a message; that reveals nothing
+about anyone's choice.
+"""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+
+from ..models import Vote, Voter, VoterMessage, VoterToken
+from .casting import voter_token_issue
+from .closing import vote_close_if_due
+
+logger = logging.getLogger(__name__)
+
+INVITATION = "invitation"
+
+
+def ballot_url(token: str) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("voting:ballot-token", args=[token])
+
+
+def _due_occasions(vote, now) -> list[str]:
+    """The occasions whose moment has come: the invitation from opening, then each reminder.
+
+    A reminder whose moment lies before the opening is never due (the invitation covers it).
+    """
+    if vote.state != Vote.State.OPEN or not vote.opens_at <= now < vote.closes_at:
+        return []
+    occasions = [INVITATION]
+    for days in vote.reminder_days:
+        moment = vote.closes_at - datetime.timedelta(days=days)
+        if vote.opens_at < moment <= now:
+            occasions.append(f"reminder-{days}")
+    return occasions
+
+
+def _send(voter, occasion, token):
+    vote = voter.vote
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {
+            "name": voter.staff_member.name,
+            "school": vote.process.school.name,
+            "round": vote.round,
+            "closes_at": formats.date_format(timezone.localtime(vote.closes_at), "DATETIME_FORMAT"),
+            "url": ballot_url(token),
+            "entry_url": settings.SITE_URL.rstrip("/") + reverse("voting:code-entry"),
+            "code": token,
+            "reminder": occasion != INVITATION,
+        }
+        subject = render_to_string("voting/email/ballot_subject.txt", context).strip()
+        body = render_to_string("voting/email/ballot_body.txt", context)
+    send_mail(
+        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, [voter.staff_member.email]
+    )
+
+
+def vote_messages_send(*, vote, now=None) -> int:
+    """Send the invitations and reminders of ``vote`` that are due; returns how many went out."""
+    now = now or timezone.now()
+    vote = Vote.objects.select_related("process__school").get(pk=vote.pk)
+    sent = 0
+    for occasion in _due_occasions(vote, now):
+        voters = (
+            Voter.objects.filter(vote=vote, participation__isnull=True)
+            .exclude(messages__occasion=occasion)
+            .select_related("staff_member")
+            .order_by("pk")
+        )
+        for voter in voters:
+            voter.vote = vote
+            try:
+                with transaction.atomic():
+                    VoterMessage.objects.create(voter=voter, occasion=occasion)
+            except IntegrityError:
+                continue  # sent by another run
+            try:
+                token = voter_token_issue(voter=voter, channel=VoterToken.Channel.EMAIL)
+                _send(voter, occasion, token)
+            except Exception:  # one bad address must not stop the others
+                logger.exception("Vote message %s to voter %s failed", occasion, voter.pk)
+                continue
+            sent += 1
+    return sent
+
+
+def votes_tick(now=None) -> dict:
+    """The periodic task's work: close votes past their time, send what is due on the others."""
+    now = now or timezone.now()
+    closed = sent = 0
+    for vote in Vote.objects.filter(state=Vote.State.OPEN).order_by("pk"):
+        if now >= vote.closes_at:
+            vote_close_if_due(vote)
+            closed += 1
+        else:
+            sent += vote_messages_send(vote=vote, now=now)
+    return {"closed": closed, "sent": sent}

@@ -1,0 +1,14 @@
+"""What the voting app contributes to the procedure: step 4's working page, the voters'
+to-dos on the dashboard, and the lock on the agreement while staff vote on it."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+def register() -> None:
+    from processes import registry
+
+    from . import selectors, todos
+
+    registry.register_step_page(4, _("The staff vote"), "voting:vote-manage")
+    registry.register_todo_provider(todos.vote_todos)
+    registry.register_agreement_lock(selectors.agreement_lock)

@@ -1,0 +1,46 @@
+"""The dashboard's to-do for staff on the roll of an open vote who have not voted yet.
+
+Registered with ``processes.registry.register_todo_provider`` from ``VotingConfig.ready()``.
+"""
+
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from processes.predicates import user_roles
+from processes.selectors import Todo
+
+from .models import Vote
+
+
+def vote_todos(user, processes) -> dict[int, list[Todo]]:
+    """ "Vote on the agreement" per process where ``user`` is on the roll of an open vote that
+    takes ballots now and has not voted. No query for users who are nobody's staff, one else.
+    """
+    staff_schools = user_roles(user)["staff"]
+    process_ids = [p.pk for p in processes if p.school_id in staff_schools]
+    if not process_ids:
+        return {}
+    now = timezone.now()
+    votes = (
+        Vote.objects.filter(
+            process_id__in=process_ids,
+            state=Vote.State.OPEN,
+            opens_at__lte=now,
+            closes_at__gt=now,
+            voters__staff_member__user=user,
+            voters__participation__isnull=True,
+        )
+        .order_by("closes_at")
+        .distinct()
+    )
+    todos: dict[int, list[Todo]] = {}
+    for vote in votes:
+        closes = formats.date_format(timezone.localtime(vote.closes_at), "j F Y H:i")
+        todos.setdefault(vote.process_id, []).append(
+            Todo(
+                _("Vote on the agreement (closes on %(date)s)") % {"date": closes},
+                reverse("voting:ballot", args=[vote.pk]),
+            )
+        )
+    return todos

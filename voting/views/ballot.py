@@ -1,0 +1,225 @@
+"""The ballot: a voter on the roll casts one secret vote, with a personal code or signed in.
+
+The protocol (the benchmark and the parallel-request test rely on it): GET shows the ballot;
+POST ``stage=review`` shows what was chosen for confirmation; POST ``stage=cast`` casts it and
+answers 200 with the receipt code (once). Already voted: 409. Unknown code: 404. Closed: 410.
+Invalid input: 400 with the ballot again. Ballot and receipt pages are never cached.
+"""
+
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.cache import never_cache
+
+from processes import agreement
+from werkdruk.exceptions import DomainError
+
+from .. import services
+from ..forms.ballot import BallotForm, CodeEntryForm, ReceiptCheckForm
+from ..models import Participation, Vote
+from ..rules_text import rule_sentence
+
+NOTICE = "voting/ballot/notice.html"
+
+
+class _Stop(Exception):  # noqa: N818 - not an error: a page to show instead of the ballot
+    """Ends the ballot flow early with a page (not found, closed, voted, not open yet)."""
+
+    def __init__(self, response):
+        super().__init__()
+        self.response = response
+
+
+def _notice(request, kind, message, *, vote=None, status=200):
+    """A page with one message: ``kind`` is not_found, refused, closed, voted or not_open."""
+    context = {"kind": kind, "message": message, "vote": vote}
+    return render(request, NOTICE, context, status=status)
+
+
+def _close_if_due(vote) -> Vote:
+    """Close an open vote whose time has passed (its first view after closing)."""
+    try:
+        return services.vote_close_if_due(vote)
+    except DomainError:
+        return vote  # closing is retried by the periodic task; the ballot stays shut
+
+
+def _vote_for_participant(user, vote_pk) -> Vote | None:
+    """The vote with its school and agreement, if ``user`` may see its process."""
+    vote = (
+        Vote.objects.select_related("process__school", "agreement")
+        .filter(pk=vote_pk, process__isnull=False)
+        .first()
+    )
+    if vote is None or not user.has_perm("processes.view_process", vote.process):
+        return None
+    return vote
+
+
+class _BallotView(View):
+    """GET shows the ballot, POST reviews or casts it; subclasses find the voter."""
+
+    def find_voter(self, request, **kwargs):
+        raise NotImplementedError
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            self.voter = self.find_voter(request, **kwargs)
+            self.vote = self.voter.vote
+            self._check_state(request)
+            return super().dispatch(request, *args, **kwargs)
+        except _Stop as stop:
+            return stop.response
+
+    def _check_state(self, request):
+        """Stop unless the vote takes this voter's ballot now."""
+        vote, post = self.vote, request.method == "POST"
+        if vote.state == Vote.State.OPEN and timezone.now() >= vote.closes_at:
+            vote = self.vote = _close_if_due(vote)
+        if vote.state == Vote.State.CLOSED or timezone.now() >= vote.closes_at:
+            raise _Stop(
+                _notice(request, "closed", _("This vote has closed."), vote=vote, status=410)
+            )
+        if vote.state == Vote.State.DRAFT or timezone.now() < vote.opens_at:
+            status = 403 if post else 200
+            raise _Stop(_notice(request, "not_open", "", vote=vote, status=status))
+        if Participation.objects.filter(voter=self.voter).exists():
+            status = 409 if post else 200
+            raise _Stop(
+                _notice(request, "voted", gettext(services.ALREADY_VOTED), vote=vote, status=status)
+            )
+
+    def _form(self, data=None, initial=None):
+        return BallotForm(data, initial=initial, questions=self.vote.questions.all())
+
+    def _render(self, request, template, form, status=200, **extra):
+        vote = self.vote
+        context = {
+            "vote": vote,
+            "school": vote.process.school if vote.process else None,
+            "agreement": vote.agreement,
+            "sections": agreement.section_list(vote.agreement.content if vote.agreement else {}),
+            "rule": rule_sentence(vote),
+            "voter": self.voter,
+            "form": form,
+            "post_url": request.path,
+            **extra,
+        }
+        return render(request, template, context, status=status)
+
+    def get(self, request, **kwargs):
+        return self._render(request, "voting/ballot/ballot.html", self._form())
+
+    def post(self, request, **kwargs):
+        stage = request.POST.get("stage")
+        if stage not in ("review", "cast"):  # "Change my choices" on the review page
+            form = self._form(initial=request.POST.dict())
+            return self._render(request, "voting/ballot/ballot.html", form)
+        form = self._form(request.POST)
+        if not form.is_valid():
+            return self._render(request, "voting/ballot/ballot.html", form, status=400)
+        if stage == "review":
+            return self._render(request, "voting/ballot/review.html", form, summary=form.summary())
+        try:
+            receipt = services.ballot_cast(
+                vote=self.vote,
+                voter=self.voter,
+                choice=form.cleaned_data["choice"],
+                appreciation=form.appreciation(),
+            )
+        except services.AlreadyVoted as error:
+            return _notice(request, "voted", error.message, vote=self.vote, status=409)
+        except DomainError as error:
+            self.vote.refresh_from_db(fields=["state", "opens_at", "closes_at"])
+            try:
+                self._check_state(request)  # it closed in the meantime
+            except _Stop as stop:
+                return stop.response
+            form.add_error(None, error.message)
+            return self._render(request, "voting/ballot/ballot.html", form, status=400)
+        check_url = request.build_absolute_uri(reverse("voting:receipt-check", args=[self.vote.pk]))
+        context = {"vote": self.vote, "receipt": receipt, "check_url": check_url}
+        return render(request, "voting/ballot/receipt.html", context)
+
+
+@method_decorator([login_not_required, never_cache], name="dispatch")
+class TokenBallotView(_BallotView):
+    """The ballot behind a personal code (the e-mailed link or the code typed in)."""
+
+    def find_voter(self, request, token):
+        try:
+            return services.voter_for_token(token=token)
+        except services.VoteClosed as error:
+            raise _Stop(_notice(request, "closed", error.message, status=410)) from None
+        except DomainError as error:
+            raise _Stop(_notice(request, "not_found", error.message, status=404)) from None
+
+
+@method_decorator(never_cache, name="dispatch")
+class SignedInBallotView(_BallotView):
+    """The ballot for a signed-in staff member on the roll, without a code."""
+
+    def find_voter(self, request, vote_pk):
+        vote = _vote_for_participant(request.user, vote_pk)
+        if vote is None:
+            message = _("This vote does not exist or is not one of your school's.")
+            raise _Stop(_notice(request, "not_found", message, status=404))
+        voter = services.voter_for_user(vote=vote, user=request.user)
+        if voter is None:
+            if vote.state == Vote.State.DRAFT:
+                raise _Stop(_notice(request, "not_open", "", vote=vote))
+            message = _("You are not on the voters' roll of this vote.")
+            raise _Stop(_notice(request, "refused", message, vote=vote, status=403))
+        voter.vote = vote
+        return voter
+
+
+ballot_token = TokenBallotView.as_view()
+ballot = SignedInBallotView.as_view()
+
+
+@login_not_required
+def code_entry(request):
+    """Type the personal code from the e-mail or the printed sheet; on to its ballot."""
+    form = CodeEntryForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            code = services.normalise_code(form.cleaned_data["code"])
+            if code:
+                return redirect("voting:ballot-token", token=code)
+            form.add_error("code", _("Type the code from your e-mail or sheet."))
+        return render(request, "voting/ballot/code_entry.html", {"form": form}, status=400)
+    return render(request, "voting/ballot/code_entry.html", {"form": form})
+
+
+@never_cache
+def receipt_check(request, vote_pk):
+    """After closing: is this receipt code among the counted ballots? Reveals no choice."""
+    vote = _vote_for_participant(request.user, vote_pk)
+    if vote is None:
+        message = _("This vote does not exist or is not one of your school's.")
+        return _notice(request, "not_found", message, status=404)
+    vote = _close_if_due(vote)
+    form = ReceiptCheckForm(request.POST or None)
+    counted, status = None, 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                counted = services.receipt_check(vote=vote, code=form.cleaned_data["code"])
+            except DomainError as error:
+                form.add_error(None, error.message)
+        if not form.is_valid():
+            status = 400
+    context = {
+        "vote": vote,
+        "school": vote.process.school,
+        "form": form,
+        "counted": counted,
+        "closed": vote.state == Vote.State.CLOSED,
+    }
+    return render(request, "voting/ballot/receipt_check.html", context, status=status)

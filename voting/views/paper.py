@@ -1,0 +1,263 @@
+"""The PMR's paper-ballot pages (two tellers) and the printed token sheets.
+
+Paper ballots: the first teller enters who handed in a ballot and the counts; the second
+teller, another PMR member, sees the names (to check against the sign-in list) but not the
+counts, and types the counts again. The services in ``voting.services.paper`` decide.
+
+Token sheets: a printed personal code for staff without a usable e-mail address. Codes are
+issued only by POST, go straight into the PDF and are never shown on a page or logged.
+"""
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.cache import add_never_cache_headers
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from processes.selectors import process_get_for_user
+from werkdruk.exceptions import DomainError
+from werkdruk.pdf import pdf_response, render_pdf
+
+from .. import services
+from ..forms.paper import CountsForm, PaperEntryForm, TokenSheetForm, not_voted
+from ..models import PaperBatch, Vote, VoterToken
+from ..services.common import ensure_accepting
+
+MANAGE = "voting.manage_vote"
+
+
+def _vote_get(request, vote_pk) -> Vote:
+    """The vote, for the PMR of its school: 404 if not visible, 403 for other participants."""
+    vote = Vote.objects.filter(pk=vote_pk).first()
+    if vote is None or vote.process_id is None:
+        raise Http404
+    vote.process = process_get_for_user(user=request.user, pk=vote.process_id)
+    if not request.user.has_perm(MANAGE, vote):
+        raise PermissionDenied
+    return vote
+
+
+def _batch_get(vote, batch_pk) -> PaperBatch:
+    batch = get_object_or_404(
+        PaperBatch.objects.select_related("entered_by", "confirmed_by"), pk=batch_pk, vote=vote
+    )
+    batch.vote = vote
+    return batch
+
+
+def _not_accepting(vote) -> str:
+    """Why the vote takes no ballots now, or "" when it does."""
+    try:
+        ensure_accepting(vote)
+    except DomainError as error:
+        return error.message
+    return ""
+
+
+def _error_on_form(form, error: DomainError):
+    form.add_error(None, error.message)
+    for detail in error.details:
+        form.add_error(None, detail)
+
+
+def _pending_voter_ids(vote) -> set[int]:
+    """Voters on an entry that waits for the second teller (to warn against entering twice)."""
+    through = PaperBatch.voters.through
+    return set(
+        through.objects.filter(
+            paperbatch__vote=vote, paperbatch__state=PaperBatch.State.PENDING
+        ).values_list("voter_id", flat=True)
+    )
+
+
+# --- paper ballots ---------------------------------------------------------------------
+
+
+def _render_list(request, vote, form, status=200):
+    batches = list(
+        PaperBatch.objects.filter(vote=vote)
+        .select_related("entered_by", "confirmed_by")
+        .order_by("pk")
+    )
+    context = {
+        "process": vote.process,
+        "vote": vote,
+        "form": form,
+        "pending": [b for b in batches if b.state == PaperBatch.State.PENDING],
+        "counted": [b for b in batches if b.state == PaperBatch.State.CONFIRMED],
+        "voters": list(not_voted(vote)),
+        "selected": form.selected(),
+        "on_pending": _pending_voter_ids(vote),
+        "not_accepting": _not_accepting(vote),
+    }
+    return render(request, "voting/paper/paper_list.html", context, status=status)
+
+
+def paper_list(request, vote_pk):
+    vote = _vote_get(request, vote_pk)
+    return _render_list(request, vote, PaperEntryForm(vote=vote))
+
+
+@require_POST
+def paper_enter(request, vote_pk):
+    vote = _vote_get(request, vote_pk)
+    form = PaperEntryForm(request.POST, vote=vote)
+    if form.is_valid():
+        try:
+            batch = services.paper_batch_enter(
+                vote=vote,
+                actor=request.user,
+                voters=form.cleaned_data["voters"],
+                description=form.cleaned_data["description"],
+                **form.counts(),
+            )
+        except DomainError as error:
+            _error_on_form(form, error)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s paper ballot entered. Another PMR member now confirms it as "
+                    "the second teller.",
+                    "%(count)s paper ballots entered. Another PMR member now confirms them as "
+                    "the second teller.",
+                    batch.ballot_count,
+                )
+                % {"count": batch.ballot_count},
+            )
+            return redirect("voting:paper-list", vote_pk=vote.pk)
+    return _render_list(request, vote, form, status=400)
+
+
+def _render_confirm(request, vote, batch, form, status=200):
+    context = {
+        "process": vote.process,
+        "vote": vote,
+        "batch": batch,
+        "names": batch.voters.select_related("staff_member").order_by("staff_member__name", "pk"),
+        "form": form,
+        "is_first_teller": batch.entered_by_id == request.user.pk,
+        "not_accepting": _not_accepting(vote),
+    }
+    return render(request, "voting/paper/paper_confirm.html", context, status=status)
+
+
+def paper_confirm(request, vote_pk, batch_pk):
+    vote = _vote_get(request, vote_pk)
+    batch = _batch_get(vote, batch_pk)
+    if batch.state != PaperBatch.State.PENDING:
+        messages.info(request, _("These paper ballots have already been counted."))
+        return redirect("voting:paper-list", vote_pk=vote.pk)
+    if request.method != "POST":
+        return _render_confirm(request, vote, batch, CountsForm())
+    form = CountsForm(request.POST)
+    if form.is_valid():
+        try:
+            services.paper_batch_confirm(batch=batch, actor=request.user, **form.counts())
+        except DomainError as error:
+            _error_on_form(form, error)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "The counts match: %(count)s paper ballot has been added to the vote.",
+                    "The counts match: %(count)s paper ballots have been added to the vote.",
+                    batch.ballot_count,
+                )
+                % {"count": batch.ballot_count},
+            )
+            return redirect("voting:paper-list", vote_pk=vote.pk)
+    return _render_confirm(request, vote, batch, form, status=400)
+
+
+@require_POST
+def paper_discard(request, vote_pk, batch_pk):
+    vote = _vote_get(request, vote_pk)
+    batch = _batch_get(vote, batch_pk)
+    try:
+        services.paper_batch_discard(batch=batch, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The entry has been discarded; nothing was counted."))
+    return redirect("voting:paper-list", vote_pk=vote.pk)
+
+
+# --- token sheets ----------------------------------------------------------------------
+
+
+def _qr_svg(url: str) -> str:
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2)
+    code.add_data(url)
+    image = code.make_image(image_factory=qrcode.image.svg.SvgPathImage)
+    return image.to_string(encoding="unicode")
+
+
+def _render_sheets_page(request, vote, form, status=200):
+    had_sheet = set(
+        VoterToken.objects.filter(voter__vote=vote, channel=VoterToken.Channel.SHEET).values_list(
+            "voter_id", flat=True
+        )
+    )
+    context = {
+        "process": vote.process,
+        "vote": vote,
+        "form": form,
+        "voters": list(not_voted(vote)),
+        "selected": form.selected(),
+        "had_sheet": had_sheet,
+        "closed": vote.state == Vote.State.CLOSED,
+    }
+    return render(request, "voting/paper/token_sheets.html", context, status=status)
+
+
+def token_sheets(request, vote_pk):
+    """GET: choose the voters. POST: issue a sheet code for each and return the PDF."""
+    vote = _vote_get(request, vote_pk)
+    if request.method != "POST":
+        return _render_sheets_page(request, vote, TokenSheetForm(vote=vote))
+    form = TokenSheetForm(request.POST, vote=vote)
+    if not form.is_valid():
+        return _render_sheets_page(request, vote, form, status=400)
+    voters = list(form.cleaned_data["voters"])
+    try:
+        codes = services.voter_sheets_issue(vote=vote, actor=request.user, voters=voters)
+    except DomainError as error:
+        _error_on_form(form, error)
+        return _render_sheets_page(request, vote, form, status=400)
+
+    process = vote.process
+    with translation.override(settings.LANGUAGE_CODE):  # the school's language
+        entry_url = settings.SITE_URL.rstrip("/") + reverse("voting:code-entry")
+        sheets = [
+            {
+                "voter": voter,
+                "code": code,
+                "qr": mark_safe(_qr_svg(services.ballot_url(code))),  # noqa: S308 - our own SVG
+            }
+            for voter, code in zip(voters, codes, strict=True)
+        ]
+        pdf = render_pdf(
+            "voting/paper/token_sheets_pdf.html",
+            {
+                "process": process,
+                "vote": vote,
+                "sheets": sheets,
+                "entry_url": entry_url,
+                "closes_at": timezone.localtime(vote.closes_at),
+            },
+        )
+    response = pdf_response(
+        pdf, f"voting-sheets-{process.school.brin}-{process.school_year}-round{vote.round}.pdf"
+    )
+    add_never_cache_headers(response)  # personal codes: not kept in any cache
+    return response
