@@ -501,10 +501,6 @@ AGREEMENT_STEPS = (1, 2, 3, 4)
 def _reopen(step, actor, grounds) -> ProcessStep:
     if not grounds or not grounds.strip():
         raise DomainError(_("Give the grounds for reopening the step."))
-    if step.number in AGREEMENT_STEPS:
-        reason = registry.agreement_lock_reason(step.process)
-        if reason:
-            raise DomainError(reason)
     has_sign_offs = step.sign_offs.filter(revision=step.revision).exists()
     if not (step.is_finished or has_sign_offs):
         raise DomainError(
@@ -516,6 +512,12 @@ def _reopen(step, actor, grounds) -> ProcessStep:
         .filter(number__in=registry.dependents(step.number))
         .exclude(state=ProcessStep.State.LOCKED)
     )
+    if step.number in AGREEMENT_STEPS:
+        # Checked with step 4 locked (this step or a later one): a vote opening at the same
+        # moment (it locks step 4 too) either comes first and is seen here, or sees the lock.
+        reason = registry.agreement_lock_reason(step.process)
+        if reason:
+            raise DomainError(reason)
     step.state = ProcessStep.State.OPEN
     step.completed_at = None
     step.revision += 1

@@ -15,9 +15,9 @@ from . import services
 from .models import Vote, VoterMessage
 
 DEMO_QUESTIONS = [
-    "Hoe tevreden bent u over de indeling in eenheden?",
-    "Hoe tevreden bent u over de verdeling van het budget over de eenheden?",
-    "Hoe tevreden bent u over de kaders voor de plannen?",
+    "Hoe tevreden ben je over de indeling in eenheden?",
+    "Hoe tevreden ben je over de verdeling van het budget over de eenheden?",
+    "Hoe tevreden ben je over de kaders voor de plannen?",
 ]
 # Demo accounts that have not voted yet, so they can try the ballot.
 NOT_YET_VOTED = {"docent", "pmr", "pmr2", "directeur", "stuurgroep"}

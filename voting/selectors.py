@@ -31,7 +31,7 @@ class TurnoutRow:
 class Turnout:
     total: TurnoutRow
     units: list[TurnoutRow]
-    hidden_units: int  # units with fewer than MIN_GROUP voters, not shown
+    hidden_units: int  # units not shown separately (see vote_turnout)
 
 
 def agreement_votes(process):
@@ -47,7 +47,9 @@ def agreement_votes(process):
 def vote_turnout(vote) -> Turnout:
     """How many on the roll have voted: in total, and per unit for units of at least 5 voters.
 
-    Voters outside any unit count in the total only. One query.
+    Voters outside any unit and in smaller units count in the total only. If those together
+    are fewer than 5, the smallest shown units join them, so that the total minus the units
+    shown never gives away the turnout of fewer than 5 people. One query.
     """
     rows = (
         Voter.objects.filter(vote=vote)
@@ -55,18 +57,19 @@ def vote_turnout(vote) -> Turnout:
         .values("unit_name")
         .annotate(eligible=Count("pk"), voted=Count("pk", filter=Q(participation__isnull=False)))
     )
-    units, hidden = [], 0
-    eligible = voted = 0
-    for row in sorted(rows, key=lambda r: r["unit_name"].lower()):
-        eligible += row["eligible"]
-        voted += row["voted"]
-        if not row["unit_name"]:
-            continue
-        if row["eligible"] >= MIN_GROUP:
-            units.append(TurnoutRow(row["unit_name"], row["eligible"], row["voted"]))
-        else:
-            hidden += 1
-    return Turnout(TurnoutRow("", eligible, voted), units, hidden)
+    shown = [
+        TurnoutRow(r["unit_name"], r["eligible"], r["voted"])
+        for r in rows
+        if r["unit_name"] and r["eligible"] >= MIN_GROUP
+    ]
+    total = TurnoutRow("", sum(r["eligible"] for r in rows), sum(r["voted"] for r in rows))
+    rest = total.eligible - sum(row.eligible for row in shown)
+    shown.sort(key=lambda row: (row.eligible, row.label.lower()))
+    while shown and 0 < rest < MIN_GROUP:
+        rest += shown.pop(0).eligible
+    units_total = len({r["unit_name"] for r in rows if r["unit_name"]})
+    shown.sort(key=lambda row: row.label.lower())
+    return Turnout(total, shown, units_total - len(shown))
 
 
 def agreement_lock(process) -> str | None:

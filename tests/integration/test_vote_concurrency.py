@@ -7,7 +7,7 @@ import pytest
 from django.db import connections
 from django.utils import timezone, translation
 
-from processes import services
+from processes import agreement, services
 from processes.models import AgreementVersion, SchoolRole
 from tests.factories import SchoolFactory, SchoolRoleFactory, SchoolYearFactory, StaffMemberFactory
 from voting import services as voting
@@ -31,7 +31,10 @@ def open_vote():
     )
     process.steps.filter(number__in=(1, 2, 3)).update(state="done")
     process.steps.filter(number=4).update(state="open")
-    AgreementVersion.objects.create(process=process, number=1, content={}, content_hash="0" * 64)
+    content = agreement.agreement_content(process)
+    AgreementVersion.objects.create(
+        process=process, number=1, content=content, content_hash=agreement.content_hash(content)
+    )
     now = timezone.now()
     vote = voting.vote_create(
         process=process,
@@ -110,6 +113,8 @@ def test_closing_leaves_no_ballot_in_a_voters_transaction_and_rewrites_the_table
         cursor.execute("SELECT DISTINCT xmin::text::bigint FROM voting_ballot")
         (closing_xid,) = (row[0] for row in cursor.fetchall())  # one transaction wrote them all
         assert closing_xid > max(participation_xids) + 1
+        cursor.execute("SELECT DISTINCT xmin::text::bigint FROM voting_participation")
+        assert [row[0] for row in cursor.fetchall()] == [closing_xid]  # re-written too
         cursor.execute("SELECT pg_relation_filenode('voting_ballot')")
         assert cursor.fetchone()[0] != file_before
     assert Ballot.objects.filter(vote=open_vote).count() == 3

@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext
 
-from processes import services
+from processes import agreement, services
 from processes.models import AgreementVersion, SchoolRole
 from tests.factories import SchoolFactory, SchoolRoleFactory, SchoolYearFactory, StaffMemberFactory
 from voting import services as voting
@@ -42,7 +42,10 @@ def open_vote():
     )
     process.steps.filter(number__in=(1, 2, 3)).update(state="done")
     process.steps.filter(number=4).update(state="open")
-    AgreementVersion.objects.create(process=process, number=1, content={}, content_hash="0" * 64)
+    content = agreement.agreement_content(process)
+    AgreementVersion.objects.create(
+        process=process, number=1, content=content, content_hash=agreement.content_hash(content)
+    )
     now = timezone.now()
     vote = voting.vote_create(
         process=process,

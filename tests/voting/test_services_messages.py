@@ -115,3 +115,41 @@ def test_the_tick_closes_votes_past_their_time_and_only_those(opened, agreed):
     opened.refresh_from_db()
     assert opened.state == Vote.State.CLOSED
     assert voting.votes_tick() == {"closed": 0, "sent": 0}
+
+
+def test_a_late_run_sends_one_e_mail_per_voter(agreed, pmr):
+    """The task was down from the opening until after the 3-day reminder was due."""
+    vote = voting.vote_open(vote=create_vote(agreed, pmr, reminder_days=[3]), actor=pmr)
+    late = vote.closes_at - datetime.timedelta(days=2)
+
+    sent = voting.vote_messages_send(vote=vote, now=late)
+
+    assert sent == vote.voters.count() == len(mail.outbox)
+    assert not any("Reminder" in m.subject for m in mail.outbox)  # the invitation covers it
+    assert VoterMessage.objects.filter(occasion="reminder-3").count() == sent
+    assert voting.vote_messages_send(vote=vote, now=late) == 0
+
+
+def test_one_failing_vote_does_not_stop_the_tick(opened, monkeypatch):
+    from voting.services import messages
+
+    def broken(vote, now=None):
+        raise RuntimeError("mail server down")
+
+    monkeypatch.setattr(messages, "vote_messages_send", broken)
+    Vote.objects.create(  # another school's vote, whose messages fail
+        process=None,
+        round=1,
+        state=Vote.State.OPEN,
+        opens_at=opened.opens_at,
+        closes_at=opened.closes_at,
+        base=Vote.Base.VOTES_CAST,
+        majority_numerator=1,
+        majority_denominator=2,
+        created_by=opened.created_by,
+    )
+    past_closing(opened)
+    result = voting.votes_tick()
+    opened.refresh_from_db()
+    assert opened.state == Vote.State.CLOSED  # closed although the other vote failed
+    assert result["closed"] == 1

@@ -110,9 +110,12 @@ def test_a_confirmed_batch_cannot_be_confirmed_again_or_discarded(batch, pmr, pm
     assert Ballot.objects.count() == 5
 
 
-def test_a_pending_batch_can_be_discarded(batch, pmr):
-    voting.paper_batch_discard(batch=batch, actor=pmr)
+def test_discarding_a_pending_batch_is_recorded(batch, pmr2):
+    voting.paper_batch_discard(batch=batch, actor=pmr2)
     assert not PaperBatch.objects.exists()
+    decision = Decision.objects.get(action="voting.paper.discarded")
+    assert decision.actor == pmr2
+    assert "5 paper ballots" in decision.summary
 
 
 def test_closing_by_hand_waits_for_pending_paper_ballots(batch, pmr):
@@ -121,12 +124,13 @@ def test_closing_by_hand_waits_for_pending_paper_ballots(batch, pmr):
         voting.vote_close(vote=vote, actor=pmr)
 
 
-def test_the_scheduled_close_leaves_pending_paper_uncounted(batch):
+def test_the_scheduled_close_discards_pending_paper_uncounted(batch):
     vote = voting.vote_close_if_due(past_closing(batch.vote))
     assert vote.state == vote.State.CLOSED
     assert vote.cast_count == 0
     decision = Decision.objects.get(action="voting.vote.closed")
     assert decision.content["uncounted_paper_batches"] == 1
+    assert not PaperBatch.objects.exists()  # names next to counts are not kept
 
 
 def test_paper_ballots_count_in_the_result(batch, pmr, pmr2):

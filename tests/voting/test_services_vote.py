@@ -116,15 +116,15 @@ def test_the_rule_cannot_change_after_opening(open_vote, pmr):
 
 def test_opening_freezes_the_roll_of_active_staff(draft, agreed, pmr):
     school = agreed.school
-    gone = StaffMember.objects.filter(school=school).order_by("pk").first()
-    gone.active = False
-    gone.save()
+    gone = StaffMember.objects.create(
+        school=school, name="Oud", email="oud@x.nl", category="OP", fte=1, active=False
+    )
 
     vote = voting.vote_open(vote=draft, actor=pmr)
 
     active = set(school.staff_members.filter(active=True).values_list("pk", flat=True))
     assert set(vote.voters.values_list("staff_member_id", flat=True)) == active
-    assert gone.pk not in active
+    assert gone.pk not in active and len(active) > 100
     teacher = vote.voters.get(staff_member__user=user("docent"))
     assert teacher.category == "OP"
     assert teacher.unit_name  # the demo places every teacher in a unit
@@ -372,3 +372,28 @@ def test_the_pmr_cancels_a_vote_uncounted_and_then_steps_can_reopen(
         voting.receipt_check(vote=vote, code="ABCD-ABCD-ABCD-ABCD")
     services.step_reopen(step=agreed.steps.get(number=2), actor=director, grounds="Fix split")
     assert states(agreed)[2] == "open"
+
+
+def test_round_2_needs_the_agreement_frozen_again_after_a_change(open_vote, agreed, pmr, director):
+    voting.vote_cancel(vote=open_vote, actor=pmr, grounds="A framework is wrong")
+    step3 = agreed.steps.get(number=3)
+    services.step_reopen(step=step3, actor=director, grounds="Remove a framework")
+    agreed.framework_rules.order_by("-pk").first().delete()
+    sign_both(agreed, 3, director, pmr)
+
+    with pytest.raises(DomainError, match="freeze it again"):
+        create_vote(agreed, pmr)
+
+    version = agreement.agreement_freeze(process=agreed, actor=pmr)
+    vote = create_vote(agreed, pmr)
+    assert (vote.round, vote.agreement) == (2, version)
+    assert version.number == 2
+
+
+def test_opening_is_refused_when_the_agreement_changed_after_freezing(draft, agreed, pmr):
+    left = StaffMember.objects.filter(school=agreed.school, category="OP").order_by("pk").first()
+    left.active = False  # the unit counts in the frozen agreement no longer hold
+    left.save()
+    with pytest.raises(DomainError, match="freeze it again"):
+        voting.vote_open(vote=draft, actor=pmr)
+    assert not Voter.objects.exists()

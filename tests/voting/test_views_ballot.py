@@ -532,3 +532,18 @@ def test_the_todo_costs_one_query_for_staff(open_vote):
     assert [t.url for t in todos[open_vote.process_id]] == [
         reverse("voting:ballot", args=[open_vote.pk])
     ]
+
+
+def test_a_personal_code_never_reaches_the_log(client, open_vote, caplog):
+    voter = open_vote.voters.first()
+    token = voting.voter_token_issue(voter=voter)
+    url = reverse("voting:ballot-token", args=[token])
+
+    with caplog.at_level("INFO"):
+        assert client.post(url, {"stage": "cast"}).status_code == 400  # logged as Bad Request
+        client.post(url, {"stage": "cast", "choice": "yes"})
+        assert client.post(url, {"stage": "cast", "choice": "no"}).status_code == 409
+
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "/vote/code/…" in logged
+    assert token not in logged

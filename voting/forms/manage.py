@@ -9,7 +9,6 @@ from django.utils.translation import ngettext
 
 from ..models import Vote
 
-MAX_QUESTIONS = 10
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
 
 HALF, TWO_THIRDS, CUSTOM = "half", "two_thirds", "custom"
@@ -160,15 +159,10 @@ class VoteForm(forms.Form):
         }
 
     def clean_questions(self):
-        lines = [line.strip() for line in self.cleaned_data["questions"].splitlines()]
-        questions = [line for line in lines if line]
-        if len(questions) > MAX_QUESTIONS:
-            raise forms.ValidationError(
-                _("At most %(max)s questions, one per line."), params={"max": MAX_QUESTIONS}
-            )
-        if any(len(q) > 300 for q in questions):
-            raise forms.ValidationError(_("A question has at most 300 characters."))
-        return questions
+        """One question per line; the service checks how many and how long."""
+        return [
+            line.strip() for line in self.cleaned_data["questions"].splitlines() if line.strip()
+        ]
 
     def clean(self):
         data = super().clean()

@@ -58,7 +58,7 @@ def voter_sheets_issue(*, vote, actor, voters) -> list[str]:
     if not voters:
         raise DomainError(_("Choose the voters who need a sheet."))
     if any(v.vote_id != vote.pk for v in voters):
-        raise DomainError(_("You are not on the voters' roll of this vote."))
+        raise DomainError(_("Only voters on the roll of this vote can get a sheet."))
     codes = [voter_token_issue(voter=v, channel=VoterToken.Channel.SHEET) for v in voters]
     names = sorted(v.staff_member.name for v in voters)
     decision_record(

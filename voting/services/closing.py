@@ -19,6 +19,7 @@ from processes.models import ProcessStep
 from processes.services import (
     decision_record,
     in_school_language,
+    process_lock,
     require_perm,
     step_complete_by_system,
     step_reopen_by_system,
@@ -32,16 +33,23 @@ from .vote import rule_content
 
 
 def _reshuffle_ballots(vote):
-    """Write the vote's ballots again, as new rows with new random ids, in a random order."""
+    """Write the vote's ballots and participations again: new rows, new random ids, shuffled."""
+    rng = random.SystemRandom()
     old = list(
         Ballot.objects.filter(vote=vote).values_list("choice", "appreciation", "receipt_hash")
     )
-    random.SystemRandom().shuffle(old)
+    rng.shuffle(old)
     Ballot.objects.filter(vote=vote).delete()
     Ballot.objects.bulk_create(
         Ballot(vote=vote, choice=choice, appreciation=answers, receipt_hash=receipt)
         for choice, answers, receipt in old
     )
+    # The participations too: a counted paper batch wrote its voters' participations in the
+    # transaction that stored its counts, which would link a unanimous batch to names.
+    voters = list(Participation.objects.filter(voter__vote=vote).values_list("voter", flat=True))
+    rng.shuffle(voters)
+    Participation.objects.filter(voter__vote=vote).delete()
+    Participation.objects.bulk_create(Participation(voter_id=v) for v in voters)
 
 
 def _rewrite_ballot_table():
@@ -100,12 +108,15 @@ def vote_close(*, vote, actor=None) -> Vote:
     open, and the old rows remain in WAL and backups for as long as those are kept (see
     docs/decisions.md).
 
-    Adopted completes step 4. Rejected or invalid reopens step 1, which sends steps 2-4 back to
-    waiting; the next vote is round 2. Reopening is a decision of someone who may manage the
-    process: ``actor``, or without one (the scheduled task) the PMR member who prepared the
-    vote, in whose name the decision is then recorded. The step is left alone if step 4 is no
-    longer open (the agreement was reopened during the vote).
+    Paper ballots still waiting for the second teller are not counted: a PMR member closing by
+    hand is asked to confirm or discard them first; the scheduled close discards them (their
+    names and counts are not kept) and records how many there were.
+
+    What follows depends on the kind of vote (``ON_CLOSE``): for the agreement, adopted
+    completes step 4; rejected or invalid reopens step 1, which sends steps 2-4 back to waiting,
+    recorded as done by the system; the next vote is round 2.
     """
+    process_lock(vote.process_id)
     vote = lock_vote(vote)
     if vote.state == Vote.State.CLOSED:
         return vote
@@ -122,6 +133,7 @@ def vote_close(*, vote, actor=None) -> Vote:
     participations = Participation.objects.filter(voter__vote=vote).count()
     if timezone.now() < vote.closes_at and participations < eligible:
         raise DomainError(_("The vote is still open until its closing time."))
+    vote.paper_batches.filter(state=PaperBatch.State.PENDING).delete()
     counts = {
         row["choice"]: row["n"]
         for row in Ballot.objects.filter(vote=vote)
@@ -152,7 +164,7 @@ def vote_close(*, vote, actor=None) -> Vote:
     vote.appreciation_result = _appreciation_result(vote)
     vote.save()
     _reshuffle_ballots(vote)
-    transaction.on_commit(_rewrite_ballot_table)
+    transaction.on_commit(_rewrite_ballot_table, robust=True)
 
     process = vote.process
     content = {
@@ -189,9 +201,20 @@ def vote_close(*, vote, actor=None) -> Vote:
         actor=actor,
         content=content,
     )
+    ON_CLOSE[vote.kind](vote, result, content, params, actor)
+    return vote
+
+
+def _agreement_vote_closed(vote, result, content, params, actor):
+    """Step 4: adopted completes it; otherwise steps 1-3 reopen for the next round.
+
+    Left alone if step 4 is no longer open (it cannot be reopened during the vote, so only
+    if something went wrong before).
+    """
+    process = vote.process
     step4 = process.steps.get(number=AGREEMENT_STEP)
     if step4.state != ProcessStep.State.OPEN:
-        return vote
+        return
     if result.outcome == Vote.Outcome.ADOPTED:
         step_complete_by_system(
             step=step4,
@@ -211,7 +234,10 @@ def vote_close(*, vote, actor=None) -> Vote:
                 gettext_noop("Vote round %(round)s on the agreement: %(outcome)s."), params
             ),
         )
-    return vote
+
+
+# What closing a vote does to the procedure, per kind of vote (unit votes add theirs).
+ON_CLOSE = {Vote.Kind.AGREEMENT: _agreement_vote_closed}
 
 
 @transaction.atomic
@@ -222,6 +248,7 @@ def vote_cancel(*, vote, actor, grounds) -> Vote:
     voters and of votes cast are kept for the record. Step 4 stays open: after the change the
     agreement is frozen again and the next round is prepared.
     """
+    process_lock(vote.process_id)
     vote = lock_vote(vote)
     require_perm(actor, "voting.manage_vote", vote)
     if vote.state != Vote.State.OPEN:
@@ -235,8 +262,9 @@ def vote_cancel(*, vote, actor, grounds) -> Vote:
     vote.cast_count = Ballot.objects.filter(vote=vote).count()
     vote.closed_at = timezone.now()
     vote.save()
+    vote.paper_batches.filter(state=PaperBatch.State.PENDING).delete()
     _reshuffle_ballots(vote)
-    transaction.on_commit(_rewrite_ballot_table)
+    transaction.on_commit(_rewrite_ballot_table, robust=True)
     decision_record(
         process=vote.process,
         step_number=AGREEMENT_STEP,

@@ -65,42 +65,62 @@ def _send(voter, occasion, token):
 
 
 def vote_messages_send(*, vote, now=None) -> int:
-    """Send the invitations and reminders of ``vote`` that are due; returns how many went out."""
+    """Send the invitations and reminders of ``vote`` that are due; returns how many went out.
+
+    One e-mail per voter per run: when several occasions are due at once (the task did not
+    run for a while), a voter without an invitation gets the invitation, anyone else the
+    latest reminder, and the skipped occasions count as done.
+    """
     now = now or timezone.now()
     vote = Vote.objects.select_related("process__school").get(pk=vote.pk)
+    due = _due_occasions(vote, now)
+    if not due:
+        return 0
+    voters = (
+        Voter.objects.filter(vote=vote, participation__isnull=True)
+        .select_related("staff_member")
+        .prefetch_related("messages")
+        .order_by("pk")
+    )
     sent = 0
-    for occasion in _due_occasions(vote, now):
-        voters = (
-            Voter.objects.filter(vote=vote, participation__isnull=True)
-            .exclude(messages__occasion=occasion)
-            .select_related("staff_member")
-            .order_by("pk")
-        )
-        for voter in voters:
-            voter.vote = vote
-            try:
-                with transaction.atomic():
-                    VoterMessage.objects.create(voter=voter, occasion=occasion)
-            except IntegrityError:
-                continue  # sent by another run
-            try:
-                token = voter_token_issue(voter=voter, channel=VoterToken.Channel.EMAIL)
-                _send(voter, occasion, token)
-            except Exception:  # one bad address must not stop the others
-                logger.exception("Vote message %s to voter %s failed", occasion, voter.pk)
-                continue
-            sent += 1
+    for voter in voters:
+        done = {message.occasion for message in voter.messages.all()}
+        pending = [occasion for occasion in due if occasion not in done]
+        if not pending:
+            continue
+        occasion = INVITATION if INVITATION in pending else pending[-1]
+        voter.vote = vote
+        try:
+            with transaction.atomic():
+                VoterMessage.objects.bulk_create(
+                    VoterMessage(voter=voter, occasion=o) for o in pending
+                )
+        except IntegrityError:
+            continue  # sent by another run
+        try:
+            token = voter_token_issue(voter=voter, channel=VoterToken.Channel.EMAIL)
+            _send(voter, occasion, token)
+        except Exception:  # one bad address must not stop the others
+            logger.exception("Vote message %s to voter %s failed", occasion, voter.pk)
+            continue
+        sent += 1
     return sent
 
 
 def votes_tick(now=None) -> dict:
-    """The periodic task's work: close votes past their time, send what is due on the others."""
+    """The periodic task's work: close votes past their time, send what is due on the others.
+
+    A failure on one vote is logged and does not keep the other schools' votes waiting.
+    """
     now = now or timezone.now()
     closed = sent = 0
     for vote in Vote.objects.filter(state=Vote.State.OPEN).order_by("pk"):
-        if now >= vote.closes_at:
-            vote_close_if_due(vote)
-            closed += 1
-        else:
-            sent += vote_messages_send(vote=vote, now=now)
+        try:
+            if now >= vote.closes_at:
+                vote_close_if_due(vote)
+                closed += 1
+            else:
+                sent += vote_messages_send(vote=vote, now=now)
+        except Exception:
+            logger.exception("Periodic work on vote %s failed", vote.pk)
     return {"closed": closed, "sent": sent}

@@ -127,7 +127,19 @@ def paper_batch_confirm(*, batch, actor, yes, no, abstain) -> PaperBatch:
 def paper_batch_discard(*, batch, actor) -> None:
     """Throw away an entry that the second teller has not confirmed (a mistake, a recount)."""
     batch = PaperBatch.objects.select_for_update().select_related("vote").get(pk=batch.pk)
-    require_perm(actor, "voting.manage_vote", batch.vote)
+    vote = batch.vote
+    require_perm(actor, "voting.manage_vote", vote)
     if batch.state != PaperBatch.State.PENDING:
         raise DomainError(_("Counted paper ballots cannot be discarded."))
+    decision_record(
+        process=vote.process,
+        step_number=AGREEMENT_STEP,
+        action="voting.paper.discarded",
+        summary=gettext_noop(
+            "An entry of %(count)s paper ballots of round %(round)s by %(first)s was discarded."
+        ),
+        params={"count": batch.ballot_count, "round": vote.round, "first": str(batch.entered_by)},
+        actor=actor,
+        content={"batch": batch.pk, "ballots": batch.ballot_count, "round": vote.round},
+    )
     batch.delete()

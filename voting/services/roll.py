@@ -55,7 +55,8 @@ def voter_add(*, vote, staff_member, actor, grounds) -> Voter:
     )
     from ..tasks import vote_messages_send  # the tasks module imports the services
 
-    transaction.on_commit(lambda: vote_messages_send.delay(vote.pk))
+    # Robust: if the broker is down, the periodic task sends them a few minutes later.
+    transaction.on_commit(lambda: vote_messages_send.delay(vote.pk), robust=True)
     return voter
 
 

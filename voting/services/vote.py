@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from processes.agreement import agreement_content, content_hash
 from processes.models import AgreementVersion, ProcessStep
 from processes.services import (
     decision_record,
@@ -68,6 +69,18 @@ def _questions_save(vote, questions):
     )
 
 
+def _current_agreement(process) -> AgreementVersion:
+    """The latest frozen version, if it is still what steps 1-3 say now; otherwise refuse."""
+    latest = AgreementVersion.objects.filter(process=process).order_by("-number").first()
+    if latest is None:
+        raise DomainError(_("Freeze the agreement first: staff vote on a frozen version."))
+    if latest.content_hash != content_hash(agreement_content(process)):
+        raise DomainError(
+            _("The agreement has changed since it was frozen: freeze it again before the vote.")
+        )
+    return latest
+
+
 def rule_content(vote) -> dict:
     return {
         "round": vote.round,
@@ -105,9 +118,7 @@ def vote_create(
     step = process.steps.get(number=AGREEMENT_STEP)
     if step.state != ProcessStep.State.OPEN:
         raise DomainError(_("The vote can only be prepared while step 4 is open."))
-    agreement = AgreementVersion.objects.filter(process=process).order_by("-number").first()
-    if agreement is None:
-        raise DomainError(_("Freeze the agreement first: staff vote on a frozen version."))
+    agreement = _current_agreement(process)
     votes = Vote.objects.filter(process=process, kind=Vote.Kind.AGREEMENT)
     if votes.exclude(state=Vote.State.CLOSED).exists():
         raise DomainError(_("A vote on the agreement is already being prepared or open."))
@@ -209,6 +220,7 @@ def vote_open(*, vote, actor) -> Vote:
     the invitations go out then (``messages.vote_messages_send``, also run by the periodic
     task). Later changes to the roll are recorded decisions (``roll``).
     """
+    process_lock(vote.process_id)
     vote = lock_vote(vote)
     require_perm(actor, "voting.manage_vote", vote)
     if vote.state != Vote.State.DRAFT:
@@ -216,10 +228,11 @@ def vote_open(*, vote, actor) -> Vote:
     if vote.closes_at <= timezone.now():
         raise DomainError(_("The closing time has passed; set a later one first."))
     process = vote.process
-    if process.steps.get(number=AGREEMENT_STEP).state != ProcessStep.State.OPEN:
+    step = ProcessStep.objects.select_for_update().get(process=process, number=AGREEMENT_STEP)
+    if step.state != ProcessStep.State.OPEN:
         raise DomainError(_("The vote can only be opened while step 4 is open."))
-    latest = AgreementVersion.objects.filter(process=process).order_by("-number").first()
-    if latest is None or latest.pk != vote.agreement_id:
+    latest = _current_agreement(process)
+    if latest.pk != vote.agreement_id:
         raise DomainError(_("The agreement has changed since this vote was prepared."))
     staff = list(
         StaffMember.objects.select_for_update()
@@ -241,7 +254,8 @@ def vote_open(*, vote, actor) -> Vote:
     vote.save(update_fields=["state"])
     from ..tasks import vote_messages_send  # the tasks module imports the services
 
-    transaction.on_commit(lambda: vote_messages_send.delay(vote.pk))
+    # Robust: if the broker is down, the periodic task sends them a few minutes later.
+    transaction.on_commit(lambda: vote_messages_send.delay(vote.pk), robust=True)
     decision_record(
         process=process,
         step_number=AGREEMENT_STEP,

@@ -23,6 +23,7 @@ from .. import services
 from ..forms.ballot import BallotForm, CodeEntryForm, ReceiptCheckForm
 from ..models import Participation, Vote
 from ..rules_text import rule_sentence
+from .common import close_if_due
 
 NOTICE = "voting/ballot/notice.html"
 
@@ -39,14 +40,6 @@ def _notice(request, kind, message, *, vote=None, status=200):
     """A page with one message: ``kind`` is not_found, refused, closed, voted or not_open."""
     context = {"kind": kind, "message": message, "vote": vote}
     return render(request, NOTICE, context, status=status)
-
-
-def _close_if_due(vote) -> Vote:
-    """Close an open vote whose time has passed (its first view after closing)."""
-    try:
-        return services.vote_close_if_due(vote)
-    except DomainError:
-        return vote  # closing is retried by the periodic task; the ballot stays shut
 
 
 def _vote_for_participant(user, vote_pk) -> Vote | None:
@@ -80,7 +73,7 @@ class _BallotView(View):
         """Stop unless the vote takes this voter's ballot now."""
         vote, post = self.vote, request.method == "POST"
         if vote.state == Vote.State.OPEN and timezone.now() >= vote.closes_at:
-            vote = self.vote = _close_if_due(vote)
+            vote = self.vote = close_if_due(vote)
         if vote.state == Vote.State.CLOSED or timezone.now() >= vote.closes_at:
             raise _Stop(
                 _notice(request, "closed", _("This vote has closed."), vote=vote, status=410)
@@ -204,7 +197,7 @@ def receipt_check(request, vote_pk):
     if vote is None:
         message = _("This vote does not exist or is not one of your school's.")
         return _notice(request, "not_found", message, status=404)
-    vote = _close_if_due(vote)
+    vote = close_if_due(vote)
     form = ReceiptCheckForm(request.POST or None)
     counted, status = None, 200
     if request.method == "POST":

@@ -7,7 +7,6 @@ view of its page (the periodic task does the same).
 
 from django.contrib import messages
 from django.db.models import Exists, OuterRef
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +22,7 @@ from ..forms.manage import BASE_HELP, VoteForm, VoterAddForm
 from ..models import Participation, Vote, Voter
 from ..rules_text import rule_sentence
 from ..tally import tally
+from .common import close_if_due, vote_get_for_user
 
 MANAGE = "voting.manage_vote"
 VIEW = "voting.view_vote"
@@ -30,31 +30,6 @@ STEP = services.AGREEMENT_STEP
 
 # What a vote is doing now, for the badge on the page.
 DRAFT, SCHEDULED, OPEN, CLOSED = "draft", "scheduled", "open", "closed"
-
-
-def _vote_get_for_user(*, user, vote_pk, perm=None) -> Vote:
-    """The agreement vote with its process (steps prefetched); 404 if the process is not
-    visible to ``user``, 403 if visible but ``perm`` is missing."""
-    process_id = (
-        Vote.objects.filter(pk=vote_pk, kind=Vote.Kind.AGREEMENT, process__isnull=False)
-        .values_list("process_id", flat=True)
-        .first()
-    )
-    if process_id is None:
-        raise Http404
-    process = process_get_for_user(user=user, pk=process_id, perm=perm)
-    vote = Vote.objects.select_related("agreement").get(pk=vote_pk)
-    vote.process = process
-    return vote
-
-
-def _close_if_due(request, vote) -> Vote:
-    """Close ``vote`` if its time has passed; a refusal is shown, not raised."""
-    try:
-        return services.vote_close_if_due(vote)
-    except DomainError as error:
-        messages.error(request, error.message)
-        return vote
 
 
 def _phase(vote, now) -> str:
@@ -79,7 +54,7 @@ def vote_manage(request, pk):
     due = [v for v in votes if v.state == Vote.State.OPEN and timezone.now() >= v.closes_at]
     if due:
         for vote in due:
-            _close_if_due(request, vote)
+            close_if_due(vote, request)
         # Closing moves the procedure on (step 4 done, or steps 1-3 reopened): read again.
         process = process_get_for_user(user=request.user, pk=pk, perm=VIEW)
         votes = selectors.agreement_votes(process)
@@ -125,7 +100,7 @@ def vote_manage(request, pk):
 @require_GET
 def vote_turnout(request, vote_pk):
     """The live turnout (htmx polls it every 30 seconds while the vote is open)."""
-    vote = _vote_get_for_user(user=request.user, vote_pk=vote_pk, perm=VIEW)
+    vote = vote_get_for_user(user=request.user, vote_pk=vote_pk, perm=VIEW)
     _annotate(vote, timezone.now())
     return render(
         request,
@@ -188,7 +163,7 @@ def vote_create(request, pk):
 
 
 def vote_edit(request, vote_pk):
-    vote = _vote_get_for_user(user=request.user, vote_pk=vote_pk, perm=MANAGE)
+    vote = vote_get_for_user(user=request.user, vote_pk=vote_pk, perm=MANAGE)
     process = vote.process
     if vote.state != Vote.State.DRAFT:
         messages.error(request, _("The rule of a vote cannot change once the vote has opened."))
@@ -206,7 +181,7 @@ def vote_edit(request, vote_pk):
 
 @require_POST
 def vote_open(request, vote_pk):
-    vote = _vote_get_for_user(user=request.user, vote_pk=vote_pk, perm=MANAGE)
+    vote = vote_get_for_user(user=request.user, vote_pk=vote_pk, perm=MANAGE)
     try:
         vote = services.vote_open(vote=vote, actor=request.user)
     except DomainError as error:
@@ -224,7 +199,7 @@ def vote_open(request, vote_pk):
 
 @require_POST
 def vote_close(request, vote_pk):
-    vote = _vote_get_for_user(user=request.user, vote_pk=vote_pk, perm=MANAGE)
+    vote = vote_get_for_user(user=request.user, vote_pk=vote_pk, perm=MANAGE)
     try:
         vote = services.vote_close(vote=vote, actor=request.user)
     except DomainError as error:
@@ -236,7 +211,7 @@ def vote_close(request, vote_pk):
 
 @require_POST
 def vote_cancel(request, vote_pk):
-    vote = _vote_get_for_user(user=request.user, vote_pk=vote_pk, perm=MANAGE)
+    vote = vote_get_for_user(user=request.user, vote_pk=vote_pk, perm=MANAGE)
     try:
         services.vote_cancel(vote=vote, actor=request.user, grounds=request.POST.get("grounds"))
     except DomainError as error:
@@ -273,10 +248,10 @@ def _appreciation_rows(vote) -> list[dict]:
 @require_GET
 def vote_result(request, vote_pk):
     """The result, for everyone of the school once the vote has closed."""
-    vote = _vote_get_for_user(user=request.user, vote_pk=vote_pk)
-    if _close_if_due(request, vote) is not vote:
+    vote = vote_get_for_user(user=request.user, vote_pk=vote_pk)
+    if close_if_due(vote, request) is not vote:
         # Closed just now: read it again with its result and the procedure moved on.
-        vote = _vote_get_for_user(user=request.user, vote_pk=vote_pk)
+        vote = vote_get_for_user(user=request.user, vote_pk=vote_pk)
     context = {
         "process": vote.process,
         "step": process_step(vote.process, STEP),
@@ -346,13 +321,13 @@ def _render_roll(request, vote, add_form=None, status=200):
 
 @require_GET
 def vote_roll(request, vote_pk):
-    vote = _vote_get_for_user(user=request.user, vote_pk=vote_pk, perm=MANAGE)
+    vote = vote_get_for_user(user=request.user, vote_pk=vote_pk, perm=MANAGE)
     return _render_roll(request, vote)
 
 
 @require_POST
 def voter_add(request, vote_pk):
-    vote = _vote_get_for_user(user=request.user, vote_pk=vote_pk, perm=MANAGE)
+    vote = vote_get_for_user(user=request.user, vote_pk=vote_pk, perm=MANAGE)
     form = VoterAddForm(request.POST, staff=_addable_staff(vote))
     if form.is_valid():
         member = form.cleaned_data["staff_member"]
@@ -375,7 +350,7 @@ def voter_add(request, vote_pk):
 
 @require_POST
 def voter_remove(request, vote_pk, voter_pk):
-    vote = _vote_get_for_user(user=request.user, vote_pk=vote_pk, perm=MANAGE)
+    vote = vote_get_for_user(user=request.user, vote_pk=vote_pk, perm=MANAGE)
     voter = get_object_or_404(Voter.objects.select_related("staff_member"), pk=voter_pk, vote=vote)
     try:
         services.voter_remove(voter=voter, actor=request.user, grounds=request.POST.get("grounds"))

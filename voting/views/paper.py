@@ -12,8 +12,6 @@ import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -23,7 +21,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from processes.selectors import process_get_for_user
 from werkdruk.exceptions import DomainError
 from werkdruk.pdf import pdf_response, render_pdf
 
@@ -31,19 +28,9 @@ from .. import services
 from ..forms.paper import CountsForm, PaperEntryForm, TokenSheetForm, not_voted
 from ..models import PaperBatch, Vote, VoterToken
 from ..services.common import ensure_accepting
+from .common import vote_get_for_user
 
 MANAGE = "voting.manage_vote"
-
-
-def _vote_get(request, vote_pk) -> Vote:
-    """The vote, for the PMR of its school: 404 if not visible, 403 for other participants."""
-    vote = Vote.objects.filter(pk=vote_pk).first()
-    if vote is None or vote.process_id is None:
-        raise Http404
-    vote.process = process_get_for_user(user=request.user, pk=vote.process_id)
-    if not request.user.has_perm(MANAGE, vote):
-        raise PermissionDenied
-    return vote
 
 
 def _batch_get(vote, batch_pk) -> PaperBatch:
@@ -103,13 +90,13 @@ def _render_list(request, vote, form, status=200):
 
 
 def paper_list(request, vote_pk):
-    vote = _vote_get(request, vote_pk)
+    vote = vote_get_for_user(user=request.user, vote_pk=vote_pk, perm=MANAGE)
     return _render_list(request, vote, PaperEntryForm(vote=vote))
 
 
 @require_POST
 def paper_enter(request, vote_pk):
-    vote = _vote_get(request, vote_pk)
+    vote = vote_get_for_user(user=request.user, vote_pk=vote_pk, perm=MANAGE)
     form = PaperEntryForm(request.POST, vote=vote)
     if form.is_valid():
         try:
@@ -152,7 +139,7 @@ def _render_confirm(request, vote, batch, form, status=200):
 
 
 def paper_confirm(request, vote_pk, batch_pk):
-    vote = _vote_get(request, vote_pk)
+    vote = vote_get_for_user(user=request.user, vote_pk=vote_pk, perm=MANAGE)
     batch = _batch_get(vote, batch_pk)
     if batch.state != PaperBatch.State.PENDING:
         messages.info(request, _("These paper ballots have already been counted."))
@@ -181,7 +168,7 @@ def paper_confirm(request, vote_pk, batch_pk):
 
 @require_POST
 def paper_discard(request, vote_pk, batch_pk):
-    vote = _vote_get(request, vote_pk)
+    vote = vote_get_for_user(user=request.user, vote_pk=vote_pk, perm=MANAGE)
     batch = _batch_get(vote, batch_pk)
     try:
         services.paper_batch_discard(batch=batch, actor=request.user)
@@ -222,7 +209,7 @@ def _render_sheets_page(request, vote, form, status=200):
 
 def token_sheets(request, vote_pk):
     """GET: choose the voters. POST: issue a sheet code for each and return the PDF."""
-    vote = _vote_get(request, vote_pk)
+    vote = vote_get_for_user(user=request.user, vote_pk=vote_pk, perm=MANAGE)
     if request.method != "POST":
         return _render_sheets_page(request, vote, TokenSheetForm(vote=vote))
     form = TokenSheetForm(request.POST, vote=vote)

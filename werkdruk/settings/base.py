@@ -211,10 +211,17 @@ X_FRAME_OPTIONS = "DENY"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact_voting_codes": {"()": "werkdruk.logging.RedactVotingCodes"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # WeasyPrint reports every rendering step at INFO.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {
+        # WeasyPrint reports every rendering step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        # Request paths may hold a personal voting code: never write it to a log.
+        "django.request": {"filters": ["redact_voting_codes"]},
+        "django.server": {"filters": ["redact_voting_codes"]},
+    },
 }
 
 # Absolute address of the site, for links in e-mails sent outside a request.
