@@ -1,6 +1,7 @@
 """Paper ballots: two tellers, four eyes, and nothing counted until both agree."""
 
 import pytest
+from django.core import mail
 from django.core.exceptions import PermissionDenied
 
 from processes.models import Decision
@@ -37,8 +38,11 @@ def test_the_first_teller_counts_nothing_yet(batch, five):
     assert not Ballot.objects.exists()
 
 
-def test_matching_counts_of_the_second_teller_add_the_ballots(batch, pmr2, five):
-    voting.paper_batch_confirm(batch=batch, actor=pmr2, yes=3, no=1, abstain=1)
+def test_matching_counts_of_the_second_teller_add_the_ballots(
+    batch, pmr2, five, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        voting.paper_batch_confirm(batch=batch, actor=pmr2, yes=3, no=1, abstain=1)
 
     batch.refresh_from_db()
     assert (batch.state, batch.confirmed_by) == (PaperBatch.State.CONFIRMED, pmr2)
@@ -53,6 +57,10 @@ def test_matching_counts_of_the_second_teller_add_the_ballots(batch, pmr2, five)
     assert not Ballot.objects.filter(receipt_hash__isnull=False).exists()
     assert not batch.voters.exists()  # the names are cleared, the counts stay
     assert Decision.objects.filter(action="voting.paper.counted").count() == 1
+    # Each paper voter hears that a ballot was counted in their name, and nothing more.
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(v.staff_member.email for v in five)
+    assert all("Staff meeting" in m.body for m in mail.outbox)
+    assert not any(word in m.body for m in mail.outbox for word in (" yes", " no ", "abstain"))
 
 
 def test_differing_counts_change_nothing(batch, pmr2):

@@ -5,7 +5,11 @@ PMR member, types the counts again without seeing the first entry; only when bot
 the voters marked as voted and the ballots added, in one transaction. See ``PaperBatch``.
 """
 
+from django.conf import settings
+from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -82,7 +86,7 @@ def paper_batch_confirm(*, batch, actor, yes, no, abstain) -> PaperBatch:
         raise DomainError(
             _("Your counts differ from the first teller's. Count the ballots again together.")
         )
-    voters = list(batch.voters.select_for_update())
+    voters = list(batch.voters.select_for_update().select_related("staff_member"))
     already = _names_already_voted(voters)
     if already:
         raise DomainError(
@@ -104,6 +108,10 @@ def paper_batch_confirm(*, batch, actor, yes, no, abstain) -> PaperBatch:
     batch.confirmed_by = actor
     batch.save(update_fields=["state", "confirmed_by"])
     batch.voters.clear()  # the counts stay; the names need not (see PaperBatch)
+    recipients = [(v.staff_member.name, v.staff_member.email) for v in voters]
+    transaction.on_commit(
+        lambda: _paper_voters_notify(vote, batch.description, recipients), robust=True
+    )
     decision_record(
         process=vote.process,
         step_number=AGREEMENT_STEP,
@@ -121,6 +129,29 @@ def paper_batch_confirm(*, batch, actor, yes, no, abstain) -> PaperBatch:
         content={"batch": batch.pk, "ballots": batch.ballot_count, "round": vote.round},
     )
     return batch
+
+
+def _paper_voters_notify(vote, meeting, recipients):
+    """Tell each paper voter that a paper ballot was counted in their name.
+
+    Whoever did not hand one in can then say so: two tellers cannot quietly vote for absent
+    colleagues. The e-mail says nothing about any choice.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {"school": vote.process.school.name, "round": vote.round, "meeting": meeting}
+        subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + _(
+            "Your paper ballot was counted: %(school)s"
+        ) % context
+        messages = [
+            (
+                subject,
+                render_to_string("voting/email/paper_counted.txt", {**context, "name": name}),
+                None,
+                [email],
+            )
+            for name, email in recipients
+        ]
+    send_mass_mail(messages)
 
 
 @transaction.atomic
