@@ -6,7 +6,7 @@
 #   make lint     ruff check and ruff format --check
 #   make format   ruff format and ruff check --fix
 #   make messages update the translation files (locale/nl, locale/en)
-#   make bench    the performance scripts in tests/benchmarks/
+#   make bench    the performance scripts in tests/benchmarks/ (BENCH_ARGS=... passes options)
 #   make clean    remove the virtualenv, the local database and caches
 
 SHELL := /bin/bash
@@ -129,12 +129,14 @@ messages: debs-run $(STAMP_RUN)
 	$(MANAGE) makemessages -l nl -l en --ignore=$(VENV) --ignore=$(VAR) --ignore=node_modules \
 		--ignore=static/vendor --no-obsolete
 
-bench: $(STAMP_TEST)
-	@shopt -s nullglob; scripts=(tests/benchmarks/*.py); \
+# Each tests/benchmarks/*_bench.py starts its own throwaway PostgreSQL and gunicorn on free
+# ports of 127.0.0.1 and stops them again, also on Ctrl-C or failure (docs/performance.md).
+bench: debs-run $(STAMP_RUN) compilemessages
+	$(call debian_packages,postgresql)
+	@shopt -s nullglob; scripts=(tests/benchmarks/*_bench.py); \
 	if [ $${#scripts[@]} -eq 0 ]; then echo "No benchmarks yet."; exit 0; fi; \
 	for script in "$${scripts[@]}"; do \
-		[ "$$(basename "$$script")" = "__init__.py" ] && continue; \
-		echo "== $$script"; DJANGO_SETTINGS_MODULE=werkdruk.settings.test $(PY) "$$script"; \
+		echo "== $$script"; $(PY) "$$script" $(BENCH_ARGS); \
 	done
 
 clean:
