@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from voting import services as voting
 from voting.models import Vote, VoterMessage
+from voting.tasks import vote_messages_send as vote_messages_task
 
 from .conftest import cast_many, create_vote, past_closing, user
 
@@ -21,13 +22,23 @@ def links(message):
     return LINK.findall(message.body)
 
 
-@pytest.fixture
-def opened(agreed, pmr, django_capture_on_commit_callbacks):
-    """A vote opened now, closing in 7 days, reminders 3 and 1 days before; invitations sent."""
-    vote = create_vote(agreed, pmr, reminder_days=[1, 3])
+def open_and_send(vote, pmr, monkeypatch, django_capture_on_commit_callbacks):
+    """Open ``vote``; the task it queues after the commit runs the messages service here
+    (also where tasks go to a real broker, as in the PostgreSQL run)."""
+    queued = []
+    monkeypatch.setattr(vote_messages_task, "delay", queued.append)
     with django_capture_on_commit_callbacks(execute=True):
         vote = voting.vote_open(vote=vote, actor=pmr)
+    assert queued == [vote.pk]
+    voting.vote_messages_send(vote=vote)
     return vote
+
+
+@pytest.fixture
+def opened(agreed, pmr, monkeypatch, django_capture_on_commit_callbacks):
+    """A vote opened now, closing in 7 days, reminders 3 and 1 days before; invitations sent."""
+    vote = create_vote(agreed, pmr, reminder_days=[1, 3])
+    return open_and_send(vote, pmr, monkeypatch, django_capture_on_commit_callbacks)
 
 
 def test_opening_e_mails_every_voter_a_working_personal_link(opened):
@@ -49,7 +60,9 @@ def test_the_invitation_is_sent_once_also_when_the_task_runs_again(opened):
     assert VoterMessage.objects.filter(occasion="invitation").count() == count
 
 
-def test_no_invitation_before_the_opening_time(agreed, pmr, django_capture_on_commit_callbacks):
+def test_no_invitation_before_the_opening_time(
+    agreed, pmr, monkeypatch, django_capture_on_commit_callbacks
+):
     now = timezone.now()
     vote = create_vote(
         agreed,
@@ -57,8 +70,7 @@ def test_no_invitation_before_the_opening_time(agreed, pmr, django_capture_on_co
         opens_at=now + datetime.timedelta(days=1),
         closes_at=now + datetime.timedelta(days=5),
     )
-    with django_capture_on_commit_callbacks(execute=True):
-        vote = voting.vote_open(vote=vote, actor=pmr)
+    vote = open_and_send(vote, pmr, monkeypatch, django_capture_on_commit_callbacks)
     assert mail.outbox == []
     sent = voting.vote_messages_send(vote=vote, now=now + datetime.timedelta(days=1, minutes=1))
     assert sent == vote.voters.count() == len(mail.outbox)

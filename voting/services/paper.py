@@ -86,7 +86,7 @@ def paper_batch_confirm(*, batch, actor, yes, no, abstain) -> PaperBatch:
         raise DomainError(
             _("Your counts differ from the first teller's. Count the ballots again together.")
         )
-    voters = list(batch.voters.select_for_update().select_related("staff_member"))
+    voters = list(batch.voters.select_for_update(of=("self",)).select_related("staff_member"))
     already = _names_already_voted(voters)
     if already:
         raise DomainError(
