@@ -127,7 +127,7 @@ format: $(STAMP_TEST)
 
 messages: debs-run $(STAMP_RUN)
 	$(MANAGE) makemessages -l nl -l en --ignore=$(VENV) --ignore=$(VAR) --ignore=node_modules \
-		--ignore=static/vendor --no-obsolete
+		--ignore=static/vendor --ignore=tests --no-obsolete
 
 # Each tests/benchmarks/*_bench.py starts its own throwaway PostgreSQL and gunicorn on free
 # ports of 127.0.0.1 and stops them again, also on Ctrl-C or failure (docs/performance.md).

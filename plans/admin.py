@@ -1,9 +1,11 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from werkdruk.admin import ReadOnlyAdminMixin
+from werkdruk.money import format_euro
 
-from .models import FrameworkRule, MeasureCategory
+from .models import FrameworkRule, FunctionCost, MeasureCategory
 
 
 @admin.register(MeasureCategory)
@@ -36,3 +38,27 @@ class FrameworkRuleAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
         "categories",
         "order",
     ]
+
+
+@admin.register(FunctionCost)
+class FunctionCostAdmin(SimpleHistoryAdmin):
+    """Reference data the administrator keeps: the yearly cost of each function per school year.
+    Rows marked as examples were seeded with made-up values and should be replaced."""
+
+    list_display = [
+        "function",
+        "school_year",
+        "yearly_cost",
+        "hourly_cost_shown",
+        "is_example",
+        "source",
+        "order",
+    ]
+    list_filter = ["school_year", "is_example"]
+    list_select_related = ["school_year"]
+    search_fields = ["function", "source"]
+    ordering = ["-school_year__start_year", "order", "function"]
+
+    @admin.display(description=_("hourly cost (used)"))
+    def hourly_cost_shown(self, obj):
+        return format_euro(obj.effective_hourly_cost)

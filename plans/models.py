@@ -99,3 +99,83 @@ class FrameworkRule(models.Model):
             field, message = needs[self.machine_check]
             if getattr(self, field) is None:
                 raise ValidationError({field: message})
+
+
+class FunctionCostQuerySet(models.QuerySet):
+    def yearly_costs(self, function: str) -> dict:
+        """The yearly cost of 1.0 fte of ``function`` per school year, keyed by start year: the
+        ``rates`` that ``plans.costs.cost_per_school_year`` takes for an fte measure."""
+        rows = self.filter(function=function).select_related("school_year")
+        return {row.school_year.start_year: row.yearly_cost for row in rows}
+
+    def hourly_costs(self, function: str) -> dict:
+        """The hourly cost of ``function`` per school year (stored, or derived from the yearly
+        cost), keyed by start year: the ``rates`` for an hours measure."""
+        rows = self.filter(function=function).select_related("school_year")
+        return {row.school_year.start_year: row.effective_hourly_cost for row in rows}
+
+
+class FunctionCost(models.Model):
+    """The yearly cost of one function (teaching assistant, teacher LB, ...) at 1.0 fte in one
+    school year: reference data the administrator keeps, used to cost personnel measures.
+
+    The hourly cost is stored only when the administrator gives one; left empty, it is derived
+    from the yearly cost over the CAO VO norm year of 1659 hours for 1.0 fte
+    (``effective_hourly_cost``), so it never drifts from a changed yearly cost.
+    Rows marked as examples were seeded with made-up values and must be replaced.
+    """
+
+    school_year = models.ForeignKey(
+        "processes.SchoolYear",
+        on_delete=models.PROTECT,
+        related_name="function_costs",
+        verbose_name=_("school year"),
+    )
+    function = models.CharField(_("function"), max_length=100)
+    yearly_cost = models.DecimalField(
+        _("yearly cost of 1.0 fte"),
+        validators=[MinValueValidator(0)],
+        help_text=_("Total employer's cost of one full-time job for a school year, in euros."),
+        **AMOUNT,
+    )
+    hourly_cost = models.DecimalField(
+        _("hourly cost"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Leave empty to use the yearly cost divided by the norm year of 1659 hours."),
+        **AMOUNT,
+    )
+    is_example = models.BooleanField(
+        _("example value"),
+        default=False,
+        help_text=_("An example value, not a real cost: replace it with your own."),
+    )
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
+
+    objects = FunctionCostQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("function cost")
+        verbose_name_plural = _("function costs")
+        ordering = ["school_year", "order", "function"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school_year", "function"], name="plans_functioncost_unique_per_year"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.function} ({self.school_year})"
+
+    @property
+    def effective_hourly_cost(self):
+        """The stored hourly cost, or the yearly cost over the norm year, half up to the cent."""
+        from .costs import hourly_cost_from_yearly
+
+        if self.hourly_cost is not None:
+            return self.hourly_cost
+        return hourly_cost_from_yearly(self.yearly_cost)

@@ -1,5 +1,5 @@
-"""What the plans app contributes to the procedure: step 3's working page, the copy hook
-and the frameworks section of the frozen agreement."""
+"""What the plans app contributes to the procedure: step 3's working page, the copy hook and
+the frameworks section of the frozen agreement; step 6's announcements and their blocker."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 def register() -> None:
     from processes import agreement, registry
 
+    from .announcements import step6_every_unit_announced
     from .selectors import framework_agreement_section
     from .services import framework_rules_copy
 
@@ -18,3 +19,5 @@ def register() -> None:
         build=framework_agreement_section,
         template="plans/includes/_agreement_frameworks.html",
     )
+    registry.register_step_page(6, _("Announcements to the units"), "plans:announcement-overview")
+    registry.register_blocker(6, step6_every_unit_announced)

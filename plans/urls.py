@@ -32,3 +32,19 @@ urlpatterns = [
         name="framework-move",
     ),
 ]
+
+# Step 6: the announcement to each unit.
+from . import views_announcements  # noqa: E402
+
+urlpatterns += [
+    path(
+        "process/<int:pk>/announcements/",
+        views_announcements.announcement_overview,
+        name="announcement-overview",
+    ),
+    path(
+        "process/<int:pk>/announcements/unit/<int:unit_pk>/",
+        views_announcements.announcement_unit,
+        name="announcement-unit",
+    ),
+]

@@ -10,3 +10,7 @@ class ProcessesConfig(AppConfig):
         from . import registry
 
         registry.register_step_page(4, _("The agreement put to the vote"), "processes:agreement")
+
+        from . import kickoff
+
+        kickoff.register()

@@ -323,3 +323,152 @@ class BudgetSplit(models.Model):
 
     def __str__(self):
         return f"{self.process}: {self.get_method_display()}"
+
+
+class UnitAnnouncement(models.Model):
+    """Step 6: what a unit was told: its amount, the frameworks, the deadline for its plan and
+    what the plan must contain, as announced (a snapshot, not the live data).
+
+    Announcing again adds a new row and marks it current; earlier rows stay as history.
+    ``notified`` lists the staff members (pks) e-mailed about this announcement, so each is
+    told at most once.
+    """
+
+    process = models.ForeignKey(
+        "processes.Process", on_delete=models.CASCADE, related_name="unit_announcements"
+    )
+    unit = models.ForeignKey(
+        OrganisationalUnit, on_delete=models.CASCADE, related_name="announcements"
+    )
+    current = models.BooleanField(_("current"), default=True)
+    step_revision = models.PositiveIntegerField(_("revision of step 6"), default=1)
+    amount = models.DecimalField(_("amount"), null=True, blank=True, **AMOUNT)
+    deadline = models.DateField(_("deadline for the unit plan"))
+    requirements = models.TextField(_("what a plan must contain"))
+    frameworks = models.JSONField(_("frameworks as announced"), default=list, blank=True)
+    announced_at = models.DateTimeField(_("announced at"))
+    announced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("announced by"),
+    )
+    announced_by_name = models.CharField(_("announced by (name)"), max_length=200, blank=True)
+    notified = models.JSONField(_("staff members notified"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("unit announcement")
+        verbose_name_plural = _("unit announcements")
+        ordering = ["unit", "-announced_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit"],
+                condition=models.Q(current=True),
+                name="one_current_announcement_per_unit",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0) | models.Q(amount__isnull=True),
+                name="unit_announcement_amount_gte_0",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit}: {self.announced_at:%Y-%m-%d}"
+
+
+class WorkingMethod(models.Model):
+    """Step 7: how a unit works towards its plan. One per unit (so one per unit per process).
+
+    The conversation leader becomes the unit's coordinator, who later submits the unit's plan.
+    How the unit decides is only chosen here; a vote itself is run with the plan (step 8).
+    """
+
+    class DecisionMode(models.TextChoices):
+        CONSENSUS = "consensus", _("by consensus")
+        VOTE = "vote", _("by a vote in this application")
+
+    class Participation(models.TextChoices):
+        VOLUNTARY = "voluntary", _("voluntary")
+        COMPULSORY = "compulsory", _("compulsory")
+
+    process = models.ForeignKey(
+        "processes.Process", on_delete=models.CASCADE, related_name="working_methods"
+    )
+    unit = models.OneToOneField(
+        OrganisationalUnit,
+        on_delete=models.CASCADE,
+        related_name="working_method",
+        verbose_name=_("unit"),
+    )
+    # SET_NULL: a person's data can be deleted (GDPR); the unit then names a new leader.
+    leader = models.ForeignKey(
+        StaffMember,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_working_methods",
+        verbose_name=_("conversation leader"),
+    )
+    decision_mode = models.CharField(
+        _("how the unit decides"), max_length=20, choices=DecisionMode.choices
+    )
+    participation = models.CharField(
+        _("taking part is"), max_length=20, choices=Participation.choices
+    )
+    facilitation = models.TextField(_("facilitation"), blank=True)
+    hours_credited = models.DecimalField(
+        _("hours credited"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    recorded_at = models.DateTimeField(_("first recorded at"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("last changed at"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("working method")
+        verbose_name_plural = _("working methods")
+        ordering = ["process", "unit__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(hours_credited__gte=0) | models.Q(hours_credited__isnull=True),
+                name="working_method_hours_gte_0",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.unit)
+
+
+class UnitMeeting(models.Model):
+    """One meeting date of a unit's working method."""
+
+    working_method = models.ForeignKey(
+        WorkingMethod, on_delete=models.CASCADE, related_name="meetings"
+    )
+    date = models.DateField(_("date"))
+    starts_at = models.TimeField(_("time"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("unit meeting")
+        verbose_name_plural = _("unit meetings")
+        ordering = ["working_method", "date", "starts_at", "pk"]
+
+    def __str__(self):
+        return f"{self.working_method}: {self.date:%Y-%m-%d}"

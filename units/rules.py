@@ -9,3 +9,15 @@ rules.add_perm("units.import_staff", is_director)
 rules.add_perm("units.view_staff", is_director | is_pmr_member | is_board_admin)
 # Step 0: the board administrator divides the board's funds over its schools.
 rules.add_perm("units.manage_allocation", is_board_admin)
+
+# Step 7: a unit's members record its working method; the director and PMR may do it on the
+# unit's behalf; the steering group reads along. The conversation leader is the coordinator.
+from processes.predicates import is_steering_member  # noqa: E402
+from units.predicates import is_unit_coordinator, is_unit_member  # noqa: E402
+
+rules.add_perm("units.record_working_method", is_unit_member | is_director | is_pmr_member)
+rules.add_perm(
+    "units.view_working_method",
+    is_unit_member | is_director | is_pmr_member | is_steering_member,
+)
+rules.add_perm("units.coordinate_unit", is_unit_coordinator)

@@ -139,9 +139,10 @@ def _paper_voters_notify(vote, meeting, recipients):
     """
     with translation.override(settings.LANGUAGE_CODE):
         context = {"school": vote.process.school.name, "round": vote.round, "meeting": meeting}
-        subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + _(
-            "Your paper ballot was counted: %(school)s"
-        ) % context
+        subject = (
+            settings.ACCOUNT_EMAIL_SUBJECT_PREFIX
+            + _("Your paper ballot was counted: %(school)s") % context
+        )
         messages = [
             (
                 subject,

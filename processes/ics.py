@@ -1,0 +1,96 @@
+"""Calendar files (iCalendar, RFC 5545) for the kick-off sessions of step 5.
+
+One event per session, with its wall-clock times in Europe/Amsterdam (TZID and a VTIMEZONE),
+a UID that stays the same for the session's whole life and a SEQUENCE that goes up with every
+change, so a calendar replaces the earlier version instead of adding a second event.
+"""
+
+import datetime
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event
+
+SCHOOL_TZ = ZoneInfo("Europe/Amsterdam")
+CONTENT_TYPE = "text/calendar; charset=utf-8; method=PUBLISH"
+
+
+def session_uid(session) -> str:
+    """Stable per session: the same in the download and in every invitation."""
+    host = urlsplit(settings.SITE_URL).hostname or "werkdruk"
+    return f"kickoff-session-{session.pk}@{host}"
+
+
+def session_start(session) -> datetime.datetime:
+    return datetime.datetime.combine(session.date, session.starts_at, tzinfo=SCHOOL_TZ)
+
+
+def session_end(session) -> datetime.datetime:
+    return datetime.datetime.combine(session.date, session.ends_at, tzinfo=SCHOOL_TZ)
+
+
+def hours_text(hours) -> str:
+    """2.50 as "2,5" in Dutch ("2.5" in English), 10.00 as "10"."""
+    value = hours.normalize()
+    if value.as_tuple().exponent > 0:
+        value = value.quantize(1)
+    return formats.number_format(value, use_l10n=True)
+
+
+def _description(session) -> str:
+    lines = []
+    if session.agenda:
+        lines += [_("Agenda:"), session.agenda.strip(), ""]
+    lines.append(_("Format: %(format)s") % {"format": session.get_format_display()})
+    lines.append(_("In working time") if session.in_working_time else _("Outside working time"))
+    if session.meal_offered:
+        lines.append(_("A meal is offered."))
+    if session.hours_credited:
+        lines.append(
+            _("Hours credited: %(hours)s") % {"hours": f"{session.hours_credited.normalize():f}"}
+        )
+    lines += [
+        "",
+        settings.SITE_URL.rstrip("/") + reverse("processes:kickoff", args=[session.process_id]),
+    ]
+    return "\n".join(lines)
+
+
+def session_summary(session) -> str:
+    summary = _("Kick-off workload funds – %(school)s") % {"school": session.process.school.name}
+    if session.title:
+        summary += f": {session.title}"
+    return summary
+
+
+def session_calendar(session, *, now=None) -> bytes:
+    """The session as an .ics file, in the school's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        calendar = Calendar()
+        calendar.add("prodid", "-//Werkdruk//kick-off//NL")
+        calendar.add("version", "2.0")
+        calendar.add("method", "PUBLISH")
+        event = Event()
+        event.add("uid", session_uid(session))
+        event.add("sequence", session.sequence)
+        event.add("dtstamp", now or timezone.now())
+        event.add("dtstart", session_start(session))
+        event.add("dtend", session_end(session))
+        event.add("summary", session_summary(session))
+        event.add("location", session.place)
+        event.add("description", _description(session))
+        calendar.add_component(event)
+        # A VTIMEZONE covering the year around the session keeps the file small.
+        calendar.add_missing_timezones(
+            first_date=session.date - datetime.timedelta(days=366),
+            last_date=session.date + datetime.timedelta(days=366),
+        )
+    return calendar.to_ical()
+
+
+def session_filename(session) -> str:
+    return f"kickoff-{session.date.isoformat()}-{session.pk}.ics"
