@@ -255,30 +255,39 @@ def kickoff_held(request, pk, session_pk):
     return _back(process)
 
 
-@require_POST
-def kickoff_sign_up(request, pk, session_pk):
+def _own_sign_up(request, pk, session_pk, service, success):
+    """Sign up or withdraw (the signed-in staff member's own choice) and go back to the page."""
     process, _step = _process_and_step(request, pk)
     session = reads.kickoff_session_get(process=process, pk=session_pk)
     try:
-        kickoff_services.kickoff_sign_up(session=session, actor=request.user)
+        service(session=session, actor=request.user)
     except DomainError as error:
         _report_error(request, error)
     else:
-        messages.success(request, _("You have signed up for the session."))
+        messages.success(request, success)
     return _back(process)
+
+
+@require_POST
+def kickoff_sign_up(request, pk, session_pk):
+    return _own_sign_up(
+        request,
+        pk,
+        session_pk,
+        kickoff_services.kickoff_sign_up,
+        _("You have signed up for the session."),
+    )
 
 
 @require_POST
 def kickoff_withdraw(request, pk, session_pk):
-    process, _step = _process_and_step(request, pk)
-    session = reads.kickoff_session_get(process=process, pk=session_pk)
-    try:
-        kickoff_services.kickoff_withdraw(session=session, actor=request.user)
-    except DomainError as error:
-        _report_error(request, error)
-    else:
-        messages.success(request, _("Your sign-up has been withdrawn."))
-    return _back(process)
+    return _own_sign_up(
+        request,
+        pk,
+        session_pk,
+        kickoff_services.kickoff_withdraw,
+        _("Your sign-up has been withdrawn."),
+    )
 
 
 @require_GET
