@@ -67,16 +67,22 @@ def session_summary(session) -> str:
     return summary
 
 
-def session_calendar(session, *, now=None) -> bytes:
-    """The session as an .ics file, in the school's language."""
+def session_calendar(session, *, now=None, cancelled=False) -> bytes:
+    """The session as an .ics file, in the school's language.
+
+    ``cancelled`` makes the cancellation (METHOD:CANCEL, STATUS:CANCELLED, the same UID and
+    the next SEQUENCE), with which calendars remove the event they were sent before.
+    """
     with translation.override(settings.LANGUAGE_CODE):
         calendar = Calendar()
         calendar.add("prodid", "-//Werkdruk//kick-off//NL")
         calendar.add("version", "2.0")
-        calendar.add("method", "PUBLISH")
+        calendar.add("method", "CANCEL" if cancelled else "PUBLISH")
         event = Event()
         event.add("uid", session_uid(session))
-        event.add("sequence", session.sequence)
+        event.add("sequence", session.sequence + 1 if cancelled else session.sequence)
+        if cancelled:
+            event.add("status", "CANCELLED")
         event.add("dtstamp", now or timezone.now())
         event.add("dtstart", session_start(session))
         event.add("dtend", session_end(session))

@@ -182,6 +182,15 @@ def kickoff_session_delete(*, session, actor) -> None:
     _ensure_not_held(session)
     content = _session_content(session)
     params = _session_params(session)
+    invited = list(
+        process.school.staff_members.filter(kickoff_invitations__session=session)
+        .distinct()
+        .order_by("name", "pk")
+    )
+    if invited:
+        cancellation = ics.session_calendar(session, cancelled=True)
+        filename = ics.session_filename(session)
+        transaction.on_commit(lambda: _send_cancellations(session, invited, cancellation, filename))
     session.delete()
     decision_record(
         process=process,
@@ -190,14 +199,33 @@ def kickoff_session_delete(*, session, actor) -> None:
         summary=gettext_noop("Kick-off session of %(date)s at %(place)s cancelled."),
         params=params,
         actor=actor,
-        content=content,
+        content={**content, "cancellations_sent_to": len(invited)},
     )
+
+
+def _send_cancellations(session, staff, calendar: bytes, filename: str) -> None:
+    """Tell everyone who was invited that the session is off, with the calendar file that
+    removes it from their calendar. Runs after the commit; one bad address is logged and does
+    not stop the others."""
+    with get_connection() as connection:
+        for member in staff:
+            try:
+                _send_session_mail(
+                    session,
+                    member,
+                    "processes/email/kickoff_cancelled",
+                    {},
+                    (filename, calendar),
+                    connection=connection,
+                )
+            except Exception:
+                logger.exception("Kick-off cancellation to staff member %s failed", member.pk)
 
 
 # --- invitations ----------------------------------------------------------------------
 
 
-def _send_invitation(session, member, calendar: bytes, *, update: bool, connection):
+def _send_session_mail(session, member, template, extra, attachment, *, connection):
     with translation.override(settings.LANGUAGE_CODE):
         context = {
             "name": member.name,
@@ -206,12 +234,12 @@ def _send_invitation(session, member, calendar: bytes, *, update: bool, connecti
             "date": formats.date_format(session.date),
             "starts_at": formats.time_format(session.starts_at, "H:i"),
             "ends_at": formats.time_format(session.ends_at, "H:i"),
-            "update": update,
             "url": settings.SITE_URL.rstrip("/")
             + reverse("processes:kickoff", args=[session.process_id]),
+            **extra,
         }
-        subject = render_to_string("processes/email/kickoff_invitation_subject.txt", context)
-        body = render_to_string("processes/email/kickoff_invitation_body.txt", context)
+        subject = render_to_string(f"{template}_subject.txt", context)
+        body = render_to_string(f"{template}_body.txt", context)
     message = EmailMessage(
         settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
         body,
@@ -219,8 +247,19 @@ def _send_invitation(session, member, calendar: bytes, *, update: bool, connecti
         [member.email],
         connection=connection,
     )
-    message.attach(ics.session_filename(session), calendar, "text/calendar")
+    message.attach(*attachment, "text/calendar")
     message.send()
+
+
+def _send_invitation(session, member, calendar: bytes, *, update: bool, connection):
+    _send_session_mail(
+        session,
+        member,
+        "processes/email/kickoff_invitation",
+        {"update": update},
+        (ics.session_filename(session), calendar),
+        connection=connection,
+    )
 
 
 def kickoff_invitations_send(*, session, actor) -> int:

@@ -161,6 +161,38 @@ def test_delete_removes_the_session_and_is_recorded(session, director):
     assert Decision.objects.filter(action="processes.kickoff.session_removed").exists()
 
 
+def test_removing_an_announced_session_cancels_it_in_everyones_calendar(
+    session, director, django_capture_on_commit_callbacks
+):
+    kickoff_services.kickoff_invitations_send(session=session, actor=director)
+    invited = sorted(m.to[0] for m in mail.outbox)
+    uid, sequence = ics.session_uid(session), session.sequence
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        kickoff_services.kickoff_session_delete(session=session, actor=director)
+
+    assert sorted(m.to[0] for m in mail.outbox) == invited
+    message = mail.outbox[0]
+    assert "Cancelled" in message.subject and "Aula, Hoofdgebouw" in message.body
+    ((filename, content, mimetype),) = message.attachments
+    calendar = parse(content)
+    event = the_event(calendar)
+    assert str(calendar["METHOD"]) == "CANCEL" and str(event["STATUS"]) == "CANCELLED"
+    assert str(event["UID"]) == uid and int(event["SEQUENCE"]) == sequence + 1
+    removed = Decision.objects.get(action="processes.kickoff.session_removed")
+    assert removed.content["cancellations_sent_to"] == len(invited)
+
+
+def test_removing_a_session_nobody_was_invited_to_sends_nothing(
+    session, director, django_capture_on_commit_callbacks
+):
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        kickoff_services.kickoff_session_delete(session=session, actor=director)
+    assert mail.outbox == []
+
+
 def test_a_held_session_can_no_longer_change(step5_open, director):
     session = make_session(step5_open, director, date=TODAY())
     kickoff_services.kickoff_session_mark_held(session=session, actor=director)
