@@ -5,7 +5,14 @@ from simple_history.admin import SimpleHistoryAdmin
 from werkdruk.admin import ReadOnlyAdminMixin
 from werkdruk.money import format_euro
 
-from .models import FrameworkRule, FunctionCost, MeasureCategory
+from .models import (
+    FrameworkRule,
+    FunctionCost,
+    Measure,
+    MeasureCategory,
+    UnitPlan,
+    WorkloadCause,
+)
 
 
 @admin.register(MeasureCategory)
@@ -14,6 +21,16 @@ class MeasureCategoryAdmin(admin.ModelAdmin):
 
     list_display = ["code", "name_nl", "name_en", "costs_money", "order"]
     list_editable = ["order"]
+    search_fields = ["code", "name_nl", "name_en"]
+
+
+@admin.register(WorkloadCause)
+class WorkloadCauseAdmin(admin.ModelAdmin):
+    """Reference data the administrator keeps: the causes units tick in their plans."""
+
+    list_display = ["code", "theme", "name_nl", "name_en", "order"]
+    list_editable = ["order"]
+    list_filter = ["theme"]
     search_fields = ["code", "name_nl", "name_en"]
 
 
@@ -62,3 +79,33 @@ class FunctionCostAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("hourly cost (used)"))
     def hourly_cost_shown(self, obj):
         return format_euro(obj.effective_hourly_cost)
+
+
+class MeasureInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = Measure
+    fields = ["order", "title", "category", "cost_type", "first_year", "last_year", "total_cost"]
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(UnitPlan)
+class UnitPlanAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    """Read-only: plans change only through the plan pages, whose services check who may edit,
+    keep the costs computed and record submissions and returns as decisions."""
+
+    list_display = ["unit", "process", "state", "revision", "submitted_at"]
+    list_filter = ["state", "process__school_year"]
+    list_select_related = ["unit", "process__school", "process__school_year"]
+    search_fields = ["unit__name", "process__school__name"]
+    inlines = [MeasureInline]
+
+
+@admin.register(Measure)
+class MeasureAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    """Read-only, like the plans: the history shows every change."""
+
+    list_display = ["title", "plan", "category", "cost_type", "total_cost"]
+    list_filter = ["category", "cost_type", "structural", "changes_task_policy"]
+    list_select_related = ["plan__unit", "category"]
+    search_fields = ["title", "description", "plan__unit__name"]

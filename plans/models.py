@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -179,3 +180,287 @@ class FunctionCost(models.Model):
         if self.hourly_cost is not None:
             return self.hourly_cost
         return hourly_cost_from_yearly(self.yearly_cost)
+
+
+# --- Step 8: the units' plans -----------------------------------------------------------------
+
+
+class WorkloadCause(models.Model):
+    """A cause of workload a unit can recognise and a measure can address (reference data,
+    seeded by a migration from the list in the evaluation guide, editable by the administrator).
+    """
+
+    class Theme(models.TextChoices):
+        PUPILS = "pupils", _("pupils")
+        TEACHING = "teaching", _("teaching load")
+        ORGANISATION = "organisation", _("organisation")
+        PEOPLE = "people", _("colleagues and staffing")
+        CONTACTS = "contacts", _("contacts")
+        FACILITIES = "facilities", _("facilities")
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    theme = models.CharField(_("theme"), max_length=20, choices=Theme.choices)
+    name_nl = models.CharField(_("name (Dutch)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("workload cause")
+        verbose_name_plural = _("workload causes")
+        ordering = ["order", "code"]
+
+    def __str__(self):
+        return self.name_en if (get_language() or "nl").startswith("en") else self.name_nl
+
+
+class UnitPlan(models.Model):
+    """Step 8: one unit's plan, drafted together by its members and submitted by its coordinator.
+
+    ``revision`` counts the versions handed in: returning a plan for revision bumps it, so a
+    vote or an acknowledgement names the version it was about. Every change is kept in the
+    history (django-simple-history), and submissions and returns are recorded as decisions.
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("being written")
+        SUBMITTED = "submitted", _("submitted")
+        RETURNED = "returned", _("returned for revision")
+
+    process = models.ForeignKey(
+        "processes.Process", on_delete=models.CASCADE, related_name="unit_plans"
+    )
+    unit = models.OneToOneField(
+        "units.OrganisationalUnit",
+        on_delete=models.CASCADE,
+        related_name="plan",
+        verbose_name=_("unit"),
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
+    revision = models.PositiveIntegerField(_("version"), default=1)
+    causes = models.ManyToManyField(
+        WorkloadCause, blank=True, related_name="+", verbose_name=_("causes recognised")
+    )
+    other_causes = models.TextField(_("other causes"), blank=True)
+    analysis = models.TextField(
+        _("analysis"),
+        blank=True,
+        help_text=_("What makes the work heavy in this unit, for whom and when."),
+    )
+    expected_effects = models.TextField(_("expected effects"), blank=True)
+    success_indicators = models.TextField(
+        _("how we will know it worked"),
+        blank=True,
+        help_text=_("What you will look at, and when, to see whether the measures helped."),
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    return_reason = models.TextField(_("reason for returning"), blank=True)
+    # The unit's own approval by a vote (when its working method says it decides by vote):
+    # the adopted vote and the plan version it approved.
+    approval_vote = models.ForeignKey(
+        "voting.Vote",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approval vote"),
+    )
+    approved_revision = models.PositiveIntegerField(_("version approved"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    changed_at = models.DateTimeField(_("last changed at"), auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[causes])
+
+    class Meta:
+        verbose_name = _("unit plan")
+        verbose_name_plural = _("unit plans")
+        ordering = ["process", "unit__name"]
+
+    def __str__(self):
+        return str(self.unit)
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state != self.State.SUBMITTED
+
+
+class Measure(models.Model):
+    """One measure of a unit plan. Its cost per school year is computed by ``plans.costs`` when
+    it is saved (through the services) and stored with the rates used, so the amounts shown are
+    the amounts stored, also after the administrator changes a function's yearly cost."""
+
+    class CostType(models.TextChoices):
+        FIXED = "fixed", _("a fixed amount")
+        FTE = "fte", _("fte of a function")
+        HOURS = "hours", _("hours")
+        NONE = "none", _("no cost")
+
+    plan = models.ForeignKey(UnitPlan, on_delete=models.CASCADE, related_name="measures")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    category = models.ForeignKey(
+        MeasureCategory, on_delete=models.PROTECT, related_name="+", verbose_name=_("category")
+    )
+    cost_type = models.CharField(
+        _("cost"), max_length=10, choices=CostType.choices, default=CostType.FIXED
+    )
+    amount = models.DecimalField(
+        _("amount per school year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        **AMOUNT,
+    )
+    fte = models.DecimalField(
+        _("fte"),
+        max_digits=6,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    hours = models.DecimalField(
+        _("hours per school year"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    function = models.CharField(
+        _("function"),
+        max_length=100,
+        blank=True,
+        help_text=_("Whose yearly or hourly cost applies (from the function costs)."),
+    )
+    hourly_rate = models.DecimalField(
+        _("hourly cost"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("For hours without a function: the cost of one hour."),
+        **AMOUNT,
+    )
+    first_year = models.PositiveSmallIntegerField(_("first school year"))
+    last_year = models.PositiveSmallIntegerField(_("last school year"))
+    structural = models.BooleanField(
+        _("structural"),
+        default=False,
+        help_text=_("A lasting commitment, such as a permanent hire, rather than a one-off."),
+    )
+    benefit_share = models.DecimalField(
+        _("share of the unit that benefits (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    beneficiaries = models.CharField(_("who benefits"), max_length=200, blank=True)
+    causes = models.ManyToManyField(
+        WorkloadCause, blank=True, related_name="+", verbose_name=_("causes addressed")
+    )
+    expected_effect = models.TextField(_("expected effect"), blank=True)
+    feasibility = models.TextField(_("feasibility"), blank=True)
+    changes_task_policy = models.BooleanField(
+        _("changes the task policy"),
+        default=False,
+        help_text=_("Changes to the task policy (taakbeleid) need the PMR's separate consent."),
+    )
+    when_money_ends = models.TextField(
+        _("when the money ends"),
+        blank=True,
+        help_text=_("For measures paid from one-off money: what happens when it runs out."),
+    )
+    # Computed by the services from plans.costs when the measure is saved.
+    cost_per_year = models.JSONField(_("cost per school year"), default=dict, blank=True)
+    total_cost = models.DecimalField(_("total cost"), default=0, **AMOUNT)
+    rates = models.JSONField(_("rates used"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    changed_at = models.DateTimeField(_("last changed at"), auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[causes])
+
+    class Meta:
+        verbose_name = _("measure")
+        verbose_name_plural = _("measures")
+        ordering = ["plan", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(first_year__lte=models.F("last_year")),
+                name="measure_years_in_order",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(total_cost__gte=0), name="measure_cost_gte_0"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class MeasureComment(models.Model):
+    """A comment on a measure by a unit member, the director or the PMR."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    author_name = models.CharField(_("author"), max_length=200)
+    text = models.TextField(_("comment"))
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["measure", "created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.author_name}: {self.text[:40]}"
+
+
+class WarningAcknowledgement(models.Model):
+    """A unit's reasoned answer to a framework warning its plan triggers (for the whole plan,
+    or for one measure). Warnings never block submission; the reason travels with the plan to
+    the merge (step 9)."""
+
+    plan = models.ForeignKey(UnitPlan, on_delete=models.CASCADE, related_name="acknowledgements")
+    rule = models.ForeignKey(FrameworkRule, on_delete=models.CASCADE, related_name="+")
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, null=True, blank=True, related_name="acknowledgements"
+    )
+    reason = models.TextField(_("reason"))
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    acknowledged_by_name = models.CharField(_("acknowledged by"), max_length=200, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("acknowledged warning")
+        verbose_name_plural = _("acknowledged warnings")
+        ordering = ["plan", "rule", "measure"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "rule", "measure"],
+                condition=models.Q(measure__isnull=False),
+                name="one_acknowledgement_per_measure_rule",
+            ),
+            models.UniqueConstraint(
+                fields=["plan", "rule"],
+                condition=models.Q(measure__isnull=True),
+                name="one_acknowledgement_per_plan_rule",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.plan}: {self.rule}"

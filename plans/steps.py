@@ -1,5 +1,10 @@
 """What the plans app contributes to the procedure: step 3's working page, the copy hook and
-the frameworks section of the frozen agreement; step 6's announcements and their blocker."""
+the frameworks section of the frozen agreement; step 6's announcements and their blocker;
+step 8's page and the units' approval votes on their plans.
+
+Step 8 has no blocker: it completes when the last unit submits, or when the director and the
+PMR close it jointly after the deadline with units still missing (``unit_plan_decisions``).
+"""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -7,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 def register() -> None:
     from processes import agreement, registry
 
+    from . import unit_plan_votes
     from .announcements import step6_every_unit_announced
     from .selectors import framework_agreement_section
     from .services import framework_rules_copy
@@ -21,3 +27,5 @@ def register() -> None:
     )
     registry.register_step_page(6, _("Announcements to the units"), "plans:announcement-overview")
     registry.register_blocker(6, step6_every_unit_announced)
+    registry.register_step_page(8, _("Unit plans"), "plans:unit-plan-overview")
+    unit_plan_votes.register()

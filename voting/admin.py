@@ -14,13 +14,24 @@ from .models import PaperBatch, Vote
 
 @admin.register(Vote)
 class VoteAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["__str__", "process", "round", "state", "outcome", "opens_at", "closes_at"]
+    list_display = [
+        "__str__",
+        "process",
+        "unit",
+        "round",
+        "state",
+        "outcome",
+        "opens_at",
+        "closes_at",
+    ]
     list_filter = ["state", "outcome", "kind", "process__school_year"]
-    list_select_related = ["process__school", "process__school_year"]
+    list_select_related = ["process__school", "process__school_year", "unit"]
     search_fields = ["process__school__name"]
     fields = [
         "process",
         "agreement",
+        "unit",
+        "subject_revision",
         "kind",
         "round",
         "state",

@@ -26,8 +26,9 @@ NOT_YET_VOTED = {"docent", "pmr", "pmr2", "directeur", "stuurgroep"}
 @transaction.atomic
 def demo_vote(process, users) -> Vote | None:
     """Open the demo vote with ballots already cast (idempotent: once per process)."""
-    if process.votes.exists():
-        return process.votes.order_by("-round").first()
+    votes = process.votes.filter(kind=Vote.Kind.AGREEMENT)
+    if votes.exists():
+        return votes.order_by("-round").first()
     step3 = process.steps.get(number=3)
     if step3.state != ProcessStep.State.OPEN:
         return None

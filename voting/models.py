@@ -18,6 +18,7 @@ class Vote(models.Model):
 
     class Kind(models.TextChoices):
         AGREEMENT = "agreement", _("vote on the agreement (step 4)")
+        UNIT_PLAN = "unit_plan", _("a unit's vote on its plan (step 8)")
 
     class State(models.TextChoices):
         DRAFT = "draft", _("being prepared")
@@ -51,6 +52,17 @@ class Vote(models.Model):
         related_name="votes",
         verbose_name=_("frozen agreement"),
     )
+    # A unit's own vote (on its plan): the unit, whose active members form the roll, and the
+    # version of what it votes on (the plan's revision), so a later version is not covered.
+    unit = models.ForeignKey(
+        "units.OrganisationalUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="votes",
+        verbose_name=_("unit"),
+    )
+    subject_revision = models.PositiveIntegerField(_("version voted on"), null=True, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.AGREEMENT)
     round = models.PositiveIntegerField(_("round"))
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
@@ -87,7 +99,22 @@ class Vote(models.Model):
         verbose_name_plural = _("votes")
         ordering = ["process", "kind", "round"]
         constraints = [
-            models.UniqueConstraint(fields=["process", "kind", "round"], name="vote_round_unique"),
+            models.UniqueConstraint(
+                fields=["process", "kind", "round"],
+                condition=models.Q(unit__isnull=True),
+                name="vote_round_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["unit", "kind", "round"],
+                condition=models.Q(unit__isnull=False),
+                name="vote_unit_round_unique",
+            ),
+            # The agreement is the whole school's vote; every other kind is a unit's own.
+            models.CheckConstraint(
+                condition=models.Q(kind="agreement", unit__isnull=True)
+                | (~models.Q(kind="agreement") & models.Q(unit__isnull=False)),
+                name="vote_unit_matches_kind",
+            ),
             models.CheckConstraint(
                 condition=models.Q(majority_numerator__gt=0)
                 & models.Q(majority_numerator__lt=models.F("majority_denominator")),
@@ -104,7 +131,14 @@ class Vote(models.Model):
         ]
 
     def __str__(self):
+        if self.unit_id:
+            return f"{self.process} – {self.unit} – {self.get_kind_display()} ({self.round})"
         return f"{self.process} – {self.get_kind_display()} ({self.round})"
+
+    @property
+    def step_number(self) -> int:
+        """The procedure's step this vote belongs to (its decisions are recorded there)."""
+        return KIND_STEPS[self.kind]
 
     @property
     def rule(self) -> dict:
@@ -114,6 +148,10 @@ class Vote(models.Model):
             "majority": [self.majority_numerator, self.majority_denominator],
             "quorum_percentage": self.quorum_percentage,
         }
+
+
+# The step of the procedure each kind of vote belongs to.
+KIND_STEPS = {Vote.Kind.AGREEMENT: 4, Vote.Kind.UNIT_PLAN: 8}
 
 
 class Voter(models.Model):

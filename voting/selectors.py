@@ -74,7 +74,11 @@ def vote_turnout(vote) -> Turnout:
 
 def agreement_lock(process) -> str | None:
     """While staff vote on the agreement, steps 1-4 cannot be reopened or changed."""
-    vote = Vote.objects.filter(process=process, state=Vote.State.OPEN).only("closes_at").first()
+    vote = (
+        Vote.objects.filter(process=process, kind=Vote.Kind.AGREEMENT, state=Vote.State.OPEN)
+        .only("closes_at")
+        .first()
+    )
     if vote is None:
         return None
     when = formats.date_format(timezone.localtime(vote.closes_at), "DATETIME_FORMAT")

@@ -13,9 +13,19 @@ from processes.selectors import Todo
 from .models import Vote
 
 
+def _label(vote, closes) -> str:
+    if vote.kind == Vote.Kind.UNIT_PLAN:
+        return _("Vote on the plan of %(unit)s (closes on %(date)s)") % {
+            "unit": vote.unit.name,
+            "date": closes,
+        }
+    return _("Vote on the agreement (closes on %(date)s)") % {"date": closes}
+
+
 def vote_todos(user, processes) -> dict[int, list[Todo]]:
-    """ "Vote on the agreement" per process where ``user`` is on the roll of an open vote that
-    takes ballots now and has not voted. No query for users who are nobody's staff, one else.
+    """ "Vote on the agreement" (or on a unit's plan) per process where ``user`` is on the roll
+    of an open vote that takes ballots now and has not voted. No query for users who are
+    nobody's staff, one else.
     """
     staff_schools = user_roles(user)["staff"]
     process_ids = [p.pk for p in processes if p.school_id in staff_schools]
@@ -31,6 +41,7 @@ def vote_todos(user, processes) -> dict[int, list[Todo]]:
             voters__staff_member__user=user,
             voters__participation__isnull=True,
         )
+        .select_related("unit")
         .order_by("closes_at")
         .distinct()
     )
@@ -38,9 +49,6 @@ def vote_todos(user, processes) -> dict[int, list[Todo]]:
     for vote in votes:
         closes = formats.date_format(timezone.localtime(vote.closes_at), "j F Y H:i")
         todos.setdefault(vote.process_id, []).append(
-            Todo(
-                _("Vote on the agreement (closes on %(date)s)") % {"date": closes},
-                reverse("voting:ballot", args=[vote.pk]),
-            )
+            Todo(_label(vote, closes), reverse("voting:ballot", args=[vote.pk]))
         )
     return todos

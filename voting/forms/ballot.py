@@ -7,7 +7,7 @@ The forms only read what was typed or ticked; whether a ballot may be cast is de
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from ..models import Ballot
+from ..models import Ballot, Vote
 
 SCORES = [
     ("", gettext_lazy("no answer")),
@@ -57,8 +57,10 @@ class BallotForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, questions=(), **kwargs):
+    def __init__(self, *args, questions=(), kind=Vote.Kind.AGREEMENT, **kwargs):
         super().__init__(*args, **kwargs)
+        if kind == Vote.Kind.UNIT_PLAN:
+            self.fields["choice"].label = gettext_lazy("Do you approve this plan?")
         self.questions = list(questions)
         for question in self.questions:
             self.fields[question_field_name(question.position)] = forms.TypedChoiceField(

@@ -1,6 +1,6 @@
 """Every change to a vote goes through these functions, by sub-domain: the vote itself
-(prepare and open), closing (count or cancel), casting (personal codes, ballots, receipts),
-the roll, paper ballots and the messages to voters."""
+(prepare and open), a unit's own vote, closing (count or cancel), casting (personal codes,
+ballots, receipts), the roll, paper ballots and the messages to voters."""
 
 from .casting import (
     ALREADY_VOTED,
@@ -13,11 +13,12 @@ from .casting import (
     voter_sheets_issue,
     voter_token_issue,
 )
-from .closing import vote_cancel, vote_close, vote_close_if_due
+from .closing import register_on_close, vote_cancel, vote_close, vote_close_if_due
 from .common import AGREEMENT_STEP, AlreadyVoted, VoteClosed, normalise_code, sha256
 from .messages import ballot_url, vote_messages_send, votes_tick
 from .paper import paper_batch_confirm, paper_batch_discard, paper_batch_enter
 from .roll import voter_add, voter_remove
+from .unit_vote import unit_vote_open
 from .vote import vote_create, vote_open, vote_update_rule
 
 __all__ = [
@@ -34,7 +35,9 @@ __all__ = [
     "paper_batch_discard",
     "paper_batch_enter",
     "receipt_check",
+    "register_on_close",
     "sha256",
+    "unit_vote_open",
     "vote_cancel",
     "vote_close",
     "vote_close_if_due",

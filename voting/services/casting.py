@@ -81,7 +81,10 @@ def voter_for_token(*, token, vote=None) -> Voter:
     """
     row = (
         VoterToken.objects.select_related(
-            "voter__vote__process__school", "voter__vote__agreement", "voter__staff_member"
+            "voter__vote__process__school",
+            "voter__vote__agreement",
+            "voter__vote__unit",
+            "voter__staff_member",
         )
         .filter(token_hash=sha256(normalise_code(token)))
         .first()

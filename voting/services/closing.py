@@ -1,11 +1,14 @@
 """Closing a vote: counting it under its rule, or cancelling it uncounted.
 
 Closing also breaks the last physical link between ballots and voters (see ``vote_close``)
-and moves the procedure on: an adopted vote completes step 4, any other result reopens 1-3.
+and moves the procedure on, per kind of vote: an adopted agreement completes step 4, any other
+result reopens 1-3; a higher app registers what closing its own kind of vote does
+(``register_on_close``).
 """
 
 import random
 from collections import Counter
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -166,7 +169,6 @@ def vote_close(*, vote, actor=None) -> Vote:
     _reshuffle_ballots(vote)
     transaction.on_commit(_rewrite_ballot_table, robust=True)
 
-    process = vote.process
     content = {
         **rule_content(vote),
         "eligible": result.eligible,
@@ -182,26 +184,38 @@ def vote_close(*, vote, actor=None) -> Vote:
     }
     params = {
         "round": vote.round,
-        "version": vote.agreement.number,
         "yes": result.yes,
         "no": result.no,
         "abstain": result.abstain,
         "eligible": result.eligible,
         "outcome": _label_in_school_language(Vote.Outcome(result.outcome).label),
     }
+    if vote.agreement_id:
+        params["version"] = vote.agreement.number
+    if vote.unit_id:
+        params["unit"] = vote.unit.name
     decision_record(
-        process=process,
-        step_number=AGREEMENT_STEP,
+        process=vote.process,
+        step_number=vote.step_number,
         action="voting.vote.closed",
-        summary=gettext_noop(
-            "Vote round %(round)s closed: %(outcome)s (yes %(yes)s, no %(no)s, "
-            "abstain %(abstain)s, of %(eligible)s eligible)."
+        summary=(
+            gettext_noop(
+                "Vote round %(round)s of %(unit)s closed: %(outcome)s (yes %(yes)s, no %(no)s, "
+                "abstain %(abstain)s, of %(eligible)s eligible)."
+            )
+            if vote.unit_id
+            else gettext_noop(
+                "Vote round %(round)s closed: %(outcome)s (yes %(yes)s, no %(no)s, "
+                "abstain %(abstain)s, of %(eligible)s eligible)."
+            )
         ),
         params=params,
         actor=actor,
         content=content,
     )
-    ON_CLOSE[vote.kind](vote, result, content, params, actor)
+    on_close = ON_CLOSE.get(vote.kind)
+    if on_close is not None:
+        on_close(vote, result, content, params, actor)
     return vote
 
 
@@ -236,17 +250,35 @@ def _agreement_vote_closed(vote, result, content, params, actor):
         )
 
 
-# What closing a vote does to the procedure, per kind of vote (unit votes add theirs).
-ON_CLOSE = {Vote.Kind.AGREEMENT: _agreement_vote_closed}
+# (vote, tally result, decision content, decision params, actor or None) -> None
+OnClose = Callable[[Vote, object, dict, dict, object], None]
+
+# What closing a vote does to the procedure, per kind of vote. The agreement's is here; a
+# higher app adds the one of its own kind with ``register_on_close`` (plans: a unit's plan).
+ON_CLOSE: dict[str, OnClose] = {Vote.Kind.AGREEMENT: _agreement_vote_closed}
+
+
+def register_on_close(kind, fn: OnClose) -> None:
+    """Let ``fn`` react, in the closing transaction, when a vote of ``kind`` is counted.
+
+    Called from the higher app's ``AppConfig.ready()``. One reaction per kind; the agreement's
+    own cannot be replaced. Not called for a cancelled vote (nothing was counted).
+    """
+    if kind == Vote.Kind.AGREEMENT:
+        raise ValueError("The agreement vote's reaction is voting's own.")
+    if kind not in Vote.Kind.values:
+        raise ValueError(f"Unknown kind of vote: {kind!r}")
+    ON_CLOSE[kind] = fn
 
 
 @transaction.atomic
 def vote_cancel(*, vote, actor, grounds) -> Vote:
-    """Stop an open vote without counting it (the agreement must change first).
+    """Stop an open vote without counting it (what it is about must change first).
 
     The ballots are not counted and are re-written like at closing; the numbers of eligible
-    voters and of votes cast are kept for the record. Step 4 stays open: after the change the
-    agreement is frozen again and the next round is prepared.
+    voters and of votes cast are kept for the record. The procedure does not move: for the
+    agreement step 4 stays open, the agreement is frozen again and the next round prepared;
+    a unit's plan can be edited again and put to a new vote.
     """
     process_lock(vote.process_id)
     vote = lock_vote(vote)
@@ -267,10 +299,14 @@ def vote_cancel(*, vote, actor, grounds) -> Vote:
     transaction.on_commit(_rewrite_ballot_table, robust=True)
     decision_record(
         process=vote.process,
-        step_number=AGREEMENT_STEP,
+        step_number=vote.step_number,
         action="voting.vote.cancelled",
-        summary=gettext_noop("Vote round %(round)s cancelled before closing; not counted."),
-        params={"round": vote.round},
+        summary=(
+            gettext_noop("Vote round %(round)s of %(unit)s cancelled before closing; not counted.")
+            if vote.unit_id
+            else gettext_noop("Vote round %(round)s cancelled before closing; not counted.")
+        ),
+        params={"round": vote.round, "unit": vote.unit.name if vote.unit_id else ""},
         actor=actor,
         grounds=grounds,
         content={

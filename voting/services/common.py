@@ -49,7 +49,7 @@ def normalise_code(code: str) -> str:
 def lock_vote(vote) -> Vote:
     return (
         Vote.objects.select_for_update(of=("self",))
-        .select_related("process__school__board", "agreement")
+        .select_related("process__school__board", "agreement", "unit")
         .get(pk=vote.pk)
     )
 

@@ -56,6 +56,9 @@ def _send(voter, occasion, token):
             "entry_url": settings.SITE_URL.rstrip("/") + reverse("voting:code-entry"),
             "code": token,
             "reminder": occasion != INVITATION,
+            # A unit's vote on its plan says so; the agreement's text is the default.
+            "unit_plan": vote.kind == Vote.Kind.UNIT_PLAN,
+            "unit": vote.unit.name if vote.unit_id else "",
         }
         subject = render_to_string("voting/email/ballot_subject.txt", context).strip()
         body = render_to_string("voting/email/ballot_body.txt", context)
@@ -72,7 +75,7 @@ def vote_messages_send(*, vote, now=None) -> int:
     latest reminder, and the skipped occasions count as done.
     """
     now = now or timezone.now()
-    vote = Vote.objects.select_related("process__school").get(pk=vote.pk)
+    vote = Vote.objects.select_related("process__school", "unit").get(pk=vote.pk)
     due = _due_occasions(vote, now)
     if not due:
         return 0

@@ -82,8 +82,20 @@ def _current_agreement(process) -> AgreementVersion:
 
 
 def rule_content(vote) -> dict:
+    # A unit's vote names the unit and the version of what it votes on.
+    subject = (
+        {
+            "kind": vote.kind,
+            "unit": vote.unit_id,
+            "unit_name": vote.unit.name,
+            "revision": vote.subject_revision,
+        }
+        if vote.unit_id
+        else {}
+    )
     return {
         "round": vote.round,
+        **subject,
         "agreement_version": vote.agreement.number if vote.agreement else None,
         "agreement_sha256": vote.agreement.content_hash if vote.agreement else None,
         "opens_at": vote.opens_at.isoformat(),

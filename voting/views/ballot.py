@@ -23,6 +23,7 @@ from .. import services
 from ..forms.ballot import BallotForm, CodeEntryForm, ReceiptCheckForm
 from ..models import Participation, Vote
 from ..rules_text import rule_sentence
+from ..subjects import ballot_subject
 from .common import close_if_due
 
 NOTICE = "voting/ballot/notice.html"
@@ -45,7 +46,7 @@ def _notice(request, kind, message, *, vote=None, status=200):
 def _vote_for_participant(user, vote_pk) -> Vote | None:
     """The vote with its school and agreement, if ``user`` may see its process."""
     vote = (
-        Vote.objects.select_related("process__school", "agreement")
+        Vote.objects.select_related("process__school", "agreement", "unit")
         .filter(pk=vote_pk, process__isnull=False)
         .first()
     )
@@ -88,7 +89,9 @@ class _BallotView(View):
             )
 
     def _form(self, data=None, initial=None):
-        return BallotForm(data, initial=initial, questions=self.vote.questions.all())
+        return BallotForm(
+            data, initial=initial, questions=self.vote.questions.all(), kind=self.vote.kind
+        )
 
     def _render(self, request, template, form, status=200, **extra):
         vote = self.vote
@@ -97,6 +100,7 @@ class _BallotView(View):
             "school": vote.process.school if vote.process else None,
             "agreement": vote.agreement,
             "sections": agreement.section_list(vote.agreement.content if vote.agreement else {}),
+            "subject": ballot_subject(vote),
             "rule": rule_sentence(vote),
             "voter": self.voter,
             "form": form,

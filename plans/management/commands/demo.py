@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from plans.demo import DEMO_PASSWORD, DOMAIN, demo_load
+from plans.demo_plans import demo_plans
 from voting.demo import demo_vote
 
 
@@ -15,6 +16,7 @@ class Command(BaseCommand):
             )
         result = demo_load()
         vote = demo_vote(result["process"], result["users"])
+        plans_process = demo_plans(result)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready: {result['board']}, process {result['process']} "
@@ -25,6 +27,12 @@ class Command(BaseCommand):
             f"Sign in at http://127.0.0.1:8000 as directeur@{DOMAIN}, pmr@{DOMAIN}, "
             f"docent@{DOMAIN}, bestuur@{DOMAIN} or admin@{DOMAIN} "
             f"(password {DEMO_PASSWORD}), or ask for a sign-in code: it is printed here."
+        )
+        self.stdout.write(
+            f"{plans_process.school} is at step 8, the unit plans: sign in as "
+            f"directeur.baken@{DOMAIN} (director), pmr.baken@{DOMAIN} (PMR, coordinator of a "
+            f"unit that approved its plan by vote), docent.baken@{DOMAIN} (coordinator of a plan "
+            f"still being written) or oop.baken@{DOMAIN} (coordinator of the support staff)."
         )
         if vote is not None:
             self.stdout.write(

@@ -1,0 +1,27 @@
+"""Permissions of the unit plans (step 8), on a ``UnitPlan`` (django-rules, discovered through
+AutodiscoverRulesConfig).
+
+These say who may act; whether the plan and step 8 allow it now (step open, plan not
+submitted) is checked by ``plans.unit_plan_services`` (``edit_refusal``, ``submit_refusals``),
+which explains a refusal instead of hiding it.
+"""
+
+import rules
+
+from processes.predicates import is_process_manager, is_school_participant
+
+from .predicates import is_plan_coordinator, is_plan_member, is_plan_submitted, is_plans_step_done
+
+# A unit's members see their plan in every state; the school sees it once it is handed in.
+can_view_plan = is_plan_member | (is_school_participant & (is_plan_submitted | is_plans_step_done))
+
+rules.add_perm("plans.view_unit_plan", can_view_plan)
+rules.add_perm("plans.comment_unit_plan", can_view_plan)
+# The unit's members draft the plan together; its coordinator hands it in.
+rules.add_perm("plans.edit_unit_plan", is_plan_member)
+rules.add_perm("plans.submit_unit_plan", is_plan_coordinator)
+# The director and the PMR return a plan for revision (on the plan) and see the overview of
+# every unit's plan and jointly close step 8 (on the process).
+rules.add_perm("plans.return_unit_plan", is_process_manager)
+rules.add_perm("plans.view_unit_plan_overview", is_process_manager)
+rules.add_perm("plans.close_unit_plans", is_process_manager)
