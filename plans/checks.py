@@ -10,17 +10,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_CEILING, Decimal
 
-from django.utils.formats import date_format, number_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from werkdruk.money import format_euro
+from werkdruk.numbers import format_number
 
 MAJORITY = Decimal("50")
 
 
 def format_percentage(value: Decimal) -> str:
     """``12,5`` in Dutch, ``12.5`` in English: no trailing zeros, the active language's format."""
-    return number_format(value.normalize())
+    return format_number(value)
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,11 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
+
+from werkdruk.numbers import format_number
 
 SCHOOL_TZ = ZoneInfo("Europe/Amsterdam")
 CONTENT_TYPE = "text/calendar; charset=utf-8; method=PUBLISH"
@@ -33,14 +35,6 @@ def session_end(session) -> datetime.datetime:
     return datetime.datetime.combine(session.date, session.ends_at, tzinfo=SCHOOL_TZ)
 
 
-def hours_text(hours) -> str:
-    """2.50 as "2,5" in Dutch ("2.5" in English), 10.00 as "10"."""
-    value = hours.normalize()
-    if value.as_tuple().exponent > 0:
-        value = value.quantize(1)
-    return formats.number_format(value, use_l10n=True)
-
-
 def _description(session) -> str:
     lines = []
     if session.agenda:
@@ -51,7 +45,7 @@ def _description(session) -> str:
         lines.append(_("A meal is offered."))
     if session.hours_credited:
         lines.append(
-            _("Hours credited: %(hours)s") % {"hours": f"{session.hours_credited.normalize():f}"}
+            _("Hours credited: %(hours)s") % {"hours": format_number(session.hours_credited)}
         )
     lines += [
         "",

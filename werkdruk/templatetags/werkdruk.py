@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import template
 
 from werkdruk.money import format_euro
+from werkdruk.numbers import format_number
 
 register = template.Library()
 
@@ -13,3 +14,11 @@ def euro(amount):
     if amount is None or amount == "":
         return ""
     return format_euro(Decimal(str(amount)))
+
+
+@register.filter
+def number(value):
+    """``{{ fte|number }}``: ``0,6`` for 0.6000 in Dutch, no trailing zeros; empty for None."""
+    if value is None or value == "":
+        return ""
+    return format_number(value)
