@@ -29,9 +29,8 @@ from units.models import WorkingMethod
 from voting import services as voting
 from voting.models import Participation, Vote, Voter
 from voting.rules_text import rule_sentence
-from voting.selectors import MIN_GROUP, TurnoutRow
+from voting.selectors import MIN_GROUP, TurnoutRow, vote_counted
 from voting.subjects import register_ballot_subject
-from voting.tally import tally
 from werkdruk.exceptions import DomainError
 
 from .models import Measure, UnitPlan
@@ -266,16 +265,7 @@ def plan_vote_panel(*, plan, user, step) -> PlanVotePanel | None:
             turnout = TurnoutRow("", eligible, cast)
         due = timezone.now() >= vote.closes_at or (turnout is not None and cast >= eligible)
     elif vote is not None and vote.outcome != Vote.Outcome.CANCELLED:
-        counted = tally(
-            eligible=vote.eligible_count,
-            yes=vote.yes_count,
-            no=vote.no_count,
-            abstain=vote.abstain_count,
-            base=vote.base,
-            numerator=vote.majority_numerator,
-            denominator=vote.majority_denominator,
-            quorum_percentage=vote.quorum_percentage,
-        )
+        counted = vote_counted(vote)
     refusal = start_refusal(plan, step=step, open_vote=is_open) if is_coordinator else None
     return PlanVotePanel(
         plan=plan,

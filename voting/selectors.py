@@ -8,6 +8,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from .models import Vote, Voter
+from .tally import TallyResult, tally
 
 MIN_GROUP = 5  # turnout per unit only for units with at least this many voters
 
@@ -86,3 +87,17 @@ def agreement_lock(process) -> str | None:
         "Staff are voting on this agreement until %(when)s. The PMR can cancel the vote first "
         "if the agreement must change."
     ) % {"when": when}
+
+
+def vote_counted(vote) -> TallyResult:
+    """A closed vote's stored counts under its rule: what its result page shows."""
+    return tally(
+        eligible=vote.eligible_count,
+        yes=vote.yes_count,
+        no=vote.no_count,
+        abstain=vote.abstain_count,
+        base=vote.base,
+        numerator=vote.majority_numerator,
+        denominator=vote.majority_denominator,
+        quorum_percentage=vote.quorum_percentage,
+    )

@@ -21,7 +21,6 @@ from .. import selectors, services
 from ..forms.manage import BASE_HELP, VoteForm, VoterAddForm
 from ..models import Participation, Vote, Voter
 from ..rules_text import rule_sentence
-from ..tally import tally
 from .common import close_if_due, vote_get_for_user
 
 MANAGE = "voting.manage_vote"
@@ -261,16 +260,7 @@ def vote_result(request, vote_pk):
     if vote.outcome == Vote.Outcome.CANCELLED:
         context["cancelled"] = True
     elif vote.state == Vote.State.CLOSED:
-        counted = tally(
-            eligible=vote.eligible_count,
-            yes=vote.yes_count,
-            no=vote.no_count,
-            abstain=vote.abstain_count,
-            base=vote.base,
-            numerator=vote.majority_numerator,
-            denominator=vote.majority_denominator,
-            quorum_percentage=vote.quorum_percentage,
-        )
+        counted = selectors.vote_counted(vote)
         context.update(
             {
                 "counted": counted,
