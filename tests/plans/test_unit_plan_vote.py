@@ -337,6 +337,16 @@ def test_a_cancelled_vote_is_not_counted_and_the_plan_can_change(world):
     assert fresh(world.plan).approval_vote is None
 
 
+def test_a_unit_that_voted_cannot_be_deleted_and_nothing_is_reopened(world):
+    start(world)
+    plan_votes.plan_vote_cancel(plan=world.plan, actor=world.coordinator, grounds="Typfout")
+    with pytest.raises(DomainError, match="held a vote of its own"):
+        unit_services.unit_delete(unit=world.units["Bèta"], actor=world.director)
+    assert world.process.steps.get(number=1).state == ProcessStep.State.DONE
+    assert not Decision.objects.filter(action="processes.step.reopened").exists()
+    assert fresh(world.plan).unit.name == "Bèta"
+
+
 # --- the agreement vote and voting's hooks ----------------------------------------------------
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import translation
 from django.utils.translation import gettext, gettext_noop, ngettext
 from django.utils.translation import gettext as _
@@ -219,7 +220,16 @@ def unit_delete(*, unit, actor) -> int:
             count,
         ) % {"name": unit.name, "count": count}
     step_content_changed(process=unit.process, number=1, actor=actor, what=what)
-    unit.delete()
+    try:
+        unit.delete()
+    except ProtectedError:  # the unit's own votes (on its plan) are kept for the record
+        raise DomainError(
+            _(
+                "%(name)s has held a vote of its own, which stays on record, so the unit "
+                "cannot be deleted. Move its members to other units instead."
+            )
+            % {"name": unit.name}
+        ) from None
     return count
 
 
