@@ -8,7 +8,7 @@ every unit's plan stay at a constant query count.
 import rules
 
 from processes.models import ProcessStep
-from units.predicates import is_unit_coordinator, member_unit_ids
+from units.predicates import has_no_coordinator, is_unit_coordinator, member_unit_ids
 
 PLANS_STEP = 8
 
@@ -30,6 +30,12 @@ def is_plan_member(user, plan) -> bool:
 def is_plan_coordinator(user, plan) -> bool:
     """The coordinator of the plan's unit (``units.predicates.is_unit_coordinator``)."""
     return plan is not None and is_unit_coordinator(user, plan.unit)
+
+
+@rules.predicate
+def plan_unit_has_no_coordinator(user, plan) -> bool:
+    """The plan's unit has no coordinator (``units.predicates.has_no_coordinator``)."""
+    return plan is not None and has_no_coordinator(user, plan.unit)
 
 
 @rules.predicate

@@ -10,16 +10,26 @@ import rules
 
 from processes.predicates import is_process_manager, is_school_participant
 
-from .predicates import is_plan_coordinator, is_plan_member, is_plan_submitted, is_plans_step_done
+from .predicates import (
+    is_plan_coordinator,
+    is_plan_member,
+    is_plan_submitted,
+    is_plans_step_done,
+    plan_unit_has_no_coordinator,
+)
 
 # A unit's members see their plan in every state; the school sees it once it is handed in.
 can_view_plan = is_plan_member | (is_school_participant & (is_plan_submitted | is_plans_step_done))
 
 rules.add_perm("plans.view_unit_plan", can_view_plan)
 rules.add_perm("plans.comment_unit_plan", can_view_plan)
-# The unit's members draft the plan together; its coordinator hands it in.
+# The unit's members draft the plan together; its coordinator hands it in, or any member when
+# the unit has none (step 7 skipped in a light process, or the leader left the unit).
 rules.add_perm("plans.edit_unit_plan", is_plan_member)
-rules.add_perm("plans.submit_unit_plan", is_plan_coordinator)
+rules.add_perm(
+    "plans.submit_unit_plan",
+    is_plan_coordinator | (is_plan_member & plan_unit_has_no_coordinator),
+)
 # The director and the PMR return a plan for revision (on the plan) and see the overview of
 # every unit's plan and jointly close step 8 (on the process).
 rules.add_perm("plans.return_unit_plan", is_process_manager)

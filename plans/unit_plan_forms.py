@@ -170,7 +170,7 @@ class MeasureForm(CausesMixin, forms.Form):
         label=gettext_lazy("Function"),
         required=False,
         widget=forms.Select(attrs={"class": "form-select"}),
-        help_text=gettext_lazy("Its yearly cost comes from the school's function costs."),
+        help_text=gettext_lazy("Its yearly or hourly cost comes from the school's function costs."),
     )
     hourly_rate = AmountField(
         label=gettext_lazy("Hourly cost (€)"),

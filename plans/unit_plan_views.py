@@ -84,7 +84,7 @@ def unit_plan_close(request, pk):
             request,
             _("Step %(number)s is closed.") % {"number": STEP}
             if step.state == step.State.DONE
-            else _("Your confirmation is recorded; the other side confirms too."),
+            else _("Your confirmation is recorded; the other side must confirm too."),
         )
         return redirect("plans:unit-plan-overview", pk=process.pk)
     return _overview(request, process, form, status=400)

@@ -33,15 +33,24 @@ def is_unit_member(user, unit) -> bool:
     return unit.pk in member_unit_ids(user, unit.process_id)
 
 
+def _led_methods(unit_id):
+    """The unit's working method, if its leader is still an active member of the unit."""
+    return WorkingMethod.objects.filter(
+        unit_id=unit_id, leader__active=True, leader__unit_memberships__unit_id=unit_id
+    )
+
+
 @rules.predicate
 def is_unit_coordinator(user, unit) -> bool:
     """The conversation leader of ``unit``'s working method (step 7), while still an active
     member of the unit: the coordinator, who submits the unit's plan."""
     if unit is None or not user.is_authenticated:
         return False
-    return WorkingMethod.objects.filter(
-        unit_id=unit.pk,
-        leader__user_id=user.pk,
-        leader__active=True,
-        leader__unit_memberships__unit_id=unit.pk,
-    ).exists()
+    return _led_methods(unit.pk).filter(leader__user_id=user.pk).exists()
+
+
+@rules.predicate
+def has_no_coordinator(user, unit) -> bool:
+    """``unit`` has no coordinator: no working method (step 7 skipped in a light process) or
+    its leader is no longer an active member."""
+    return unit is not None and not _led_methods(unit.pk).exists()

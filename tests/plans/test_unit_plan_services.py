@@ -736,6 +736,32 @@ def test_only_the_coordinator_submits(process, unit, plan, teacher, year):
     assert reload(plan).submitted_by == teacher
 
 
+def test_without_a_coordinator_any_member_submits(process, unit, plan, teacher, year):
+    """Step 7 skipped in a light process leaves a unit without a coordinator: its members
+    then hand in the plan themselves; the director still cannot."""
+    add(plan, teacher, year)
+    WorkingMethod.objects.filter(unit=unit).delete()
+    with pytest.raises(PermissionDenied):
+        plan_submit(plan=plan, actor=user("directeur"))
+    member = fresh(account_for(unit).user)
+    plan_submit(plan=plan, actor=member)
+    assert reload(plan).submitted_by == member
+
+
+def test_a_leader_who_left_the_unit_no_longer_submits_but_the_members_do(
+    process, unit, plan, teacher, year
+):
+    add(plan, teacher, year)
+    member = fresh(account_for(unit).user)
+    UnitMembership.objects.filter(staff_member__user=teacher, unit=unit).update(
+        unit=other_unit(process)
+    )
+    with pytest.raises(PermissionDenied):
+        plan_submit(plan=plan, actor=fresh(teacher))
+    plan_submit(plan=plan, actor=member)
+    assert reload(plan).state == State.SUBMITTED
+
+
 @pytest.mark.parametrize("state", [StepState.LOCKED, StepState.DONE])
 def test_nothing_is_edited_while_step_8_is_not_open(process, plan, teacher, year, state):
     measure = add(plan, teacher, year)
