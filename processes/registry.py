@@ -192,12 +192,26 @@ _blockers: dict[int, list[Blocker]] = {}
 _copy_hooks: list[CopyHook] = []
 _step_pages: dict[int, list[tuple[str, str]]] = {}
 _todo_providers: list[TodoProvider] = []
+# (ProcessStep) -> None, in the completing transaction: a feature's reaction to a finished step
+CompletionHook = Callable[["object"], None]
+_completion_hooks: dict[int, list[CompletionHook]] = {}
 
 
 def register_blocker(number: int, blocker: Blocker) -> None:
     """Add a check that must pass before step ``number`` can be signed off or completed."""
     if blocker not in _blockers.setdefault(number, []):
         _blockers[number].append(blocker)
+
+
+def register_completion_hook(number: int, hook: CompletionHook) -> None:
+    """Add a function called when step ``number`` is done, however it was finished (signed
+    off, completed by hand or by a feature), inside the transaction that finishes it."""
+    if hook not in _completion_hooks.setdefault(number, []):
+        _completion_hooks[number].append(hook)
+
+
+def completion_hooks(number: int) -> list[CompletionHook]:
+    return list(_completion_hooks.get(number, []))
 
 
 def register_copy_hook(hook: CopyHook) -> None:

@@ -266,6 +266,9 @@ def _finish(
     step.state = state
     step.completed_at = timezone.now()
     step.save(update_fields=["state", "completed_at"])
+    if state == ProcessStep.State.DONE:
+        for hook in registry.completion_hooks(step.number):
+            hook(step)
     opened = _open_ready_steps(step.process)
     decision_record(
         process=step.process,
@@ -339,7 +342,9 @@ def step_sign_off(*, step, actor, side=None, grounds="") -> ProcessStep:
     return step
 
 
-def _may_complete(actor, step) -> bool:
+def may_complete_step(actor, step) -> bool:
+    """Whether ``actor`` is the agreed actor of a step for which the CAO names no actor (or
+    records for them: an external facilitator has no account)."""
     agreed = step.agreed_actor
     if agreed == ProcessStep.AgreedActor.DIRECTOR:
         return is_director(actor, step)
@@ -371,7 +376,7 @@ def step_complete(*, step, actor, note="") -> ProcessStep:
             _("Step %(number)s is done jointly: the director and the PMR both sign it off.")
             % {"number": step.number}
         )
-    if not _may_complete(actor, step):
+    if not may_complete_step(actor, step):
         raise PermissionDenied
     _ensure_no_blockers(step)
     _finish(

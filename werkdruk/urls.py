@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("units.urls")),
     path("", include("plans.urls")),
     path("", include("voting.urls")),
+    path("", include("schoolplans.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlanguage/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

@@ -21,6 +21,7 @@ def engine_blockers_only(monkeypatch):
     from units.steps.staff import step1_needs_active_staff
 
     monkeypatch.setattr(registry, "_blockers", {1: [step1_needs_active_staff]})
+    monkeypatch.setattr(registry, "_completion_hooks", {})
 
 
 @pytest.fixture(autouse=True)

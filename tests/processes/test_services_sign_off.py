@@ -82,3 +82,26 @@ def test_agreed_step_done_jointly_needs_both_sign_offs(process, director, pmr):
     assert step(process, 5).state == ProcessStep.State.OPEN
     services.step_sign_off(step=step(process, 5), actor=pmr)
     assert step(process, 5).state == ProcessStep.State.DONE
+
+
+def test_a_completion_hook_runs_once_when_the_step_is_done_and_a_failing_one_undoes_it(
+    process, director, pmr
+):
+    from processes import registry
+
+    seen = []
+    registry.register_completion_hook(1, lambda done: seen.append((done.number, done.state)))
+    services.step_sign_off(step=step(process, 1), actor=director)
+    assert seen == []
+    services.step_sign_off(step=step(process, 1), actor=pmr)
+    assert seen == [(1, ProcessStep.State.DONE)]
+
+    def refuse(done):
+        raise DomainError("not now")
+
+    registry.register_completion_hook(2, refuse)
+    services.step_sign_off(step=step(process, 2), actor=director)
+    with pytest.raises(DomainError, match="not now"):
+        services.step_sign_off(step=step(process, 2), actor=pmr)
+    assert step(process, 2).state == ProcessStep.State.OPEN
+    assert SignOff.objects.filter(step__number=2).count() == 1

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "units",
     "plans",
     "voting",
+    "schoolplans",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,318 @@
+"""Steps 9-11: the school plan merged from the units' plans, its frozen versions, the
+publication, the evaluation agreement and the ratification.
+
+The working copy (``SchoolPlan`` with ``SchoolPlanMeasure``) is what the merging group edits;
+every school-plan measure keeps its trace to the unit measures it came from
+(``MeasureSource``, with a snapshot of each unit measure as it was merged, so the trace survives
+a unit plan that changes later). Marking the plan final freezes a ``SchoolPlanVersion``
+(immutable, with its SHA-256): that version is published and ratified or refused.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+AMOUNT = {"max_digits": 12, "decimal_places": 2}
+
+
+class SchoolPlan(models.Model):
+    """Step 9's working copy: one per process, created from the submitted unit plans."""
+
+    process = models.OneToOneField(
+        "processes.Process", on_delete=models.CASCADE, related_name="school_plan"
+    )
+    introduction = models.TextField(
+        _("introduction"),
+        blank=True,
+        help_text=_("The merging group's notes for the whole plan."),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("last changed at"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("school plan")
+        verbose_name_plural = _("school plans")
+
+    def __str__(self):
+        return str(self.process)
+
+
+class SchoolPlanMeasure(models.Model):
+    """One measure of the school plan: taken over from one unit measure, or combining several.
+
+    ``unit`` is the unit the measure belongs to (None when it combines measures of several units
+    or is school-wide). Amounts are stored per school year, as the units' measures store them;
+    any difference from the sources is shown as a change.
+    """
+
+    school_plan = models.ForeignKey(SchoolPlan, on_delete=models.CASCADE, related_name="measures")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    unit = models.ForeignKey(
+        "units.OrganisationalUnit",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("unit"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    category = models.ForeignKey(
+        "plans.MeasureCategory", on_delete=models.PROTECT, related_name="+"
+    )
+    first_year = models.PositiveSmallIntegerField(_("first school year"))
+    last_year = models.PositiveSmallIntegerField(_("last school year"))
+    structural = models.BooleanField(_("structural"), default=False)
+    benefit_share = models.DecimalField(
+        _("share of the unit that benefits (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    changes_task_policy = models.BooleanField(_("changes the task policy"), default=False)
+    cost_per_year = models.JSONField(_("cost per school year"), default=dict, blank=True)
+    total_cost = models.DecimalField(_("total cost"), default=0, **AMOUNT)
+    annotation = models.TextField(
+        _("note of the merging group"),
+        blank=True,
+        help_text=_("Why the measure was combined or changed; shown with the measure."),
+    )
+    sources = models.ManyToManyField(
+        "plans.Measure", through="MeasureSource", related_name="+", verbose_name=_("sources")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("school plan measure")
+        verbose_name_plural = _("school plan measures")
+        ordering = ["school_plan", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(first_year__lte=models.F("last_year")),
+                name="school_measure_years_in_order",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(total_cost__gte=0), name="school_measure_cost_gte_0"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class MeasureSource(models.Model):
+    """The trace from a school-plan measure to one unit measure, with that unit measure as it
+    was when merged (unit, plan version, title, description, category, cost)."""
+
+    school_measure = models.ForeignKey(
+        SchoolPlanMeasure, on_delete=models.CASCADE, related_name="source_links"
+    )
+    # SET_NULL: a unit plan returned and changed later keeps its trace through the snapshot.
+    unit_measure = models.ForeignKey(
+        "plans.Measure", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    unit = models.ForeignKey(
+        "units.OrganisationalUnit",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    unit_name = models.CharField(_("unit"), max_length=100)
+    plan_revision = models.PositiveIntegerField(_("version of the unit plan"))
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    category_code = models.CharField(_("category"), max_length=40)
+    first_year = models.PositiveSmallIntegerField(_("first school year"))
+    last_year = models.PositiveSmallIntegerField(_("last school year"))
+    structural = models.BooleanField(_("structural"), default=False)
+    cost_per_year = models.JSONField(_("cost per school year"), default=dict, blank=True)
+    total_cost = models.DecimalField(_("total cost"), **AMOUNT)
+    merged_at = models.DateTimeField(_("merged at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("source of a school plan measure")
+        verbose_name_plural = _("sources of school plan measures")
+        ordering = ["school_measure", "unit_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school_measure", "unit_measure"],
+                condition=models.Q(unit_measure__isnull=False),
+                name="measure_source_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit_name}: {self.title}"
+
+
+class SchoolPlanVersion(models.Model):
+    """A frozen version of the school plan, marked final (step 9): the content as JSON with
+    its SHA-256 (canonical JSON, as the agreement's). Immutable; what happens to it afterwards
+    (publication, ratification or refusal) is recorded in rows of its own."""
+
+    school_plan = models.ForeignKey(SchoolPlan, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    content = models.JSONField(_("content"))
+    content_hash = models.CharField(_("SHA-256"), max_length=64)
+    created_at = models.DateTimeField(_("marked final at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("school plan version")
+        verbose_name_plural = _("school plan versions")
+        ordering = ["school_plan", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school_plan", "number"], name="school_plan_version_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.school_plan} v{self.number}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError(_("A final version of the school plan cannot be changed."))
+        super().save(*args, **kwargs)
+
+
+class Publication(models.Model):
+    """Step 10: a final version made known to all staff (page, PDF, e-mail), with an optional
+    period in which staff may comment."""
+
+    version = models.OneToOneField(
+        SchoolPlanVersion, on_delete=models.PROTECT, related_name="publication"
+    )
+    published_at = models.DateTimeField(_("published at"), default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    comments_until = models.DateField(_("comments until"), null=True, blank=True)
+    notified = models.JSONField(_("staff members notified"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
+
+    def __str__(self):
+        return str(self.version)
+
+
+class PublicationComment(models.Model):
+    """A staff member's comment on the published plan, during the comment period."""
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    author_name = models.CharField(_("author"), max_length=200)
+    text = models.TextField(_("comment"))
+    created_at = models.DateTimeField(_("written at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("comment on the published plan")
+        verbose_name_plural = _("comments on the published plan")
+        ordering = ["publication", "created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.author_name}: {self.text[:40]}"
+
+
+class EvaluationAgreement(models.Model):
+    """What the director and the PMR agree about evaluating the plan; required before step 11
+    can be signed off. ``follow_up`` is carried to next year's process."""
+
+    process = models.OneToOneField(
+        "processes.Process", on_delete=models.CASCADE, related_name="evaluation_agreement"
+    )
+    what = models.TextField(_("what is measured"))
+    indicators = models.TextField(_("indicators"))
+    when = models.TextField(_("when"))
+    responsible = models.TextField(_("by whom"))
+    sharing = models.TextField(_("how the results are shared"))
+    follow_up = models.TextField(_("follow-up next year"), blank=True)
+    recorded_at = models.DateTimeField(_("first recorded at"), default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("last changed at"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("evaluation agreement")
+        verbose_name_plural = _("evaluation agreements")
+
+    def __str__(self):
+        return str(self.process)
+
+
+class PmrDecision(models.Model):
+    """Step 11: the PMR's decision on a published version, taken at one of its meetings:
+    consent, or a refusal with its reasons (sending the plan back to step 9, or to step 8 for
+    the units named)."""
+
+    class Outcome(models.TextChoices):
+        CONSENT = "consent", _("consent")
+        REFUSAL = "refusal", _("refusal")
+
+    version = models.ForeignKey(
+        SchoolPlanVersion, on_delete=models.PROTECT, related_name="pmr_decisions"
+    )
+    outcome = models.CharField(_("decision"), max_length=10, choices=Outcome.choices)
+    meeting_date = models.DateField(_("date of the PMR meeting"))
+    reasons = models.TextField(_("reasons"), blank=True)
+    units_to_revise = models.ManyToManyField(
+        "units.OrganisationalUnit", blank=True, related_name="+", verbose_name=_("units to revise")
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("PMR decision")
+        verbose_name_plural = _("PMR decisions")
+        ordering = ["version", "recorded_at", "pk"]
+
+    def __str__(self):
+        return f"{self.version}: {self.get_outcome_display()}"
+
+
+class RatificationRecord(models.Model):
+    """Written when step 11 is done: the ratified version and the decision list as it stood,
+    frozen with its SHA-256, so neither changes afterwards."""
+
+    version = models.OneToOneField(
+        SchoolPlanVersion, on_delete=models.PROTECT, related_name="ratification"
+    )
+    ratified_at = models.DateTimeField(_("ratified at"), default=timezone.now)
+    decision_list = models.JSONField(_("decision list"))
+    decision_list_hash = models.CharField(_("SHA-256 of the decision list"), max_length=64)
+
+    class Meta:
+        verbose_name = _("ratification record")
+        verbose_name_plural = _("ratification records")
+
+    def __str__(self):
+        return str(self.version)
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError(_("A ratification record cannot be changed."))
+        super().save(*args, **kwargs)
