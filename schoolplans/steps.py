@@ -1,6 +1,23 @@
 """What the school plan app contributes to the procedure: the pages, blockers and completion
-hooks of steps 9 (merge), 10 (publication) and 11 (ratification)."""
+hooks of steps 9 (merge), 10 (publication) and 11 (ratification), and the follow-up of the
+evaluation agreement carried into next year's process."""
+
+from django.utils.translation import gettext_lazy as _
 
 
 def register() -> None:
-    """Filled in by the step modules as they are built."""
+    from processes import registry
+
+    from . import next_year, publication, ratification
+    from .merge_content import step9_final_version_blocker
+
+    registry.register_step_page(9, _("School plan"), "schoolplans:merge")
+    registry.register_blocker(9, step9_final_version_blocker)
+    registry.register_step_page(10, _("The published school plan"), "schoolplans:publication")
+    registry.register_blocker(10, publication.step10_needs_publication)
+    registry.register_step_page(11, _("Ratification"), "schoolplans:ratification")
+    registry.register_step_page(11, _("Evaluation agreement"), "schoolplans:evaluation")
+    registry.register_step_page(11, _("Decision list (page and PDF)"), "schoolplans:decision-list")
+    registry.register_blocker(11, ratification.step11_blockers)
+    registry.register_completion_hook(11, ratification.ratification_record_write)
+    registry.register_copy_hook(next_year.follow_up_copy)

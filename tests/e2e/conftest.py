@@ -64,3 +64,23 @@ def page(request, browser, live_server):
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
+
+
+# Reference data that migrations seed. A transactional test empties every table when it ends,
+# so the next browser test would find no measure categories: each test seeds them again (the
+# seeds are idempotent).
+SEEDS = (
+    "plans.migrations.0002_measure_categories",
+    "plans.migrations.0004_function_costs_seed",
+    "plans.migrations.0006_workload_causes_seed",
+)
+
+
+@pytest.fixture(autouse=True)
+def reference_data(transactional_db):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for module in SEEDS:
+        import_module(module).seed(apps, None)

@@ -9,7 +9,7 @@ from plans.demo import demo_load
 from plans.demo_plans import demo_plans
 from plans.models import FunctionCost, Measure, UnitPlan
 from plans.unit_plan_services import plan_verdicts
-from processes.models import Decision, Process, ProcessStep, School, SignOff
+from processes.models import Decision, Process, ProcessStep, School, SchoolYear, SignOff
 from units.models import (
     BoardAllocation,
     BudgetSplit,
@@ -172,4 +172,5 @@ def test_the_demo_command_loads_the_plans_and_names_their_accounts(db, settings)
     text = out.getvalue()
     assert "step 8" in text and "docent.baken@demo.werkdruk.nl" in text
     second = School.objects.get(brin="34CD")
-    assert Process.objects.get(school=second).steps.get(number=8).state == "open"
+    this_year = Process.objects.get(school=second, school_year=SchoolYear.objects.current())
+    assert this_year.steps.get(number=8).state == "open"

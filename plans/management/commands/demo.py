@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from plans.demo import DEMO_PASSWORD, DOMAIN, demo_load
 from plans.demo_plans import demo_plans
+from schoolplans.demo import demo_ratified
 from voting.demo import demo_vote
 
 
@@ -17,6 +18,7 @@ class Command(BaseCommand):
         result = demo_load()
         vote = demo_vote(result["process"], result["users"])
         plans_process = demo_plans(result)
+        ratified = demo_ratified(result)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready: {result['board']}, process {result['process']} "
@@ -33,6 +35,12 @@ class Command(BaseCommand):
             f"directeur.baken@{DOMAIN} (director), pmr.baken@{DOMAIN} (PMR, coordinator of a "
             f"unit that approved its plan by vote), docent.baken@{DOMAIN} (coordinator of a plan "
             f"still being written) or oop.baken@{DOMAIN} (coordinator of the support staff)."
+        )
+        self.stdout.write(
+            f"Last year it ratified its plan: directeur.baken@{DOMAIN} and pmr.baken@{DOMAIN} "
+            f"see the ratified school plan for {ratified.school_year} with its decision list; "
+            f"export that process with manage.py export_process --school "
+            f"{ratified.school.brin} --year {ratified.school_year} --out archive.json."
         )
         if vote is not None:
             self.stdout.write(

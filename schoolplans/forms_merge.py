@@ -1,0 +1,157 @@
+"""Forms of step 9: a school-plan measure, combining measures, the introduction. They read
+input; ``schoolplans.merge`` decides."""
+
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from plans.models import MeasureCategory
+from plans.unit_plan_costs import school_year_label
+from werkdruk.forms import AmountField
+
+TEXT_MAX = 10000
+YEARS_SHOWN = 5  # school years offered from the process's own, more if a measure runs longer
+
+
+def _textarea(label, *, rows=3, required=False, max_length=TEXT_MAX, help_text=None):
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows, "class": "form-control"}),
+    )
+
+
+def _title_field():
+    return forms.CharField(
+        label=gettext_lazy("Title"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+
+
+def _annotation_field():
+    return _textarea(
+        gettext_lazy("Note of the merging group"),
+        help_text=gettext_lazy("Why the measure was combined or changed; shown with it."),
+    )
+
+
+class SchoolMeasureForm(forms.Form):
+    """A school-plan measure: text, category, school years, structural, the amount in each
+    school year (fields ``cost_<year>``) and the merging group's note."""
+
+    title = _title_field()
+    description = _textarea(gettext_lazy("Description"), rows=4)
+    category = forms.ModelChoiceField(
+        label=gettext_lazy("Category"),
+        queryset=MeasureCategory.objects.none(),
+        empty_label=None,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    first_year = forms.TypedChoiceField(
+        label=gettext_lazy("First school year"),
+        coerce=int,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    last_year = forms.TypedChoiceField(
+        label=gettext_lazy("Last school year"),
+        coerce=int,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    structural = forms.BooleanField(
+        label=gettext_lazy("Structural (a lasting commitment)"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+    annotation = _annotation_field()
+
+    def __init__(self, *args, measure, categories, **kwargs):
+        start = measure.school_plan.process.school_year.start_year
+        self.years = list(range(start, max(start + YEARS_SHOWN, measure.last_year + 1)))
+        costs = measure.cost_per_year or {}
+        kwargs.setdefault(
+            "initial",
+            {
+                "title": measure.title,
+                "description": measure.description,
+                "category": measure.category,
+                "first_year": measure.first_year,
+                "last_year": measure.last_year,
+                "structural": measure.structural,
+                "annotation": measure.annotation,
+                **{f"cost_{year}": costs.get(str(year)) for year in self.years},
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = categories
+        choices = [(year, school_year_label(year)) for year in self.years]
+        self.fields["first_year"].choices = choices
+        self.fields["last_year"].choices = choices
+        for year in self.years:
+            self.fields[f"cost_{year}"] = AmountField(
+                label=school_year_label(year),
+                required=False,
+                widget=forms.TextInput(attrs={"class": "form-control"}),
+            )
+
+    def cost_fields(self) -> list:
+        return [self[f"cost_{year}"] for year in self.years]
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("first_year"), data.get("last_year")
+        if first is None or last is None:
+            return data
+        if first > last:
+            self.add_error("last_year", _("The last school year cannot come before the first."))
+            return data
+        for year in self.years:
+            amount = data.get(f"cost_{year}")
+            if amount and not first <= year <= last:
+                self.add_error(
+                    f"cost_{year}",
+                    _("This school year is outside the measure's school years."),
+                )
+        data["cost_per_year"] = {
+            year: data.get(f"cost_{year}") or Decimal("0.00") for year in range(first, last + 1)
+        }
+        return data
+
+
+class CombineForm(forms.Form):
+    """Which measures become one, and the combined measure's title, description and note."""
+
+    measures = forms.TypedMultipleChoiceField(
+        label=gettext_lazy("Measures to combine"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+    title = _title_field()
+    description = _textarea(
+        gettext_lazy("Description"),
+        rows=3,
+        help_text=gettext_lazy("Leave empty to take the descriptions of the measures combined."),
+    )
+    annotation = _annotation_field()
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["measures"].choices = choices
+
+    def clean_measures(self):
+        measures = self.cleaned_data["measures"]
+        if len(set(measures)) < 2:
+            raise forms.ValidationError(_("Choose at least two measures to combine."))
+        return measures
+
+
+class IntroductionForm(forms.Form):
+    introduction = _textarea(
+        gettext_lazy("Introduction"),
+        rows=5,
+        help_text=gettext_lazy("The merging group's notes for the whole plan."),
+    )

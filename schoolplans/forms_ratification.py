@@ -1,0 +1,105 @@
+"""Forms of steps 10 and 11: publishing, comments, the evaluation agreement, the PMR's
+decision. They validate input; the services in ``publication``, ``evaluation`` and
+``ratification`` decide."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .evaluation import TEXT_MAX
+from .models import PmrDecision
+from .publication import COMMENT_MAX
+
+
+def _date_input():
+    return forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
+
+
+def _textarea(rows=3):
+    return forms.Textarea(attrs={"rows": rows, "class": "form-control"})
+
+
+class PublishForm(forms.Form):
+    comments_until = forms.DateField(
+        label=_("Staff may comment until (optional)"),
+        required=False,
+        widget=_date_input(),
+        help_text=_("Leave empty to publish without a comment period."),
+    )
+
+    def clean_comments_until(self):
+        day = self.cleaned_data["comments_until"]
+        if day is not None and day < timezone.localdate():
+            raise forms.ValidationError(_("The end of the comment period cannot lie in the past."))
+        return day
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(label=_("Your comment"), max_length=COMMENT_MAX, widget=_textarea(4))
+
+
+class EvaluationForm(forms.Form):
+    what = forms.CharField(
+        label=_("What is measured"),
+        max_length=TEXT_MAX,
+        widget=_textarea(),
+        help_text=_("For example: the experienced workload per unit, the use of the measures."),
+    )
+    indicators = forms.CharField(
+        label=_("Indicators"),
+        max_length=TEXT_MAX,
+        widget=_textarea(),
+        help_text=_("How you will see whether the measures worked."),
+    )
+    when = forms.CharField(label=_("When"), max_length=TEXT_MAX, widget=_textarea(2))
+    responsible = forms.CharField(label=_("By whom"), max_length=TEXT_MAX, widget=_textarea(2))
+    sharing = forms.CharField(
+        label=_("How the results are shared"), max_length=TEXT_MAX, widget=_textarea(2)
+    )
+    follow_up = forms.CharField(
+        label=_("Follow-up next year (optional)"),
+        required=False,
+        max_length=TEXT_MAX,
+        widget=_textarea(2),
+        help_text=_("Carried to next year's process."),
+    )
+
+
+class PmrDecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("The PMR's decision"),
+        choices=PmrDecision.Outcome.choices,
+        widget=forms.RadioSelect,
+    )
+    meeting_date = forms.DateField(label=_("Date of the PMR meeting"), widget=_date_input())
+    reasons = forms.CharField(
+        label=_("Reasons"),
+        required=False,
+        max_length=10000,
+        widget=_textarea(4),
+        help_text=_("Required for a refusal: they are the grounds for reopening the step."),
+    )
+    units_to_revise = forms.TypedMultipleChoiceField(
+        label=_("Send these units' plans back (refusal only)"),
+        required=False,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Without units, the plans are merged again (step 9). With units, their plans go "
+            "back to them (step 8)."
+        ),
+    )
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["units_to_revise"].choices = [(unit.pk, unit.name) for unit in units]
+        self.fields["meeting_date"].initial = timezone.localdate()
+
+    def clean(self):
+        data = super().clean()
+        refusal = data.get("outcome") == PmrDecision.Outcome.REFUSAL
+        if refusal and not (data.get("reasons") or "").strip():
+            self.add_error("reasons", _("Give the PMR's reasons for refusing the plan."))
+        if not refusal and data.get("units_to_revise"):
+            self.add_error("units_to_revise", _("Units are sent back only with a refusal."))
+        return data
