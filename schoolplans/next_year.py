@@ -20,6 +20,7 @@ hooks carry over (agreed actors, planned dates, units, frameworks):
   ordinary budget line, to change or remove on the budget page.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -91,8 +92,29 @@ class CarryOver:
     previous: Process
     version_number: int
     school_budget: Decimal
-    planned_cost: Decimal
+    planned_cost: Decimal  # or, once spending is recorded, spent where recorded, else planned
     amount: Decimal
+    from_spending: bool = False
+
+
+# (last year's Process) -> what it spent (actual where recorded, planned elsewhere), or None
+# without recorded spending. A higher app (spending) registers it: this one cannot import it.
+SpentProvider = Callable[[Process], "Decimal | None"]
+_spent_providers: list[SpentProvider] = []
+
+
+def register_spent_provider(provider: SpentProvider) -> None:
+    """Let the carry-over count what was actually spent last year instead of what was planned."""
+    if provider not in _spent_providers:
+        _spent_providers.append(provider)
+
+
+def _spent_in(previous) -> Decimal | None:
+    for provider in _spent_providers:
+        spent = provider(previous)
+        if spent is not None:
+            return spent
+    return None
 
 
 def previous_process(process) -> Process | None:
@@ -153,11 +175,14 @@ def carry_over_details(process) -> CarryOver | None:
         return None
     content = record.version.content or {}
     school_budget = _school_budget(content, previous)
-    planned = _planned_in(content, previous.school_year.start_year)
+    spent = _spent_in(previous)
+    planned = spent if spent is not None else _planned_in(content, previous.school_year.start_year)
     amount = max(school_budget - planned, ZERO)
     if amount == ZERO:
         return None
-    return CarryOver(previous, record.version.number, school_budget, planned, amount)
+    return CarryOver(
+        previous, record.version.number, school_budget, planned, amount, spent is not None
+    )
 
 
 def carry_over_offer(process) -> Decimal | None:
@@ -188,10 +213,12 @@ def carry_over_accept(*, process, actor) -> BudgetLine:
         raise DomainError(_("Last year's ratified plan left no money to carry over."))
     year = details.previous.school_year
     with translation.override(settings.LANGUAGE_CODE):  # stored text: the school's language
-        description = _("Not planned in %(year)s (ratified school plan, version %(number)s)") % {
-            "year": year,
-            "number": details.version_number,
-        }
+        template = (
+            _("Not spent in %(year)s (ratified school plan, version %(number)s)")
+            if details.from_spending
+            else _("Not planned in %(year)s (ratified school plan, version %(number)s)")
+        )
+        description = template % {"year": year, "number": details.version_number}
     line = budget.budget_line_add(
         process=process,
         actor=actor,
@@ -211,6 +238,7 @@ def carry_over_accept(*, process, actor) -> BudgetLine:
             "ratified_version": details.version_number,
             "school_budget": str(details.school_budget),
             "planned_cost": str(details.planned_cost),
+            "from_spending": details.from_spending,
             "amount": str(details.amount),
             "line": line.pk,
         },

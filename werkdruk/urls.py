@@ -17,6 +17,8 @@ urlpatterns = [
     path("", include("plans.urls")),
     path("", include("voting.urls")),
     path("", include("schoolplans.urls")),
+    path("", include("spending.urls")),
+    path("", include("surveys.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlanguage/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

@@ -260,6 +260,7 @@ def test_director_accepts_the_offer_as_a_carry_over_line_and_a_decision(
         "ratified_version": 2,
         "school_budget": "100000.00",
         "planned_cost": "80000.00",
+        "from_spending": False,
         "amount": "20000.00",
         "line": line.pk,
     }

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "plans",
     "voting",
     "schoolplans",
+    "spending",
+    "surveys",
 ]
 
 MIDDLEWARE = [

@@ -4,6 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 from plans.demo import DEMO_PASSWORD, DOMAIN, demo_load
 from plans.demo_plans import demo_plans
 from schoolplans.demo import demo_ratified
+from spending.demo import demo_spending
+from surveys.demo import demo_survey
 from voting.demo import demo_vote
 
 
@@ -19,6 +21,8 @@ class Command(BaseCommand):
         vote = demo_vote(result["process"], result["users"])
         plans_process = demo_plans(result)
         ratified = demo_ratified(result)
+        demo_spending(ratified)
+        demo_survey(ratified)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready: {result['board']}, process {result['process']} "
@@ -38,7 +42,8 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"Last year it ratified its plan: directeur.baken@{DOMAIN} and pmr.baken@{DOMAIN} "
-            f"see the ratified school plan for {ratified.school_year} with its decision list; "
+            f"see the ratified school plan for {ratified.school_year} with its decision list, "
+            f"what was spent and the workload survey's results; "
             f"export that process with manage.py export_process --school "
             f"{ratified.school.brin} --year {ratified.school_year} --out archive.json."
         )

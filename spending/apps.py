@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SpendingConfig(AppConfig):
+    name = "spending"
+    verbose_name = _("Spending")
+
+    def ready(self):
+        from processes import registry
+        from schoolplans import next_year
+
+        from .selectors import spent_for_carry_over
+
+        # After ratification (step 11) the plan is carried out: the spending page follows it.
+        registry.register_step_page(11, _("Spending"), "spending:overview")
+        # Next year's carry-over counts what was actually spent, where it is recorded.
+        next_year.register_spent_provider(spent_for_carry_over)

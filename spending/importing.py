@@ -1,0 +1,222 @@
+"""Reading a finance export of the spending per measure (CSV or XLSX) into a tablib Dataset.
+
+The same rules as the staff import (``units.importing``): Dutch Excel CSV (``;``, decimal
+commas, a byte-order mark, cp1252) or a workbook, Dutch or English headers in many spellings,
+row numbers as in Excel (the headers are row 1). Columns (canonical name: accepted headers):
+
+- ``measure`` (required): the measure's number on the spending page (``3`` or ``M3``);
+- ``year`` (optional): the school year, ``2025-2026`` or ``2025``; the process's by default;
+- ``actual`` (required): the amount spent, ``1.234,56``, ``1234,56`` or ``1234.56``;
+- ``status`` (optional): gepland/gestart/afgerond/geannuleerd or planned/started/done/cancelled;
+- ``fte`` (optional): the fte actually hired, ``0,8``;
+- ``note`` (optional): a note.
+
+Several rows for the same measure and year (booking lines) are added up.
+"""
+
+import csv
+import io
+import re
+
+import tablib
+from django.utils.translation import gettext as _
+
+from units.importing import (
+    MAX_COLUMNS,
+    MAX_ROWS,
+    XLSX_MAGIC,
+    decode_text,
+    normalise_header,
+    sniff_delimiter,
+)
+
+HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "measure": (
+        "maatregel",
+        "maatregelnummer",
+        "nummer",
+        "nr",
+        "code",
+        "measure",
+        "measure number",
+        "number",
+    ),
+    "year": ("schooljaar", "jaar", "school year", "year"),
+    "actual": (
+        "bedrag",
+        "besteed",
+        "uitgegeven",
+        "werkelijk",
+        "werkelijke kosten",
+        "realisatie",
+        "actual",
+        "amount",
+        "spent",
+        "actual spending",
+    ),
+    "status": ("status", "stand", "state"),
+    "fte": ("fte", "wtf", "fte aangenomen", "fte hired"),
+    "note": ("toelichting", "opmerking", "omschrijving", "note", "remark", "description"),
+}
+REQUIRED_COLUMNS = ("measure", "actual")
+COLUMNS = tuple(HEADER_ALIASES)
+TEMPLATE_HEADERS = ("maatregel", "schooljaar", "bedrag", "status", "fte", "toelichting")
+
+_ALIAS_TO_COLUMN = {
+    normalise_header(alias): column
+    for column, aliases in HEADER_ALIASES.items()
+    for alias in aliases
+}
+
+
+class SpendingFileError(ValueError):
+    """The file as a whole cannot be imported (unreadable, empty, a required column missing)."""
+
+    def __init__(self, messages):
+        self.messages = [str(message) for message in messages]
+        super().__init__(" ".join(self.messages))
+
+
+def read_spending_file(content: bytes, filename: str = "") -> tablib.Dataset:
+    """The uploaded file as a Dataset with the canonical headers of the columns it has."""
+    if not content or not content.strip():
+        raise SpendingFileError([_("The file is empty.")])
+    if content.startswith(XLSX_MAGIC) or filename.lower().endswith(".xlsx"):
+        rows = _xlsx_rows(content)
+    else:
+        rows = _csv_rows(content)
+    return _dataset(rows)
+
+
+def _is_blank(values) -> bool:
+    return all(value is None or (isinstance(value, str) and not value.strip()) for value in values)
+
+
+def _dataset(rows) -> tablib.Dataset:
+    rows = iter(rows)
+    header = next(rows, None)
+    if header is None or _is_blank(header):
+        raise SpendingFileError(
+            [_("The first row must contain the column headers, such as maatregel;bedrag.")]
+        )
+    positions = _column_positions(header)
+    data = []
+    for values in rows:
+        if len(data) >= MAX_ROWS:
+            if _is_blank(values):
+                continue
+            raise SpendingFileError(
+                [_("The file has more than %(max)s rows: split it up.") % {"max": MAX_ROWS}]
+            )
+        values = list(values)
+        data.append([_cell(values, position) for position in positions.values()])
+    while data and _is_blank(data[-1]):
+        data.pop()
+    if not data:
+        raise SpendingFileError(
+            [_("The file contains no spending: add one row per measure below the headers.")]
+        )
+    dataset = tablib.Dataset(headers=list(positions))
+    for values in data:
+        dataset.append(values)
+    return dataset
+
+
+def _column_positions(header) -> dict[str, int]:
+    found: dict[str, list[int]] = {}
+    for index, title in enumerate(header):
+        column = _ALIAS_TO_COLUMN.get(normalise_header(title))
+        if column is not None:
+            found.setdefault(column, []).append(index)
+    errors = [
+        _("Column missing: %(column)s. Use one of these headers: %(headers)s.")
+        % {"column": column, "headers": ", ".join(HEADER_ALIASES[column])}
+        for column in REQUIRED_COLUMNS
+        if column not in found
+    ]
+    for column, indexes in found.items():
+        if len(indexes) > 1:
+            titles = ", ".join(f"“{str(header[index]).strip()}”" for index in indexes)
+            errors.append(
+                _("The columns %(columns)s all mean %(column)s: keep only one of them.")
+                % {"columns": titles, "column": column}
+            )
+    if errors:
+        raise SpendingFileError(errors)
+    return {column: found[column][0] for column in COLUMNS if column in found}
+
+
+def _cell(values: list, position: int):
+    value = values[position] if position < len(values) else None
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    return value  # numbers from a workbook stay numbers
+
+
+def _csv_rows(content: bytes):
+    text = decode_text(content).lstrip("\ufeff")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
+    try:
+        for row in reader:
+            yield row[:MAX_COLUMNS]
+    except csv.Error as error:
+        raise SpendingFileError(
+            [_("The file could not be read as a CSV file: save it again as CSV or XLSX.")]
+        ) from error
+
+
+def _xlsx_rows(content: bytes):
+    import openpyxl
+
+    unreadable = SpendingFileError(
+        [_("The file could not be read as an Excel workbook (.xlsx): save it again.")]
+    )
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as error:  # zip, XML and openpyxl errors alike: the file is not usable
+        raise unreadable from error
+    try:
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()
+        rows = list(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True))
+    except Exception as error:
+        raise unreadable from error
+    finally:
+        workbook.close()
+    return rows
+
+
+# --- values ---------------------------------------------------------------------------------
+
+_THOUSANDS = re.compile(r"-?\d{1,3}([.,])\d{3}(\1\d{3})*")
+_YEAR = re.compile(r"(\d{4})(?:\s*[-/]\s*(\d{2}|\d{4}))?")
+
+
+def number_text(value) -> str:
+    """A number from a cell as ``Decimal`` reads it: ``1.234,56``, ``1,234.56``, ``1234,5``,
+    ``€ 1.500`` (a single separator before exactly three digits groups thousands)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    text = re.sub(r"[\s\u00a0\u202f€]", "", str(value))
+    if "," in text and "." in text:
+        decimal = "," if text.rfind(",") > text.rfind(".") else "."
+        other = "." if decimal == "," else ","
+        return text.replace(other, "").replace(decimal, ".")
+    if _THOUSANDS.fullmatch(text):
+        return text.replace(",", "").replace(".", "")
+    return text.replace(",", ".")
+
+
+def school_year_start(value) -> int | None:
+    """``2025-2026``, ``2025/26`` or ``2025`` -> 2025; None when it is not a school year."""
+    text = str(int(value)) if isinstance(value, int | float) else str(value).strip()
+    match = _YEAR.fullmatch(text)
+    if not match:
+        return None
+    start = int(match.group(1))
+    end = match.group(2)
+    if end is not None and int(end) % 100 != (start + 1) % 100:
+        return None
+    return start

@@ -1,0 +1,153 @@
+"""Pages of the spending: the overview per process, the form per measure, the import and its
+example file. The director records; the PMR and the board's administrators read."""
+
+import codecs
+import csv
+import io
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from processes.selectors import process_get_for_user
+from werkdruk.exceptions import DomainError
+from werkdruk.money import format_euro
+
+from . import selectors
+from .forms import SpendingForm, SpendingImportForm
+from .importing import TEMPLATE_HEADERS
+from .imports import STATUS_ALIASES, SpendingImportError, spending_import
+from .services import spending_record
+
+VIEW = "spending.view_spending"
+RECORD = "spending.record_spending"
+EXAMPLE_HEADERS = ("maatregel", "titel", *TEMPLATE_HEADERS[1:])
+
+
+def _year(request) -> int | None:
+    value = request.GET.get("year", "")
+    return int(value) if value.isdigit() else None
+
+
+@require_GET
+def spending_overview(request, pk):
+    process = process_get_for_user(user=request.user, pk=pk, perm=VIEW)
+    overview = selectors.spending_overview_or_404(process, year=_year(request))
+    if overview.year not in overview.years:
+        raise Http404
+    context = {
+        "process": process,
+        "overview": overview,
+        "can_record": request.user.has_perm(RECORD, process),
+    }
+    return render(request, "spending/overview.html", context)
+
+
+def spending_measure(request, pk, year, number):
+    process = process_get_for_user(user=request.user, pk=pk, perm=RECORD)
+    figures = selectors.measure_figures(process, number=number, year=year)
+    if not figures.runs_in_year:
+        raise Http404
+    initial = {
+        "actual": figures.actual,
+        "status": figures.status,
+        "fte_hired": figures.fte_hired,
+        "note": figures.note,
+    }
+    form = SpendingForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            spending_record(
+                process=process,
+                number=number,
+                year=year,
+                actor=request.user,
+                data=form.data_for_service(),
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                _("The spending on measure %(number)s has been saved.") % {"number": number},
+            )
+            return redirect(f"{reverse('spending:overview', args=[process.pk])}?year={year}")
+    status = 400 if request.method == "POST" else 200
+    context = {"process": process, "figures": figures, "form": form}
+    return render(request, "spending/measure_form.html", context, status=status)
+
+
+def spending_import_page(request, pk):
+    process = process_get_for_user(user=request.user, pk=pk, perm=RECORD)
+    overview = selectors.spending_overview_or_404(process)
+    form = SpendingImportForm(request.POST or None, request.FILES or None)
+    import_error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = spending_import(
+                process=process, file=form.cleaned_data["file"], actor=request.user
+            )
+        except SpendingImportError as error:
+            import_error = error
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                _("The spending has been imported: %(count)s measures, %(total)s in all.")
+                % {"count": result.measures, "total": format_euro(result.total)},
+            )
+            return redirect("spending:overview", pk=process.pk)
+    errors = import_error.errors if import_error else []
+    context = {
+        "process": process,
+        "overview": overview,
+        "form": form,
+        "import_error": import_error,
+        "file_errors": [error for error in errors if error.row_number is None],
+        "row_errors": [error for error in errors if error.row_number is not None],
+        "template_headers": TEMPLATE_HEADERS,
+        "statuses": [aliases[0] for aliases in STATUS_ALIASES.values()],
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "spending/import.html", context, status=status)
+
+
+@require_GET
+def spending_import_example(request, pk):
+    """The spending as recorded now, one row per measure of the process's school year, as
+    Dutch Excel writes CSV (BOM, ``;``, decimal commas): fill in and import."""
+    process = process_get_for_user(user=request.user, pk=pk, perm=VIEW)
+    if not request.user.has_perm(RECORD, process):
+        raise PermissionDenied
+    overview = selectors.spending_overview_or_404(process)
+    statuses = {status: aliases[0] for status, aliases in STATUS_ALIASES.items()}
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(EXAMPLE_HEADERS)
+    for figures in overview.measures:
+        if figures.measure_id is None or not figures.runs_in_year:
+            continue
+        writer.writerow(
+            [
+                figures.number,
+                figures.title,  # "titel" is not a column the import reads: for the reader
+                overview.year_label,
+                _dutch(figures.actual),
+                statuses[figures.status],
+                "" if figures.fte_hired is None else _dutch(figures.fte_hired),
+                figures.note,
+            ]
+        )
+    content = codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="spending-example.csv"'
+    return response
+
+
+def _dutch(number) -> str:
+    return str(number).replace(".", ",")

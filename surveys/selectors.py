@@ -1,0 +1,172 @@
+"""Reads of the workload survey, for its pages and for the later reporting app.
+
+The reporting API: ``round_results(survey_round)`` (one round: per dimension, per staff
+category, per unit, the effect, measure and attendance questions) and ``school_history(school)``
+(every closed round of the school, oldest first, with its dimension results: the year-on-year
+and round comparison). Results exist only for closed rounds with at least ``MIN_GROUP``
+responses: an open round shows nothing, so watching the figures move cannot reveal what the
+last person answered.
+"""
+
+from dataclasses import dataclass, field
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from processes.models import Process
+
+from . import content as content_module
+from . import scoring
+from .models import Invitee, Questionnaire, SurveyParticipation, SurveyResponse, SurveyRound
+
+VIEW = "surveys.view_results"
+
+
+def process_for_user(*, user, pk, perm) -> Process:
+    """The process with its school and year; 404 unless ``user`` has ``perm`` on it."""
+    process = get_object_or_404(Process.objects.select_related("school", "school_year"), pk=pk)
+    if not user.has_perm(perm, process):
+        raise Http404
+    return process
+
+
+def round_get_for_user(*, user, pk, perm) -> SurveyRound:
+    """The round with its process; 404 unless ``user`` has ``perm`` on it."""
+    survey_round = get_object_or_404(
+        SurveyRound.objects.select_related(
+            "questionnaire__process__school", "questionnaire__process__school_year"
+        ),
+        pk=pk,
+    )
+    if not user.has_perm(perm, survey_round):
+        raise Http404
+    return survey_round
+
+
+def questionnaire_of(process) -> Questionnaire | None:
+    return Questionnaire.objects.filter(process=process).prefetch_related("rounds").first()
+
+
+def turnout(survey_round) -> dict:
+    """How many were invited and how many answered (numbers only, never who)."""
+    invited = Invitee.objects.filter(round=survey_round).count()
+    answered = SurveyParticipation.objects.filter(invitee__round=survey_round).count()
+    return {"invited": invited, "answered": answered}
+
+
+@dataclass(frozen=True)
+class MeasureResult:
+    key: str
+    title: str
+    answers: list
+    comments: list[str]
+
+
+@dataclass(frozen=True)
+class RoundResults:
+    survey_round: SurveyRound
+    n: int
+    shown: bool  # closed and at least MIN_GROUP responses
+    dimensions: list = field(default_factory=list)
+    by_category: list = field(default_factory=list)
+    by_unit: list = field(default_factory=list)
+    effect_school: list = field(default_factory=list)
+    effect_self: list = field(default_factory=list)
+    measures: list = field(default_factory=list)
+    attendance: list = field(default_factory=list)
+    # Free texts (why, comments): for the director and PMR only, in the stored random order.
+    why_school: list = field(default_factory=list)
+    why_self: list = field(default_factory=list)
+
+
+def _responses(survey_round) -> list[SurveyResponse]:
+    return list(
+        SurveyResponse.objects.filter(round=survey_round).only(
+            "category", "unit_name", "fte_band", "answers"
+        )
+    )
+
+
+def round_results(survey_round) -> RoundResults:
+    """Everything the results page and a report show of one round (see the module docstring)."""
+    responses = _responses(survey_round)
+    n = len(responses)
+    if survey_round.state != SurveyRound.State.CLOSED or n < scoring.MIN_GROUP:
+        return RoundResults(survey_round=survey_round, n=n, shown=False)
+    content = survey_round.content
+    answers = [r.answers for r in responses]
+    measures = [
+        MeasureResult(
+            key=measure["key"],
+            title=measure["title"],
+            answers=scoring.distribution(
+                content["measure"]["options"],
+                [a["measures"].get(measure["key"], {}).get("answer") for a in answers],
+            ),
+            comments=[
+                c
+                for a in answers
+                if (c := a["measures"].get(measure["key"], {}).get("comment", ""))
+            ],
+        )
+        for measure in survey_round.measures
+    ]
+    return RoundResults(
+        survey_round=survey_round,
+        n=n,
+        shown=True,
+        dimensions=scoring.dimensions(content, answers),
+        by_category=scoring.by_group(content, responses, "category"),
+        by_unit=scoring.by_group(content, responses, "unit_name"),
+        effect_school=scoring.distribution(
+            content["effect"]["options"], [a["effect_school"] for a in answers]
+        ),
+        effect_self=scoring.distribution(
+            content["effect"]["options"], [a["effect_self"] for a in answers]
+        ),
+        measures=measures,
+        attendance=scoring.distribution(
+            content["attendance"]["options"], [a["attendance"] for a in answers]
+        ),
+        why_school=[a["effect_school_why"] for a in answers if a["effect_school_why"]],
+        why_self=[a["effect_self_why"] for a in answers if a["effect_self_why"]],
+    )
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    survey_round: SurveyRound
+    year: str
+    n: int
+    dimensions: dict  # dimension key -> DimensionResult
+    content_hash: str
+
+
+def school_history(school) -> list[HistoryRow]:
+    """Every closed round of ``school`` with enough responses, oldest first (year, then kind)."""
+    rounds = (
+        SurveyRound.objects.filter(
+            questionnaire__process__school=school, state=SurveyRound.State.CLOSED
+        )
+        .select_related("questionnaire__process__school_year")
+        .order_by("questionnaire__process__school_year__start_year", "kind")
+    )
+    rows = []
+    for survey_round in rounds:
+        answers = [r.answers for r in _responses(survey_round)]
+        if len(answers) < scoring.MIN_GROUP:
+            continue
+        rows.append(
+            HistoryRow(
+                survey_round=survey_round,
+                year=str(survey_round.questionnaire.process.school_year),
+                n=len(answers),
+                dimensions={d.key: d for d in scoring.dimensions(survey_round.content, answers)},
+                content_hash=survey_round.content_hash,
+            )
+        )
+    return rows
+
+
+def dimension_labels(content) -> list[tuple[str, str]]:
+    return [(d["key"], content_module.text(d["label"])) for d in content["dimensions"]]

@@ -1,0 +1,332 @@
+"""Writes of the workload survey: the year's questionnaire, sending and closing rounds, answering.
+
+Anonymity: ``response_submit`` writes the participation (who) and the response (what) in one
+transaction with nothing that links them; ``round_close`` rewrites both in shuffled batches with
+new random ids (see ``surveys.models``). One response per person: the invitee's row is locked
+and the participation is one-to-one, as for a ballot (``voting.services.casting.ballot_cast``).
+"""
+
+import random
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, connection, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from processes.services import decision_record, process_lock, require_perm
+from schoolplans.models import RatificationRecord
+from units.models import StaffMember, UnitMembership
+from voting.services.common import TOKEN_GROUPS, new_code, normalise_code, sha256
+from werkdruk.exceptions import DomainError
+
+from . import content as content_module
+from .models import (
+    FteBand,
+    Invitee,
+    Questionnaire,
+    SurveyParticipation,
+    SurveyResponse,
+    SurveyRound,
+    SurveyTemplate,
+    SurveyToken,
+)
+
+MANAGE = "surveys.manage_survey"
+DEFAULT_TEMPLATE = "default"
+ALREADY_ANSWERED = gettext_noop("You have already filled in this survey.")
+
+
+class AlreadyAnswered(DomainError):
+    """The invitee has a participation already."""
+
+
+def fte_band(fte) -> str:
+    """The coarse band of a part-time factor: below 0.5, 0.5 to 0.8, above 0.8."""
+    fte = Decimal(fte)
+    if fte < Decimal("0.5"):
+        return FteBand.SMALL
+    if fte <= Decimal("0.8"):
+        return FteBand.MEDIUM
+    return FteBand.LARGE
+
+
+def _starting_content(process) -> tuple[dict, str]:
+    """Last year's questionnaire of the same school if there is one, else the default."""
+    previous = (
+        Questionnaire.objects.filter(
+            process__school=process.school,
+            process__school_year__start_year=process.school_year.start_year - 1,
+        )
+        .select_related("process__school_year")
+        .first()
+    )
+    if previous is not None:
+        return previous.content, str(previous.process.school_year)
+    template = SurveyTemplate.objects.get(key=DEFAULT_TEMPLATE)
+    return template.content, template.key
+
+
+@transaction.atomic
+def questionnaire_ensure(*, process) -> Questionnaire:
+    """The questionnaire of ``process``, created from last year's or the default when missing."""
+    process = process_lock(process)
+    existing = Questionnaire.objects.filter(process=process).first()
+    if existing is not None:
+        return existing
+    content, based_on = _starting_content(process)
+    return Questionnaire.objects.create(process=process, content=content, based_on=based_on)
+
+
+@transaction.atomic
+def questionnaire_edit(*, questionnaire, actor, texts: dict) -> Questionnaire:
+    """Change question texts of this year's questionnaire; only before its first round is sent.
+
+    Keys, scales and options stay (``content.with_texts``), so years remain comparable.
+    """
+    require_perm(actor, MANAGE, questionnaire)
+    process_lock(questionnaire.process_id)
+    questionnaire = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
+    if questionnaire.rounds.exists():
+        raise DomainError(_("The questionnaire has been sent; this year's version is fixed."))
+    questionnaire.content = content_module.with_texts(questionnaire.content, texts)
+    questionnaire.changed_by = actor
+    questionnaire.save()
+    return questionnaire
+
+
+def ratified_measures(process) -> list[dict]:
+    """The measures of the plan ratified for ``process``: [{"key", "title"}], else []."""
+    record = (
+        RatificationRecord.objects.filter(version__school_plan__process=process)
+        .select_related("version")
+        .first()
+    )
+    if record is None:
+        return []
+    return [{"key": m["key"], "title": m["title"]} for m in record.version.content["measures"]]
+
+
+def _kind_label(kind) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(SurveyRound.Kind(kind).label)
+
+
+def _token_issue(invitee) -> str:
+    token = new_code(TOKEN_GROUPS)
+    SurveyToken.objects.create(invitee=invitee, token_hash=sha256(token))
+    return token
+
+
+def answer_url(token: str) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("surveys:answer-token", args=[token])
+
+
+def _send_invitations(survey_round, codes):
+    school = survey_round.process.school.name
+    with translation.override(settings.LANGUAGE_CODE):
+        for name, email, token in codes:
+            context = {"name": name, "school": school, "url": answer_url(token)}
+            context["closes_on"] = survey_round.closes_on
+            subject = render_to_string("surveys/email/invitation_subject.txt", context).strip()
+            body = render_to_string("surveys/email/invitation_body.txt", context)
+            send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, [email])
+
+
+@transaction.atomic
+def round_send(*, questionnaire, actor, kind, closes_on=None) -> SurveyRound:
+    """Send a round: freeze the questionnaire, put every active staff member on the roll, and
+    e-mail each a personal link (after the commit; only the codes' hashes are stored).
+
+    The baseline comes first; the follow-up only after the baseline closed. Each kind once.
+    """
+    require_perm(actor, MANAGE, questionnaire)
+    process = process_lock(questionnaire.process_id)
+    questionnaire = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
+    if kind not in SurveyRound.Kind.values:
+        raise DomainError(_("Choose the baseline or the follow-up."))
+    rounds = {r.kind: r for r in questionnaire.rounds.all()}
+    if kind in rounds:
+        raise DomainError(_("This round has already been sent."))
+    if kind == SurveyRound.Kind.FOLLOW_UP:
+        baseline = rounds.get(SurveyRound.Kind.BASELINE)
+        if baseline is not None and baseline.state != SurveyRound.State.CLOSED:
+            raise DomainError(_("Close the baseline before sending the follow-up."))
+    if rounds.get(SurveyRound.Kind.FOLLOW_UP) is not None:
+        raise DomainError(_("The follow-up has been sent; the baseline can no longer be sent."))
+    staff = list(StaffMember.objects.filter(school=process.school, active=True).order_by("pk"))
+    if not staff:
+        raise DomainError(_("The school has no active staff members to ask."))
+    survey_round = SurveyRound.objects.create(
+        questionnaire=questionnaire,
+        kind=kind,
+        content=questionnaire.content,
+        content_hash=content_module.content_hash(questionnaire.content),
+        measures=ratified_measures(process),
+        units=sorted(process.units.values_list("name", flat=True)),
+        sent_at=timezone.now(),
+        sent_by=actor,
+        closes_on=closes_on,
+    )
+    codes = []
+    for member in staff:
+        invitee = Invitee.objects.create(round=survey_round, staff_member=member)
+        codes.append((member.name, member.email, _token_issue(invitee)))
+    decision_record(
+        process=process,
+        action="surveys.round.sent",
+        summary=gettext_noop("Workload survey sent (%(round)s) to %(count)s staff members."),
+        params={"round": _kind_label(kind), "count": len(staff)},
+        actor=actor,
+        content={"kind": kind, "content_hash": survey_round.content_hash, "invited": len(staff)},
+    )
+    transaction.on_commit(lambda: _send_invitations(survey_round, codes), robust=True)
+    return survey_round
+
+
+def _reshuffle(survey_round):
+    """Write the round's responses and participations again: new random ids, shuffled."""
+    rng = random.SystemRandom()
+    old = list(
+        SurveyResponse.objects.filter(round=survey_round).values_list(
+            "category", "unit_name", "fte_band", "answers"
+        )
+    )
+    rng.shuffle(old)
+    SurveyResponse.objects.filter(round=survey_round).delete()
+    SurveyResponse.objects.bulk_create(
+        SurveyResponse(round=survey_round, category=c, unit_name=u, fte_band=f, answers=a)
+        for c, u, f, a in old
+    )
+    invitees = list(
+        SurveyParticipation.objects.filter(invitee__round=survey_round).values_list(
+            "invitee", flat=True
+        )
+    )
+    rng.shuffle(invitees)
+    SurveyParticipation.objects.filter(invitee__round=survey_round).delete()
+    SurveyParticipation.objects.bulk_create(SurveyParticipation(invitee_id=i) for i in invitees)
+
+
+def _vacuum_responses():
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM FULL {SurveyResponse._meta.db_table}")
+
+
+@transaction.atomic
+def round_close(*, survey_round, actor) -> SurveyRound:
+    """Close a round: no more answers; its results are shown from now on."""
+    require_perm(actor, MANAGE, survey_round)
+    process = process_lock(survey_round.questionnaire.process_id)
+    survey_round = SurveyRound.objects.select_for_update().get(pk=survey_round.pk)
+    if survey_round.state == SurveyRound.State.CLOSED:
+        raise DomainError(_("This round is closed already."))
+    survey_round.state = SurveyRound.State.CLOSED
+    survey_round.closed_at = timezone.now()
+    survey_round.save(update_fields=["state", "closed_at"])
+    _reshuffle(survey_round)
+    transaction.on_commit(_vacuum_responses, robust=True)
+    decision_record(
+        process=process,
+        action="surveys.round.closed",
+        summary=gettext_noop("Workload survey closed (%(round)s): %(count)s responses."),
+        params={"round": _kind_label(survey_round.kind), "count": survey_round.responses.count()},
+        actor=actor,
+        content={"kind": survey_round.kind},
+    )
+    return survey_round
+
+
+def invitee_for_token(*, token) -> Invitee:
+    """The invitee whose personal code this is; unknown codes are refused."""
+    row = (
+        SurveyToken.objects.select_related(
+            "invitee__round__questionnaire__process__school",
+            "invitee__round__questionnaire__process__school_year",
+            "invitee__staff_member",
+        )
+        .filter(token_hash=sha256(normalise_code(token)))
+        .first()
+    )
+    if row is None:
+        raise DomainError(_("This link is not valid."))
+    return row.invitee
+
+
+def invitee_for_user(*, survey_round, user) -> Invitee | None:
+    """The signed-in user's line on the roll of ``survey_round``, if any."""
+    if user is None or not user.is_authenticated:
+        return None
+    return (
+        Invitee.objects.filter(round=survey_round, staff_member__user=user)
+        .select_related("staff_member")
+        .first()
+    )
+
+
+def background_default(invitee) -> dict:
+    """What the answer form proposes as background (the respondent may change or omit it)."""
+    member = invitee.staff_member
+    membership = (
+        UnitMembership.objects.filter(
+            process=invitee.round.questionnaire.process_id, staff_member=member
+        )
+        .select_related("unit")
+        .first()
+    )
+    return {
+        "category": member.category,
+        "unit_name": membership.unit.name if membership else "",
+        "fte_band": fte_band(member.fte),
+    }
+
+
+def _round_for_answering(survey_round) -> SurveyRound:
+    """The round read under a shared lock on PostgreSQL: closing waits for answers being saved."""
+    if connection.vendor == "postgresql":
+        sql = f"SELECT * FROM {SurveyRound._meta.db_table} WHERE id = %s FOR SHARE"  # noqa: S608
+        return list(SurveyRound.objects.raw(sql, [survey_round.pk]))[0]
+    return SurveyRound.objects.get(pk=survey_round.pk)
+
+
+def _clean_background(survey_round, background) -> dict:
+    category = background.get("category") or ""
+    unit_name = background.get("unit_name") or ""
+    band = background.get("fte_band") or ""
+    if category and category not in ("OP", "OOP", "MT"):
+        raise DomainError(_("Choose a staff category from the list."))
+    if unit_name and unit_name not in survey_round.units:
+        raise DomainError(_("Choose a unit from the list."))
+    if band and band not in FteBand.values:
+        raise DomainError(_("Choose an fte band from the list."))
+    return {"category": category, "unit_name": unit_name, "fte_band": band}
+
+
+@transaction.atomic
+def response_submit(*, invitee, answers: dict, background: dict) -> None:
+    """Save ``invitee``'s answers, once; the participation and the response share nothing.
+
+    The invitee's row is locked so a second request waits and then finds the participation;
+    the one-to-one constraint is the last line if anything slips through.
+    """
+    survey_round = _round_for_answering(invitee.round)
+    if survey_round.state != SurveyRound.State.OPEN:
+        raise DomainError(_("This survey is closed."))
+    cleaned = content_module.answers_clean(survey_round.content, survey_round.measures, answers)
+    chosen = _clean_background(survey_round, background)
+    invitee = Invitee.objects.select_for_update().filter(pk=invitee.pk, round=survey_round).first()
+    if invitee is None:
+        raise DomainError(_("You are not invited to this survey."))
+    if SurveyParticipation.objects.filter(invitee=invitee).exists():
+        raise AlreadyAnswered(_(ALREADY_ANSWERED))
+    try:
+        with transaction.atomic():
+            SurveyParticipation.objects.create(invitee=invitee)
+    except IntegrityError:
+        raise AlreadyAnswered(_(ALREADY_ANSWERED)) from None
+    SurveyResponse.objects.create(round=survey_round, answers=cleaned, **chosen)
