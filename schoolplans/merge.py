@@ -336,11 +336,19 @@ def school_measures_combine(*, measures, actor, title, description="", annotatio
         part.description for part in parts if part.description
     )
     annotation = _text(annotation, label=_field_label("annotation"))
-    _content_changing(step, actor, gettext_noop("measures combined into %(title)s"), title=title)
     costs: dict[int, Decimal] = {}
     for part in parts:
         for year, value in per_year(part.cost_per_year).items():
             costs[year] = costs.get(year, ZERO) + value
+    cost_per_year = {str(year): str(value) for year, value in sorted(costs.items())}
+    total = _total(cost_per_year)  # the same limits as a measure changed by hand
+    first_year = min(part.first_year for part in parts)
+    last_year = max(part.last_year for part in parts)
+    if last_year - first_year >= YEARS_MAX:
+        raise DomainError(
+            _("A measure runs for at most %(max)s school years.") % {"max": YEARS_MAX}
+        )
+    _content_changing(step, actor, gettext_noop("measures combined into %(title)s"), title=title)
     units = {part.unit_id for part in parts}
     shares = [part.benefit_share for part in parts if part.benefit_share is not None]
     combined = SchoolPlanMeasure.objects.create(
@@ -350,14 +358,14 @@ def school_measures_combine(*, measures, actor, title, description="", annotatio
         title=title,
         description=description,
         category=parts[0].category,
-        first_year=min(part.first_year for part in parts),
-        last_year=max(part.last_year for part in parts),
+        first_year=first_year,
+        last_year=last_year,
         structural=any(part.structural for part in parts),
         # Several units: a share of "the unit" means nothing; one unit: at least the largest.
         benefit_share=max(shares) if shares and len({p.unit_id for p in parts}) == 1 else None,
         changes_task_policy=any(part.changes_task_policy for part in parts),
-        cost_per_year={str(year): str(value) for year, value in sorted(costs.items())},
-        total_cost=sum(costs.values(), ZERO),
+        cost_per_year=cost_per_year,
+        total_cost=total,
         annotation=annotation,
     )
     MeasureSource.objects.filter(school_measure_id__in=pks).update(school_measure=combined)

@@ -9,6 +9,7 @@ is "started" when money was spent, "planned" when not). Measures not in the file
 they are. One decision records the import; each row keeps its history.
 """
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -23,7 +24,16 @@ from werkdruk.money import lazy_euro
 from .importing import SpendingFileError, number_text, read_spending_file, school_year_start
 from .models import MeasureSpending
 from .selectors import ZERO, spending_overview
-from .services import IMPORTED, SpendingData, check_data, locked_overview, save_row
+from .services import (
+    AMOUNT_LIMIT,
+    IMPORTED,
+    SpendingData,
+    check_data,
+    locked_overview,
+    save_row,
+)
+
+DIGITS = re.compile(r"[0-9]{1,6}")  # ASCII digits only: int() refuses "²"
 
 STATUS_ALIASES = {
     MeasureSpending.Status.PLANNED: ("gepland", "planned", "nognietgestart", "notstarted"),
@@ -165,7 +175,7 @@ def _add_row(row, by_number, default_year, entries) -> list[str]:
     number = text[1:] if text[:1] in ("M", "m") else text
     if isinstance(row.get("measure"), float) and row["measure"].is_integer():
         number = str(int(row["measure"]))
-    figures = by_number.get(int(number)) if number.isdigit() else None
+    figures = by_number.get(int(number)) if DIGITS.fullmatch(number) else None
     if not text:
         problems.append(_("The measure number is missing."))
     elif figures is None:
@@ -209,6 +219,11 @@ def _add_row(row, by_number, default_year, entries) -> list[str]:
                 _("Another row gives measure %(number)s a different %(column)s.")
                 % {"number": figures.number, "column": name}
             )
+    if not problems and entry.actual + actual >= AMOUNT_LIMIT:
+        problems.append(
+            _("Together the rows of measure %(number)s spend more than can be recorded.")
+            % {"number": figures.number}
+        )
     if problems:
         return problems
     entry.actual += actual

@@ -36,18 +36,26 @@ class SpendingData:
     note: str = ""
 
 
+# The amount column holds 12 digits with 2 decimals.
+AMOUNT_LIMIT = Decimal("1e10")
+
+
 def check_data(data: SpendingData) -> list[str]:
     """What is wrong with ``data`` (empty when nothing is)."""
     errors = []
-    if data.actual < 0:
+    if not data.actual.is_finite():
+        errors.append(_("The amount spent is not a number."))
+    elif data.actual < 0:
         errors.append(_("The amount spent cannot be negative."))
+    elif data.actual >= AMOUNT_LIMIT:  # before rounding: 1e30 cannot be rounded to cents
+        errors.append(_("The amount spent is too large."))
     elif data.actual != data.actual.quantize(selectors.CENTS):
         errors.append(_("The amount spent has more than two decimals (cents)."))
-    elif data.actual >= Decimal("1e10"):
-        errors.append(_("The amount spent is too large."))
     if data.status not in MeasureSpending.Status.values:
         errors.append(_("Unknown status."))
-    if data.fte_hired is not None and not (0 <= data.fte_hired <= FTE_MAX):
+    if data.fte_hired is not None and not (
+        data.fte_hired.is_finite() and 0 <= data.fte_hired <= FTE_MAX
+    ):
         errors.append(_("The fte hired must be between 0 and %(max)s.") % {"max": FTE_MAX})
     elif data.fte_hired is not None and data.fte_hired != data.fte_hired.quantize(selectors.CENTS):
         errors.append(_("The fte hired has more than two decimals."))

@@ -4,6 +4,7 @@ example file. The director records; the PMR and the board's administrators read.
 import codecs
 import csv
 import io
+import re
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -30,7 +31,7 @@ EXAMPLE_HEADERS = ("maatregel", "titel", *TEMPLATE_HEADERS[1:])
 
 def _year(request) -> int | None:
     value = request.GET.get("year", "")
-    return int(value) if value.isdigit() else None
+    return int(value) if re.fullmatch(r"[0-9]{1,4}", value) else None
 
 
 @require_GET

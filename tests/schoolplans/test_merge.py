@@ -629,6 +629,26 @@ def test_combining_is_refused_for_fewer_than_two_or_foreign_measures(school_plan
     assert SchoolPlanMeasure.objects.filter(school_plan=school_plan).count() == 6
 
 
+def test_combining_keeps_the_limits_of_a_measure_changed_by_hand(school_plan, merger):
+    first, second = measures(school_plan)[:2]
+    year = str(first.first_year)
+    SchoolPlanMeasure.objects.filter(pk__in=[first.pk, second.pk]).update(
+        cost_per_year={year: "6000000000.00"}, total_cost=D("6000000000.00")
+    )
+    with pytest.raises(DomainError, match="costs too much"):
+        merge.school_measures_combine(measures=[first, second], actor=merger, title="Te veel")
+    SchoolPlanMeasure.objects.filter(pk=second.pk).update(
+        cost_per_year={year: "1.00"},
+        total_cost=D("1.00"),
+        first_year=first.first_year + 5,
+        last_year=first.first_year + 10,
+    )
+    with pytest.raises(DomainError, match="at most 10 school years"):
+        merge.school_measures_combine(measures=[first, second], actor=merger, title="Te lang")
+    assert SchoolPlanMeasure.objects.filter(school_plan=school_plan).count() == 6
+    assert not Decision.objects.filter(action="schoolplans.measures.combined").exists()
+
+
 def test_every_measure_keeps_a_source_and_every_change_is_listed(school_plan, merger, year):
     combined = merge.school_measures_combine(
         measures=measures(school_plan)[:3], actor=merger, title="Drie in één"

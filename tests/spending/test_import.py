@@ -187,3 +187,15 @@ def test_only_the_director_imports(ratified, pmr):
     with pytest.raises(PermissionDenied):
         spending_import(process=ratified, file=csv_file("maatregel;bedrag\n1;5\n"), actor=pmr)
     assert not MeasureSpending.objects.exists()
+
+
+def test_rows_that_together_or_alone_exceed_what_can_be_recorded_are_refused(ratified, director):
+    text = "maatregel;bedrag\n" + "1;9999999999\n" * 2 + "2;1e30\nM²;10\n3;Infinity\n"
+    with pytest.raises(SpendingImportError) as caught:
+        spending_import(process=ratified, file=csv_file(text), actor=director)
+    errors = {error.row_number: error.reason for error in caught.value.errors}
+    assert "more than can be recorded" in errors[3]
+    assert "too large" in errors[4]
+    assert "no measure “M²”" in errors[5]
+    assert 6 in errors
+    assert not MeasureSpending.objects.exists()

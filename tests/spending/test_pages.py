@@ -65,6 +65,14 @@ def test_overview_of_the_next_school_year(client, ratified, director):
     assert client.get(overview_url(ratified, year=YEAR + 5)).status_code == 404
 
 
+@pytest.mark.parametrize("year", ["%C2%B2", "abc", "99999999999999999999"])
+def test_a_strange_year_shows_this_years_spending(client, ratified, director, year):
+    client.force_login(director)
+    response = client.get(reverse("spending:overview", args=[ratified.pk]) + f"?year={year}")
+    assert response.status_code == 200
+    assert "Spending in 2025-2026" in response.content.decode()
+
+
 @pytest.mark.parametrize("who", ["pmr", "board_admin"])
 def test_pmr_and_board_read_but_do_not_record(client, ratified, request, who):
     user = request.getfixturevalue(who)

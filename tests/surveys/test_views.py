@@ -106,6 +106,16 @@ def test_an_incomplete_form_is_shown_again(client, sent, staff):
     assert not SurveyParticipation.objects.exists()
 
 
+def test_a_personal_survey_code_never_reaches_the_log(client, sent, staff, caplog):
+    token = token_of(staff[0].email)
+    url = reverse("surveys:answer-token", args=[token])
+    with caplog.at_level("INFO"):
+        assert client.post(url, {}).status_code == 400  # logged as Bad Request
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "/survey/code/…" in logged
+    assert token not in logged
+
+
 def test_an_unknown_link_is_a_404(client, sent):
     assert client.get(reverse("surveys:answer-token", args=["NOPE-NOPE"])).status_code == 404
 
