@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.seeds import reference_data_seed
+
 # Playwright's sync API keeps an event loop in the main thread, which trips Django's
 # async-safety check on every ORM call made by the test itself.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -66,21 +68,7 @@ def page(request, browser, live_server):
     context.close()
 
 
-# Reference data that migrations seed. A transactional test empties every table when it ends,
-# so the next browser test would find no measure categories: each test seeds them again (the
-# seeds are idempotent).
-SEEDS = (
-    "plans.migrations.0002_measure_categories",
-    "plans.migrations.0004_function_costs_seed",
-    "plans.migrations.0006_workload_causes_seed",
-)
-
-
 @pytest.fixture(autouse=True)
 def reference_data(transactional_db):
-    from importlib import import_module
-
-    from django.apps import apps
-
-    for module in SEEDS:
-        import_module(module).seed(apps, None)
+    """Reference data again after an earlier test's flush (``tests.seeds``)."""
+    reference_data_seed()

@@ -18,6 +18,7 @@ from tests.factories import (
     StaffMemberFactory,
     UserFactory,
 )
+from tests.seeds import reference_data_seed
 from tests.surveys.conftest import answers_for
 from werkdruk.exceptions import DomainError
 
@@ -26,6 +27,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def survey_round():
+    reference_data_seed()  # an earlier transactional test emptied the default survey
     school = SchoolFactory()
     for _ in range(3):
         StaffMemberFactory(school=school, user=UserFactory(), fte=Decimal("0.8"))
