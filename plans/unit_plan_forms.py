@@ -1,5 +1,5 @@
-"""Forms of step 8: a unit plan's analysis, a measure, a comment, an acknowledged warning and
-returning a plan. They read input; ``plans.unit_plan_services`` decides.
+"""Forms of step 8: a unit plan's analysis and a measure (the short forms of its other actions
+are in ``plans.unit_plan_action_forms``). They read input; ``plans.unit_plan_services`` decides.
 
 Choices (causes, categories, functions) come from lists the selectors loaded once, so building
 a form costs no queries.
@@ -11,15 +11,21 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from werkdruk.forms import AmountField, LocalDecimalField
+from werkdruk.forms import LocalDecimalField
 
+from .measure_fields import (
+    SchoolYearsMixin,
+    amount_field,
+    first_year_field,
+    last_year_field,
+    school_years,
+)
 from .models import Measure, WorkloadCause
 from .unit_plan_costs import school_year_label
 from .unit_plan_services import MeasureData
 
 CostType = Measure.CostType
 TEXT_MAX = 5000
-COMMENT_MAX = 2000
 
 # The inputs each cost type uses (the form keeps the others, hidden, so switching back keeps
 # what was typed, but ignores them).
@@ -34,8 +40,7 @@ ALL_COST_FIELDS = ("amount", "fte", "hours", "function", "hourly_rate")
 
 def school_year_choices(process) -> list[tuple[int, str]]:
     """The process's school year and the four after it: a measure may run over several."""
-    first = process.school_year.start_year
-    return [(year, school_year_label(year)) for year in range(first, first + 5)]
+    return [(year, school_year_label(year)) for year in school_years(process)]
 
 
 def _text(label, *, rows=3, required=False, max_length=TEXT_MAX, help_text=None):
@@ -122,7 +127,7 @@ class PlanAnalysisForm(CausesMixin, forms.Form):
         }
 
 
-class MeasureForm(CausesMixin, forms.Form):
+class MeasureForm(SchoolYearsMixin, CausesMixin, forms.Form):
     """A measure. Only the inputs of the chosen cost type count; the page shows those (the
     others stay in the form, hidden) and swaps them when the cost type changes."""
 
@@ -144,11 +149,7 @@ class MeasureForm(CausesMixin, forms.Form):
         initial=CostType.FIXED,
         widget=forms.Select(attrs={"class": "form-select"}),
     )
-    amount = AmountField(
-        label=gettext_lazy("Amount per school year (€)"),
-        required=False,
-        widget=forms.TextInput(attrs={"class": "form-control"}),
-    )
+    amount = amount_field(gettext_lazy("Amount per school year (€)"))
     fte = LocalDecimalField(
         label=gettext_lazy("fte"),
         required=False,
@@ -172,22 +173,12 @@ class MeasureForm(CausesMixin, forms.Form):
         widget=forms.Select(attrs={"class": "form-select"}),
         help_text=gettext_lazy("Its yearly or hourly cost comes from the school's function costs."),
     )
-    hourly_rate = AmountField(
-        label=gettext_lazy("Hourly cost (€)"),
-        required=False,
-        widget=forms.TextInput(attrs={"class": "form-control"}),
+    hourly_rate = amount_field(
+        gettext_lazy("Hourly cost (€)"),
         help_text=gettext_lazy("Only for hours without a function."),
     )
-    first_year = forms.TypedChoiceField(
-        label=gettext_lazy("First school year"),
-        coerce=int,
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
-    last_year = forms.TypedChoiceField(
-        label=gettext_lazy("Last school year"),
-        coerce=int,
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
+    first_year = first_year_field()
+    last_year = last_year_field()
     structural = forms.BooleanField(
         label=gettext_lazy("Structural"),
         required=False,
@@ -248,9 +239,7 @@ class MeasureForm(CausesMixin, forms.Form):
         self.fields["function"].choices = [("", _("choose a function"))] + [
             (name, name) for name in functions
         ]
-        years = school_year_choices(process)
-        self.fields["first_year"].choices = years
-        self.fields["last_year"].choices = years
+        self.set_school_years(school_years(process))
         self._set_causes(causes)
 
     @classmethod
@@ -305,9 +294,7 @@ class MeasureForm(CausesMixin, forms.Form):
             data[name] = "" if name == "function" else None
         if cost_type == CostType.HOURS and data.get("function") and "hourly_rate" in data:
             data["hourly_rate"] = None  # the function's hourly cost applies
-        first, last = data.get("first_year"), data.get("last_year")
-        if first is not None and last is not None and first > last:
-            self.add_error("last_year", _("The last school year cannot come before the first."))
+        self.school_years_in_order(data)
         self._require_cost_inputs(cost_type, data)
         return data
 
@@ -390,42 +377,3 @@ class MeasureForm(CausesMixin, forms.Form):
             changes_task_policy=data["changes_task_policy"],
             when_money_ends=data["when_money_ends"],
         )
-
-
-class CommentForm(forms.Form):
-    text = forms.CharField(
-        label=gettext_lazy("Your comment"),
-        max_length=COMMENT_MAX,
-        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
-        error_messages={"required": gettext_lazy("Write a comment first.")},
-    )
-
-
-class AcknowledgementForm(forms.Form):
-    rule = forms.IntegerField(widget=forms.HiddenInput)
-    measure = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    reason = forms.CharField(
-        label=gettext_lazy("Why the unit keeps it this way"),
-        max_length=TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
-        error_messages={"required": gettext_lazy("Give the reason.")},
-    )
-
-
-class ReturnForm(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("Reason for returning the plan"),
-        max_length=TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
-        help_text=gettext_lazy("The unit reads this; say what should change."),
-        error_messages={"required": gettext_lazy("Give the reason for returning the plan.")},
-    )
-
-
-class CloseForm(forms.Form):
-    grounds = forms.CharField(
-        label=gettext_lazy("Grounds (optional)"),
-        required=False,
-        max_length=TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
-    )

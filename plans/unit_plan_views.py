@@ -23,14 +23,8 @@ from . import unit_plan_editor as editors
 from . import unit_plan_selectors as selectors
 from . import unit_plan_services as services
 from .models import FrameworkRule
-from .unit_plan_forms import (
-    AcknowledgementForm,
-    CloseForm,
-    CommentForm,
-    MeasureForm,
-    PlanAnalysisForm,
-    ReturnForm,
-)
+from .unit_plan_action_forms import AcknowledgementForm, CloseForm, CommentForm, ReturnForm
+from .unit_plan_forms import MeasureForm, PlanAnalysisForm
 from .unit_plan_history import unit_plan_history
 from .unit_plan_vote_views import approval_vote_context
 

@@ -42,7 +42,7 @@ from units.models import BoardAllocation, BudgetSplit, StaffMember, WorkingMetho
 from units.services import allocation, budget, split
 from units.services.working_method import MeetingData, working_method_record
 
-from . import evaluation, merge, publication, ratification
+from . import evaluation, merge, merge_edit, publication, ratification
 from .models import SchoolPlanMeasure
 
 BOARD_TOTAL = Decimal("664200.00")  # last year's workload funds of the demo board
@@ -192,7 +192,7 @@ def _school_plan(process, director):
     measures = {m.title: m for m in SchoolPlanMeasure.objects.filter(school_plan=school_plan)}
     title, cost = CHANGED
     changed = measures[title]
-    merge.school_measure_update(
+    merge_edit.school_measure_update(
         measure=changed,
         actor=director,
         title=changed.title,
@@ -201,14 +201,14 @@ def _school_plan(process, director):
         cost_per_year={changed.first_year: cost},
         annotation="Een goedkopere locatie gevonden; het programma blijft hetzelfde.",
     )
-    merge.school_measures_combine(
+    merge_edit.school_measures_combine(
         measures=[measures[t] for t in COMBINED],
         actor=director,
         title="Scholing digitaal nakijken voor alle docenten",
         description="Eén scholing voor de docenten van beide eenheden.",
         annotation="Twee bijna gelijke scholingen samengevoegd; samen goedkoper in te kopen.",
     )
-    merge.school_plan_annotate(
+    merge_edit.school_plan_annotate(
         school_plan=school_plan,
         actor=director,
         introduction="Het plan volgt de drie eenheden; de reserve blijft voor onvoorzien.",

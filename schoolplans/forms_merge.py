@@ -7,12 +7,17 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from plans.measure_fields import (
+    SchoolYearsMixin,
+    amount_field,
+    first_year_field,
+    last_year_field,
+    school_years,
+)
 from plans.models import MeasureCategory
 from plans.unit_plan_costs import school_year_label
-from werkdruk.forms import AmountField
 
 TEXT_MAX = 10000
-YEARS_SHOWN = 5  # school years offered from the process's own, more if a measure runs longer
 
 
 def _textarea(label, *, rows=3, required=False, max_length=TEXT_MAX, help_text=None):
@@ -40,7 +45,7 @@ def _annotation_field():
     )
 
 
-class SchoolMeasureForm(forms.Form):
+class SchoolMeasureForm(SchoolYearsMixin, forms.Form):
     """A school-plan measure: text, category, school years, structural, the amount in each
     school year (fields ``cost_<year>``) and the merging group's note."""
 
@@ -52,16 +57,8 @@ class SchoolMeasureForm(forms.Form):
         empty_label=None,
         widget=forms.Select(attrs={"class": "form-select"}),
     )
-    first_year = forms.TypedChoiceField(
-        label=gettext_lazy("First school year"),
-        coerce=int,
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
-    last_year = forms.TypedChoiceField(
-        label=gettext_lazy("Last school year"),
-        coerce=int,
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
+    first_year = first_year_field()
+    last_year = last_year_field()
     structural = forms.BooleanField(
         label=gettext_lazy("Structural (a lasting commitment)"),
         required=False,
@@ -70,8 +67,7 @@ class SchoolMeasureForm(forms.Form):
     annotation = _annotation_field()
 
     def __init__(self, *args, measure, categories, **kwargs):
-        start = measure.school_plan.process.school_year.start_year
-        self.years = list(range(start, max(start + YEARS_SHOWN, measure.last_year + 1)))
+        self.years = school_years(measure.school_plan.process, through=measure.last_year)
         costs = measure.cost_per_year or {}
         kwargs.setdefault(
             "initial",
@@ -88,27 +84,18 @@ class SchoolMeasureForm(forms.Form):
         )
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = categories
-        choices = [(year, school_year_label(year)) for year in self.years]
-        self.fields["first_year"].choices = choices
-        self.fields["last_year"].choices = choices
+        self.set_school_years(self.years)
         for year in self.years:
-            self.fields[f"cost_{year}"] = AmountField(
-                label=school_year_label(year),
-                required=False,
-                widget=forms.TextInput(attrs={"class": "form-control"}),
-            )
+            self.fields[f"cost_{year}"] = amount_field(school_year_label(year))
 
     def cost_fields(self) -> list:
         return [self[f"cost_{year}"] for year in self.years]
 
     def clean(self):
         data = super().clean()
-        first, last = data.get("first_year"), data.get("last_year")
-        if first is None or last is None:
+        if not self.school_years_in_order(data):
             return data
-        if first > last:
-            self.add_error("last_year", _("The last school year cannot come before the first."))
-            return data
+        first, last = data["first_year"], data["last_year"]
         for year in self.years:
             amount = data.get(f"cost_{year}")
             if amount and not first <= year <= last:

@@ -14,7 +14,7 @@ from processes.models import ProcessStep
 from processes.selectors import process_get_for_user
 from werkdruk.exceptions import DomainError
 
-from . import merge
+from . import merge, merge_edit
 from .forms_merge import CombineForm, IntroductionForm, SchoolMeasureForm
 from .models import SchoolPlan, SchoolPlanMeasure
 from .selectors_merge import may_merge, merge_step, school_measure_get, school_plan_page
@@ -93,7 +93,7 @@ def school_plan_introduction(request, pk):
     form = IntroductionForm(request.POST)
     if form.is_valid():
         try:
-            merge.school_plan_annotate(
+            merge_edit.school_plan_annotate(
                 school_plan=_school_plan(process),
                 actor=request.user,
                 introduction=form.cleaned_data["introduction"],
@@ -116,7 +116,7 @@ def school_measures_combine(request, pk):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            combined = merge.school_measures_combine(
+            combined = merge_edit.school_measures_combine(
                 measures=[SchoolPlanMeasure(pk=key) for key in data["measures"]],
                 actor=request.user,
                 title=data["title"],
@@ -143,7 +143,7 @@ def school_measure_edit(request, pk, measure_pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            merge.school_measure_update(
+            merge_edit.school_measure_update(
                 measure=measure,
                 actor=request.user,
                 title=data["title"],

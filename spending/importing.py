@@ -1,8 +1,9 @@
 """Reading a finance export of the spending per measure (CSV or XLSX) into a tablib Dataset.
 
-The same rules as the staff import (``units.importing``): Dutch Excel CSV (``;``, decimal
-commas, a byte-order mark, cp1252) or a workbook, Dutch or English headers in many spellings,
-row numbers as in Excel (the headers are row 1). Columns (canonical name: accepted headers):
+Read as the staff import reads its file (``units.importing.read_rows``): Dutch Excel CSV
+(``;``, decimal commas, a byte-order mark, cp1252) or a workbook; Dutch or English headers in
+many spellings; row numbers as in Excel (the headers are row 1). Columns (canonical name:
+accepted headers):
 
 - ``measure`` (required): the measure's number on the spending page (``3`` or ``M3``);
 - ``year`` (optional): the school year, ``2025-2026`` or ``2025``; the process's by default;
@@ -14,21 +15,12 @@ row numbers as in Excel (the headers are row 1). Columns (canonical name: accept
 Several rows for the same measure and year (booking lines) are added up.
 """
 
-import csv
-import io
 import re
 
 import tablib
 from django.utils.translation import gettext as _
 
-from units.importing import (
-    MAX_COLUMNS,
-    MAX_ROWS,
-    XLSX_MAGIC,
-    decode_text,
-    normalise_header,
-    sniff_delimiter,
-)
+from units.importing import ImportFileError, is_blank, normalise_header, read_rows
 
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "measure": (
@@ -69,48 +61,28 @@ _ALIAS_TO_COLUMN = {
 }
 
 
-class SpendingFileError(ValueError):
-    """The file as a whole cannot be imported (unreadable, empty, a required column missing)."""
-
-    def __init__(self, messages):
-        self.messages = [str(message) for message in messages]
-        super().__init__(" ".join(self.messages))
+class SpendingFileError(ImportFileError):
+    """The finance export as a whole cannot be imported."""
 
 
 def read_spending_file(content: bytes, filename: str = "") -> tablib.Dataset:
     """The uploaded file as a Dataset with the canonical headers of the columns it has."""
-    if not content or not content.strip():
-        raise SpendingFileError([_("The file is empty.")])
-    if content.startswith(XLSX_MAGIC) or filename.lower().endswith(".xlsx"):
-        rows = _xlsx_rows(content)
-    else:
-        rows = _csv_rows(content)
+    try:
+        rows = read_rows(content, filename)
+    except ImportFileError as error:
+        raise SpendingFileError(error.messages) from error
     return _dataset(rows)
 
 
-def _is_blank(values) -> bool:
-    return all(value is None or (isinstance(value, str) and not value.strip()) for value in values)
-
-
-def _dataset(rows) -> tablib.Dataset:
-    rows = iter(rows)
-    header = next(rows, None)
-    if header is None or _is_blank(header):
+def _dataset(rows: list[list]) -> tablib.Dataset:
+    header = rows[0] if rows else None
+    if header is None or is_blank(header):
         raise SpendingFileError(
             [_("The first row must contain the column headers, such as maatregel;bedrag.")]
         )
     positions = _column_positions(header)
-    data = []
-    for values in rows:
-        if len(data) >= MAX_ROWS:
-            if _is_blank(values):
-                continue
-            raise SpendingFileError(
-                [_("The file has more than %(max)s rows: split it up.") % {"max": MAX_ROWS}]
-            )
-        values = list(values)
-        data.append([_cell(values, position) for position in positions.values()])
-    while data and _is_blank(data[-1]):
+    data = [[_cell(values, position) for position in positions.values()] for values in rows[1:]]
+    while data and is_blank(data[-1]):
         data.pop()
     if not data:
         raise SpendingFileError(
@@ -153,39 +125,6 @@ def _cell(values: list, position: int):
     if isinstance(value, str):
         return value.strip()
     return value  # numbers from a workbook stay numbers
-
-
-def _csv_rows(content: bytes):
-    text = decode_text(content).lstrip("\ufeff")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
-    try:
-        for row in reader:
-            yield row[:MAX_COLUMNS]
-    except csv.Error as error:
-        raise SpendingFileError(
-            [_("The file could not be read as a CSV file: save it again as CSV or XLSX.")]
-        ) from error
-
-
-def _xlsx_rows(content: bytes):
-    import openpyxl
-
-    unreadable = SpendingFileError(
-        [_("The file could not be read as an Excel workbook (.xlsx): save it again.")]
-    )
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as error:  # zip, XML and openpyxl errors alike: the file is not usable
-        raise unreadable from error
-    try:
-        sheet = workbook.worksheets[0]
-        sheet.reset_dimensions()
-        rows = list(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True))
-    except Exception as error:
-        raise unreadable from error
-    finally:
-        workbook.close()
-    return rows
 
 
 # --- values ---------------------------------------------------------------------------------

@@ -2,9 +2,10 @@
 
 Schools export from Excel or their HR system: Dutch Excel writes CSV with ``;`` separators,
 decimal commas and a byte-order mark, older exports are cp1252, and the headers are Dutch or
-English in many spellings. This module only turns the file into rows with canonical headers
-(``name``, ``email``, ``category``, ``function``, ``department``, ``fte``); validating the values
-is the resource's job (``units.resources``).
+English in many spellings. ``read_rows`` reads such a file (the spending import uses it too);
+``read_staff_file`` turns its rows into rows with canonical headers (``name``, ``email``,
+``category``, ``function``, ``department``, ``fte``); validating the values is the resource's
+job (``units.resources``).
 
 Rows keep their position: data row ``i`` of the Dataset (1-based) is row ``i + 1`` in Excel, so
 error messages can name the row the user sees. Blank rows inside the file stay in the Dataset
@@ -16,6 +17,7 @@ import csv
 import datetime
 import io
 import re
+from contextlib import closing
 from decimal import Decimal
 
 import tablib
@@ -67,12 +69,17 @@ COLUMN_LABELS = {
 }
 
 
-class StaffFileError(ValueError):
-    """The file as a whole cannot be imported (unreadable, empty, a required column missing)."""
+class ImportFileError(ValueError):
+    """An uploaded file as a whole cannot be imported (unreadable, empty, a required column
+    missing); ``messages`` are user-facing."""
 
     def __init__(self, messages):
         self.messages = [str(message) for message in messages]
         super().__init__(" ".join(self.messages))
+
+
+class StaffFileError(ImportFileError):
+    """The staff list as a whole cannot be imported."""
 
 
 def normalise_header(value) -> str:
@@ -108,44 +115,29 @@ def read_staff_file(content: bytes, filename: str = "") -> tablib.Dataset:
     header row or data, misses a required column, or has more than MAX_ROWS rows. Columns
     the import does not use are left out.
     """
-    if not content or not content.strip():
-        raise StaffFileError([_("The file is empty.")])
-    if content.startswith(XLSX_MAGIC) or filename.lower().endswith(".xlsx"):
-        rows = _xlsx_rows(content)
-    else:
-        rows = _csv_rows(content)
+    try:
+        rows = read_rows(content, filename)
+    except ImportFileError as error:
+        raise StaffFileError(error.messages) from error
     return _dataset_from_rows(rows)
 
 
-def _is_blank(values) -> bool:
-    return all(value is None or (isinstance(value, str) and not value.strip()) for value in values)
-
-
-def _dataset_from_rows(rows) -> tablib.Dataset:
-    rows = iter(rows)
-    header = next(rows, None)
-    if header is None or _is_blank(header):
+def _dataset_from_rows(rows: list[list]) -> tablib.Dataset:
+    header = rows[0] if rows else None
+    if header is None or is_blank(header):
         raise StaffFileError(
             [_("The first row must contain the column headers, such as naam;e-mail;categorie.")]
         )
     positions, name_parts = _column_positions(header)
 
     data = []
-    for values in rows:
-        if len(data) >= MAX_ROWS:
-            # Trailing blank rows (Excel often saves many) do not count towards the limit.
-            if _is_blank(values):
-                continue
-            raise StaffFileError(
-                [_("The file has more than %(max)s rows: split it up.") % {"max": MAX_ROWS}]
-            )
-        values = list(values)
+    for values in rows[1:]:
         row = [_cell(values, position) for position in positions.values()]
         if name_parts:
             parts = (_cell(values, position) for position in name_parts)
             row.insert(0, " ".join(str(part) for part in parts if part))
         data.append(row)
-    while data and _is_blank(data[-1]):
+    while data and is_blank(data[-1]):
         data.pop()
     if not data:
         raise StaffFileError(
@@ -206,7 +198,42 @@ def _cell(values: list, position: int):
     return str(value).strip()
 
 
-# CSV
+# Reading the file
+
+
+def is_blank(values) -> bool:
+    """True when every cell of a row is empty (None or only whitespace)."""
+    return all(value is None or (isinstance(value, str) and not value.strip()) for value in values)
+
+
+def read_rows(content: bytes, filename: str = "") -> list[list]:
+    """The rows of an uploaded CSV file or XLSX workbook (its first sheet), the header row
+    first, each a list of at most MAX_COLUMNS cell values: strings from a CSV file; strings,
+    numbers, dates or None from a workbook, whose rows are padded to MAX_COLUMNS with None.
+
+    A workbook is recognised by its content or an ``.xlsx`` name; anything else is read as CSV
+    (see decode_text and sniff_delimiter). Raises ImportFileError when the file is empty or
+    unreadable, or has more than MAX_ROWS rows below the header (blank rows after those do not
+    count).
+    """
+    if not content or not content.strip():
+        raise ImportFileError([_("The file is empty.")])
+    if content.startswith(XLSX_MAGIC) or filename.lower().endswith(".xlsx"):
+        rows = _xlsx_rows(content)
+    else:
+        rows = _csv_rows(content)
+    result = []
+    with closing(rows):  # closes the workbook also when there are too many rows
+        for values in rows:
+            if len(result) > MAX_ROWS:  # the header and MAX_ROWS rows below it
+                # Trailing blank rows (Excel often saves many) do not count towards the limit.
+                if is_blank(values):
+                    continue
+                raise ImportFileError(
+                    [_("The file has more than %(max)s rows: split it up.") % {"max": MAX_ROWS}]
+                )
+            result.append(list(values))
+    return result
 
 
 def decode_text(content: bytes) -> str:
@@ -229,24 +256,19 @@ def sniff_delimiter(text: str) -> str:
 
 
 def _csv_rows(content: bytes):
-    text = decode_text(content)
-    if text.startswith("\ufeff"):  # a second BOM after decoding
-        text = text[1:]
+    text = decode_text(content).lstrip("\ufeff")  # a second BOM after decoding
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
     try:
         for row in reader:
             yield row[:MAX_COLUMNS]
     except csv.Error as error:
-        raise StaffFileError(
+        raise ImportFileError(
             [_("The file could not be read as a CSV file: save it again as CSV or XLSX.")]
         ) from error
 
 
-# XLSX
-
-
-def _xlsx_unreadable() -> StaffFileError:
-    return StaffFileError(
+def _xlsx_unreadable() -> ImportFileError:
+    return ImportFileError(
         [_("The file could not be read as an Excel workbook (.xlsx): save it again.")]
     )
 

@@ -3,11 +3,11 @@
 import pytest
 
 from processes import registry
+from tests.fixtures.language import english  # noqa: F401 - autouse, every test here
 from tests.processes import conftest as procedure
 from tests.processes.conftest import sign_both
 
 # The procedure's fixtures, shared (pytest finds fixtures by the names of this module).
-english = procedure.english
 school = procedure.school
 school_year = procedure.school_year
 director = procedure.director

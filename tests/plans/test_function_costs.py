@@ -11,7 +11,6 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import translation
 
 from plans.models import FunctionCost
 from processes.models import SchoolYear
@@ -29,13 +28,6 @@ FUNCTIONS = {
     "administratief medewerker",
     "teamleider",
 }
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

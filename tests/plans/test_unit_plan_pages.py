@@ -37,14 +37,6 @@ from werkdruk.money import format_euro
 BUDGET = Decimal("100000.00")
 
 
-@pytest.fixture(autouse=True)
-def english(settings):
-    """Messages asserted in English (the msgids)."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
-
-
 def euro(amount) -> str:
     return escape(format_euro(Decimal(amount)))
 

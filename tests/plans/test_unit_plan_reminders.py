@@ -4,7 +4,7 @@ their deadline is within the process's lead time or has passed, once per plan an
 import datetime
 
 import pytest
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
 from django_celery_beat.models import PeriodicTask
 
 from plans import tasks
@@ -17,7 +17,7 @@ from plans.unit_plan_services import (
     plan_submit,
 )
 from processes.models import ProcessStep, StepReminder
-from tests.plans.test_unit_plan_services import (
+from tests.fixtures.step8 import (
     account_for,
     category,
     step8_process,
@@ -26,13 +26,6 @@ from tests.plans.test_unit_plan_services import (
     user,
 )
 from units.models import UnitAnnouncement, UnitMembership
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

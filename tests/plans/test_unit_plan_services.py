@@ -6,28 +6,21 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone, translation
-from django.utils.translation import gettext_noop
+from django.utils import timezone
 
-from plans.announcements import announcement_send
-from plans.demo import demo_load
 from plans.models import (
     FrameworkRule,
     FunctionCost,
     Measure,
-    MeasureCategory,
     MeasureComment,
     UnitPlan,
     WarningAcknowledgement,
     WorkloadCause,
 )
 from plans.unit_plan_services import (
-    MeasureData,
     measure_comment_add,
     measure_costs,
-    measure_create,
     measure_delete,
     measure_update,
     plan_for_unit,
@@ -38,11 +31,21 @@ from plans.unit_plan_services import (
     step8_close,
     warning_acknowledge,
 )
-from processes import services
 from processes.models import Decision, ProcessStep, SchoolYear, SignOff
-from tests.factories import UserFactory
+from tests.fixtures.step8 import (
+    account_for,
+    add,
+    category,
+    coordinator,
+    data,
+    fresh,
+    step,
+    step8_process,
+    unit_of,
+    units_of,
+    user,
+)
 from units.models import OrganisationalUnit, UnitAnnouncement, UnitMembership, WorkingMethod
-from units.services.working_method import MeetingData, working_method_record
 from voting.models import Vote
 from werkdruk.exceptions import DomainError
 
@@ -51,93 +54,7 @@ State = UnitPlan.State
 StepState = ProcessStep.State
 
 
-@pytest.fixture(autouse=True)
-def english(settings):
-    """Messages asserted in English (the msgids)."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
-
-
 # --- the process at step 8 -------------------------------------------------------------
-
-
-def user(local):
-    """A fresh user object (roles and units are cached per object)."""
-    return get_user_model().objects.get(email=f"{local}@demo.werkdruk.nl")
-
-
-def fresh(user_obj):
-    return get_user_model().objects.get(pk=user_obj.pk)
-
-
-def step(process, number):
-    return process.steps.get(number=number)
-
-
-def soon(days=20):
-    return timezone.localdate() + datetime.timedelta(days=days)
-
-
-def units_of(process):
-    return list(OrganisationalUnit.objects.filter(process=process).order_by("name"))
-
-
-def unit_of(process, local):
-    return UnitMembership.objects.get(
-        process=process, staff_member__user__email=f"{local}@demo.werkdruk.nl"
-    ).unit
-
-
-def account_for(unit):
-    """A new user account for an active member of ``unit`` who has none yet."""
-    staff = (
-        UnitMembership.objects.filter(
-            unit=unit, staff_member__active=True, staff_member__user__isnull=True
-        )
-        .select_related("staff_member")
-        .order_by("staff_member__name")
-        .first()
-        .staff_member
-    )
-    staff.user = UserFactory(email=staff.email, name=staff.name)
-    staff.save()
-    return staff
-
-
-def coordinator(unit):
-    return fresh(WorkingMethod.objects.get(unit=unit).leader.user)
-
-
-def step8_process():
-    """The demo school with steps 1-7 done and step 8 open: the units were told their
-    amount and a deadline (step 6) and each recorded its working method (step 7), with the
-    teacher leading their own unit and a member with a new account leading each other one."""
-    process = demo_load()["process"]
-    director = user("directeur")
-    if step(process, 3).state == StepState.OPEN:
-        services.step_sign_off(step=step(process, 3), actor=user("pmr"))
-    services.step_complete_by_system(step=step(process, 4), summary=gettext_noop("Vote adopted."))
-    announcement_send(process=process, actor=director, deadline=soon(20))
-    process.steps.filter(number__in=(5, 6)).update(state=StepState.DONE)
-    process.steps.filter(number=7).update(state=StepState.OPEN)
-    teachers_unit = unit_of(process, "docent")
-    for unit in units_of(process):
-        if unit.pk == teachers_unit.pk:
-            leader = UnitMembership.objects.get(unit=unit, staff_member__user=user("docent"))
-            leader = leader.staff_member
-        else:
-            leader = account_for(unit)
-        working_method_record(
-            unit=unit,
-            actor=director,
-            leader=leader,
-            decision_mode=WorkingMethod.DecisionMode.CONSENSUS,
-            participation=WorkingMethod.Participation.VOLUNTARY,
-            meetings=[MeetingData(date=soon(5))],
-        )
-    assert step(process, 8).state == StepState.OPEN
-    return process
 
 
 @pytest.fixture
@@ -187,27 +104,6 @@ def plan(unit):
 def other_unit(process, *, not_of=("docent",)):
     mine = {unit_of(process, local).pk for local in not_of}
     return next(u for u in units_of(process) if u.pk not in mine and u.name != "MT")
-
-
-def category(code="extra_staff"):
-    return MeasureCategory.objects.get(code=code)
-
-
-def data(year, **fields):
-    values = {
-        "title": "Onderwijsassistent brugklas",
-        "category": category(fields.pop("category", "extra_staff")),
-        "cost_type": "fixed",
-        "amount": D("1000.00"),
-        "first_year": year,
-        "last_year": year,
-    }
-    values.update(fields)
-    return MeasureData(**values)
-
-
-def add(plan, actor, year, **fields):
-    return measure_create(plan=plan, actor=actor, data=data(year, **fields))
 
 
 def reload(plan):

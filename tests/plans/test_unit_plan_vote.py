@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.html import escape
 
 from plans import unit_plan_votes as plan_votes
@@ -48,14 +48,6 @@ from voting.todos import vote_todos
 from werkdruk.exceptions import DomainError
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    """Messages asserted in English (the msgids)."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 def _members(school, count, *, prefix):

@@ -1,5 +1,4 @@
 import pytest
-from django.utils import translation
 
 from processes import services
 from processes.models import SchoolRole
@@ -11,6 +10,7 @@ from tests.factories import (
     StaffMemberFactory,
     UserFactory,
 )
+from tests.fixtures.language import english  # noqa: F401 - autouse, every test here
 
 
 @pytest.fixture(autouse=True)
@@ -22,15 +22,6 @@ def engine_blockers_only(monkeypatch):
 
     monkeypatch.setattr(registry, "_blockers", {1: [step1_needs_active_staff]})
     monkeypatch.setattr(registry, "_completion_hooks", {})
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    """Service messages and e-mails are asserted in English (the msgids); pages set their own
-    language per request, and tests that check the Dutch default say so."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from plans.demo import demo_load
 from plans.demo_plans import demo_plans
@@ -55,13 +55,6 @@ TOP_LEVEL = {
     "ratification",
 }
 AMOUNT = re.compile(r"^\d+\.\d{2}$")
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

@@ -11,9 +11,8 @@ from processes.models import Decision
 from schoolplans.decision_list import decision_list_content
 from schoolplans.models import RatificationRecord
 from schoolplans.ratification import ratification_director_sign
-from tests.plans.test_unit_plan_services import user
+from tests.fixtures.step8 import user
 from tests.schoolplans.test_publication import (  # noqa: F401 (fixtures)
-    english,
     pdf_text,
     publish,
     ratify_steps,

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from plans.demo import demo_load
 from plans.demo_plans import demo_plans
@@ -25,13 +25,6 @@ from schoolplans.models import (
     SchoolPlanVersion,
 )
 from voting.models import Vote
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

@@ -8,27 +8,18 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
 from django.utils.html import escape
 
 from processes.models import ProcessStep
-from schoolplans import merge
+from schoolplans import merge, merge_edit
 from schoolplans.models import SchoolPlan, SchoolPlanMeasure, SchoolPlanVersion
-from tests.plans.test_unit_plan_services import user
+from tests.fixtures.step8 import user
 from werkdruk.money import format_euro
 
 from .test_merge import by_title, copy_measures, measures, step9_process, update
 
 D = Decimal
 StepState = ProcessStep.State
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    """Messages asserted in English (the msgids)."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 def euro(amount) -> str:
@@ -322,7 +313,9 @@ def page_queries(client, process) -> int:
 def test_the_page_costs_the_same_queries_with_many_measures(client, process, school_plan, merger):
     client.force_login(user("stuurgroep"))
     few = page_queries(client, process)
-    merge.school_measures_combine(measures=measures(school_plan)[:2], actor=merger, title="Samen")
+    merge_edit.school_measures_combine(
+        measures=measures(school_plan)[:2], actor=merger, title="Samen"
+    )
     copy_measures(school_plan, 4)
     assert SchoolPlanMeasure.objects.filter(school_plan=school_plan).count() == 25
 

@@ -6,7 +6,6 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import include, path
-from django.utils import translation
 
 from processes import registry
 from processes import services as process_services
@@ -51,13 +50,6 @@ urlpatterns = [
 ]
 
 FOLLOW_UP = "Volgend jaar de enquête opnieuw afnemen en de nakijkweek evalueren."
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture(autouse=True)

@@ -4,16 +4,7 @@ the same unit, unrelated text)."""
 
 from dataclasses import dataclass, field
 
-import pytest
-from django.utils import translation
-
 from schoolplans.overlap import find_overlaps, same_word, title_similarity, words
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from pypdf import PdfReader
 from plans.unit_plan_services import plan_for_unit, plan_submit
 from processes import registry, services
 from processes.models import Decision, ProcessStep
-from schoolplans import merge
+from schoolplans import merge, merge_edit
 from schoolplans.models import Publication, PublicationComment, SchoolPlanMeasure
 from schoolplans.publication import (
     plan_publish,
@@ -40,7 +40,7 @@ from tests.factories import (
     StaffMemberFactory,
     UserFactory,
 )
-from tests.plans.test_unit_plan_services import add, coordinator, step8_process, units_of, user
+from tests.fixtures.step8 import add, coordinator, step8_process, units_of, user
 from units.models import StaffMember
 from werkdruk.exceptions import DomainError
 from werkdruk.money import format_euro
@@ -51,14 +51,6 @@ D = Decimal
 StepState = ProcessStep.State
 ORIGINAL = D("1000.00")
 CHANGED = D("1500.00")
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    """Messages asserted in English (the msgids)."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture(autouse=True)
@@ -106,7 +98,7 @@ def world_at_step10(*, step10_actor=ProcessStep.AgreedActor.DIRECTOR) -> World:
     services.step_assign_actor(step=step(process, 10), actor=director, agreed_actor=step10_actor)
     school_plan = merge.school_plan_create(process=process, actor=user("directeur"))
     measure = school_plan.measures.order_by("order", "pk").first()
-    merge.school_measure_update(
+    merge_edit.school_measure_update(
         measure=measure,
         actor=user("directeur"),
         title=measure.title,

@@ -13,7 +13,7 @@ from plans.models import UnitPlan
 from processes import services
 from processes.agreement import content_hash
 from processes.models import Decision, ProcessStep, SignOff
-from schoolplans import merge
+from schoolplans import merge, merge_edit
 from schoolplans.evaluation import evaluation_agreement_save
 from schoolplans.models import (
     EvaluationAgreement,
@@ -23,11 +23,10 @@ from schoolplans.models import (
     SchoolPlanVersion,
 )
 from schoolplans.ratification import pmr_decision_record, ratification_director_sign
-from tests.plans.test_unit_plan_services import user
+from tests.fixtures.step8 import user
 from tests.schoolplans.test_publication import (  # noqa: F401 (fixtures)
     CHANGED,
     ORIGINAL,
-    english,
     publish,
     ratify_steps,
     step,
@@ -260,7 +259,7 @@ def test_after_a_refusal_the_next_version_is_published_and_ratified(evaluated):
     process = evaluated.process
     school_plan = evaluated.version.school_plan
     measure = school_plan.measures.get(pk=evaluated.changed.pk)
-    merge.school_measure_update(
+    merge_edit.school_measure_update(
         measure=measure,
         actor=user("directeur"),
         title=measure.title,

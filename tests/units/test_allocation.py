@@ -34,14 +34,6 @@ from werkdruk.forms import normalise_number
 PUPILS = {"Alpha College": 1000, "Beta Lyceum": 500, "Gamma School": 250}
 
 
-@pytest.fixture(autouse=True)
-def english(settings):
-    """Messages are asserted in English (the msgids), as in tests/processes."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
-
-
 @pytest.fixture
 def school_year(db):
     return SchoolYearFactory(start_year=2026)

@@ -7,7 +7,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
 
 from processes import services as process_services
 from processes.models import Decision, ProcessStep, SchoolRole
@@ -29,14 +28,6 @@ from werkdruk.exceptions import DomainError
 ALLOCATION = BudgetLine.Kind.ALLOCATION
 CARRY_OVER = BudgetLine.Kind.CARRY_OVER
 EXTRA = BudgetLine.Kind.EXTRA_TRANCHE
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    """Messages are asserted in English (the msgids), as in tests/processes."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

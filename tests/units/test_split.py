@@ -18,7 +18,6 @@ from processes.services import step_sign_off
 from tests.factories import StaffMemberFactory, UserFactory
 from tests.processes.conftest import (  # noqa: F401 - fixtures
     director,
-    english,
     pmr,
     process,
     school,

@@ -13,7 +13,6 @@ from processes.models import Decision, ProcessStep
 from tests.processes.conftest import (  # noqa: F401 - fixtures
     board_admin,
     director,
-    english,
     other_director,
     other_school,
     pmr,

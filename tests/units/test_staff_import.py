@@ -14,7 +14,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
 
 from processes.models import SchoolRole
 from tests.factories import (
@@ -32,14 +31,6 @@ from units.services import StaffImportError, staff_import
 pytestmark = pytest.mark.django_db
 
 DUTCH_HEADERS = "naam;e-mail;categorie;functie;afdeling;wtf"
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    # Messages are asserted in English (the msgids); Dutch translations must not break this.
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ from tests.factories import SchoolYearFactory, StaffMemberFactory
 from tests.processes.conftest import (  # noqa: F401 - fixtures
     board_admin,
     director,
-    english,
     other_director,
     other_school,
     pmr,

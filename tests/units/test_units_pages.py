@@ -14,7 +14,6 @@ from tests.factories import SchoolYearFactory, StaffMemberFactory
 from tests.processes.conftest import (  # noqa: F401 - fixtures
     board_admin,
     director,
-    english,
     other_board_admin,
     other_director,
     other_school,

@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext_noop
 
@@ -31,14 +31,6 @@ from units.services.working_method import (
     working_method_record,
 )
 from werkdruk.exceptions import DomainError
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    """Messages asserted in English (the msgids)."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 def user(local):
