@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from units.models import StaffCategory
 
 from . import content as content_module
-from .models import FteBand, SurveyRound
+from .models import FteBand, Invitee, SurveyRound
 
 TEXT_PATHS = (
     ("effect:school", lambda c: c["effect"]["school"]),
@@ -157,3 +157,33 @@ class SendForm(forms.Form):
     closes_on = forms.DateField(
         label=_("Closes on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+NOT_ON_ROLL = _("Choose people on the roll of this round.")
+
+
+class SheetForm(forms.Form):
+    """The people on the roll who get a printed sheet with a personal code."""
+
+    invitees = forms.ModelMultipleChoiceField(
+        label=_("Staff members"),
+        queryset=Invitee.objects.none(),
+        error_messages={
+            "required": _("Tick the people who need a personal survey sheet."),
+            "invalid_choice": NOT_ON_ROLL,
+            "invalid_pk_value": NOT_ON_ROLL,
+        },
+    )
+
+    def __init__(self, *args, survey_round, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["invitees"].queryset = (
+            Invitee.objects.filter(round=survey_round)
+            .select_related("staff_member")
+            .order_by("staff_member__name", "pk")
+        )
+
+    def selected(self) -> set[str]:
+        if not self.is_bound:
+            return set()
+        return {str(value) for value in self.data.getlist("invitees")}

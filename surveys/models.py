@@ -127,10 +127,22 @@ class Invitee(models.Model):
 
 
 class SurveyToken(models.Model):
-    """A personal link's code; only its SHA-256 is stored."""
+    """A personal link's code; only its SHA-256 is stored.
+
+    E-mailed codes add up (the invitation's and the reminder's). A printed sheet replaces every
+    earlier code of the invitee, so only the sheet works from then on; the sheet's row is the
+    record that a sheet was printed (never the code itself).
+    """
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("e-mail")
+        SHEET = "sheet", _("printed sheet")
 
     invitee = models.ForeignKey(Invitee, on_delete=models.CASCADE, related_name="tokens")
     token_hash = models.CharField(max_length=64, unique=True)
+    channel = models.CharField(
+        _("sent by"), max_length=10, choices=Channel.choices, default=Channel.EMAIL
+    )
 
     class Meta:
         verbose_name = _("personal survey code")
@@ -138,6 +150,27 @@ class SurveyToken(models.Model):
 
     def __str__(self):
         return str(self.invitee)
+
+
+class SurveyReminder(models.Model):
+    """That a reminder went to an invitee: at most once per invitee and occasion.
+
+    Written before the e-mail goes out; the unique constraint stops a second send when the task
+    is retried or runs twice at the same time. No time is stored.
+    """
+
+    invitee = models.ForeignKey(Invitee, on_delete=models.CASCADE, related_name="reminders")
+    occasion = models.CharField(_("occasion"), max_length=30)  # "reminder-3"
+
+    class Meta:
+        verbose_name = _("survey reminder")
+        verbose_name_plural = _("survey reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["invitee", "occasion"], name="survey_reminder_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.invitee}: {self.occasion}"
 
 
 class SurveyParticipation(models.Model):

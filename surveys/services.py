@@ -45,6 +45,14 @@ class AlreadyAnswered(DomainError):
     """The invitee has a participation already."""
 
 
+class RoundClosed(DomainError):
+    """A personal code of a round that is closed: it opens nothing any more."""
+
+    def __init__(self, survey_round):
+        super().__init__(_("This survey is closed."))
+        self.survey_round = survey_round
+
+
 def fte_band(fte) -> str:
     """The coarse band of a part-time factor: below 0.5, 0.5 to 0.8, above 0.8."""
     fte = Decimal(fte)
@@ -111,14 +119,21 @@ def ratified_measures(process) -> list[dict]:
     return [{"key": m["key"], "title": m["title"]} for m in record.version.content["measures"]]
 
 
-def _kind_label(kind) -> str:
+def kind_label(kind) -> str:
     with translation.override(settings.LANGUAGE_CODE):
         return str(SurveyRound.Kind(kind).label)
 
 
-def _token_issue(invitee) -> str:
+def token_issue(invitee, channel=SurveyToken.Channel.EMAIL) -> str:
+    """A new personal code for ``invitee``; returns it once and stores only its SHA-256.
+
+    A printed sheet first deletes every earlier code of the invitee (e-mailed or printed), so
+    only the sheet's code works afterwards. The caller holds the transaction.
+    """
+    if channel == SurveyToken.Channel.SHEET:
+        SurveyToken.objects.filter(invitee=invitee).delete()
     token = new_code(TOKEN_GROUPS)
-    SurveyToken.objects.create(invitee=invitee, token_hash=sha256(token))
+    SurveyToken.objects.create(invitee=invitee, token_hash=sha256(token), channel=channel)
     return token
 
 
@@ -175,12 +190,12 @@ def round_send(*, questionnaire, actor, kind, closes_on=None) -> SurveyRound:
     codes = []
     for member in staff:
         invitee = Invitee.objects.create(round=survey_round, staff_member=member)
-        codes.append((member.name, member.email, _token_issue(invitee)))
+        codes.append((member.name, member.email, token_issue(invitee)))
     decision_record(
         process=process,
         action="surveys.round.sent",
         summary=gettext_noop("Workload survey sent (%(round)s) to %(count)s staff members."),
-        params={"round": _kind_label(kind), "count": len(staff)},
+        params={"round": kind_label(kind), "count": len(staff)},
         actor=actor,
         content={"kind": kind, "content_hash": survey_round.content_hash, "invited": len(staff)},
     )
@@ -219,13 +234,18 @@ def _vacuum_responses():
 
 
 @transaction.atomic
-def round_close(*, survey_round, actor) -> SurveyRound:
-    """Close a round: no more answers; its results are shown from now on."""
-    require_perm(actor, MANAGE, survey_round)
+def round_close(*, survey_round, actor=None) -> SurveyRound:
+    """Close a round: no more answers, its codes stop working, its results are shown.
+
+    By the director or PMR (``actor``) or by the scheduled task after the closing date (no
+    actor: recorded as closed by the system). Closing a closed round returns it unchanged.
+    """
+    if actor is not None:
+        require_perm(actor, MANAGE, survey_round)
     process = process_lock(survey_round.questionnaire.process_id)
     survey_round = SurveyRound.objects.select_for_update().get(pk=survey_round.pk)
     if survey_round.state == SurveyRound.State.CLOSED:
-        raise DomainError(_("This round is closed already."))
+        return survey_round
     survey_round.state = SurveyRound.State.CLOSED
     survey_round.closed_at = timezone.now()
     survey_round.save(update_fields=["state", "closed_at"])
@@ -235,7 +255,7 @@ def round_close(*, survey_round, actor) -> SurveyRound:
         process=process,
         action="surveys.round.closed",
         summary=gettext_noop("Workload survey closed (%(round)s): %(count)s responses."),
-        params={"round": _kind_label(survey_round.kind), "count": survey_round.responses.count()},
+        params={"round": kind_label(survey_round.kind), "count": survey_round.responses.count()},
         actor=actor,
         content={"kind": survey_round.kind},
     )
@@ -243,7 +263,7 @@ def round_close(*, survey_round, actor) -> SurveyRound:
 
 
 def invitee_for_token(*, token) -> Invitee:
-    """The invitee whose personal code this is; unknown codes are refused."""
+    """The invitee whose personal code this is; unknown codes and a closed round's are refused."""
     row = (
         SurveyToken.objects.select_related(
             "invitee__round__questionnaire__process__school",
@@ -255,6 +275,8 @@ def invitee_for_token(*, token) -> Invitee:
     )
     if row is None:
         raise DomainError(_("This link is not valid."))
+    if row.invitee.round.state == SurveyRound.State.CLOSED:
+        raise RoundClosed(row.invitee.round)
     return row.invitee
 
 

@@ -143,9 +143,23 @@ class _AnswerView(View):
 
 @method_decorator([login_not_required, never_cache], name="dispatch")
 class TokenAnswerView(_AnswerView):
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except services.RoundClosed as error:  # say so, but show nothing of the invitee
+            survey_round = error.survey_round
+            context = {
+                "round": survey_round,
+                "school": survey_round.questionnaire.process.school,
+                "closed": True,
+            }
+            return render(request, "surveys/answer.html", context, status=410)
+
     def find_invitee(self, request, token):
         try:
             return services.invitee_for_token(token=token)
+        except services.RoundClosed:
+            raise
         except DomainError:
             raise Http404 from None
 

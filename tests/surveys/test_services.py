@@ -176,12 +176,21 @@ def test_incomplete_answers_and_bad_background_are_refused(sent):
     assert not SurveyParticipation.objects.exists()
 
 
-def test_a_closed_round_takes_no_answers(sent, pmr):
+def test_a_closed_round_takes_no_answers_and_closing_again_changes_nothing(sent, pmr):
     services.round_close(survey_round=sent, actor=pmr)
     with pytest.raises(DomainError, match="closed"):
         answer(sent, sent.invitees.first())
-    with pytest.raises(DomainError, match="closed already"):
-        services.round_close(survey_round=sent, actor=pmr)
+    closed_at = SurveyRound.objects.get(pk=sent.pk).closed_at
+    again = services.round_close(survey_round=sent, actor=pmr)
+    assert again.closed_at == closed_at
+    assert Decision.objects.filter(action="surveys.round.closed").count() == 1
+
+
+def test_a_closed_rounds_codes_do_not_work(sent, pmr):
+    token = mail.outbox[0].body.split("/survey/code/")[1].split("/")[0]
+    services.round_close(survey_round=sent, actor=pmr)
+    with pytest.raises(services.RoundClosed, match="This survey is closed."):
+        services.invitee_for_token(token=token)
 
 
 def test_closing_rewrites_responses_with_new_ids(sent, pmr):

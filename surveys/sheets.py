@@ -1,0 +1,54 @@
+"""Printed code sheets: a personal code on paper for staff without a usable e-mail address.
+
+A sheet replaces every earlier code of the person (the e-mailed link and an earlier sheet),
+so a lost sheet or a link sent to a wrong address stops working. The codes go only onto the
+printed page; what is kept is that a sheet was printed (the token row's channel and a decision
+naming the people), never the code.
+
+The choice of people is the whole roll, answered or not: listing only those who have not
+answered would show the director and PMR who did.
+"""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from processes.services import decision_record, process_lock, require_perm
+from werkdruk.exceptions import DomainError
+
+from .models import SurveyRound, SurveyToken
+from .services import MANAGE, kind_label, token_issue
+
+
+@transaction.atomic
+def invitee_sheets_issue(*, survey_round, actor, invitees) -> list[str]:
+    """New personal codes to print for ``invitees`` (one sheet each), in their order.
+
+    Every sheet or none. Recorded as a decision that names the people (never a code), so a
+    sheet printed for someone who did not ask for it is on record.
+    """
+    require_perm(actor, MANAGE, survey_round)
+    process = process_lock(survey_round.questionnaire.process_id)
+    survey_round = SurveyRound.objects.select_for_update().get(pk=survey_round.pk)
+    if survey_round.state == SurveyRound.State.CLOSED:
+        raise DomainError(_("This survey is closed: no more sheets can be printed."))
+    invitees = list(invitees)
+    if not invitees:
+        raise DomainError(_("Choose the people who need a sheet."))
+    if any(invitee.round_id != survey_round.pk for invitee in invitees):
+        raise DomainError(_("Only people on the roll of this round can get a sheet."))
+    codes = [token_issue(invitee, SurveyToken.Channel.SHEET) for invitee in invitees]
+    names = sorted(invitee.staff_member.name for invitee in invitees)
+    decision_record(
+        process=process,
+        action="surveys.sheets.printed",
+        summary=gettext_noop("Personal survey sheets printed (%(round)s, %(count)s): %(names)s."),
+        params={
+            "round": kind_label(survey_round.kind),
+            "count": len(names),
+            "names": ", ".join(names),
+        },
+        actor=actor,
+        content={"kind": survey_round.kind, "staff_members": [i.staff_member_id for i in invitees]},
+    )
+    return codes

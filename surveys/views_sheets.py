@@ -1,0 +1,92 @@
+"""Printed code sheets for staff without a usable e-mail address (director and PMR).
+
+GET: choose the people. POST: issue a new code for each (``sheets.invitee_sheets_issue``) and
+return the PDF, one page per person. The codes go only into the PDF: never on a page, in a
+message or in the log, and the response is not cached.
+"""
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.shortcuts import render
+from django.utils import translation
+from django.utils.cache import add_never_cache_headers
+from django.utils.safestring import mark_safe
+
+from werkdruk.exceptions import DomainError
+from werkdruk.pdf import pdf_response, render_pdf
+
+from . import selectors, services
+from .forms import SheetForm
+from .models import SurveyRound, SurveyToken
+from .sheets import invitee_sheets_issue
+
+
+def _qr_svg(url: str) -> str:
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2)
+    code.add_data(url)
+    return code.make_image(image_factory=qrcode.image.svg.SvgPathImage).to_string(
+        encoding="unicode"
+    )
+
+
+def _page(request, survey_round, form, status=200):
+    had_sheet = set(
+        SurveyToken.objects.filter(
+            invitee__round=survey_round, channel=SurveyToken.Channel.SHEET
+        ).values_list("invitee_id", flat=True)
+    )
+    context = {
+        "process": survey_round.questionnaire.process,
+        "round": survey_round,
+        "form": form,
+        "invitees": form.fields["invitees"].queryset,
+        "selected": form.selected(),
+        "had_sheet": had_sheet,
+        "closed": survey_round.state == SurveyRound.State.CLOSED,
+    }
+    return render(request, "surveys/code_sheets.html", context, status=status)
+
+
+def code_sheets(request, round_pk):
+    """GET: choose the people. POST: a new code each, printed in a PDF."""
+    survey_round = selectors.round_get_for_user(
+        user=request.user, pk=round_pk, perm=services.MANAGE
+    )
+    if request.method != "POST":
+        return _page(request, survey_round, SheetForm(survey_round=survey_round))
+    form = SheetForm(request.POST, survey_round=survey_round)
+    if not form.is_valid():
+        return _page(request, survey_round, form, status=400)
+    invitees = list(form.cleaned_data["invitees"])
+    try:
+        codes = invitee_sheets_issue(
+            survey_round=survey_round, actor=request.user, invitees=invitees
+        )
+    except DomainError as error:
+        form.add_error(None, error.message)
+        return _page(request, survey_round, form, status=400)
+    process = survey_round.questionnaire.process
+    with translation.override(settings.LANGUAGE_CODE):  # the school's language
+        sheets = [
+            {
+                "name": invitee.staff_member.name,
+                "code": code,
+                "url": services.answer_url(code),
+                "qr": mark_safe(_qr_svg(services.answer_url(code))),  # noqa: S308 - our own SVG
+            }
+            for invitee, code in zip(invitees, codes, strict=True)
+        ]
+        pdf = render_pdf(
+            "surveys/code_sheets_pdf.html",
+            {
+                "process": process,
+                "round": survey_round,
+                "sheets": sheets,
+            },
+        )
+    response = pdf_response(
+        pdf, f"survey-sheets-{process.school.brin}-{process.school_year}-{survey_round.kind}.pdf"
+    )
+    add_never_cache_headers(response)  # personal codes: not kept in any cache
+    return response
