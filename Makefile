@@ -6,7 +6,8 @@
 #   make lint     ruff check and ruff format --check
 #   make format   ruff format and ruff check --fix
 #   make messages update the translation files (locale/nl, locale/en)
-#   make bench    the performance scripts in tests/benchmarks/ (BENCH_ARGS=... passes options)
+#   make bench    the vote's benchmark (BENCH_ARGS=... passes options; docs/performance.md)
+#   make bench-report  the annual report's benchmark (the same; its data is built once)
 #   make clean    remove the virtualenv, the local database and caches
 
 SHELL := /bin/bash
@@ -65,7 +66,7 @@ define debian_packages
 	fi
 endef
 
-.PHONY: help run test lint format messages compilemessages bench clean debs-run debs-test
+.PHONY: help run test lint format messages compilemessages bench bench-report clean debs-run debs-test
 
 help:
 	@sed -n 's/^#   //p' $(MAKEFILE_LIST)
@@ -129,15 +130,16 @@ messages: debs-run $(STAMP_RUN)
 	$(MANAGE) makemessages -l nl -l en --ignore=$(VENV) --ignore=$(VAR) --ignore=node_modules \
 		--ignore=static/vendor --ignore=tests --no-obsolete
 
-# Each tests/benchmarks/*_bench.py starts its own throwaway PostgreSQL and gunicorn on free
-# ports of 127.0.0.1 and stops them again, also on Ctrl-C or failure (docs/performance.md).
+# The vote benchmark starts its own throwaway PostgreSQL and gunicorn on free ports of
+# 127.0.0.1 and stops them again, also on Ctrl-C or failure (docs/performance.md).
 bench: debs-run $(STAMP_RUN) compilemessages
 	$(call debian_packages,postgresql)
-	@shopt -s nullglob; scripts=(tests/benchmarks/*_bench.py); \
-	if [ $${#scripts[@]} -eq 0 ]; then echo "No benchmarks yet."; exit 0; fi; \
-	for script in "$${scripts[@]}"; do \
-		echo "== $$script"; $(PY) "$$script" $(BENCH_ARGS); \
-	done
+	$(PY) tests/benchmarks/vote_bench.py $(BENCH_ARGS)
+
+# The annual report of a board of 30 schools and of one school, next to WeasyPrint alone. Builds
+# its data once into a SQLite file under /tmp and reuses it (--rebuild builds it again).
+bench-report: debs-run $(STAMP_RUN) compilemessages
+	$(PY) tests/benchmarks/report_bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(VAR) *.egg-info .pytest_cache .ruff_cache .hypothesis .coverage htmlcov

@@ -258,6 +258,7 @@ def plan_update(
     if changed:
         for field in changed:
             setattr(plan, field, texts[field])
+        plan._history_user = actor  # the history names its author outside requests too
         plan.save()
     if causes_changed:
         plan.causes.set(new_causes)
@@ -272,9 +273,9 @@ def measure_create(*, plan, actor, data: MeasureData) -> Measure:
     plan = _editable_plan(plan, actor)
     fields, causes = _measure_fields(plan, data)
     last = plan.measures.aggregate(last=Max("order"))["last"]
-    measure = Measure.objects.create(
-        plan=plan, order=0 if last is None else last + 1, created_by=actor, **fields
-    )
+    measure = Measure(plan=plan, order=0 if last is None else last + 1, created_by=actor, **fields)
+    measure._history_user = actor
+    measure.save()
     if causes:
         measure.causes.set(causes)
     _clear_approval(plan)
@@ -291,6 +292,7 @@ def measure_update(*, measure, actor, data: MeasureData) -> Measure:
     if changed:
         for field in changed:
             setattr(measure, field, fields[field])
+        measure._history_user = actor
         measure.save()
     if causes_changed:
         measure.causes.set(causes)
@@ -304,6 +306,7 @@ def measure_delete(*, measure, actor) -> None:
     """Remove a measure from its plan (its history stays)."""
     measure = _locked_measure(measure, actor)
     plan = measure.plan
+    measure._history_user = actor
     measure.delete()
     _clear_approval(plan)
 

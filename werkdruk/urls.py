@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
@@ -19,13 +18,9 @@ urlpatterns = [
     path("", include("schoolplans.urls")),
     path("", include("spending.urls")),
     path("", include("surveys.urls")),
+    path("", include("reporting.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlanguage/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

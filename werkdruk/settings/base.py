@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "schoolplans",
     "spending",
     "surveys",
+    "reporting",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportingConfig(AppConfig):
+    name = "reporting"
+    verbose_name = _("Annual report")
+
+    def ready(self):
+        from processes import registry
+
+        # After ratification (step 11) the school accounts for the year in the annual report.
+        registry.register_step_page(11, _("Annual report"), "reporting:school-report")

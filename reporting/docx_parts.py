@@ -1,0 +1,330 @@
+"""The parts of the annual report's Word document: formatting, tables and the bodies of
+sections a-d, mirroring templates/reporting/includes/_section_*.html (same msgids)."""
+
+import datetime
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+from werkdruk.money import format_euro
+from werkdruk.numbers import format_number
+
+DASH = "–"
+NO_DISTRIBUTION = gettext_noop(
+    "The board's distribution of the funds for this school year is not recorded in Werkdruk."
+)
+
+
+def title(name, year):
+    return _("Annual report on the workload funds %(year)s – %(school)s") % {
+        "year": year,
+        "school": name,
+    }
+
+
+def date(value) -> str:
+    if value is None:
+        return DASH
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+    return date_format(value, "j F Y")
+
+
+def euro(amount) -> str:
+    return DASH if amount is None else format_euro(amount)
+
+
+def percent(share) -> str:
+    return f"{format_number(share)}%"
+
+
+def heading(document, text, level):
+    """A heading; the default template's style ids are set directly, as python-docx looks a
+    style up by name among all styles on every call (most of the time of a board report)."""
+    paragraph = document.add_paragraph(text)
+    paragraph._p.style = f"Heading{level}"
+    return paragraph
+
+
+def table(document, headers, rows, *, right=(), footers=(), header_row=True):
+    """A grid table; columns in ``right`` (indexes) are right-aligned, ``footers`` are bold."""
+    body = [headers, *rows] if header_row else list(rows)
+    body += footers
+    grid = document.add_table(rows=len(body), cols=len(body[0]))
+    grid._tbl.tblStyle_val = "TableGrid"  # "Table Grid", set directly as in heading()
+    grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+    # row.cells once per row: grid.cell(r, c) walks the whole table on every call
+    for row_index, (row, values) in enumerate(zip(grid.rows, body, strict=True)):
+        bold = (header_row and row_index == 0) or row_index >= len(body) - len(footers)
+        for column, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
+            paragraph = cell.paragraphs[0]
+            paragraph.add_run(str(value)).bold = bool(bold)
+            if column in right:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    document.add_paragraph()
+    return grid
+
+
+def none(document, text):
+    document.add_paragraph().add_run(text).italic = True
+
+
+def categories(document, rows, footers=()):
+    headers = [_("Category"), _("Measures"), _("Planned"), _("Actual")]
+    body = [(c.label, c.count, euro(c.planned), euro(c.actual)) for c in rows]
+    table(document, headers, body, right=(1, 2, 3), footers=footers)
+
+
+# --- a. the amount -----------------------------------------------------------------------------
+
+
+def section_a(document, report):
+    amounts = report.amounts
+    if amounts.board_total is None:
+        none(document, _(NO_DISTRIBUTION))
+    else:
+        rows = [
+            (_("Total for the board"), euro(amounts.board_total)),
+            (_("Reserved for the board office"), euro(amounts.board_office)),
+            (
+                _("Share of %(school)s") % {"school": report.school_name},
+                euro(amounts.school_share),
+            ),
+        ]
+        if amounts.pupil_count is not None:
+            rows.append((_("Pupil count the share is based on"), amounts.pupil_count))
+        table(document, None, rows, right=(1,), header_row=False)
+    heading(document, _("The school's budget"), level=3)
+    if not amounts.budget_lines:
+        none(document, _("No budget lines are recorded for this school year."))
+        return
+    table(
+        document,
+        [_("Kind"), _("Description"), _("Amount")],
+        [(line.kind_label, line.description, euro(line.amount)) for line in amounts.budget_lines],
+        right=(2,),
+        footers=[(_("School budget"), "", euro(amounts.school_budget))],
+    )
+
+
+# --- b. how and with whom ----------------------------------------------------------------------
+
+
+def section_b(document, report):
+    process = report.process
+    if process is None:
+        none(
+            document,
+            _(
+                "There is no process in Werkdruk for this school year, so there is nothing to "
+                "report on how the spending came about."
+            ),
+        )
+        return
+    document.add_paragraph(
+        ngettext(
+            "The school has %(counter)s active staff member.",
+            "The school has %(counter)s active staff members.",
+            process.staff_count,
+        )
+        % {"counter": process.staff_count}
+    )
+    _timeline(document, process)
+    _votes(document, process)
+    _units(document, process)
+    _kickoff(document, process)
+
+
+def _timeline(document, process):
+    heading(document, _("Timeline of decisions"), level=3)
+    if not process.timeline:
+        none(document, _("No decisions are recorded."))
+        return
+    rows = [
+        (
+            date(entry.date),
+            "–" if entry.step is None else f"{entry.step}. {entry.step_label}",
+            entry.summary,
+            f"{entry.actor} ({entry.role})" if entry.role else entry.actor,
+        )
+        for entry in process.timeline
+    ]
+    table(document, [_("Date"), _("Step"), _("Decision"), _("By")], rows)
+
+
+def _votes(document, process):
+    heading(document, _("Participation in the staff vote"), level=3)
+    if not process.votes:
+        none(document, _("No staff vote on the agreement has closed."))
+        return
+    headers = [_("Round"), _("Closed"), _("Eligible"), _("Votes cast"), _("For"), _("Against")]
+    headers += [_("Abstained"), _("Turnout"), _("Outcome")]
+    rows = [
+        (v.round, date(v.closed_at), v.eligible, v.cast, v.yes, v.no, v.abstain)
+        + (percent(v.turnout), v.outcome_label)
+        for v in process.votes
+    ]
+    table(document, headers, rows, right=(2, 3, 4, 5, 6, 7))
+
+
+def _units(document, process):
+    heading(document, _("Contributors per unit"), level=3)
+    if not process.units:
+        none(document, _("No organisational units are recorded."))
+        return
+    headers = [_("Unit"), _("Members"), _("Contributors"), _("Meetings"), _("Plan")]
+    headers.append(_("Submitted"))
+    rows = [
+        (u.unit, u.members, u.contributors, u.meetings, u.plan_state_label, date(u.submitted_at))
+        for u in process.units
+    ]
+    table(document, headers, rows, right=(1, 2, 3))
+
+
+def _kickoff(document, process):
+    heading(document, _("Kick-off attendance"), level=3)
+    if not process.kickoff:
+        none(document, _("No kick-off session is recorded."))
+        return
+    rows = [
+        (
+            session.title,
+            date(session.date),
+            _("no sign-up") if session.signed_up is None else session.signed_up,
+            _("not recorded") if session.attended is None else session.attended,
+        )
+        for session in process.kickoff
+    ]
+    headers = [_("Session"), _("Date"), _("Signed up"), _("Attended")]
+    table(document, headers, rows, right=(2, 3))
+
+
+# --- c. goals and effect -----------------------------------------------------------------------
+
+
+def section_c(document, report):
+    goals = report.goals
+    if goals is None:
+        none(
+            document,
+            _(
+                "The school plan for this school year has not been ratified, so there are no "
+                "goals to report on yet."
+            ),
+        )
+        return
+    document.add_paragraph(
+        _("Planned and actual spending in the school year %(year)s.") % {"year": goals.year_label}
+    )
+    heading(document, _("Spending by category"), level=3)
+    footers = [
+        (_("Total"), "", euro(goals.planned), euro(goals.actual)),
+        (_("Unspent"), "", "", euro(goals.unspent)),
+    ]
+    categories(document, goals.categories, footers=footers)
+    heading(document, _("Measures"), level=3)
+    if goals.measures:
+        headers = ["#", _("Measure"), _("Unit"), _("Category"), _("Planned"), _("Actual")]
+        headers += [_("Status"), _("Fte hired")]
+        rows = [
+            (m.number, m.title, m.unit, m.category_label, euro(m.planned), euro(m.actual))
+            + (m.status_label, DASH if m.fte_hired is None else format_number(m.fte_hired))
+            for m in goals.measures
+        ]
+        table(document, headers, rows, right=(4, 5, 7))
+    else:
+        none(document, _("The ratified school plan has no measures."))
+    _effect(document, goals)
+
+
+def _effect(document, goals):
+    heading(document, _("Effect according to the survey"), level=3)
+    for measure in goals.measures:
+        if not measure.effect:
+            continue
+        paragraph = document.add_paragraph()
+        paragraph.add_run(f"{measure.number}. {measure.title}").bold = True
+        responses = ngettext("%(counter)s response", "%(counter)s responses", measure.effect_n) % {
+            "counter": measure.effect_n
+        }
+        shares = "; ".join(f"{s.label} {percent(s.share)} ({s.count})" for s in measure.effect)
+        paragraph.add_run(f" ({responses}): {shares}")
+    if not goals.effect_school:
+        none(
+            document,
+            _("The survey does not show the effect (no closed round with at least 5 responses)."),
+        )
+        return
+    document.add_paragraph(_("Did the measures lower the workload at school?")).runs[0].bold = True
+    rows = [(s.label, s.count, percent(s.share)) for s in goals.effect_school]
+    table(document, [_("Answer"), _("Responses"), _("Share")], rows, right=(1, 2))
+
+
+# --- d. evaluation -----------------------------------------------------------------------------
+
+AGREEMENT_FIELDS = (
+    ("what", "What is measured"),
+    ("indicators", "Indicators"),
+    ("when", "When"),
+    ("responsible", "By whom"),
+    ("sharing", "How the results are shared"),
+    ("follow_up", "Follow-up next year"),
+)
+
+
+def section_d(document, report):
+    evaluation = report.evaluation
+    heading(document, _("Evaluation agreement"), level=3)
+    if evaluation.agreement is None:
+        none(document, _("No evaluation agreement is recorded for this school year."))
+    else:
+        rows = [
+            (_(label), evaluation.agreement.get(key) or DASH) for key, label in AGREEMENT_FIELDS
+        ]
+        table(document, None, rows, header_row=False)
+    heading(document, _("Outcome of the workload survey"), level=3)
+    for survey_round in evaluation.rounds:
+        paragraph = document.add_paragraph()
+        paragraph.add_run(survey_round.label).bold = True
+        paragraph.add_run(
+            ": "
+            + _("%(answered)s of %(invited)s invited staff answered.")
+            % {"answered": survey_round.answered, "invited": survey_round.invited}
+        )
+        if survey_round.shown:
+            _dimensions(document, survey_round.dimensions)
+        else:
+            none(
+                document,
+                _(
+                    "No results are shown for this round: it is not closed or has fewer than 5 "
+                    "responses."
+                ),
+            )
+    if not evaluation.rounds:
+        none(document, _("No workload survey was held in this process."))
+    heading(document, _("The school's years compared"), level=3)
+    if not evaluation.comparison_rows:
+        none(document, _("There are no survey results from earlier years to compare with."))
+        return
+    headers = [_("Round"), _("Dimension"), _("Mean"), _("Often or always")]
+    rows = [
+        (label if index == 0 else "", d.label, f"{format_number(d.mean)} / {d.scale_max}")
+        + (percent(d.high_share),)
+        for label, dimensions in evaluation.comparison_rows
+        for index, d in enumerate(dimensions)
+    ]
+    table(document, headers, rows, right=(2, 3))
+
+
+def _dimensions(document, dimensions):
+    headers = [_("Dimension"), _("Mean"), _("Often or always")]
+    rows = [
+        (d.label, f"{format_number(d.mean)} / {d.scale_max}", percent(d.high_share))
+        for d in dimensions
+    ]
+    table(document, headers, rows, right=(1, 2))

@@ -1,0 +1,215 @@
+"""Sections a (the amount) and b (how and with whom) of a school's annual report.
+
+Reads only; a fixed number of queries per section, however many decisions, units or sessions
+the process has.
+"""
+
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from plans.models import Measure, MeasureComment, UnitPlan
+from processes.registry import BOARD_STEP, STEPS
+from schoolplans.archive_parts import kickoff_sessions
+from schoolplans.decision_list import decision_list_content
+from units.models import BudgetLine, OrganisationalUnit, SchoolAllocation, StaffMember
+from units.selectors.budget import school_budget
+from voting.models import Vote
+from voting.selectors import agreement_votes, vote_counted
+
+from .sections import (
+    ZERO,
+    AmountSection,
+    BudgetLineRow,
+    KickoffFigures,
+    ProcessSection,
+    TimelineEntry,
+    UnitParticipation,
+    VoteFigures,
+)
+
+PERCENT = Decimal("0.1")
+
+
+# --- a. the amount ---------------------------------------------------------------------------
+
+
+def school_share(*, school, school_year) -> SchoolAllocation | None:
+    """The school's share of its board's FIXED allocation for the year (a draft split that the
+    board administrator has not fixed is not the board's decision yet), with the allocation."""
+    return (
+        SchoolAllocation.objects.filter(
+            school=school,
+            allocation__board_id=school.board_id,
+            allocation__school_year=school_year,
+            allocation__fixed_at__isnull=False,
+        )
+        .select_related("allocation")
+        .first()
+    )
+
+
+def amount_section(*, share, process) -> AmountSection:
+    """Section a: the board's allocation and the school's part (``share``, None when step 0 is
+    not in the app), and the budget lines of ``process`` (none without a process)."""
+    lines = school_budget(process=process).lines if process is not None else []
+    kinds = dict(BudgetLine.Kind.choices)
+    allocation = share.allocation if share is not None else None
+    return AmountSection(
+        board_total=allocation.total if allocation else None,
+        board_office=allocation.board_office_amount if allocation else None,
+        school_share=share.amount if share else None,
+        pupil_count=share.pupil_count if share else None,
+        budget_lines=[
+            BudgetLineRow(
+                kind=line.kind,
+                kind_label=str(kinds.get(line.kind, line.kind)),
+                description=line.description,
+                amount=line.amount,
+            )
+            for line in lines
+        ],
+        school_budget=sum((line.amount for line in lines), ZERO),
+    )
+
+
+# --- b. how and with whom --------------------------------------------------------------------
+
+
+def step_label(number) -> str:
+    if number == 0:
+        return str(BOARD_STEP.label)
+    definition = STEPS.get(number)
+    return str(definition.label) if definition else ""
+
+
+def timeline(*, process, record) -> list[TimelineEntry]:
+    """The decision list frozen in the ratification ``record``, else the live list (one
+    query): the process's decisions and the board's step 0 decisions for its year."""
+    entries = record.decision_list if record is not None else decision_list_content(process)
+    return [
+        TimelineEntry(
+            date=datetime.datetime.fromisoformat(entry["date"]),
+            step=entry["step"],
+            step_label=step_label(entry["step"]),
+            summary=entry["summary"],
+            actor=entry["actor"],
+            role=entry["role"],
+        )
+        for entry in entries
+    ]
+
+
+def turnout_percentage(cast: int, eligible: int) -> Decimal:
+    if not eligible:
+        return Decimal("0.0")
+    return (Decimal(100 * cast) / Decimal(eligible)).quantize(PERCENT, rounding=ROUND_HALF_UP)
+
+
+def votes(process) -> list[VoteFigures]:
+    """Every closed round of the staff vote on the agreement: counts only, never a ballot."""
+    result = []
+    for vote in agreement_votes(process):
+        if vote.state != Vote.State.CLOSED:
+            continue
+        counted = vote_counted(vote)
+        result.append(
+            VoteFigures(
+                round=vote.round,
+                closed_at=vote.closed_at,
+                eligible=counted.eligible,
+                cast=counted.cast,
+                yes=counted.yes,
+                no=counted.no,
+                abstain=counted.abstain,
+                turnout=turnout_percentage(counted.cast, counted.eligible),
+                adopted=vote.outcome == Vote.Outcome.ADOPTED,
+                outcome_label=vote.get_outcome_display(),
+            )
+        )
+    return result
+
+
+def _contributors(process) -> dict[int, set[int]]:
+    """Unit pk -> the users who wrote on or commented on its plan (three queries)."""
+    people: dict[int, set[int]] = {}
+
+    def add(unit_id, user_id):
+        if unit_id is not None and user_id is not None:
+            people.setdefault(unit_id, set()).add(user_id)
+
+    plans = UnitPlan.history.filter(process_id=process.pk).values_list("unit_id", "history_user_id")
+    for unit_id, user_id in plans.order_by().distinct():
+        add(unit_id, user_id)
+    plan_units = dict(UnitPlan.objects.filter(process=process).values_list("pk", "unit_id"))
+    measures = Measure.history.filter(plan_id__in=plan_units).values_list(
+        "plan_id", "history_user_id"
+    )
+    for plan_id, user_id in measures.order_by().distinct():
+        add(plan_units.get(plan_id), user_id)
+    comments = MeasureComment.objects.filter(measure__plan__process=process).values_list(
+        "measure__plan__unit_id", "author_id"
+    )
+    for unit_id, user_id in comments.order_by().distinct():
+        add(unit_id, user_id)
+    return people
+
+
+def units(process) -> list[UnitParticipation]:
+    """Per unit: its active members; its contributors, that is the distinct users who changed
+    the unit's plan or one of its measures (their history, deleted measures included), wrote a
+    comment on a measure, or submitted the plan; the plan's state; its meetings (step 7)."""
+    contributors = _contributors(process)
+    rows = (
+        OrganisationalUnit.objects.filter(process=process)
+        .annotate(
+            member_count=Count(
+                "memberships", filter=Q(memberships__staff_member__active=True), distinct=True
+            ),
+            meeting_count=Count("working_method__meetings", distinct=True),
+        )
+        .prefetch_related("plan")
+        .order_by("name", "pk")
+    )
+    result = []
+    for unit in rows:
+        plan = getattr(unit, "plan", None)
+        people = set(contributors.get(unit.pk, ()))
+        if plan is not None and plan.submitted_by_id is not None:
+            people.add(plan.submitted_by_id)
+        result.append(
+            UnitParticipation(
+                unit=unit.name,
+                members=unit.member_count,
+                contributors=len(people),
+                plan_state_label=plan.get_state_display() if plan else _("no plan yet"),
+                submitted_at=plan.submitted_at if plan else None,
+                meetings=unit.meeting_count,
+            )
+        )
+    return result
+
+
+def kickoff(process) -> list[KickoffFigures]:
+    """Per kick-off session: sign-ups (when it used them) and attendance, as the archive counts."""
+    return [
+        KickoffFigures(
+            title=session["title"],
+            date=datetime.date.fromisoformat(session["date"]),
+            signed_up=session["sign_up_count"] if session["uses_sign_up"] else None,
+            attended=session["attended"],
+        )
+        for session in kickoff_sessions(process)
+    ]
+
+
+def process_section(*, process, record) -> ProcessSection:
+    return ProcessSection(
+        staff_count=StaffMember.objects.filter(school_id=process.school_id, active=True).count(),
+        timeline=timeline(process=process, record=record),
+        votes=votes(process),
+        units=units(process),
+        kickoff=kickoff(process),
+    )

@@ -1,0 +1,155 @@
+"""Sections c (goals and effect) and d (evaluation) of a school's annual report.
+
+Only what the survey shows is used: closed rounds with at least five responses, as counts and
+shares. No single answer, no ballot and none of the survey's free texts reach the report.
+"""
+
+from django.utils.translation import gettext as _
+
+from schoolplans.models import EvaluationAgreement
+from spending.selectors import ratified_measures, spending_overview
+from surveys.charts import comparison_chart
+from surveys.models import SurveyRound
+from surveys.selectors import (
+    dimension_labels,
+    questionnaire_of,
+    round_results,
+    school_history,
+    turnout,
+)
+
+from .sections import (
+    CategoryRow,
+    DimensionRow,
+    EffectShare,
+    EvaluationSection,
+    GoalsSection,
+    MeasureRow,
+    SurveyRoundRow,
+)
+
+AGREEMENT_FIELDS = ("what", "indicators", "when", "responsible", "sharing", "follow_up")
+# The round whose effect figures the report gives: the follow-up, else the baseline.
+ROUND_PREFERENCE = (SurveyRound.Kind.FOLLOW_UP, SurveyRound.Kind.BASELINE)
+
+
+def survey_results(process) -> list:
+    """``round_results`` of every round of ``process``'s questionnaire, baseline first."""
+    questionnaire = questionnaire_of(process)
+    if questionnaire is None:
+        return []
+    rounds = sorted(questionnaire.rounds.all(), key=lambda r: r.kind != SurveyRound.Kind.BASELINE)
+    return [round_results(survey_round) for survey_round in rounds]
+
+
+def effect_round(results):
+    """The latest closed round with results shown (follow-up before baseline), or None."""
+    shown = {r.survey_round.kind: r for r in results if r.shown}
+    return next((shown[kind] for kind in ROUND_PREFERENCE if kind in shown), None)
+
+
+def _shares(distribution) -> list[EffectShare]:
+    return [EffectShare(label=d.label, count=d.count, share=d.share) for d in distribution]
+
+
+def goals_section(*, process, results) -> GoalsSection | None:
+    """Section c, for the process's own school year; None before ratification."""
+    overview = spending_overview(process, year=process.school_year.start_year)
+    if overview is None:
+        return None
+    keys = {m["number"]: str(m.get("key", "")) for m in ratified_measures(overview.version)}
+    source = effect_round(results)
+    effects = {m.key: m.answers for m in source.measures} if source else {}
+    rows = []
+    for figures in overview.measures:
+        effect = effects.get(keys.get(figures.number))
+        rows.append(
+            MeasureRow(
+                number=figures.number,
+                title=figures.title,
+                unit=figures.unit_name,
+                category_label=figures.category_label,
+                planned=figures.planned,
+                actual=figures.actual,
+                status_label=figures.status_label,
+                fte_hired=figures.fte_hired,
+                effect=_shares(effect) if effect is not None else [],
+                effect_n=source.n if effect is not None else 0,
+            )
+        )
+    return GoalsSection(
+        year_label=overview.year_label,
+        measures=rows,
+        categories=[
+            CategoryRow(
+                code=c.code, label=c.label, count=c.count, planned=c.planned, actual=c.actual
+            )
+            for c in overview.categories
+        ],
+        planned=overview.total.planned,
+        actual=overview.total.actual,
+        unspent=overview.unspent,
+        effect_school=_shares(source.effect_school) if source else [],
+    )
+
+
+def _dimensions(results) -> list[DimensionRow]:
+    return [
+        DimensionRow(label=d.label, mean=d.mean, scale_max=d.scale_max, high_share=d.high_share)
+        for d in results
+    ]
+
+
+def _agreement(process) -> dict | None:
+    agreement = EvaluationAgreement.objects.filter(process=process).first()
+    if agreement is None:
+        return None
+    return {name: getattr(agreement, name) for name in AGREEMENT_FIELDS}
+
+
+def _round_label(survey_round, year) -> str:
+    return f"{survey_round.get_kind_display()} {year}"
+
+
+def evaluation_section(*, process, results) -> EvaluationSection:
+    """Section d: the evaluation agreement, this process's rounds (turnout always, dimension
+    figures only when shown) and the school's rounds up to this year side by side."""
+    year = process.school_year
+    rounds = []
+    for result in results:
+        counts = turnout(result.survey_round)
+        rounds.append(
+            SurveyRoundRow(
+                label=_round_label(result.survey_round, year),
+                invited=counts["invited"],
+                answered=counts["answered"],
+                shown=result.shown,
+                dimensions=_dimensions(result.dimensions) if result.shown else [],
+            )
+        )
+    history = [
+        row
+        for row in school_history(process.school)
+        if row.survey_round.questionnaire.process.school_year.start_year <= year.start_year
+    ]
+    labels = dimension_labels(history[-1].survey_round.content) if history else []
+    comparison = None
+    if len(history) > 1:
+        comparison = comparison_chart(history, labels, _("Comparison of rounds"))
+    comparison_rows = [
+        (
+            _round_label(row.survey_round, row.year),
+            _dimensions([row.dimensions[key] for key, _label in labels if key in row.dimensions]),
+        )
+        for row in history
+    ]
+    return EvaluationSection(
+        agreement=_agreement(process),
+        rounds=rounds,
+        comparison=comparison,
+        comparison_rows=comparison_rows,
+    )
+
+
+def empty_evaluation() -> EvaluationSection:
+    return EvaluationSection(agreement=None, rounds=[], comparison=None, comparison_rows=[])

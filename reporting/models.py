@@ -1,0 +1,78 @@
+"""The background job that writes a board's annual report (PDF or DOCX) for one school year.
+
+The file is stored under MEDIA_ROOT ``reports/`` with an unguessable name and is only handed
+out by the download view, which checks the permission: it is never linked by its media URL.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+
+def report_upload_to(job, filename: str) -> str:
+    extension = filename.rsplit(".", 1)[-1] if "." in filename else job.format
+    return f"reports/{uuid.uuid4().hex}.{extension}"
+
+
+class ReportJob(models.Model):
+    class Format(models.TextChoices):
+        PDF = "pdf", "PDF"
+        DOCX = "docx", _("Word (DOCX)")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("ready")
+        FAILED = "failed", _("failed")
+
+    board = models.ForeignKey(
+        "processes.Board", on_delete=models.CASCADE, related_name="report_jobs"
+    )
+    school_year = models.ForeignKey(
+        "processes.SchoolYear", on_delete=models.PROTECT, related_name="+"
+    )
+    format = models.CharField(_("file type"), max_length=4, choices=Format.choices)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    # A msgid (English), translated when shown, so each reader sees it in their language.
+    error = models.TextField(_("error"), blank=True)
+    file = models.FileField(_("file"), upload_to=report_upload_to, blank=True)
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # Last sign of life (queued, started, progress): the stale check compares against it.
+    updated_at = models.DateTimeField(_("last progress at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("annual report job")
+        verbose_name_plural = _("annual report jobs")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["board", "school_year", "format", "state"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress_done__lte=models.F("progress_total"))
+                | models.Q(progress_total=0),
+                name="reportjob_progress_within_total",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.board} {self.school_year} {self.format} ({self.state})"
+
+    @property
+    def error_text(self) -> str:
+        return gettext(self.error) if self.error else ""
+
+    @property
+    def percent(self) -> int:
+        if not self.progress_total:
+            return 0
+        return round(100 * self.progress_done / self.progress_total)

@@ -1,0 +1,218 @@
+"""Reads of the annual report pages: the process of a school report, the board's jobs (with the
+stale check) and the board dashboard (progress and money per school, in constant queries)."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Sum
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from processes.models import Process, SchoolYear
+from processes.selectors import board_get_for_user, board_overview, process_get_for_user
+from schoolplans.models import RatificationRecord
+from spending.models import MeasureSpending
+from spending.selectors import amount, ratified_measures
+from units.models import BoardAllocation, BudgetLine
+
+from .models import ReportJob
+from .services import ACTIVE, STOPPED, VIEW_BOARD, is_stale
+
+VIEW_SCHOOL = "reporting.view_school_report"
+ZERO = Decimal("0.00")
+
+
+def report_process_get_for_user(*, user, pk) -> Process:
+    """The process of a school report: 404 for other schools, 403 for its other staff."""
+    return process_get_for_user(user=user, pk=pk, perm=VIEW_SCHOOL)
+
+
+def report_board_get_for_user(*, user, pk):
+    """The board, for its administrators only (404 for everyone else)."""
+    board = board_get_for_user(user=user, pk=pk)
+    if not user.has_perm(VIEW_BOARD, board):
+        raise Http404
+    return board
+
+
+def school_year_or_404(start_year: int) -> SchoolYear:
+    return get_object_or_404(SchoolYear, start_year=start_year)
+
+
+@dataclass(frozen=True)
+class JobRow:
+    """A job as the page shows it: a stale queued or running job shows as failed."""
+
+    job: ReportJob
+    state: str
+    state_label: str
+    error: str
+
+    @property
+    def active(self) -> bool:
+        return self.state in ACTIVE
+
+    @property
+    def done(self) -> bool:
+        return self.state == ReportJob.State.DONE
+
+
+def job_row(job, *, now=None) -> JobRow:
+    if is_stale(job, now=now):
+        failed = ReportJob.State.FAILED
+        return JobRow(job, failed, str(failed.label), gettext(STOPPED))
+    return JobRow(job, job.state, job.get_state_display(), job.error_text)
+
+
+def job_rows(*, board, school_year) -> list[JobRow]:
+    now = timezone.now()
+    jobs = ReportJob.objects.filter(board=board, school_year=school_year).select_related(
+        "requested_by"
+    )
+    return [job_row(job, now=now) for job in jobs]
+
+
+def job_get_for_user(*, user, board_pk, pk) -> ReportJob:
+    board = report_board_get_for_user(user=user, pk=board_pk)
+    return get_object_or_404(
+        ReportJob.objects.select_related("board", "school_year"), pk=pk, board=board
+    )
+
+
+# --- the board dashboard ---------------------------------------------------------------------
+
+
+@dataclass
+class MoneyRow:
+    school: object
+    process: Process | None
+    budget: Decimal = ZERO
+    planned: Decimal = ZERO
+    actual: Decimal = ZERO
+    ratified: bool = False
+
+    @property
+    def unspent(self) -> Decimal:
+        return max(self.planned - self.actual, ZERO)
+
+
+@dataclass
+class MoneyTotals:
+    budget: Decimal = ZERO
+    planned: Decimal = ZERO
+    actual: Decimal = ZERO
+    unspent: Decimal = ZERO
+    rows: list[MoneyRow] = field(default_factory=list)
+
+
+def _planned_by_process(process_ids, year: int) -> dict[int, Decimal]:
+    """Planned cost in ``year`` of each process's ratified version (the latest, should there
+    be more): one query."""
+    records = (
+        RatificationRecord.objects.filter(version__school_plan__process_id__in=process_ids)
+        .select_related("version__school_plan")
+        .order_by("ratified_at", "pk")
+    )
+    latest = {record.version.school_plan.process_id: record.version for record in records}
+    return {
+        process_id: sum(
+            (
+                amount((m.get("cost_per_year") or {}).get(str(year)))
+                for m in ratified_measures(version)
+            ),
+            ZERO,
+        )
+        for process_id, version in latest.items()
+    }
+
+
+def money_per_school(*, board, schools, year: int) -> MoneyTotals:
+    """Budget, planned and actual spending in school ``year`` for each of ``schools`` and in
+    all: four queries, however many schools."""
+    processes = {
+        process.school_id: process
+        for process in Process.objects.filter(
+            school__board=board, school_year__start_year=year
+        ).select_related("school_year")
+    }
+    ids = [process.pk for process in processes.values()]
+    budgets = dict(
+        BudgetLine.objects.filter(process_id__in=ids)
+        .values_list("process_id")
+        .annotate(total=Sum("amount"))
+    )
+    actuals = dict(
+        MeasureSpending.objects.filter(process_id__in=ids, start_year=year)
+        .values_list("process_id")
+        .annotate(total=Sum("actual"))
+    )
+    planned = _planned_by_process(ids, year)
+    totals = MoneyTotals()
+    for school in schools:
+        process = processes.get(school.pk)
+        row = MoneyRow(school=school, process=process)
+        if process is not None:
+            row.budget = amount(budgets.get(process.pk))
+            row.actual = amount(actuals.get(process.pk))
+            row.planned = planned.get(process.pk, ZERO)
+            row.ratified = process.pk in planned
+        totals.rows.append(row)
+        totals.budget += row.budget
+        totals.planned += row.planned
+        totals.actual += row.actual
+        totals.unspent += row.unspent
+    return totals
+
+
+def board_years(board) -> list[int]:
+    """The school years (start years) in which a school of ``board`` has a process."""
+    return sorted(
+        set(
+            Process.objects.filter(school__board=board).values_list(
+                "school_year__start_year", flat=True
+            )
+        )
+    )
+
+
+def board_dashboard(*, board, year: int | None) -> dict:
+    """The board dashboard: every school's current process and its open and overdue steps,
+    and the money per school in ``year`` (the latest year with a process by default)."""
+    overview = board_overview(board=board)
+    years = board_years(board)
+    if year is None:
+        today = timezone.localdate()
+        year = years[-1] if years else today.year - (today.month < 8)
+    elif year not in years:
+        raise Http404
+    schools = [row["school"] for row in overview["rows"]]
+    return {
+        **overview,
+        "years": years,
+        "year": year,
+        "year_label": f"{year}-{year + 1}",
+        "money": money_per_school(board=board, schools=schools, year=year),
+    }
+
+
+def board_report_summary(*, board, school_year) -> dict:
+    """Section a of the board report for its page: the board's fixed allocation, each school's
+    share, budget, planned and actual spending, and totals. Six queries, however many schools;
+    the full report (sections a-d of every school) is written by a background job."""
+    allocation = (
+        BoardAllocation.objects.filter(board=board, school_year=school_year, fixed_at__isnull=False)
+        .prefetch_related("shares")
+        .first()
+    )
+    shares = {share.school_id: share for share in allocation.shares.all()} if allocation else {}
+    schools = list(board.schools.order_by("name", "pk"))
+    money = money_per_school(board=board, schools=schools, year=school_year.start_year)
+    rows = [{"money": row, "share": shares.get(row.school.pk)} for row in money.rows]
+    return {
+        "allocation": allocation,
+        "rows": rows,
+        "money": money,
+        "share_total": sum((share.amount for share in shares.values()), ZERO),
+    }
