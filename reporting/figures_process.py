@@ -5,7 +5,6 @@ the process has.
 """
 
 import datetime
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
@@ -17,7 +16,7 @@ from schoolplans.decision_list import decision_list_content
 from units.models import BudgetLine, OrganisationalUnit, SchoolAllocation, StaffMember
 from units.selectors.budget import school_budget
 from voting.models import Vote
-from voting.selectors import agreement_votes, vote_counted
+from voting.selectors import TurnoutRow, agreement_votes, vote_counted
 
 from .sections import (
     ZERO,
@@ -29,9 +28,6 @@ from .sections import (
     UnitParticipation,
     VoteFigures,
 )
-
-PERCENT = Decimal("0.1")
-
 
 # --- a. the amount ---------------------------------------------------------------------------
 
@@ -102,12 +98,6 @@ def timeline(*, process, record) -> list[TimelineEntry]:
     ]
 
 
-def turnout_percentage(cast: int, eligible: int) -> Decimal:
-    if not eligible:
-        return Decimal("0.0")
-    return (Decimal(100 * cast) / Decimal(eligible)).quantize(PERCENT, rounding=ROUND_HALF_UP)
-
-
 def votes(process) -> list[VoteFigures]:
     """Every closed round of the staff vote on the agreement: counts only, never a ballot."""
     result = []
@@ -124,7 +114,7 @@ def votes(process) -> list[VoteFigures]:
                 yes=counted.yes,
                 no=counted.no,
                 abstain=counted.abstain,
-                turnout=turnout_percentage(counted.cast, counted.eligible),
+                turnout=TurnoutRow("", counted.eligible, counted.cast).percentage,
                 adopted=vote.outcome == Vote.Outcome.ADOPTED,
                 outcome_label=vote.get_outcome_display(),
             )
