@@ -127,8 +127,8 @@ def section_b(document, report):
         return
     document.add_paragraph(
         ngettext(
-            "The school has %(counter)s active staff member.",
-            "The school has %(counter)s active staff members.",
+            "%(counter)s staff member took part in the units of this process.",
+            "%(counter)s staff members took part in the units of this process.",
             process.staff_count,
         )
         % {"counter": process.staff_count}

@@ -6,14 +6,14 @@ the process has.
 
 import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from plans.models import Measure, MeasureComment, UnitPlan
 from processes.registry import BOARD_STEP, STEPS
 from schoolplans.archive_parts import kickoff_sessions
 from schoolplans.decision_list import decision_list_content
-from units.models import BudgetLine, OrganisationalUnit, SchoolAllocation, StaffMember
+from units.models import BudgetLine, OrganisationalUnit, SchoolAllocation, UnitMembership
 from units.selectors.budget import school_budget
 from voting.models import Vote
 from voting.selectors import TurnoutRow, agreement_votes, vote_counted
@@ -148,16 +148,15 @@ def _contributors(process) -> dict[int, set[int]]:
 
 
 def units(process) -> list[UnitParticipation]:
-    """Per unit: its active members; its contributors, that is the distinct users who changed
+    """Per unit: its members in this process (also those who left the school since, so that a
+    past year's report does not change); its contributors, that is the distinct users who changed
     the unit's plan or one of its measures (their history, deleted measures included), wrote a
     comment on a measure, or submitted the plan; the plan's state; its meetings (step 7)."""
     contributors = _contributors(process)
     rows = (
         OrganisationalUnit.objects.filter(process=process)
         .annotate(
-            member_count=Count(
-                "memberships", filter=Q(memberships__staff_member__active=True), distinct=True
-            ),
+            member_count=Count("memberships", distinct=True),
             meeting_count=Count("working_method__meetings", distinct=True),
         )
         .prefetch_related("plan")
@@ -197,7 +196,10 @@ def kickoff(process) -> list[KickoffFigures]:
 
 def process_section(*, process, record) -> ProcessSection:
     return ProcessSection(
-        staff_count=StaffMember.objects.filter(school_id=process.school_id, active=True).count(),
+        staff_count=UnitMembership.objects.filter(unit__process=process)
+        .values("staff_member")
+        .distinct()
+        .count(),
         timeline=timeline(process=process, record=record),
         votes=votes(process),
         units=units(process),

@@ -62,7 +62,7 @@ class VoteFigures:
 @dataclass(frozen=True)
 class UnitParticipation:
     unit: str
-    members: int  # active members of the unit
+    members: int  # the unit's members in this process
     contributors: int  # distinct people who wrote or commented on the unit's plan
     plan_state_label: str
     submitted_at: datetime.datetime | None
@@ -79,7 +79,7 @@ class KickoffFigures:
 
 @dataclass(frozen=True)
 class ProcessSection:
-    staff_count: int  # active staff of the school
+    staff_count: int  # staff in the process's units (those who left since included)
     timeline: list[TimelineEntry]
     votes: list[VoteFigures]
     units: list[UnitParticipation]

@@ -39,6 +39,10 @@ STOPPED = gettext_noop(
     "The report stopped without finishing (the background worker did not report progress). "
     "Start it again."
 )
+NOT_QUEUED = gettext_noop(
+    "The report could not be handed to the background worker. Start it again in a moment; if "
+    "that fails too, ask the application's administrator to check the worker."
+)
 
 
 def is_stale(job, *, now=None) -> bool:
@@ -77,11 +81,23 @@ def report_job_start(*, board, school_year, fmt, actor) -> ReportJob:
     job = ReportJob.objects.create(
         board=board, school_year=school_year, format=fmt, requested_by=actor
     )
+    transaction.on_commit(lambda: _queue(job.pk))
+    return job
+
+
+def _queue(job_id) -> None:
+    """Hand the job to the worker; when the broker cannot be reached the job fails at once
+    with a message, so the page does not wait for a job nobody will run."""
     from .tasks import report_job_run  # the tasks module imports the services
 
-    # Robust: the job is committed either way; if the broker is down it shows as stopped.
-    transaction.on_commit(lambda: report_job_run.delay(job.pk), robust=True)
-    return job
+    try:
+        report_job_run.delay(job_id)
+    except Exception:
+        logger.exception("Annual report job %s could not be queued", job_id)
+        now = timezone.now()
+        ReportJob.objects.filter(pk=job_id, state=ReportJob.State.QUEUED).update(
+            state=ReportJob.State.FAILED, error=NOT_QUEUED, finished_at=now, updated_at=now
+        )
 
 
 def _claim(job_id) -> ReportJob | None:
@@ -145,5 +161,13 @@ def report_job_run(*, job_id) -> ReportJob | None:
         return _store(job.pk, content, filename)
     except Exception:
         logger.exception("Annual report job %s failed", job.pk)
-        _finish(job, state=ReportJob.State.FAILED, error=FAILED)
+        return _fail(job.pk)
+
+
+def _fail(job_id) -> ReportJob:
+    """Mark the running job failed; a job marked stopped meanwhile keeps that verdict."""
+    with transaction.atomic():
+        job = ReportJob.objects.select_for_update().get(pk=job_id)
+        if job.state == ReportJob.State.RUNNING:
+            _finish(job, state=ReportJob.State.FAILED, error=FAILED)
         return job

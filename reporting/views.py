@@ -121,7 +121,11 @@ def board_report_jobs(request, pk, year):
 @require_GET
 def job_download(request, pk, job_pk):
     job = selectors.job_get_for_user(user=request.user, board_pk=pk, pk=job_pk)
-    if job.state != ReportJob.State.DONE or not job.file:
+    if (
+        job.state != ReportJob.State.DONE
+        or not job.file
+        or not job.file.storage.exists(job.file.name)
+    ):
         raise Http404
     return FileResponse(
         job.file.open("rb"),

@@ -2,14 +2,19 @@
 
 A reminder goes at most once per invitee per occasion ("reminder-3"): the SurveyReminder row
 is written first and its unique constraint stops a second send when the task is retried or runs
-twice at the same time. Only invitees without a participation are reminded; the e-mail speaks
-of nobody else, so it reveals nothing about who answered. It carries a new personal code
-(codes are stored as hashes only, so the invitation's cannot be sent again); an invitee who
-got a printed sheet keeps the sheet as the only working code and is reminded without a link.
+twice at the same time. When sending fails because the mail server cannot be reached, the row
+is deleted again and the round's other reminders wait: the next tick (five minutes later) tries
+again. A refused address keeps its row: it is not retried.
+
+Only invitees without a participation are reminded; the e-mail speaks of nobody else, so it
+reveals nothing about who answered. It carries a new personal code (codes are stored as hashes
+only, so the invitation's cannot be sent again); an invitee who got a printed sheet keeps the
+sheet as the only working code and is reminded without a link.
 """
 
 import datetime
 import logging
+import smtplib
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -57,17 +62,27 @@ def _send(invitee, survey_round, token):
 
 
 def _remind(invitee, survey_round) -> bool:
-    """Record and send one invitee's reminder; False when another run already did."""
+    """Record and send one invitee's reminder; False when another run already did.
+
+    A send that fails for another reason than a refused address deletes the record again, so
+    the next run retries (the new code may stay: the earlier codes keep working anyway).
+    """
     try:
         with transaction.atomic():
-            SurveyReminder.objects.create(invitee=invitee, occasion=OCCASION)
+            reminder = SurveyReminder.objects.create(invitee=invitee, occasion=OCCASION)
             has_sheet = SurveyToken.objects.filter(
                 invitee=invitee, channel=SurveyToken.Channel.SHEET
             ).exists()
             token = "" if has_sheet else token_issue(invitee)
     except IntegrityError:
         return False
-    _send(invitee, survey_round, token)
+    try:
+        _send(invitee, survey_round, token)
+    except smtplib.SMTPRecipientsRefused:
+        raise  # the address is bad, not the server: not retried
+    except Exception:
+        reminder.delete()
+        raise
     return True
 
 
@@ -90,8 +105,13 @@ def round_reminders_send(*, survey_round, today=None) -> int:
     for invitee in invitees:
         try:
             sent += _remind(invitee, survey_round)
-        except Exception:  # one bad address must not stop the others
-            logger.exception("Survey reminder to invitee %s failed", invitee.pk)
+        except smtplib.SMTPRecipientsRefused:  # one bad address must not stop the others
+            logger.exception("Survey reminder to invitee %s was refused", invitee.pk)
+        except Exception:  # the mail server is down: the next tick tries again
+            logger.exception(
+                "Survey reminders of round %s stopped at invitee %s", survey_round.pk, invitee.pk
+            )
+            break
     return sent
 
 

@@ -127,11 +127,11 @@ def kind_label(kind) -> str:
 def token_issue(invitee, channel=SurveyToken.Channel.EMAIL) -> str:
     """A new personal code for ``invitee``; returns it once and stores only its SHA-256.
 
-    A printed sheet first deletes every earlier code of the invitee (e-mailed or printed), so
-    only the sheet's code works afterwards. The caller holds the transaction.
+    A printed sheet first deletes the invitee's earlier sheet codes (a lost sheet stops
+    working); e-mailed codes keep working. The caller holds the transaction.
     """
     if channel == SurveyToken.Channel.SHEET:
-        SurveyToken.objects.filter(invitee=invitee).delete()
+        SurveyToken.objects.filter(invitee=invitee, channel=channel).delete()
     token = new_code(TOKEN_GROUPS)
     SurveyToken.objects.create(invitee=invitee, token_hash=sha256(token), channel=channel)
     return token

@@ -1,12 +1,14 @@
 """Printed code sheets: a personal code on paper for staff without a usable e-mail address.
 
-A sheet replaces every earlier code of the person (the e-mailed link and an earlier sheet),
-so a lost sheet or a link sent to a wrong address stops working. The codes go only onto the
-printed page; what is kept is that a sheet was printed (the token row's channel and a decision
-naming the people), never the code.
+A sheet replaces the person's earlier sheet (a lost sheet stops working); the link in their
+e-mail keeps working, as with the vote's sheets, so a sheet printed for someone never cuts them
+off. The codes go only onto the printed page; what is kept is that a sheet was printed (the
+token row's channel, and a decision with the count, the people only as staff member ids in its
+content, as the board reads the summaries), never the code.
 
 The choice of people is the whole roll, answered or not: listing only those who have not
-answered would show the director and PMR who did.
+answered would show the director and PMR who did. Whoever prints a sheet holds a code, as with
+the vote's sheets; the decision puts every printing on record.
 """
 
 from django.db import transaction
@@ -24,8 +26,8 @@ from .services import MANAGE, kind_label, token_issue
 def invitee_sheets_issue(*, survey_round, actor, invitees) -> list[str]:
     """New personal codes to print for ``invitees`` (one sheet each), in their order.
 
-    Every sheet or none. Recorded as a decision that names the people (never a code), so a
-    sheet printed for someone who did not ask for it is on record.
+    Every sheet or none. Recorded as a decision (never a code; the people by staff member id
+    in its content only, as the board reads the summaries), so every printing is on record.
     """
     require_perm(actor, MANAGE, survey_round)
     process = process_lock(survey_round.questionnaire.process_id)
@@ -38,16 +40,11 @@ def invitee_sheets_issue(*, survey_round, actor, invitees) -> list[str]:
     if any(invitee.round_id != survey_round.pk for invitee in invitees):
         raise DomainError(_("Only people on the roll of this round can get a sheet."))
     codes = [token_issue(invitee, SurveyToken.Channel.SHEET) for invitee in invitees]
-    names = sorted(invitee.staff_member.name for invitee in invitees)
     decision_record(
         process=process,
         action="surveys.sheets.printed",
-        summary=gettext_noop("Personal survey sheets printed (%(round)s, %(count)s): %(names)s."),
-        params={
-            "round": kind_label(survey_round.kind),
-            "count": len(names),
-            "names": ", ".join(names),
-        },
+        summary=gettext_noop("Personal survey sheets printed (%(round)s): %(count)s."),
+        params={"round": kind_label(survey_round.kind), "count": len(invitees)},
         actor=actor,
         content={"kind": survey_round.kind, "staff_members": [i.staff_member_id for i in invitees]},
     )

@@ -1,8 +1,9 @@
 """Printed code sheets for staff without a usable e-mail address (director and PMR).
 
-GET: choose the people. POST: issue a new code for each (``sheets.invitee_sheets_issue``) and
-return the PDF, one page per person. The codes go only into the PDF: never on a page, in a
-message or in the log, and the response is not cached.
+GET: choose the people (invitees without an e-mail address in the staff list). POST: issue a
+new code for each (``sheets.invitee_sheets_issue``) and return the PDF, one page per person.
+The codes go only into the PDF: never on a page, in a message or in the log, and the response
+is not cached.
 """
 
 import qrcode

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -221,3 +222,50 @@ def test_the_download_is_only_for_the_boards_administrators(
     assert b"".join(response.streaming_content) == b"%PDF-1.7 secret"
     client.logout()
     assert client.get(url).status_code == 302  # to the sign-in page
+
+
+def test_a_job_the_broker_does_not_take_fails_at_once_with_a_message(
+    board, year, admin, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broker_down(*args, **kwargs):
+        raise ConnectionRefusedError("no broker")
+
+    monkeypatch.setattr(tasks.report_job_run, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = start(board, year, admin)
+    job.refresh_from_db()
+    assert job.state == ReportJob.State.FAILED and job.error == services.NOT_QUEUED
+    assert job.finished_at is not None
+    (row,) = selectors.job_rows(board=board, school_year=year)
+    assert not row.active and row.error.startswith("The report could not be handed")
+    # starting again makes a new job instead of returning the failed one
+    monkeypatch.setattr(tasks.report_job_run, "delay", lambda *args: None)
+    assert start(board, year, admin).pk != job.pk
+
+
+def test_a_job_marked_stopped_keeps_that_verdict_when_its_worker_fails_later(
+    board, year, admin, queued, monkeypatch
+):
+    job = start(board, year, admin)
+
+    def fails_after_being_stopped(**kwargs):
+        ReportJob.objects.filter(pk=job.pk).update(
+            state=ReportJob.State.FAILED, error=services.STOPPED
+        )
+        raise RuntimeError("late failure")
+
+    monkeypatch.setattr(figures, "board_report", fails_after_being_stopped)
+    services.report_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert (job.state, job.error) == (ReportJob.State.FAILED, services.STOPPED)
+
+
+def test_a_finished_report_whose_file_is_gone_is_not_found(client, board, year, admin, queued):
+    job = start(board, year, admin)
+    job.file.save("gone.pdf", ContentFile(b"%PDF"), save=False)
+    job.state = ReportJob.State.DONE
+    job.save()
+    job.file.storage.delete(job.file.name)
+    client.force_login(admin)
+    url = reverse("reporting:job-download", args=[board.pk, job.pk])
+    assert client.get(url).status_code == 404

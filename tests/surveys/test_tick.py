@@ -1,6 +1,7 @@
 """The scheduled work: closing after the closing date, reminders once to who has not answered."""
 
 import datetime
+import smtplib
 
 import pytest
 from django.core import mail
@@ -126,16 +127,16 @@ def test_the_reminders_new_code_opens_the_survey_next_to_the_invitations(open_ro
 def test_someone_with_a_printed_sheet_is_reminded_without_a_new_code(open_round, pmr):
     from surveys.sheets import invitee_sheets_issue
 
-    invitee = open_round.invitees.order_by("pk").first()
+    invitee = open_round.invitees.select_related("staff_member").order_by("pk").first()
     (code,) = invitee_sheets_issue(survey_round=open_round, actor=pmr, invitees=[invitee])
+    emailed = SurveyToken.objects.filter(invitee=invitee, channel="email").count()
     reminders._remind(invitee, open_round)
+    assert mail.outbox[0].to == [invitee.staff_member.email]
     body = mail.outbox[0].body
     assert "/survey/code/" not in body
     assert "Use the personal code on the sheet you were given" in body
     assert reverse("account_login") in body
-    assert list(SurveyToken.objects.filter(invitee=invitee).values_list("channel", flat=True)) == [
-        "sheet"
-    ]
+    assert SurveyToken.objects.filter(invitee=invitee, channel="email").count() == emailed
     assert services.invitee_for_token(token=code) == invitee
 
 
@@ -161,21 +162,56 @@ def test_no_reminders_for_a_closed_round(open_round, pmr):
     assert not mail.outbox
 
 
-def test_one_bad_address_does_not_stop_the_others(open_round, monkeypatch, caplog):
-    real_send = reminders._send
+def failing_mail(monkeypatch, error, times=1, to=None):
+    """Make sending raise ``error`` (``times`` times, only to ``to`` when given); the calls."""
+    real_send_mail = reminders.send_mail
     calls = []
 
-    def flaky(invitee, survey_round, token):
-        calls.append(invitee.pk)
-        if len(calls) == 1:
-            raise ConnectionError("smtp down")
-        real_send(invitee, survey_round, token)
+    def send_mail(subject, body, from_email, recipients, **kwargs):
+        calls.append(recipients[0])
+        failing = to is None or recipients == [to]
+        if failing and sum(1 for c in calls if to is None or c == to) <= times:
+            raise error
+        return real_send_mail(subject, body, from_email, recipients, **kwargs)
 
-    monkeypatch.setattr(reminders, "_send", flaky)
+    monkeypatch.setattr(reminders, "send_mail", send_mail)
+    return calls
+
+
+@pytest.mark.parametrize(
+    "error", [ConnectionRefusedError(111, "refused"), smtplib.SMTPServerDisconnected("gone")]
+)
+def test_when_the_mail_server_is_down_the_reminders_wait_for_the_next_tick(
+    open_round, monkeypatch, caplog, error
+):
+    calls = failing_mail(monkeypatch, error)
+    assert reminders.surveys_tick(now=at(17, 9)) == {"closed": 0, "sent": 0}
+    assert len(calls) == 1  # the server is down: the others are not tried in this tick
+    assert not SurveyReminder.objects.exists()  # not even the failed one's
+    assert not mail.outbox
+    assert "Survey reminders of round" in caplog.text
+    # Five minutes later the server is back: everyone is reminded, once.
+    assert reminders.surveys_tick(now=at(17, 9))["sent"] == 10
+    assert len(mail.outbox) == 10
+    assert len({m.to[0] for m in mail.outbox}) == 10
+    assert SurveyReminder.objects.count() == 10
+    assert reminders.surveys_tick(now=at(18))["sent"] == 0
+
+
+def test_a_refused_address_is_not_retried_and_does_not_stop_the_others(
+    open_round, monkeypatch, caplog
+):
+    refused = open_round.invitees.select_related("staff_member").order_by("pk")[2]
+    address = refused.staff_member.email
+    error = smtplib.SMTPRecipientsRefused({address: (550, b"No such user")})
+    failing_mail(monkeypatch, error, times=99, to=address)
     assert reminders.round_reminders_send(survey_round=open_round, today=CLOSES_ON) == 9
+    assert address not in {m.to[0] for m in mail.outbox}
     assert "Survey reminder to invitee" in caplog.text
-    # The failed one is not retried: at most once per invitee.
+    assert SurveyReminder.objects.filter(invitee=refused).exists()  # at most once per invitee
+    assert SurveyReminder.objects.count() == 10
     assert reminders.round_reminders_send(survey_round=open_round, today=CLOSES_ON) == 0
+    assert len(mail.outbox) == 9
 
 
 def test_the_beat_schedule_is_seeded(db):

@@ -236,5 +236,6 @@ def test_printing_sheets_is_a_recorded_pmr_decision_without_codes(open_vote, pmr
 
     assert [voting.voter_for_token(token=c) for c in codes] == voters
     decision = Decision.objects.get(action="voting.sheets.printed")
-    assert all(v.staff_member.name in decision.summary for v in voters)
+    assert not any(v.staff_member.name in decision.summary for v in voters)
+    assert decision.content["staff_members"] == [v.staff_member_id for v in voters]
     assert not any(c in str(decision.content) + decision.summary for c in codes)

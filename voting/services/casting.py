@@ -60,13 +60,14 @@ def voter_sheets_issue(*, vote, actor, voters) -> list[str]:
     if any(v.vote_id != vote.pk for v in voters):
         raise DomainError(_("Only voters on the roll of this vote can get a sheet."))
     codes = [voter_token_issue(voter=v, channel=VoterToken.Channel.SHEET) for v in voters]
-    names = sorted(v.staff_member.name for v in voters)
+    # The count only in the summary, which the decision list and the annual report show to
+    # the board; the people are in the content, by staff member id.
     decision_record(
         process=vote.process,
         step_number=AGREEMENT_STEP,
         action="voting.sheets.printed",
-        summary=gettext_noop("Personal voting sheets printed (%(count)s): %(names)s."),
-        params={"count": len(names), "names": ", ".join(names)},
+        summary=gettext_noop("Personal voting sheets printed: %(count)s."),
+        params={"count": len(voters)},
         actor=actor,
         content={"round": vote.round, "staff_members": [v.staff_member_id for v in voters]},
     )
