@@ -143,7 +143,23 @@ def _store(job_id, content: bytes, filename: str) -> ReportJob:
         job.progress_done = job.progress_total
         job.save(update_fields=["progress_done"])
         _finish(job, state=ReportJob.State.DONE)
+        _drop_older_files(job)
         return job
+
+
+def _drop_older_files(job) -> None:
+    """Keep one file per board, school year and format: the newest. A report holds names (the
+    decision timeline), so older copies are not kept longer than needed; their jobs stay listed."""
+    older = ReportJob.objects.filter(
+        board_id=job.board_id,
+        school_year_id=job.school_year_id,
+        format=job.format,
+        state=ReportJob.State.DONE,
+    ).exclude(pk=job.pk)
+    names = [name for name in older.values_list("file", flat=True) if name]
+    older.update(file="")
+    storage = job.file.storage
+    transaction.on_commit(lambda: [storage.delete(name) for name in names])
 
 
 def report_job_run(*, job_id) -> ReportJob | None:

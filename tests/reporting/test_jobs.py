@@ -269,3 +269,32 @@ def test_a_finished_report_whose_file_is_gone_is_not_found(client, board, year, 
     client.force_login(admin)
     url = reverse("reporting:job-download", args=[board.pk, job.pk])
     assert client.get(url).status_code == 404
+
+
+def test_a_new_report_replaces_the_older_file_of_the_same_format(
+    client, board, year, admin, queued, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(figures, "board_report", lambda **kw: empty_report(board, year))
+
+    def written(fmt):
+        job = start(board, year, admin, fmt=fmt)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.report_job_run(job_id=job.pk)
+        job.refresh_from_db()
+        assert job.state == ReportJob.State.DONE
+        return job
+
+    first = written("pdf")
+    first_file = first.file.name
+    storage = first.file.storage
+    assert storage.exists(first_file)
+    docx, latest = written("docx"), written("pdf")
+    first.refresh_from_db()
+    assert first.state == ReportJob.State.DONE and not first.file
+    assert not storage.exists(first_file)  # the older copy is gone from the disk
+    assert storage.exists(latest.file.name) and storage.exists(docx.file.name)
+    client.force_login(admin)
+    download = reverse("reporting:job-download", args=[board.pk, first.pk])
+    assert client.get(download).status_code == 404
+    html = client.get(reverse("reporting:board-report-jobs", args=[board.pk, 2025])).content
+    assert html.count(b"replaced by a newer report") == 1
