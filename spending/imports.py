@@ -15,10 +15,10 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop, ngettext
+from django.utils.translation import gettext_noop
 
 from processes.services import decision_record
-from werkdruk.exceptions import DomainError
+from units.importing import ImportRejected, ImportRowError
 from werkdruk.money import lazy_euro
 
 from .importing import SpendingFileError, number_text, read_spending_file, school_year_start
@@ -50,38 +50,11 @@ STATUS_ALIASES = {
 _STATUS_BY_TEXT = {alias: status for status, aliases in STATUS_ALIASES.items() for alias in aliases}
 
 
-@dataclass(frozen=True)
-class SpendingImportRowError:
-    """What is wrong with one row (``row_number`` as in Excel) or with the file (None)."""
-
-    row_number: int | None
-    messages: tuple[str, ...]
-
-    @property
-    def reason(self) -> str:
-        return " ".join(self.messages)
-
-    def __str__(self):
-        if self.row_number is None:
-            return self.reason
-        return _("Row %(row)s: %(reason)s") % {"row": self.row_number, "reason": self.reason}
+SpendingImportRowError = ImportRowError
 
 
-class SpendingImportError(DomainError):
+class SpendingImportError(ImportRejected):
     """Nothing was imported; ``errors`` says what is wrong, row by row."""
-
-    def __init__(self, errors: list[SpendingImportRowError]):
-        rows = [error for error in errors if error.row_number is not None]
-        if rows:
-            message = ngettext(
-                "Nothing was imported: %(count)s row has an error.",
-                "Nothing was imported: %(count)s rows have errors.",
-                len(rows),
-            ) % {"count": len(rows)}
-        else:
-            message = _("Nothing was imported: the file cannot be used.")
-        super().__init__(message, details=errors)
-        self.errors = list(errors)
 
 
 @dataclass(frozen=True)

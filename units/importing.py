@@ -18,11 +18,14 @@ import datetime
 import io
 import re
 from contextlib import closing
+from dataclasses import dataclass
 from decimal import Decimal
 
 import tablib
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
+
+from werkdruk.exceptions import DomainError
 
 from .models import StaffMember
 
@@ -76,6 +79,43 @@ class ImportFileError(ValueError):
     def __init__(self, messages):
         self.messages = [str(message) for message in messages]
         super().__init__(" ".join(self.messages))
+
+
+@dataclass(frozen=True)
+class ImportRowError:
+    """What is wrong with one row of the file, or with the file itself (``row_number`` None).
+
+    ``row_number`` is the row as the user sees it in Excel: the header row is row 1.
+    """
+
+    row_number: int | None
+    messages: tuple[str, ...]
+
+    @property
+    def reason(self) -> str:
+        return " ".join(self.messages)
+
+    def __str__(self):
+        if self.row_number is None:
+            return self.reason
+        return _("Row %(row)s: %(reason)s") % {"row": self.row_number, "reason": self.reason}
+
+
+class ImportRejected(DomainError):
+    """Nothing was imported; ``errors`` (ImportRowError) says what is wrong, row by row."""
+
+    def __init__(self, errors: list[ImportRowError]):
+        rows = [error for error in errors if error.row_number is not None]
+        if rows:
+            message = ngettext(
+                "Nothing was imported: %(count)s row has an error.",
+                "Nothing was imported: %(count)s rows have errors.",
+                len(rows),
+            ) % {"count": len(rows)}
+        else:
+            message = _("Nothing was imported: the file cannot be used.")
+        super().__init__(message, details=errors)
+        self.errors = list(errors)
 
 
 class StaffFileError(ImportFileError):

@@ -9,57 +9,26 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, PermissionDenied
 from django.db import transaction
 from django.utils import translation
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from import_export.results import RowResult
 
 from processes import registry
 from processes.models import Process, ProcessStep, School
 from processes.services import step_content_changed
-from werkdruk.exceptions import DomainError
 
-from ..importing import StaffFileError, read_staff_file
+from ..importing import ImportRejected, ImportRowError, StaffFileError, read_staff_file
 from ..models import StaffMember
 from ..resources import ERROR_CODE, StaffMemberResource
 
 logger = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class StaffImportRowError:
-    """What is wrong with one row of the file, or with the file itself (``row_number`` None).
-
-    ``row_number`` is the row as the user sees it in Excel: the header row is row 1.
-    """
-
-    row_number: int | None
-    messages: tuple[str, ...]
-
-    @property
-    def reason(self) -> str:
-        return " ".join(self.messages)
-
-    def __str__(self):
-        if self.row_number is None:
-            return self.reason
-        return _("Row %(row)s: %(reason)s") % {"row": self.row_number, "reason": self.reason}
+StaffImportRowError = ImportRowError
 
 
-class StaffImportError(DomainError):
+class StaffImportError(ImportRejected):
     """The staff list was not imported; ``errors`` says what is wrong, row by row."""
-
-    def __init__(self, errors: list[StaffImportRowError]):
-        rows = [error for error in errors if error.row_number is not None]
-        if rows:
-            message = ngettext(
-                "Nothing was imported: %(count)s row has an error.",
-                "Nothing was imported: %(count)s rows have errors.",
-                len(rows),
-            ) % {"count": len(rows)}
-        else:
-            message = _("Nothing was imported: the file cannot be used.")
-        super().__init__(message, details=errors)
-        self.errors = list(errors)
 
 
 @dataclass(frozen=True)
