@@ -264,7 +264,7 @@ def plan_vote_panel(*, plan, user, step) -> PlanVotePanel | None:
         if eligible >= MIN_GROUP:  # the turnout of fewer is never shown, not even "all"
             turnout = TurnoutRow("", eligible, cast)
         due = timezone.now() >= vote.closes_at or (turnout is not None and cast >= eligible)
-    elif vote is not None and vote.outcome != Vote.Outcome.CANCELLED:
+    elif vote is not None and vote.outcome not in (Vote.Outcome.CANCELLED, Vote.Outcome.VOID):
         counted = vote_counted(vote)
     refusal = start_refusal(plan, step=step, open_vote=is_open) if is_coordinator else None
     return PlanVotePanel(

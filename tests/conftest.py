@@ -69,3 +69,16 @@ def pytest_make_collect_report(collector):
             f"CI=true: {path} must run, but it was skipped at collection: {_skip_reason(report)}"
         )
     return report
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _vote_key_dir(tmp_path_factory):
+    """The votes' private keys in a folder of this test run (pytest removes old ones).
+
+    Exported for the processes the tests start (the integration tests' Celery worker).
+    """
+    from django.conf import settings
+
+    settings.VOTE_KEY_DIR = str(tmp_path_factory.mktemp("vote-keys"))
+    os.environ["VOTE_KEY_DIR"] = settings.VOTE_KEY_DIR
+    return Path(settings.VOTE_KEY_DIR)

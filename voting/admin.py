@@ -42,6 +42,7 @@ class VoteAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "majority_denominator",
         "quorum_percentage",
         "reminder_days",
+        "key_custody",
         "created_by",
         "eligible_count",
         "cast_count",
@@ -65,9 +66,6 @@ class PaperBatchAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "state",
         "description",
         "ballot_count",
-        "yes_count",
-        "no_count",
-        "abstain_count",
         "entered_by",
         "confirmed_by",
     ]

@@ -2,7 +2,10 @@
 
 Secrecy by construction: a Participation (that someone voted) and a Ballot (what was chosen)
 are written in one transaction but share no key, timestamp or ordering column. Ballots carry
-a random id and only the vote's id; see ``services.vote_close`` for the PostgreSQL ``xmin``.
+a random id and only the vote's id. While the vote is open a ballot holds nothing readable: its
+content is sealed to the vote's own key, whose private half is never in the database
+(``voting.sealing``, ``voting.keys``). Closing opens the ballots, counts them and writes them
+again, shuffled, in the clear (``services.vote_close``).
 """
 
 import uuid
@@ -35,6 +38,11 @@ class Vote(models.Model):
         REJECTED = "rejected", _("rejected")
         INVALID = "invalid", _("invalid: quorum not met")
         CANCELLED = "cancelled", _("cancelled before closing")
+        VOID = "void", _("void: the ballots could not be counted")
+
+    class KeyCustody(models.TextChoices):
+        SERVER = "server", _("kept by the server outside the database")
+        HOLDERS = "holders", _("split over key holders")
 
     process = models.ForeignKey(
         "processes.Process",
@@ -78,6 +86,21 @@ class Vote(models.Model):
     )
     # Days before closing on which voters who have not voted get a reminder, e.g. [3, 1].
     reminder_days = models.JSONField(_("reminders (days before closing)"), default=list, blank=True)
+
+    # The key that seals the ballots (``voting.sealing``): chosen with the rule, made at opening.
+    # Only the public half is here; ``key_id`` names the files of the private half (or of the
+    # shares on their way to and from the key holders) outside the database.
+    key_custody = models.CharField(
+        _("key to count the vote"),
+        max_length=10,
+        choices=KeyCustody.choices,
+        default=KeyCustody.SERVER,
+    )
+    key_id = models.UUIDField(null=True, blank=True, editable=False)
+    public_key = models.CharField(max_length=64, blank=True, editable=False)
+    # Ballots are taken only when the key is in place: at opening when the server keeps it,
+    # once every key holder has collected their share otherwise.
+    keys_ready = models.BooleanField(default=False, editable=False)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -267,9 +290,11 @@ class Participation(models.Model):
 class Ballot(models.Model):
     """What was chosen, and nothing that leads to who chose it.
 
-    A random id, the vote, the choice, the appreciation answers ({"1": 4, ...} by question
-    position) and the hash of the receipt code shown once to the voter (none for a paper
-    ballot). No time, no voter, no participation.
+    A random id, the vote, and while the vote is open only ``sealed``: the choice, the
+    appreciation answers ({"1": 4, ...} by question position) and the hash of the receipt code
+    shown once to the voter (none for a paper ballot), encrypted to the vote's key. Closing
+    writes every ballot again with those in the clear and ``sealed`` empty. No time, no voter,
+    no participation.
     """
 
     class Choice(models.TextChoices):
@@ -279,17 +304,59 @@ class Ballot(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="ballots")
-    choice = models.CharField(_("choice"), max_length=10, choices=Choice.choices)
+    choice = models.CharField(_("choice"), max_length=10, choices=Choice.choices, blank=True)
     appreciation = models.JSONField(_("appreciation"), default=dict, blank=True)
     receipt_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    sealed = models.BinaryField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("ballot")
         verbose_name_plural = _("ballots")
         ordering = ["id"]
+        constraints = [
+            # Sealed (nothing readable beside it) or counted (a choice, nothing sealed).
+            models.CheckConstraint(
+                condition=models.Q(sealed__isnull=False, choice="", receipt_hash__isnull=True)
+                | (models.Q(sealed__isnull=True) & ~models.Q(choice="")),
+                name="ballot_sealed_or_counted",
+            ),
+        ]
 
     def __str__(self):
-        return str(self.get_choice_display())
+        return str(self.get_choice_display()) if self.choice else "…"
+
+
+class KeyHolder(models.Model):
+    """One of the people who hold a share of a vote's private key (``Vote.KeyCustody.HOLDERS``).
+
+    Chosen with the rule. At opening each gets a share (``position`` is its number); the
+    server keeps a copy only until the holder has taken it over, typing it back to show it was
+    stored correctly. To count, any two holders type their shares in again. ``share_hash``
+    recognises a share (which holder's it is) and cannot restore it.
+    """
+
+    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="key_holders")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("key holder"),
+    )
+    position = models.PositiveSmallIntegerField(_("share number"))
+    share_hash = models.CharField(max_length=64, blank=True, editable=False)
+    collected = models.BooleanField(_("share taken over"), default=False)
+
+    class Meta:
+        verbose_name = _("key holder")
+        verbose_name_plural = _("key holders")
+        ordering = ["vote", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["vote", "user"], name="key_holder_once_per_vote"),
+            models.UniqueConstraint(fields=["vote", "position"], name="key_holder_position"),
+        ]
+
+    def __str__(self):
+        return str(self.user)
 
 
 class PaperBatch(models.Model):
@@ -297,9 +364,11 @@ class PaperBatch(models.Model):
 
     The first teller lists who handed in a ballot and the counts; the second teller, another
     PMR member, types the counts again without seeing them. Only when both agree are the
-    voters marked as voted and the ballots added (without receipts). The list of names is
-    then cleared: the batch keeps only its counts, so a small unanimous batch does not stay
-    linked to names in the database.
+    voters marked as voted and the ballots added, sealed like any other (without receipts).
+    The first teller's counts are never stored as such: only a keyed hash (``counts_mac``,
+    its key outside the database with the vote's) to compare the second teller's with, so a
+    small unanimous batch waiting for its second teller does not show how its people voted.
+    The list of names is cleared once counted.
     """
 
     class State(models.TextChoices):
@@ -313,9 +382,7 @@ class PaperBatch(models.Model):
     description = models.CharField(_("meeting"), max_length=200, blank=True)
     voters = models.ManyToManyField(Voter, blank=True, related_name="+")
     ballot_count = models.PositiveIntegerField(_("ballots"))
-    yes_count = models.PositiveIntegerField(_("votes for"))
-    no_count = models.PositiveIntegerField(_("votes against"))
-    abstain_count = models.PositiveIntegerField(_("abstentions"))
+    counts_mac = models.CharField(max_length=100, editable=False)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -335,16 +402,6 @@ class PaperBatch(models.Model):
         verbose_name = _("paper ballots")
         verbose_name_plural = _("paper ballots")
         ordering = ["vote", "pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(
-                    ballot_count=models.F("yes_count")
-                    + models.F("no_count")
-                    + models.F("abstain_count")
-                ),
-                name="paper_batch_counts_add_up",
-            ),
-        ]
 
     def __str__(self):
         return f"{self.vote}: {self.ballot_count}"

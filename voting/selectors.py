@@ -3,10 +3,14 @@
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from processes.models import SchoolRole
+
+from . import keys
 from .models import Vote, Voter
 from .tally import TallyResult, tally
 
@@ -40,7 +44,7 @@ def agreement_votes(process):
     return list(
         Vote.objects.filter(process=process, kind=Vote.Kind.AGREEMENT)
         .select_related("agreement")
-        .prefetch_related("questions")
+        .prefetch_related("questions", "key_holders__user")
         .order_by("round")
     )
 
@@ -100,4 +104,83 @@ def vote_counted(vote) -> TallyResult:
         numerator=vote.majority_numerator,
         denominator=vote.majority_denominator,
         quorum_percentage=vote.quorum_percentage,
+    )
+
+
+# --- the key that counts the vote (``services.custody``) ---------------------------------------
+
+# What a page says about the key of an open vote (``key_status``).
+KEY_READY = "ready"  # ballots are sealed and, when the time comes, can be counted
+KEY_HANDOVER = "handover"  # key holders still have to take over their shares
+KEY_SHARES_NEEDED = "shares_needed"  # time to count: key holders must type in their shares
+KEY_LOST = "lost"  # the server's copy of the key is missing
+
+
+def key_holder_candidates(process):
+    """Who may hold a share of the key: the school's PMR members and directors."""
+    return (
+        get_user_model()
+        .objects.filter(
+            school_roles__school_id=process.school_id,
+            school_roles__role__in=[SchoolRole.Role.PMR, SchoolRole.Role.DIRECTOR],
+        )
+        .distinct()
+        .order_by("name", "email")
+    )
+
+
+def is_due_for_counting(vote, now=None) -> bool:
+    """An open vote whose closing time has passed, or in which everyone on the roll voted."""
+    now = now or timezone.now()
+    if vote.state != Vote.State.OPEN:
+        return False
+    if now >= vote.closes_at:
+        return True
+    return not vote.voters.filter(participation__isnull=True).exists()
+
+
+def entered_positions(vote) -> set[int]:
+    """The key shares typed in so far to count ``vote`` (they wait in the key folder)."""
+    return {
+        h.position
+        for h in vote.key_holders.all()
+        if keys.secret_exists(vote.key_id, keys.entered(h.position))
+    }
+
+
+def key_status(vote) -> str:
+    """KEY_READY, KEY_HANDOVER, KEY_SHARES_NEEDED or KEY_LOST, for an open vote."""
+    if vote.key_custody == Vote.KeyCustody.HOLDERS:
+        if not vote.keys_ready:
+            return KEY_HANDOVER
+        return KEY_SHARES_NEEDED if is_due_for_counting(vote) else KEY_READY
+    if vote.key_id and not keys.secret_exists(vote.key_id, keys.PRIVATE):
+        return KEY_LOST
+    return KEY_READY
+
+
+@dataclass(frozen=True)
+class KeyPanel:
+    """The key of the current vote as its pages show it."""
+
+    custody: str
+    status: str | None  # key_status while the vote is open
+    holders: list  # KeyHolder rows (user loaded), each with ``entered``
+    is_holder: bool  # the viewer holds a share
+    entered: int  # shares typed in to count
+
+
+def vote_key_panel(vote, user) -> KeyPanel:
+    """The key of ``vote`` for its pages; uses the holders prefetched by ``agreement_votes``."""
+    holders = list(vote.key_holders.all())
+    status = key_status(vote) if vote.state == Vote.State.OPEN else None
+    entered = entered_positions(vote) if status == KEY_SHARES_NEEDED else set()
+    for holder in holders:
+        holder.entered = holder.position in entered
+    return KeyPanel(
+        custody=vote.key_custody,
+        status=status,
+        holders=holders,
+        is_holder=any(h.user_id == user.pk for h in holders),
+        entered=len(entered),
     )

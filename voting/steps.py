@@ -11,4 +11,5 @@ def register() -> None:
 
     registry.register_step_page(4, _("The staff vote"), "voting:vote-manage")
     registry.register_todo_provider(todos.vote_todos)
+    registry.register_todo_provider(todos.key_holder_todos)
     registry.register_agreement_lock(selectors.agreement_lock)

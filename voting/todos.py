@@ -1,4 +1,5 @@
-"""The dashboard's to-do for staff on the roll of an open vote who have not voted yet.
+"""The dashboard's to-dos: staff on the roll of an open vote who have not voted yet, and the
+key holders of a vote whose key is split over people.
 
 Registered with ``processes.registry.register_todo_provider`` from ``VotingConfig.ready()``.
 """
@@ -10,7 +11,8 @@ from django.utils.translation import gettext as _
 from processes.predicates import user_roles
 from processes.selectors import Todo
 
-from .models import Vote
+from . import keys
+from .models import KeyHolder, Vote
 
 
 def _label(vote, closes) -> str:
@@ -36,6 +38,7 @@ def vote_todos(user, processes) -> dict[int, list[Todo]]:
         Vote.objects.filter(
             process_id__in=process_ids,
             state=Vote.State.OPEN,
+            keys_ready=True,
             opens_at__lte=now,
             closes_at__gt=now,
             voters__staff_member__user=user,
@@ -50,5 +53,37 @@ def vote_todos(user, processes) -> dict[int, list[Todo]]:
         closes = formats.date_format(timezone.localtime(vote.closes_at), "j F Y H:i")
         todos.setdefault(vote.process_id, []).append(
             Todo(_label(vote, closes), reverse("voting:ballot", args=[vote.pk]))
+        )
+    return todos
+
+
+def key_holder_todos(user, processes) -> dict[int, list[Todo]]:
+    """For a key holder of an open vote: take over the key share, or type it in to count.
+
+    One query for anyone who is a school's PMR member or director, none otherwise.
+    """
+    schools = user_roles(user)["schools"]
+    process_ids = [p.pk for p in processes if schools.get(p.school_id)]
+    if not process_ids:
+        return {}
+    now = timezone.now()
+    holders = KeyHolder.objects.filter(
+        user=user, vote__process_id__in=process_ids, vote__state=Vote.State.OPEN
+    ).select_related("vote")
+    todos: dict[int, list[Todo]] = {}
+    for holder in holders:
+        vote = holder.vote
+        if not holder.collected:
+            label = _("Take over your key share of the staff vote (round %(round)s)")
+        elif (
+            vote.keys_ready
+            and now >= vote.closes_at
+            and not keys.secret_exists(vote.key_id, keys.entered(holder.position))
+        ):
+            label = _("Type in your key share to count the staff vote (round %(round)s)")
+        else:
+            continue
+        todos.setdefault(vote.process_id, []).append(
+            Todo(label % {"round": vote.round}, reverse("voting:key-share", args=[vote.pk]))
         )
     return todos

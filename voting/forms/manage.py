@@ -112,8 +112,32 @@ class VoteForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, **kwargs):
+    key_custody = forms.ChoiceField(
+        label=_("Who keeps the key that counts the vote"),
+        choices=Vote.KeyCustody.choices,
+        initial=Vote.KeyCustody.SERVER,
+        required=False,  # not chosen: the server keeps it, the usual choice
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+    key_holders = forms.ModelMultipleChoiceField(
+        label=_("Key holders"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+
+    key_loss_understood = forms.BooleanField(
+        label=_(
+            "We understand: if fewer than two key holders can give their share back after the "
+            "vote, the ballots cannot be counted; the vote is then void and is held again."
+        ),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+
+    def __init__(self, *args, key_holder_candidates, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["key_holders"].queryset = key_holder_candidates
         # Labels in the language of the request; reminder days a vote already has are kept,
         # also when they are not among the usual ones.
         kept = {int(d) for d in self.initial.get("reminder_days", [])}
@@ -140,6 +164,7 @@ class VoteForm(forms.Form):
             "base": Vote.Base.VOTES_CAST,
             "majority": HALF,
             "reminder_days": [3, 1],
+            "key_custody": Vote.KeyCustody.SERVER,
         }
 
     @classmethod
@@ -156,6 +181,9 @@ class VoteForm(forms.Form):
             "quorum_percentage": vote.quorum_percentage,
             "reminder_days": list(vote.reminder_days),
             "questions": "\n".join(q.text for q in vote.questions.all()),
+            "key_custody": vote.key_custody,
+            "key_holders": [h.user_id for h in vote.key_holders.all()],
+            "key_loss_understood": vote.key_custody == Vote.KeyCustody.HOLDERS,
         }
 
     def clean_questions(self):
@@ -170,6 +198,13 @@ class VoteForm(forms.Form):
             for name in ("numerator", "denominator"):
                 if data.get(name) is None and name not in self.errors:
                     self.add_error(name, _("Give the fraction for a custom majority."))
+        if data.get("key_custody") == Vote.KeyCustody.HOLDERS and not data.get(
+            "key_loss_understood"
+        ):
+            self.add_error(
+                "key_loss_understood",
+                _("Confirm that you understand what happens when key shares are lost."),
+            )
         return data
 
     def service_kwargs(self) -> dict:
@@ -188,6 +223,8 @@ class VoteForm(forms.Form):
             "quorum_percentage": data.get("quorum_percentage"),
             "reminder_days": data.get("reminder_days") or [],
             "questions": data["questions"],
+            "key_custody": data.get("key_custody") or Vote.KeyCustody.SERVER,
+            "key_holders": list(data.get("key_holders") or []),
         }
 
 

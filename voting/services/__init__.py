@@ -13,8 +13,16 @@ from .casting import (
     voter_sheets_issue,
     voter_token_issue,
 )
-from .closing import register_on_close, vote_cancel, vote_close, vote_close_if_due
+from .closing import register_on_close, vote_cancel, vote_close, vote_close_if_due, vote_void
 from .common import AGREEMENT_STEP, AlreadyVoted, VoteClosed, normalise_code, sha256
+from .custody import (
+    KeyLost,
+    SharesNeeded,
+    key_share_collect,
+    key_share_enter,
+    key_share_for_holder,
+    keys_sweep,
+)
 from .messages import ballot_url, vote_messages_send, votes_tick
 from .paper import paper_batch_confirm, paper_batch_discard, paper_batch_enter
 from .roll import voter_add, voter_remove
@@ -25,11 +33,17 @@ __all__ = [
     "AGREEMENT_STEP",
     "ALREADY_VOTED",
     "AlreadyVoted",
+    "KeyLost",
+    "SharesNeeded",
     "VoteClosed",
     "ballot_cast",
     "ballot_cast_by_token",
     "ballot_cast_signed_in",
     "ballot_url",
+    "key_share_collect",
+    "key_share_enter",
+    "key_share_for_holder",
+    "keys_sweep",
     "normalise_code",
     "paper_batch_confirm",
     "paper_batch_discard",
@@ -45,6 +59,7 @@ __all__ = [
     "vote_messages_send",
     "vote_open",
     "vote_update_rule",
+    "vote_void",
     "voter_add",
     "voter_for_token",
     "voter_for_user",

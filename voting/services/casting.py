@@ -12,6 +12,7 @@ from processes.services import decision_record, require_perm
 from werkdruk.exceptions import DomainError
 
 from ..models import Ballot, Participation, Vote, Voter, VoterToken
+from ..sealing import seal
 from .common import (
     AGREEMENT_STEP,
     RECEIPT_GROUPS,
@@ -121,7 +122,9 @@ def ballot_cast(*, vote, voter, choice, appreciation=None) -> str:
     """Cast ``voter``'s ballot; returns the receipt code, shown once (only its hash is kept).
 
     The participation and the ballot are written in this one transaction, with nothing that
-    links them. The voter's row is locked so a second request waits and then finds the
+    links them; the ballot's content (choice, answers, the receipt's hash) is sealed to the
+    vote's key, so even the database's own bookkeeping, which does pair the two rows, leads to
+    nothing readable. The voter's row is locked so a second request waits and then finds the
     participation; the one-to-one constraint is the last line if anything slips through.
     """
     vote = vote_for_casting(vote)
@@ -142,7 +145,9 @@ def ballot_cast(*, vote, voter, choice, appreciation=None) -> str:
     except IntegrityError:
         raise AlreadyVoted(gettext(ALREADY_VOTED)) from None
     code = new_code(RECEIPT_GROUPS)
-    Ballot.objects.create(vote=vote, choice=choice, appreciation=answers, receipt_hash=sha256(code))
+    Ballot.objects.create(
+        vote=vote, sealed=seal(vote.public_key, {"c": choice, "a": answers, "r": sha256(code)})
+    )
     return code
 
 
@@ -178,5 +183,7 @@ def receipt_check(*, vote, code) -> bool:
         raise DomainError(_("Receipts can be checked once the vote has closed."))
     if outcome == Vote.Outcome.CANCELLED:
         raise DomainError(_("This vote was cancelled: no ballot was counted."))
+    if outcome == Vote.Outcome.VOID:
+        raise DomainError(_("This vote was declared void: no ballot was counted."))
     code = normalise_code(code)
     return Ballot.objects.filter(vote=vote, receipt_hash=sha256(code)).exists()

@@ -13,7 +13,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -29,30 +28,46 @@ from processes.services import (
 )
 from werkdruk.exceptions import DomainError
 
+from .. import sealing, selectors
 from ..models import Ballot, PaperBatch, Participation, Vote
 from ..tally import tally
+from . import custody
 from .common import AGREEMENT_STEP, lock_vote
 from .vote import rule_content
 
 
-def _reshuffle_ballots(vote):
-    """Write the vote's ballots and participations again: new rows, new random ids, shuffled."""
+def _write_counted_ballots(vote, contents) -> None:
+    """Replace the vote's sealed ballots by ``contents`` in the clear: new rows, new random ids,
+    shuffled, and the participations written again the same way."""
     rng = random.SystemRandom()
-    old = list(
-        Ballot.objects.filter(vote=vote).values_list("choice", "appreciation", "receipt_hash")
-    )
-    rng.shuffle(old)
+    contents = list(contents)
+    rng.shuffle(contents)
     Ballot.objects.filter(vote=vote).delete()
     Ballot.objects.bulk_create(
-        Ballot(vote=vote, choice=choice, appreciation=answers, receipt_hash=receipt)
-        for choice, answers, receipt in old
+        Ballot(vote=vote, choice=c["c"], appreciation=c.get("a") or {}, receipt_hash=c.get("r"))
+        for c in contents
     )
     # The participations too: a counted paper batch wrote its voters' participations in the
-    # transaction that stored its counts, which would link a unanimous batch to names.
+    # transaction that stored its ballots.
     voters = list(Participation.objects.filter(voter__vote=vote).values_list("voter", flat=True))
     rng.shuffle(voters)
     Participation.objects.filter(voter__vote=vote).delete()
     Participation.objects.bulk_create(Participation(voter_id=v) for v in voters)
+
+
+def _opened_ballots(vote, private) -> list[dict]:
+    """Every ballot of the vote opened with its key: {"c": choice, "a": answers, "r": hash}."""
+    contents = []
+    for sealed, choice, answers, receipt in Ballot.objects.filter(vote=vote).values_list(
+        "sealed", "choice", "appreciation", "receipt_hash"
+    ):
+        if sealed is None:  # already in the clear (cannot happen while the vote is open)
+            contents.append({"c": choice, "a": answers, "r": receipt})
+        else:
+            contents.append(sealing.unseal(private, sealed))
+    if any(c.get("c") not in Ballot.Choice.values for c in contents):
+        raise DomainError(_("A ballot holds no valid choice; the vote cannot be counted."))
+    return contents
 
 
 def _rewrite_ballot_table():
@@ -66,11 +81,11 @@ def _rewrite_ballot_table():
             cursor.execute(f"VACUUM FULL {Ballot._meta.db_table}")
 
 
-def _appreciation_result(vote) -> dict:
+def _appreciation_result(vote, contents) -> dict:
     """Per question position: how many answered, the average (two decimals) and 1-5 counts."""
     counters = {str(q.position): Counter() for q in vote.questions.all()}
-    for answers in Ballot.objects.filter(vote=vote).values_list("appreciation", flat=True):
-        for position, score in (answers or {}).items():
+    for content in contents:
+        for position, score in (content.get("a") or {}).items():
             if position in counters:
                 counters[position][int(score)] += 1
     result = {}
@@ -100,24 +115,9 @@ def vote_close(*, vote, actor=None) -> Vote:
     """Close the vote, count it under its rule, store the result and move the procedure on.
 
     For the PMR (``actor``) and for a scheduled task (no actor). Closing a closed vote returns
-    it unchanged. Before the closing time only when everyone on the roll has voted.
-
-    Secrecy: a ballot and its participation were written in one transaction, so on PostgreSQL
-    they carry adjacent ``xmin`` values (and the voter row's lock ``xmax``), and their physical
-    order matches. Here, in the closing transaction, all ballots are re-written in ONE shuffled
-    batch with new random ids and the originals deleted, so after closing the live tables no
-    longer link a ballot to a voter. After the commit, ``VACUUM FULL`` rewrites the ballot
-    table's file without the deleted originals. This does not hide anything while the vote is
-    open, and the old rows remain in WAL and backups for as long as those are kept (see
-    docs/decisions.md).
-
-    Paper ballots still waiting for the second teller are not counted: a PMR member closing by
-    hand is asked to confirm or discard them first; the scheduled close discards them (their
-    names and counts are not kept) and records how many there were.
-
-    What follows depends on the kind of vote (``ON_CLOSE``): for the agreement, adopted
-    completes step 4; rejected or invalid reopens step 1, which sends steps 2-4 back to waiting,
-    recorded as done by the system; the next vote is round 2.
+    it unchanged. Before the closing time only when everyone on the roll has voted. A vote
+    whose key is split over key holders is counted when two of them type in their shares
+    (``custody.key_share_enter``); closing it otherwise raises ``custody.SharesNeeded``.
     """
     process_lock(vote.process_id)
     vote = lock_vote(vote)
@@ -125,6 +125,30 @@ def vote_close(*, vote, actor=None) -> Vote:
         return vote
     if actor is not None:
         require_perm(actor, "voting.manage_vote", vote)
+    return count_vote(vote=vote, actor=actor)
+
+
+def count_vote(*, vote, actor=None) -> Vote:
+    """Count a vote that the caller has locked (``lock_vote``) and may count.
+
+    Secrecy: while the vote was open its ballots were sealed to its key, so the link that the
+    database's bookkeeping keeps between a ballot and the participation written in the same
+    transaction (PostgreSQL's ``xmin``, SQLite's row ids, their physical order) leads to
+    nothing readable. Here the ballots are opened with the key and written again in the
+    clear in ONE shuffled batch with new random ids, the sealed originals deleted; the key is
+    destroyed once this transaction commits. After the commit, ``VACUUM FULL`` rewrites the
+    ballot table's file without the deleted originals (PostgreSQL). A copy of the database
+    from while the vote was open therefore stays unreadable, and the counted ballots link to
+    no one (docs/security.md).
+
+    Paper ballots still waiting for the second teller are not counted: a PMR member closing by
+    hand is asked to confirm or discard them first; the scheduled close discards them (their
+    names are not kept) and records how many there were.
+
+    What follows depends on the kind of vote (``ON_CLOSE``): for the agreement, adopted
+    completes step 4; rejected or invalid reopens step 1, which sends steps 2-4 back to waiting,
+    recorded as done by the system; the next vote is round 2.
+    """
     if vote.state != Vote.State.OPEN:
         raise DomainError(_("This vote has not been opened."))
     pending_paper = vote.paper_batches.filter(state=PaperBatch.State.PENDING).count()
@@ -136,14 +160,9 @@ def vote_close(*, vote, actor=None) -> Vote:
     participations = Participation.objects.filter(voter__vote=vote).count()
     if timezone.now() < vote.closes_at and participations < eligible:
         raise DomainError(_("The vote is still open until its closing time."))
+    contents = _opened_ballots(vote, custody.private_key(vote))
     vote.paper_batches.filter(state=PaperBatch.State.PENDING).delete()
-    counts = {
-        row["choice"]: row["n"]
-        for row in Ballot.objects.filter(vote=vote)
-        .order_by()
-        .values("choice")
-        .annotate(n=Count("id"))
-    }
+    counts = Counter(c["c"] for c in contents)
     result = tally(
         eligible=eligible,
         yes=counts.get(Ballot.Choice.YES, 0),
@@ -164,9 +183,10 @@ def vote_close(*, vote, actor=None) -> Vote:
     vote.abstain_count = result.abstain
     vote.outcome = result.outcome
     vote.closed_at = timezone.now()
-    vote.appreciation_result = _appreciation_result(vote)
+    vote.appreciation_result = _appreciation_result(vote, contents)
     vote.save()
-    _reshuffle_ballots(vote)
+    _write_counted_ballots(vote, contents)
+    custody.keys_destroy_after_commit(vote)
     transaction.on_commit(_rewrite_ballot_table, robust=True)
 
     content = {
@@ -271,41 +291,29 @@ def register_on_close(kind, fn: OnClose) -> None:
     ON_CLOSE[kind] = fn
 
 
-@transaction.atomic
-def vote_cancel(*, vote, actor, grounds) -> Vote:
-    """Stop an open vote without counting it (what it is about must change first).
+def _stop_uncounted(vote, *, actor, grounds, outcome, action, summary) -> Vote:
+    """End an open, locked vote without counting it; the ballots and the key are destroyed.
 
-    The ballots are not counted and are re-written like at closing; the numbers of eligible
-    voters and of votes cast are kept for the record. The procedure does not move: for the
-    agreement step 4 stays open, the agreement is frozen again and the next round prepared;
-    a unit's plan can be edited again and put to a new vote.
+    The numbers of eligible voters and of votes cast are kept for the record. The procedure
+    does not move: for the agreement step 4 stays open, the agreement is frozen again and the
+    next round prepared; a unit's plan can be edited again and put to a new vote.
     """
-    process_lock(vote.process_id)
-    vote = lock_vote(vote)
-    require_perm(actor, "voting.manage_vote", vote)
-    if vote.state != Vote.State.OPEN:
-        raise DomainError(_("Only an open vote can be cancelled."))
-    grounds = (grounds or "").strip()
-    if not grounds:
-        raise DomainError(_("Give the grounds for cancelling the vote."))
     vote.state = Vote.State.CLOSED
-    vote.outcome = Vote.Outcome.CANCELLED
+    vote.outcome = outcome
     vote.eligible_count = vote.voters.count()
     vote.cast_count = Ballot.objects.filter(vote=vote).count()
     vote.closed_at = timezone.now()
     vote.save()
     vote.paper_batches.filter(state=PaperBatch.State.PENDING).delete()
-    _reshuffle_ballots(vote)
+    # Sealed and never to be counted: nothing to keep, and the key goes too.
+    Ballot.objects.filter(vote=vote).delete()
+    custody.keys_destroy_after_commit(vote)
     transaction.on_commit(_rewrite_ballot_table, robust=True)
     decision_record(
         process=vote.process,
         step_number=vote.step_number,
-        action="voting.vote.cancelled",
-        summary=(
-            gettext_noop("Vote round %(round)s of %(unit)s cancelled before closing; not counted.")
-            if vote.unit_id
-            else gettext_noop("Vote round %(round)s cancelled before closing; not counted.")
-        ),
+        action=action,
+        summary=summary,
         params={"round": vote.round, "unit": vote.unit.name if vote.unit_id else ""},
         actor=actor,
         grounds=grounds,
@@ -319,8 +327,80 @@ def vote_cancel(*, vote, actor, grounds) -> Vote:
     return vote
 
 
+@transaction.atomic
+def vote_cancel(*, vote, actor, grounds) -> Vote:
+    """Stop an open vote without counting it (what it is about must change first)."""
+    process_lock(vote.process_id)
+    vote = lock_vote(vote)
+    require_perm(actor, "voting.manage_vote", vote)
+    if vote.state != Vote.State.OPEN:
+        raise DomainError(_("Only an open vote can be cancelled."))
+    grounds = (grounds or "").strip()
+    if not grounds:
+        raise DomainError(_("Give the grounds for cancelling the vote."))
+    return _stop_uncounted(
+        vote,
+        actor=actor,
+        grounds=grounds,
+        outcome=Vote.Outcome.CANCELLED,
+        action="voting.vote.cancelled",
+        summary=(
+            gettext_noop("Vote round %(round)s of %(unit)s cancelled before closing; not counted.")
+            if vote.unit_id
+            else gettext_noop("Vote round %(round)s cancelled before closing; not counted.")
+        ),
+    )
+
+
+@transaction.atomic
+def vote_void(*, vote, actor, grounds) -> Vote:
+    """Declare a vote void because its key is lost: its ballots can never be counted.
+
+    When the server's copy of the key is missing, at any time; with key holders, once the vote
+    is due for counting (the holders say their shares are lost). Recorded with the grounds;
+    the vote is then held again, as after a cancelled one.
+    """
+    process_lock(vote.process_id)
+    vote = lock_vote(vote)
+    require_perm(actor, "voting.manage_vote", vote)
+    if vote.state != Vote.State.OPEN:
+        raise DomainError(_("Only an open vote can be declared void."))
+    status = selectors.key_status(vote)
+    if status not in (selectors.KEY_LOST, selectors.KEY_SHARES_NEEDED):
+        raise DomainError(
+            _("The key of this vote is not lost: the vote can be counted, or cancelled.")
+        )
+    grounds = (grounds or "").strip()
+    if not grounds:
+        raise DomainError(_("Say what happened to the key: the grounds are recorded."))
+    return _stop_uncounted(
+        vote,
+        actor=actor,
+        grounds=grounds,
+        outcome=Vote.Outcome.VOID,
+        action="voting.vote.void",
+        summary=(
+            gettext_noop(
+                "Vote round %(round)s of %(unit)s declared void: its key was lost, so the "
+                "ballots could not be counted. The vote is held again."
+            )
+            if vote.unit_id
+            else gettext_noop(
+                "Vote round %(round)s declared void: its key was lost, so the ballots could "
+                "not be counted. The vote is held again."
+            )
+        ),
+    )
+
+
 def vote_close_if_due(vote) -> Vote:
-    """Close ``vote`` if it is open and its closing time has passed (first view, or the task)."""
+    """Close ``vote`` if it is open and its closing time has passed (first view, or the task).
+
+    A vote whose key holders have not yet typed in their shares waits for them, unchanged.
+    """
     if vote.state == Vote.State.OPEN and timezone.now() >= vote.closes_at:
-        return vote_close(vote=vote)
+        try:
+            return vote_close(vote=vote)
+        except custody.SharesNeeded:
+            return vote
     return vote

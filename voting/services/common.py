@@ -1,14 +1,18 @@
 """Helpers shared by the voting services: hashing, codes, locking."""
 
-import hashlib
-import secrets
-
 from django.db import connection
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from werkdruk.exceptions import DomainError
 
+from ..codes import (  # noqa: F401 (re-exported for the services and the survey)
+    RECEIPT_GROUPS,
+    TOKEN_GROUPS,
+    new_code,
+    normalise_code,
+    sha256,
+)
 from ..models import Vote
 
 
@@ -20,30 +24,7 @@ class AlreadyVoted(DomainError):
     """The voter has a participation already."""
 
 
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud, typed back
-CODE_GROUP_LENGTH = 4
-RECEIPT_GROUPS = 4  # 80 bits
-TOKEN_GROUPS = 5  # 100 bits
 AGREEMENT_STEP = 4
-
-
-def sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def new_code(groups: int) -> str:
-    """A random code such as ``K7QM-2XPA-...`` of ``groups`` groups of four characters."""
-    return "-".join(
-        "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_GROUP_LENGTH))
-        for _ in range(groups)
-    )
-
-
-def normalise_code(code: str) -> str:
-    """The canonical form of a typed code: upper case, grouped by four, spaces ignored."""
-    letters = "".join(c for c in (code or "").upper() if c.isalnum())
-    n = CODE_GROUP_LENGTH
-    return "-".join(letters[i : i + n] for i in range(0, len(letters), n))
 
 
 def lock_vote(vote) -> Vote:
@@ -75,3 +56,7 @@ def ensure_accepting(vote):
         raise DomainError(_("This vote opens on %(when)s.") % {"when": when})
     if vote.state != Vote.State.OPEN or now >= vote.closes_at:
         raise DomainError(_("This vote is not open."))
+    if not vote.keys_ready:
+        raise DomainError(
+            _("This vote starts when every key holder has taken over their key share.")
+        )

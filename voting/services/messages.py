@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 
 from ..models import Vote, Voter, VoterMessage, VoterToken
+from . import custody
 from .casting import voter_token_issue
 from .closing import vote_close_if_due
 
@@ -35,6 +36,8 @@ def _due_occasions(vote, now) -> list[str]:
     A reminder whose moment lies before the opening is never due (the invitation covers it).
     """
     if vote.state != Vote.State.OPEN or not vote.opens_at <= now < vote.closes_at:
+        return []
+    if not vote.keys_ready:  # key holders have not all taken over their shares yet
         return []
     occasions = [INVITATION]
     for days in vote.reminder_days:
@@ -120,10 +123,14 @@ def votes_tick(now=None) -> dict:
     for vote in Vote.objects.filter(state=Vote.State.OPEN).order_by("pk"):
         try:
             if now >= vote.closes_at:
-                vote_close_if_due(vote)
-                closed += 1
+                # A vote waiting for its key holders' shares stays open.
+                closed += vote_close_if_due(vote).state == Vote.State.CLOSED
             else:
                 sent += vote_messages_send(vote=vote, now=now)
         except Exception:
             logger.exception("Periodic work on vote %s failed", vote.pk)
+    try:
+        custody.keys_sweep()
+    except OSError:
+        logger.exception("Sweeping the vote key folder failed")
     return {"closed": closed, "sent": sent}

@@ -2,7 +2,9 @@
 
 The first teller records who handed in a ballot and the counts. The second teller, another
 PMR member, types the counts again without seeing the first entry; only when both agree are
-the voters marked as voted and the ballots added, in one transaction. See ``PaperBatch``.
+the voters marked as voted and the ballots added, sealed, in one transaction. The first
+teller's counts are kept only as a keyed hash (see ``PaperBatch``). A person can be on one
+waiting entry only, so a form sent twice does not enter the same ballots twice.
 """
 
 from django.conf import settings
@@ -17,6 +19,8 @@ from processes.services import decision_record, require_perm
 from werkdruk.exceptions import DomainError
 
 from ..models import Ballot, PaperBatch, Participation, Voter
+from ..sealing import seal
+from . import custody
 from .common import AGREEMENT_STEP, ensure_accepting, lock_vote
 
 
@@ -58,13 +62,21 @@ def paper_batch_enter(*, vote, actor, voters, yes, no, abstain, description="") 
         raise DomainError(
             _("Already voted, so they cannot hand in a paper ballot:"), details=already
         )
+    waiting = sorted(
+        PaperBatch.voters.through.objects.filter(
+            voter__in=voters, paperbatch__state=PaperBatch.State.PENDING
+        ).values_list("voter__staff_member__name", flat=True)
+    )
+    if waiting:
+        raise DomainError(
+            _("Already on an entry waiting for the second teller (entered twice?):"),
+            details=waiting,
+        )
     batch = PaperBatch.objects.create(
         vote=vote,
         description=description.strip(),
         ballot_count=len(voters),
-        yes_count=yes,
-        no_count=no,
-        abstain_count=abstain,
+        counts_mac=custody.counts_mac(vote, (yes, no, abstain)),
         entered_by=actor,
     )
     batch.voters.set(voters)
@@ -82,7 +94,8 @@ def paper_batch_confirm(*, batch, actor, yes, no, abstain) -> PaperBatch:
         raise DomainError(_("These paper ballots have already been counted."))
     if batch.entered_by_id == actor.pk:
         raise DomainError(_("The second teller must be a different PMR member from the first."))
-    if _counts(yes, no, abstain) != (batch.yes_count, batch.no_count, batch.abstain_count):
+    yes, no, abstain = _counts(yes, no, abstain)
+    if not custody.counts_match(vote, (yes, no, abstain), batch.counts_mac):
         raise DomainError(
             _("Your counts differ from the first teller's. Count the ballots again together.")
         )
@@ -98,12 +111,12 @@ def paper_batch_confirm(*, batch, actor, yes, no, abstain) -> PaperBatch:
             Participation.objects.bulk_create(Participation(voter=v) for v in voters)
     except IntegrityError:
         raise DomainError(_("Someone on this list has voted in the meantime.")) from None
-    choices = (
-        [Ballot.Choice.YES] * batch.yes_count
-        + [Ballot.Choice.NO] * batch.no_count
-        + [Ballot.Choice.ABSTAIN] * batch.abstain_count
+    Choice = Ballot.Choice
+    choices = [Choice.YES] * yes + [Choice.NO] * no + [Choice.ABSTAIN] * abstain
+    Ballot.objects.bulk_create(
+        Ballot(vote=vote, sealed=seal(vote.public_key, {"c": c, "a": {}, "r": None}))
+        for c in choices
     )
-    Ballot.objects.bulk_create(Ballot(vote=vote, choice=c, receipt_hash=None) for c in choices)
     batch.state = PaperBatch.State.CONFIRMED
     batch.confirmed_by = actor
     batch.save(update_fields=["state", "confirmed_by"])

@@ -16,6 +16,7 @@ from units.models import OrganisationalUnit, StaffMember
 from werkdruk.exceptions import DomainError
 
 from ..models import Vote, Voter
+from . import custody
 from .vote import _clean_reminder_days, _validate_rule, rule_content
 
 COORDINATE = "units.coordinate_unit"
@@ -90,6 +91,7 @@ def unit_vote_open(
     )
     vote.full_clean()
     vote.save()
+    custody.keys_create(vote)
     Voter.objects.bulk_create(
         Voter(vote=vote, staff_member=s, category=s.category, unit_name=unit.name) for s in staff
     )

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from processes.agreement import agreement_content, content_hash
-from processes.models import AgreementVersion, ProcessStep
+from processes.models import AgreementVersion, ProcessStep, SchoolRole
 from processes.services import (
     decision_record,
     process_lock,
@@ -19,7 +19,9 @@ from processes.services import (
 from units.models import StaffMember, UnitMembership
 from werkdruk.exceptions import DomainError
 
-from ..models import AppreciationQuestion, Vote, Voter
+from .. import sealing
+from ..models import AppreciationQuestion, KeyHolder, Vote, Voter
+from . import custody
 from .common import AGREEMENT_STEP, lock_vote
 
 MAX_QUESTIONS = 10
@@ -81,6 +83,41 @@ def _current_agreement(process) -> AgreementVersion:
     return latest
 
 
+def _clean_key_holders(process, key_custody, key_holders) -> list:
+    """The key holders chosen with the rule: 2 to 5 PMR members or directors of the school."""
+    if key_custody not in Vote.KeyCustody.values:
+        raise DomainError(_("Choose who keeps the key that counts the vote."))
+    if key_custody == Vote.KeyCustody.SERVER:
+        return []
+    holders = list(dict.fromkeys(key_holders or []))
+    if not sealing.SHARE_THRESHOLD <= len(holders) <= sealing.MAX_KEY_HOLDERS:
+        raise DomainError(
+            _("Choose %(min)s to %(max)s key holders; any two of them count the vote together.")
+            % {"min": sealing.SHARE_THRESHOLD, "max": sealing.MAX_KEY_HOLDERS}
+        )
+    school = process.school
+    roles = set(
+        SchoolRole.objects.filter(
+            school=school,
+            role__in=[SchoolRole.Role.PMR, SchoolRole.Role.DIRECTOR],
+            user__in=holders,
+        ).values_list("user_id", flat=True)
+    )
+    outsiders = [str(user) for user in holders if user.pk not in roles]
+    if outsiders:
+        raise DomainError(
+            _("Key holders must be PMR members or directors of the school:"), details=outsiders
+        )
+    return holders
+
+
+def _key_holders_save(vote, holders):
+    vote.key_holders.all().delete()
+    KeyHolder.objects.bulk_create(
+        KeyHolder(vote=vote, user=user, position=i) for i, user in enumerate(holders, start=1)
+    )
+
+
 def rule_content(vote) -> dict:
     # A unit's vote names the unit and the version of what it votes on.
     subject = (
@@ -103,6 +140,8 @@ def rule_content(vote) -> dict:
         **vote.rule,
         "reminder_days": vote.reminder_days,
         "questions": [q.text for q in vote.questions.all()],
+        "key_custody": vote.key_custody,
+        "key_holders": [str(h.user) for h in vote.key_holders.select_related("user")],
     }
 
 
@@ -119,6 +158,8 @@ def vote_create(
     quorum_percentage=None,
     reminder_days=(),
     questions=(),
+    key_custody=Vote.KeyCustody.SERVER,
+    key_holders=(),
 ) -> Vote:
     """Prepare the next round of the vote on the latest frozen agreement (a draft).
 
@@ -144,6 +185,7 @@ def vote_create(
     )
     reminder_days = _clean_reminder_days(reminder_days)
     questions = _clean_questions(questions)
+    holders = _clean_key_holders(process, key_custody, key_holders)
     vote = Vote(
         process=process,
         agreement=agreement,
@@ -156,11 +198,13 @@ def vote_create(
         majority_denominator=denominator,
         quorum_percentage=quorum_percentage,
         reminder_days=reminder_days,
+        key_custody=key_custody,
         created_by=actor,
     )
     vote.full_clean()
     vote.save()
     _questions_save(vote, questions)
+    _key_holders_save(vote, holders)
     decision_record(
         process=process,
         step_number=AGREEMENT_STEP,
@@ -186,8 +230,10 @@ def vote_update_rule(
     quorum_percentage=None,
     reminder_days=(),
     questions=(),
+    key_custody=Vote.KeyCustody.SERVER,
+    key_holders=(),
 ) -> Vote:
-    """Change the rule, times, reminders or questions of a vote while it is being prepared."""
+    """Change the rule, times, reminders, questions or key of a vote while it is prepared."""
     vote = lock_vote(vote)
     require_perm(actor, "voting.manage_vote", vote)
     if vote.state != Vote.State.DRAFT:
@@ -208,9 +254,12 @@ def vote_update_rule(
     vote.quorum_percentage = quorum_percentage
     vote.reminder_days = _clean_reminder_days(reminder_days)
     questions = _clean_questions(questions)
+    holders = _clean_key_holders(vote.process, key_custody, key_holders)
+    vote.key_custody = key_custody
     vote.full_clean()
     vote.save()
     _questions_save(vote, questions)
+    _key_holders_save(vote, holders)
     decision_record(
         process=vote.process,
         step_number=AGREEMENT_STEP,
@@ -253,6 +302,8 @@ def vote_open(*, vote, actor) -> Vote:
     )
     if not staff:
         raise DomainError(_("The school has no active staff to vote."))
+    # Still PMR members or directors today (a role may have changed since the draft).
+    _clean_key_holders(process, vote.key_custody, [h.user for h in vote.key_holders.all()])
     units = dict(
         UnitMembership.objects.filter(process=process, staff_member__in=staff).values_list(
             "staff_member_id", "unit__name"
@@ -264,6 +315,7 @@ def vote_open(*, vote, actor) -> Vote:
     )
     vote.state = Vote.State.OPEN
     vote.save(update_fields=["state"])
+    custody.keys_create(vote)
     from ..tasks import vote_messages_send  # the tasks module imports the services
 
     # Robust: if the broker is down, the periodic task sends them a few minutes later.

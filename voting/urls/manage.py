@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from ..views import key
 from ..views import manage as views
 
 urlpatterns = [
@@ -11,6 +12,8 @@ urlpatterns = [
     path("vote/<int:vote_pk>/open/", views.vote_open, name="vote-open"),
     path("vote/<int:vote_pk>/close/", views.vote_close, name="vote-close"),
     path("vote/<int:vote_pk>/cancel/", views.vote_cancel, name="vote-cancel"),
+    path("vote/<int:vote_pk>/void/", views.vote_void, name="vote-void"),
+    path("vote/<int:vote_pk>/key/", key.key_share, name="key-share"),
     path("vote/<int:vote_pk>/turnout/", views.vote_turnout, name="vote-turnout"),
     path("vote/<int:vote_pk>/result/", views.vote_result, name="vote-result"),
     path("vote/<int:vote_pk>/roll/", views.vote_roll, name="vote-roll"),

@@ -79,7 +79,7 @@ class _BallotView(View):
             raise _Stop(
                 _notice(request, "closed", _("This vote has closed."), vote=vote, status=410)
             )
-        if vote.state == Vote.State.DRAFT or timezone.now() < vote.opens_at:
+        if vote.state == Vote.State.DRAFT or timezone.now() < vote.opens_at or not vote.keys_ready:
             status = 403 if post else 200
             raise _Stop(_notice(request, "not_open", "", vote=vote, status=status))
         if Participation.objects.filter(voter=self.voter).exists():

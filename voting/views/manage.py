@@ -75,6 +75,7 @@ def vote_manage(request, pk):
         if current is not None and current.phase in (SCHEDULED, OPEN)
         else None
     )
+    key = selectors.vote_key_panel(current, request.user) if current is not None else None
     return render(
         request,
         "voting/manage/vote_manage.html",
@@ -91,6 +92,7 @@ def vote_manage(request, pk):
             and latest_agreement is not None
             and current.agreement_id != latest_agreement.pk,
             "turnout": turnout,
+            "key": key,
             "min_group": selectors.MIN_GROUP,
         },
     )
@@ -113,6 +115,10 @@ def vote_turnout(request, vote_pk):
 
 
 # --- preparing ---------------------------------------------------------------------------
+
+
+def _form_kwargs(process) -> dict:
+    return {"key_holder_candidates": selectors.key_holder_candidates(process)}
 
 
 def _render_form(request, process, form, vote=None, status=200):
@@ -148,8 +154,9 @@ def _save(request, process, form, call, vote=None):
 def vote_create(request, pk):
     process = process_get_for_user(user=request.user, pk=pk, perm=MANAGE)
     if request.method != "POST":
-        return _render_form(request, process, VoteForm(initial=VoteForm.initial_default()))
-    form = VoteForm(request.POST)
+        form = VoteForm(initial=VoteForm.initial_default(), **_form_kwargs(process))
+        return _render_form(request, process, form)
+    form = VoteForm(request.POST, **_form_kwargs(process))
 
     def call(**data):
         services.vote_create(process=process, actor=request.user, **data)
@@ -168,8 +175,9 @@ def vote_edit(request, vote_pk):
         messages.error(request, _("The rule of a vote cannot change once the vote has opened."))
         return redirect("voting:vote-manage", pk=process.pk)
     if request.method != "POST":
-        return _render_form(request, process, VoteForm(initial=VoteForm.initial_for(vote)), vote)
-    form = VoteForm(request.POST, initial=VoteForm.initial_for(vote))
+        form = VoteForm(initial=VoteForm.initial_for(vote), **_form_kwargs(process))
+        return _render_form(request, process, form, vote)
+    form = VoteForm(request.POST, initial=VoteForm.initial_for(vote), **_form_kwargs(process))
 
     def call(**data):
         services.vote_update_rule(vote=vote, actor=request.user, **data)
@@ -220,6 +228,21 @@ def vote_cancel(request, vote_pk):
     return redirect("voting:vote-manage", pk=vote.process_id)
 
 
+@require_POST
+def vote_void(request, vote_pk):
+    """Declare the vote void when its key is lost (recorded with the grounds)."""
+    vote = vote_get_for_user(user=request.user, vote_pk=vote_pk, perm=MANAGE)
+    try:
+        services.vote_void(vote=vote, actor=request.user, grounds=request.POST.get("grounds"))
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("The vote has been declared void. Prepare the next round to hold it again.")
+        )
+    return redirect("voting:vote-manage", pk=vote.process_id)
+
+
 # --- the result --------------------------------------------------------------------------
 
 
@@ -257,7 +280,7 @@ def vote_result(request, vote_pk):
         "vote": _annotate(vote, timezone.now()),
         "hide_manage_link": not request.user.has_perm(VIEW, vote.process),
     }
-    if vote.outcome == Vote.Outcome.CANCELLED:
+    if vote.outcome in (Vote.Outcome.CANCELLED, Vote.Outcome.VOID):
         context["cancelled"] = True
     elif vote.state == Vote.State.CLOSED:
         counted = selectors.vote_counted(vote)

@@ -228,5 +228,9 @@ LOGGING = {
     },
 }
 
+# The private keys of open votes, outside the database (voting.keys, docs/security.md). Every
+# web and worker machine must see the same folder; keep it out of backups.
+VOTE_KEY_DIR = env.str("VOTE_KEY_DIR", default=str(VAR_DIR / "vote-keys"))
+
 # Absolute address of the site, for links in e-mails sent outside a request.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
