@@ -139,11 +139,21 @@ ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Werkdruk"
 
-# django-axes: lock an e-mail address and IP after repeated failures.
+# The number of reverse proxies of ours in front of the application: 0 means REMOTE_ADDR is the
+# client; n means the n-th address from the right of X-Forwarded-For (werkdruk.client_ip).
+# Login throttling (axes) and allauth's rate limits both use it.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
+# django-axes: lock one account (e-mail address) from one client address after repeated
+# failures, never a whole address: a school's staff share one NAT address.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "login"
+AXES_USERNAME_CALLABLE = "accounts.lockout.axes_username"
+AXES_CLIENT_IP_CALLABLE = "werkdruk.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 
 LANGUAGE_CODE = "nl"
