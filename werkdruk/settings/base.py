@@ -222,19 +222,35 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 12
 X_FRAME_OPTIONS = "DENY"
 
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+# Every log line goes through one handler that removes personal codes (werkdruk.logging). The
+# loggers to which Django's default configuration gives handlers of their own ("django":
+# console when DEBUG and mail_admins; "django.server"; "py.warnings") are listed so that those
+# handlers are removed and their records reach the redacting handler instead. The Celery
+# worker and beat use this configuration too (werkdruk/celery.py). Add a handler here only
+# with the redact_voting_codes filter (tests/werkdruk/test_log_redaction.py checks).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"redact_voting_codes": {"()": "werkdruk.logging.RedactVotingCodes"}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "formatters": {
+        "plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["redact_voting_codes"],
+            "formatter": "plain",
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "django.server": {"handlers": [], "propagate": True},
+        "py.warnings": {"handlers": [], "propagate": True},
         # WeasyPrint reports every rendering step at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
-        # Request paths may hold a personal voting code: never write it to a log.
-        "django.request": {"filters": ["redact_voting_codes"]},
-        "django.server": {"filters": ["redact_voting_codes"]},
     },
 }
 
