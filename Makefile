@@ -38,12 +38,15 @@ REQUIREMENTS = $(PY) -c 'import sys, tomllib; \
 STAMP_RUN  := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 
-# `manage.py check --deploy` runs with what production would have in its environment.
+# `manage.py check --deploy` runs with what production would have in its environment (the
+# production settings refuse to start without these; werkdruk/checks.py judges their values).
 DEPLOY_ENV = DJANGO_SETTINGS_MODULE=werkdruk.settings.production \
 	SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))')" \
 	ALLOWED_HOSTS=example.org \
 	DATABASE_URL=postgres://werkdruk@127.0.0.1:5432/werkdruk \
-	CELERY_BROKER_URL=redis://127.0.0.1:6379/0
+	CELERY_BROKER_URL=redis://127.0.0.1:6379/0 \
+	EMAIL_URL=smtp+tls://werkdruk:secret@smtp.example.org:587 \
+	SITE_URL=https://example.org
 
 # Installs the missing Debian packages when running as root; otherwise prints the
 # command to run and fails.

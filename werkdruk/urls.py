@@ -4,6 +4,8 @@ from django.http import HttpResponse
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from accounts.views import admin_login
+
 
 @login_not_required
 def health(request):
@@ -21,6 +23,8 @@ urlpatterns = [
     path("", include("reporting.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlanguage/", login_not_required(set_language), name="set_language"),
+    # Before the admin's own URLs: administrators sign in through allauth (second factor).
+    path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
 ]

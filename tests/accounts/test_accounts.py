@@ -1,7 +1,6 @@
 import re
 
 import pytest
-from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.db import IntegrityError
@@ -9,6 +8,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from tests.factories import UserFactory
+from tests.signin import sign_in_admin
 
 
 def test_email_is_the_identifier_and_case_does_not_matter(db):
@@ -69,10 +69,9 @@ def test_admin_requires_two_factor_when_not_set_up(client, db):
     assert response.url == reverse("mfa_activate_totp")
 
 
-def test_admin_opens_when_two_factor_is_set_up(client, db):
+def test_admin_opens_when_two_factor_is_set_up_and_passed(client, db):
     admin = UserFactory(is_staff=True, is_superuser=True)
-    Authenticator.objects.create(user=admin, type=Authenticator.Type.TOTP, data={"secret": "x"})
-    client.force_login(admin)
+    sign_in_admin(client, admin)
     assert client.get(reverse("admin:index")).status_code == 200
 
 

@@ -6,7 +6,6 @@ import importlib
 from decimal import Decimal
 
 import pytest
-from allauth.mfa.models import Authenticator
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -15,6 +14,7 @@ from django.urls import reverse
 from plans.models import FunctionCost
 from processes.models import SchoolYear
 from tests.factories import SchoolYearFactory, UserFactory
+from tests.signin import sign_in_admin
 
 seed_migration = importlib.import_module("plans.migrations.0004_function_costs_seed")
 
@@ -33,8 +33,7 @@ FUNCTIONS = {
 @pytest.fixture
 def admin_client(db, client):
     admin = UserFactory(is_staff=True, is_superuser=True)
-    Authenticator.objects.create(user=admin, type=Authenticator.Type.TOTP, data={"secret": "x"})
-    client.force_login(admin)
+    sign_in_admin(client, admin)
     return client
 
 

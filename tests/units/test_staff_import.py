@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied
@@ -23,6 +22,7 @@ from tests.factories import (
     StaffMemberFactory,
     UserFactory,
 )
+from tests.signin import sign_in_admin
 from units.importing import MAX_ROWS, read_staff_file
 from units.models import StaffCategory, StaffMember
 from units.resources import StaffMemberResource
@@ -669,8 +669,7 @@ def test_template_can_be_imported_when_filled_in(client, school, director):
 @pytest.fixture
 def admin_client(client):
     admin = UserFactory(is_staff=True, is_superuser=True)
-    Authenticator.objects.create(user=admin, type=Authenticator.Type.TOTP, data={"secret": "x"})
-    client.force_login(admin)
+    sign_in_admin(client, admin)
     return client
 
 
@@ -750,8 +749,7 @@ def test_admin_import_form_offers_only_schools_the_user_directs_when_not_a_super
     director.user_permissions.set(
         Permission.objects.filter(codename__in=["add_staffmember", "change_staffmember"])
     )
-    Authenticator.objects.create(user=director, type=Authenticator.Type.TOTP, data={"secret": "x"})
-    client.force_login(director)
+    sign_in_admin(client, director)
 
     response = client.get(reverse("admin:units_staffmember_import"))
 

@@ -5,7 +5,6 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
-from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -16,6 +15,7 @@ from django.utils.html import escape
 from processes import agreement, registry
 from processes.models import Decision, School, SchoolRole
 from tests.processes.conftest import sign_both
+from tests.signin import sign_in_admin
 from units.models import StaffMember
 from voting import services as voting
 from voting.models import Vote, Voter
@@ -692,8 +692,7 @@ def test_vote_page_query_count_does_not_grow_with_voters_or_rounds(client, pmr, 
 @pytest.fixture
 def admin_client(client, agreed):
     admin = get_user_model().objects.get(email="admin@demo.werkdruk.nl")
-    Authenticator.objects.create(user=admin, type=Authenticator.Type.TOTP, data={"secret": "x"})
-    client.force_login(admin)
+    sign_in_admin(client, admin)
     return client
 
 

@@ -139,11 +139,21 @@ ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Werkdruk"
 
-# django-axes: lock an e-mail address and IP after repeated failures.
+# The number of reverse proxies of ours in front of the application: 0 means REMOTE_ADDR is the
+# client; n means the n-th address from the right of X-Forwarded-For (werkdruk.client_ip).
+# Login throttling (axes) and allauth's rate limits both use it.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
+# django-axes: lock one account (e-mail address) from one client address after repeated
+# failures, never a whole address: a school's staff share one NAT address.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "login"
+AXES_USERNAME_CALLABLE = "accounts.lockout.axes_username"
+AXES_CLIENT_IP_CALLABLE = "werkdruk.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 
 LANGUAGE_CODE = "nl"
@@ -212,19 +222,35 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 12
 X_FRAME_OPTIONS = "DENY"
 
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+# Every log line goes through one handler that removes personal codes (werkdruk.logging). The
+# loggers to which Django's default configuration gives handlers of their own ("django":
+# console when DEBUG and mail_admins; "django.server"; "py.warnings") are listed so that those
+# handlers are removed and their records reach the redacting handler instead. The Celery
+# worker and beat use this configuration too (werkdruk/celery.py). Add a handler here only
+# with the redact_voting_codes filter (tests/werkdruk/test_log_redaction.py checks).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"redact_voting_codes": {"()": "werkdruk.logging.RedactVotingCodes"}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "formatters": {
+        "plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["redact_voting_codes"],
+            "formatter": "plain",
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "django.server": {"handlers": [], "propagate": True},
+        "py.warnings": {"handlers": [], "propagate": True},
         # WeasyPrint reports every rendering step at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
-        # Request paths may hold a personal voting code: never write it to a log.
-        "django.request": {"filters": ["redact_voting_codes"]},
-        "django.server": {"filters": ["redact_voting_codes"]},
     },
 }
 

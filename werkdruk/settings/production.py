@@ -1,7 +1,28 @@
-"""Production: everything from the environment; refuses to start without a secret key."""
+"""Production: everything from the environment.
+
+Refuses to start when a variable whose development default is unsafe here is missing (mail
+to the console, SQLite, the filesystem broker, the development key). The values given are
+judged by ``manage.py check --deploy`` (werkdruk/checks.py), part of the release step.
+"""
+
+from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
 from .base import env
+
+REQUIRED_VARIABLES = (
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "EMAIL_URL",
+    "CELERY_BROKER_URL",
+)
+_missing = [name for name in REQUIRED_VARIABLES if not env.str(name, default="").strip()]
+if _missing:
+    raise ImproperlyConfigured(
+        f"Production needs these environment variables: {', '.join(_missing)} "
+        "(see docs/deployment.md)."
+    )
 
 DEBUG = False
 SECRET_KEY = env.str("SECRET_KEY")
