@@ -4,6 +4,8 @@ from django.http import HttpResponse
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from accounts import views as accounts_views
+
 
 @login_not_required
 def health(request):
@@ -19,6 +21,8 @@ urlpatterns = [
     path("", include("spending.urls")),
     path("", include("surveys.urls")),
     path("", include("reporting.urls")),
+    # Ahead of allauth's own page of the same name: only a confirmed address becomes primary.
+    path("accounts/email/", accounts_views.email, name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlanguage/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
