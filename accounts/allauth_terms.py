@@ -79,6 +79,8 @@ EMAIL_ADDRESSES = (
     ),
     gettext_noop("Your primary email address must be verified."),
     gettext_noop("This email address is already associated with this account."),
+    # On the code page, when the address became another account's before the code was entered.
+    gettext_noop("A user is already registered with this email address."),
     gettext_noop("Do you really want to remove the selected email address?"),
 )
 
