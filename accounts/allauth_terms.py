@@ -11,8 +11,9 @@ The msgids must stay exactly as allauth writes them (check after upgrading allau
 from allauth's templates (``account/``, ``mfa/``, the messages in ``*/messages/*.txt`` and the
 sign-in-code and password-reset e-mails), its forms and its adapters' error messages, limited
 to what our users meet: sign in, sign-in code, sign out, password reset (linked from the sign-in
-form), and two-factor authentication (overview, authenticator app, recovery codes, the check
-at sign-in and re-authentication).
+form), e-mail addresses (the page itself is ours, templates/account/email.html; allauth's
+messages around it are not), and two-factor authentication (overview, authenticator app,
+recovery codes, the check at sign-in and re-authentication).
 """
 
 from django.utils.translation import gettext_noop, ngettext_lazy
@@ -63,6 +64,24 @@ MESSAGES = (
     gettext_noop("Authenticator app activated."),
     gettext_noop("Authenticator app deactivated."),
     gettext_noop("A new set of recovery codes has been generated."),
+)
+
+# --- E-mail addresses: allauth's messages after an action on the page (account/messages/*.txt),
+#     its form errors and the remove confirmation (templates/account/email.html uses it) ---
+EMAIL_ADDRESSES = (
+    gettext_noop("Confirmation email sent to %(email)s."),
+    gettext_noop("You have confirmed %(email)s."),
+    gettext_noop("Primary email address set."),
+    gettext_noop("Removed email address %(email)s."),
+    gettext_noop("You cannot remove your primary email address (%(email)s)."),
+    gettext_noop(
+        "Unable to confirm %(email)s because it is already confirmed by a different account."
+    ),
+    gettext_noop("Your primary email address must be verified."),
+    gettext_noop("This email address is already associated with this account."),
+    # On the code page, when the address became another account's before the code was entered.
+    gettext_noop("A user is already registered with this email address."),
+    gettext_noop("Do you really want to remove the selected email address?"),
 )
 
 # --- Password reset (account/password_reset*.html, snippets/already_logged_in.html) ---

@@ -5,6 +5,7 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 
+from accounts.services import user_email_vouch
 from processes.models import Board, BoardAdministrator, PupilCount, School, SchoolRole, SchoolYear
 from units.models import StaffCategory, StaffMember
 
@@ -13,10 +14,18 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("email",)
+        skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"user{n}@example.org")
     name = factory.Faker("name", locale="nl_NL")
     password = factory.django.Password("correct-horse-battery")
+
+    @factory.post_generation
+    def verified_email(user, create, extracted, **kwargs):
+        """As the staff import and the admin make accounts: the address is verified (issue 14,
+        item 3)."""
+        if create:
+            user_email_vouch(user=user)
 
 
 class BoardFactory(factory.django.DjangoModelFactory):

@@ -4,7 +4,7 @@ from django.http import HttpResponse
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from accounts.views import admin_login
+from accounts import views as accounts_views
 
 
 @login_not_required
@@ -21,10 +21,12 @@ urlpatterns = [
     path("", include("spending.urls")),
     path("", include("surveys.urls")),
     path("", include("reporting.urls")),
+    # Ahead of allauth's own page of the same name: only a confirmed address becomes primary.
+    path("accounts/email/", accounts_views.email, name="account_email"),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlanguage/", login_not_required(set_language), name="set_language"),
     # Before the admin's own URLs: administrators sign in through allauth (second factor).
-    path("admin/login/", admin_login),
+    path("admin/login/", accounts_views.admin_login),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
 ]

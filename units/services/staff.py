@@ -5,7 +5,6 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, PermissionDenied
 from django.db import transaction
 from django.utils import translation
@@ -13,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from import_export.results import RowResult
 
+from accounts.services import users_get_or_create_by_address
 from processes import registry
 from processes.models import Process, ProcessStep, School
 from processes.services import step_content_changed
@@ -131,24 +131,21 @@ def _reopen_steps_the_import_changed(school, actor, before, after) -> None:
 def staff_accounts_link(*, school: School) -> int:
     """Give every active staff member of ``school`` a user account, so they can sign in.
 
-    Someone who already has an account (same e-mail, e.g. at another school of the board) is
-    linked to it; others get a new account without a password: they sign in with a code sent
-    by e-mail. Returns the number of accounts created.
+    Someone who already has an account with this address verified (e.g. at another school of
+    the board, or an address they confirmed themselves) is linked to it; an unverified address
+    links nobody. Others get a new account without a password, with the address as its
+    verified primary address: the school's staff list vouches for its staff's work addresses,
+    and they sign in with a code sent to it. Other accounts' unverified claims on such an
+    address are removed. Returns the number of accounts created.
     """
-    User = get_user_model()
     staff = list(StaffMember.objects.filter(school=school, active=True, user__isnull=True))
     if not staff:
         return 0
-    existing = {
-        user.email: user for user in User.objects.filter(email__in=[s.email for s in staff])
-    }
-    created = 0
+    accounts, created = users_get_or_create_by_address(
+        people=[(member.email, member.name) for member in staff]
+    )
     for member in staff:
-        user = existing.get(member.email)
-        if user is None:
-            user = existing[member.email] = User.objects.create_user(member.email, name=member.name)
-            created += 1
-        member.user = user
+        member.user = accounts[member.email.lower()]
     StaffMember.objects.bulk_update(staff, ["user"])
     return created
 
