@@ -1,14 +1,11 @@
 """Pages of the spending: the overview per process, the form per measure, the import and its
 example file. The director records; the PMR and the board's administrators read."""
 
-import codecs
-import csv
-import io
 import re
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,6 +14,7 @@ from django.views.decorators.http import require_GET
 from processes.selectors import process_get_for_user
 from werkdruk.exceptions import DomainError
 from werkdruk.money import format_euro
+from werkdruk.spreadsheets import csv_download
 
 from . import selectors
 from .forms import SpendingForm, SpendingImportForm
@@ -127,28 +125,19 @@ def spending_import_example(request, pk):
         raise PermissionDenied
     overview = selectors.spending_overview_or_404(process)
     statuses = {status: aliases[0] for status, aliases in STATUS_ALIASES.items()}
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(EXAMPLE_HEADERS)
+    rows = [EXAMPLE_HEADERS]
     for figures in overview.measures:
         if figures.measure_id is None or not figures.runs_in_year:
             continue
-        writer.writerow(
+        rows.append(
             [
                 figures.number,
                 figures.title,  # "titel" is not a column the import reads: for the reader
                 overview.year_label,
-                _dutch(figures.actual),
+                figures.actual,
                 statuses[figures.status],
-                "" if figures.fte_hired is None else _dutch(figures.fte_hired),
+                figures.fte_hired,
                 figures.note,
             ]
         )
-    content = codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
-    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="spending-example.csv"'
-    return response
-
-
-def _dutch(number) -> str:
-    return str(number).replace(".", ",")
+    return csv_download("spending-example.csv", rows)
