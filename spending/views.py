@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from processes.selectors import process_get_for_user
+from werkdruk.edit_conflicts import EditConflict, edit_conflict_report
 from werkdruk.exceptions import DomainError
 from werkdruk.money import format_euro
 from werkdruk.spreadsheets import csv_download
@@ -51,13 +52,8 @@ def spending_measure(request, pk, year, number):
     figures = selectors.measure_figures(process, number=number, year=year)
     if not figures.runs_in_year:
         raise Http404
-    initial = {
-        "actual": figures.actual,
-        "status": figures.status,
-        "fte_hired": figures.fte_hired,
-        "note": figures.note,
-    }
-    form = SpendingForm(request.POST or None, initial=initial)
+    form = SpendingForm(request.POST or None, initial=SpendingForm.initial_for(figures))
+    edit_conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             spending_record(
@@ -66,6 +62,12 @@ def spending_measure(request, pk, year, number):
                 year=year,
                 actor=request.user,
                 data=form.data_for_service(),
+                version=form.cleaned_data["version"],
+            )
+        except EditConflict as conflict:
+            # The row (MeasureSpending) has the fields of the figures the form starts from.
+            edit_conflict = edit_conflict_report(
+                conflict, form=form, initial_for=SpendingForm.initial_for
             )
         except DomainError as error:
             form.add_error(None, error.message)
@@ -75,8 +77,13 @@ def spending_measure(request, pk, year, number):
                 _("The spending on measure %(number)s has been saved.") % {"number": number},
             )
             return redirect(f"{reverse('spending:overview', args=[process.pk])}?year={year}")
-    status = 400 if request.method == "POST" else 200
-    context = {"process": process, "figures": figures, "form": form}
+    status = (409 if edit_conflict else 400) if request.method == "POST" else 200
+    context = {
+        "process": process,
+        "figures": figures,
+        "form": form,
+        "edit_conflict": edit_conflict,
+    }
     return render(request, "spending/measure_form.html", context, status=status)
 
 
