@@ -33,6 +33,7 @@ from .money import format_euro
 
 # A value the history does not keep (shown as such, and never counted as a change).
 NOT_KEPT = object()
+NOT_KEPT_LABEL = gettext_lazy("(not kept)")
 
 
 class EditConflict(DomainError):
@@ -55,10 +56,12 @@ class EditConflict(DomainError):
 
 
 def version_check(instance, loaded_version: int | None) -> None:
-    """Raise EditConflict unless ``instance`` (locked, or None when there is no record yet,
-    version 0) is still at ``loaded_version``. None skips the check (no form was loaded)."""
-    stored = 0 if instance is None else instance.version
-    if loaded_version is not None and loaded_version != stored:
+    """Raise EditConflict unless ``instance`` (locked) is still at ``loaded_version``.
+
+    None skips the check (no form was loaded). Without a record (``instance`` None) there is
+    nothing to overwrite; a form loaded before it existed has version 0, so a record someone
+    else created meanwhile is a conflict."""
+    if instance is not None and loaded_version is not None and loaded_version != instance.version:
         raise EditConflict(instance=instance, loaded_version=loaded_version)
 
 
@@ -113,7 +116,9 @@ def edit_conflict_report(
     are not fields of ``form``. A row is listed when someone else changed the value since the
     user loaded it, or when what the user typed differs from what is stored now.
     """
-    stored_record = conflict.model._default_manager.get(pk=conflict.pk)
+    stored_record = conflict.model._default_manager.filter(pk=conflict.pk).first()
+    if stored_record is None:  # removed meanwhile: saving again says so
+        return ConflictReport(editors=[], changed_at=None)
     stored = initial_for(stored_record)
     loaded = _loaded_values(stored_record, conflict.loaded_version, initial_for)
     typed = form.cleaned_data if typed is None else typed
@@ -261,6 +266,3 @@ def _shown(form_field, value) -> str:
     if isinstance(value, Decimal | datetime.date | datetime.time | int):
         return formats.localize(value)
     return str(value)
-
-
-NOT_KEPT_LABEL = gettext_lazy("(not kept)")
