@@ -2,6 +2,7 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from werkdruk.edit_conflicts import VersionField
 from werkdruk.forms import AmountField, LocalDecimalField
 
 from .models import FrameworkRule, MeasureCategory
@@ -68,6 +69,7 @@ class FrameworkRuleForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    version = VersionField()
 
     # The check that needs each parameter, and what to say when it is missing.
     NEEDS = {
@@ -113,6 +115,7 @@ class FrameworkRuleForm(forms.Form):
             "max_percentage": rule.max_percentage,
             "deadline": rule.deadline,
             "categories": [category.code for category in rule.categories.all()],
+            "version": rule.version,
         }
 
     def clean(self):

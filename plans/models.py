@@ -80,6 +80,9 @@ class FrameworkRule(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    # Counted up by the services at each change made through a form: a form loaded at an
+    # older version is refused instead of overwriting (werkdruk.edit_conflicts).
+    version = models.PositiveIntegerField(_("edit version"), default=1, editable=False)
     history = HistoricalRecords(m2m_fields=[categories])
 
     class Meta:
@@ -272,6 +275,9 @@ class UnitPlan(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     changed_at = models.DateTimeField(_("last changed at"), auto_now=True)
 
+    # Counted up by the services at each change made through a form: a form loaded at an
+    # older version is refused instead of overwriting (werkdruk.edit_conflicts).
+    version = models.PositiveIntegerField(_("edit version"), default=1, editable=False)
     history = HistoricalRecords(m2m_fields=[causes])
 
     class Meta:
@@ -386,6 +392,9 @@ class Measure(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     changed_at = models.DateTimeField(_("last changed at"), auto_now=True)
 
+    # Counted up by the services at each change made through a form: a form loaded at an
+    # older version is refused instead of overwriting (werkdruk.edit_conflicts).
+    version = models.PositiveIntegerField(_("edit version"), default=1, editable=False)
     history = HistoricalRecords(m2m_fields=[causes])
 
     class Meta:

@@ -26,6 +26,7 @@ from processes.services import (
     require_perm,
     step_content_changed,
 )
+from werkdruk.edit_conflicts import version_check, version_next
 from werkdruk.exceptions import DomainError
 
 from .models import FrameworkRule, MeasureCategory
@@ -176,9 +177,13 @@ def framework_rule_update(
     max_percentage: Decimal | None = None,
     deadline: datetime.date | None = None,
     categories=(),
+    version: int | None = None,
 ) -> FrameworkRule:
     """Change a framework rule as a whole. Saving it unchanged changes nothing (and does not
-    reopen a signed-off step 3)."""
+    reopen a signed-off step 3).
+
+    ``version`` is the rule's version the input was based on: when the rule was changed since,
+    EditConflict is raised and nothing is written."""
     process = process_lock(rule.process_id)  # the process first, as every service does
     rule = _lock_rule(rule)
     require_perm(actor, MANAGE, process)
@@ -199,6 +204,7 @@ def framework_rule_update(
     )
     if _state(rule, [category.code for category in found]) == old_state:
         return rule
+    version_check(rule, version)  # _apply changed the rule's fields, never its version
     step_content_changed(
         process=process,
         number=STEP,
@@ -207,6 +213,7 @@ def framework_rule_update(
             gettext_noop("framework rule changed: %(text)s"), {"text": _short(rule.text)}
         ),
     )
+    version_next(rule)
     rule._history_user = actor
     rule.save()
     rule.categories.set(found)

@@ -11,6 +11,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from werkdruk.edit_conflicts import VersionField
 from werkdruk.forms import LocalDecimalField
 
 from .measure_fields import (
@@ -78,6 +79,7 @@ class CausesMixin:
 
 
 class PlanAnalysisForm(CausesMixin, forms.Form):
+    version = VersionField()
     causes = forms.MultipleChoiceField(
         label=gettext_lazy("Causes of workload the unit recognises"),
         required=False,
@@ -114,6 +116,7 @@ class PlanAnalysisForm(CausesMixin, forms.Form):
             "analysis": plan.analysis,
             "expected_effects": plan.expected_effects,
             "success_indicators": plan.success_indicators,
+            "version": plan.version,
         }
 
     def service_kwargs(self) -> dict:
@@ -124,6 +127,7 @@ class PlanAnalysisForm(CausesMixin, forms.Form):
             "expected_effects": data["expected_effects"],
             "success_indicators": data["success_indicators"],
             "causes": self.chosen_causes(),
+            "version": data["version"],
         }
 
 
@@ -225,6 +229,7 @@ class MeasureForm(SchoolYearsMixin, CausesMixin, forms.Form):
         rows=2,
         help_text=gettext_lazy("For measures paid from one-off money: what happens after."),
     )
+    version = VersionField()
 
     def __init__(self, *args, process, categories, causes, functions, **kwargs):
         super().__init__(*args, **kwargs)
@@ -269,6 +274,7 @@ class MeasureForm(SchoolYearsMixin, CausesMixin, forms.Form):
             "feasibility": measure.feasibility,
             "changes_task_policy": measure.changes_task_policy,
             "when_money_ends": measure.when_money_ends,
+            "version": measure.version,
         }
 
     @property

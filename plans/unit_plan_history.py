@@ -35,6 +35,7 @@ NOT_SHOWN = {
     "acknowledged_by_name",
     "submitted_by",
     "approval_vote",
+    "version",
 }
 LONGEST = 120
 EUROS = {"amount", "hourly_rate", "total_cost"}

@@ -19,6 +19,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from processes.services import require_perm
+from werkdruk.edit_conflicts import version_check, version_next
 from werkdruk.exceptions import DomainError
 
 from .models import (
@@ -229,10 +230,22 @@ def plan_for_unit(*, unit) -> UnitPlan:
 
 @transaction.atomic
 def plan_update(
-    *, plan, actor, analysis, other_causes, expected_effects, success_indicators, causes
+    *,
+    plan,
+    actor,
+    analysis,
+    other_causes,
+    expected_effects,
+    success_indicators,
+    causes,
+    version: int | None = None,
 ) -> UnitPlan:
     """Change the plan's analysis, the causes the unit recognises (objects or codes), the
-    effects it expects and how it will know they worked. Unchanged input writes nothing."""
+    effects it expects and how it will know they worked. Unchanged input writes nothing.
+
+    ``version`` is the plan's version the input was based on: when the plan was changed since,
+    EditConflict is raised and nothing is written (a change by a colleague is not overwritten
+    unseen)."""
     plan = _editable_plan(plan, actor)
     texts = {}
     for field, value in (
@@ -255,15 +268,17 @@ def plan_update(
     new_causes = _causes(causes)
     changed = [field for field, text in texts.items() if getattr(plan, field) != text]
     causes_changed = {c.pk for c in new_causes} != set(plan.causes.values_list("pk", flat=True))
-    if changed:
-        for field in changed:
-            setattr(plan, field, texts[field])
-        plan._history_user = actor  # the history names its author outside requests too
-        plan.save()
+    if not (changed or causes_changed):
+        return plan
+    version_check(plan, version)
+    for field in changed:
+        setattr(plan, field, texts[field])
+    version_next(plan)
+    plan._history_user = actor  # the history names its author outside requests too
+    plan.save()
     if causes_changed:
         plan.causes.set(new_causes)
-    if changed or causes_changed:
-        _clear_approval(plan)
+    _clear_approval(plan)
     return plan
 
 
@@ -283,21 +298,26 @@ def measure_create(*, plan, actor, data: MeasureData) -> Measure:
 
 
 @transaction.atomic
-def measure_update(*, measure, actor, data: MeasureData) -> Measure:
-    """Change a measure; its cost is computed again from today's function costs."""
+def measure_update(*, measure, actor, data: MeasureData, version: int | None = None) -> Measure:
+    """Change a measure; its cost is computed again from today's function costs.
+
+    ``version`` is the measure's version the input was based on: when the measure was changed
+    since, EditConflict is raised and nothing is written. Unchanged input writes nothing."""
     measure = _locked_measure(measure, actor)
     fields, causes = _measure_fields(measure.plan, data)
     changed = [field for field, value in fields.items() if getattr(measure, field) != value]
     causes_changed = {c.pk for c in causes} != set(measure.causes.values_list("pk", flat=True))
-    if changed:
-        for field in changed:
-            setattr(measure, field, fields[field])
-        measure._history_user = actor
-        measure.save()
+    if not (changed or causes_changed):
+        return measure
+    version_check(measure, version)
+    for field in changed:
+        setattr(measure, field, fields[field])
+    version_next(measure)
+    measure._history_user = actor
+    measure.save()
     if causes_changed:
         measure.causes.set(causes)
-    if changed or causes_changed:
-        _clear_approval(measure.plan)
+    _clear_approval(measure.plan)
     return measure
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from processes.selectors import process_get_for_user, process_step
+from werkdruk.edit_conflicts import EditConflict, edit_conflict_report
 from werkdruk.exceptions import DomainError
 
 from . import unit_plan_editor as editors
@@ -87,7 +88,7 @@ def unit_plan_close(request, pk):
 # --- the plan -----------------------------------------------------------------------------
 
 
-def _plan_page(request, process, unit_pk, *, forms=None, errors=(), status=200):
+def _plan_page(request, process, unit_pk, *, forms=None, errors=(), status=200, conflict=None):
     page = selectors.unit_plan_page(user=request.user, process=process, unit_pk=unit_pk)
     forms = forms or {}
     analysis = forms.get("analysis")
@@ -105,6 +106,7 @@ def _plan_page(request, process, unit_pk, *, forms=None, errors=(), status=200):
         "analysis_form": analysis,
         "return_form": forms.get("return") or ReturnForm(),
         "errors": errors,
+        "edit_conflict": conflict,
         # The unit's approval vote (plans/unit_plans/_approval_vote.html).
         **approval_vote_context(user=request.user, plan=page.plan, step=page.step),
     }
@@ -129,6 +131,17 @@ def unit_plan_analysis(request, pk, unit_pk):
     if form.is_valid():
         try:
             services.plan_update(plan=plan, actor=request.user, **form.service_kwargs())
+        except EditConflict as conflict:
+            report = edit_conflict_report(
+                conflict,
+                form=form,
+                initial_for=lambda stored: PlanAnalysisForm.initial_for(
+                    stored, stored.causes.all()
+                ),
+            )
+            return _plan_page(
+                request, process, unit_pk, forms={"analysis": form}, status=409, conflict=report
+            )
         except DomainError as error:
             errors = _errors(error)
         else:
@@ -259,7 +272,7 @@ def _measure_form(editor, data=None, initial=None) -> MeasureForm:
     )
 
 
-def _measure_page(request, editor, form, errors=(), status=200, quiet=False):
+def _measure_page(request, editor, form, errors=(), status=200, quiet=False, conflict=None):
     preview = editors.measure_preview(editor=editor, form=form if form.is_bound else None)
     return render(
         request,
@@ -274,6 +287,7 @@ def _measure_page(request, editor, form, errors=(), status=200, quiet=False):
             "preview": preview,
             "refusal": services.edit_refusal(editor.plan, editor.step),
             "errors": errors,
+            "edit_conflict": conflict,
             "quiet": quiet,  # a calculation without JavaScript: no errors while still typing
         },
         status=status,
@@ -316,9 +330,19 @@ def measure_edit(request, pk, unit_pk, measure_pk=None):
                 done = _("The measure “%(title)s” is added.")
             else:
                 measure = services.measure_update(
-                    measure=editor.measure, actor=request.user, data=form.measure_data()
+                    measure=editor.measure,
+                    actor=request.user,
+                    data=form.measure_data(),
+                    version=form.cleaned_data["version"],
                 )
                 done = _("The measure “%(title)s” is saved.")
+        except EditConflict as conflict:
+            report = edit_conflict_report(
+                conflict,
+                form=form,
+                initial_for=lambda stored: MeasureForm.initial_for(stored, process=process),
+            )
+            return _measure_page(request, editor, form, status=409, conflict=report)
         except DomainError as error:
             errors = _errors(error)
         else:

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from processes.models import ProcessStep
 from processes.selectors import current_sign_offs, process_get_for_user, process_step
+from werkdruk.edit_conflicts import EditConflict, edit_conflict_report
 from werkdruk.exceptions import DomainError
 
 from . import selectors, services
@@ -54,7 +55,7 @@ def framework_list(request, pk):
 class _RuleFormView(View):
     template_name = "plans/framework_form.html"
 
-    def _render(self, request, process, form, rule=None, status=200):
+    def _render(self, request, process, form, rule=None, status=200, conflict=None):
         step = process_step(process, STEP)
         context = {
             "process": process,
@@ -62,6 +63,7 @@ class _RuleFormView(View):
             "rule": rule,
             "form": form,
             "signed": bool(current_sign_offs(step)) or step.is_finished,
+            "edit_conflict": conflict,
         }
         return render(request, self.template_name, context, status=status)
 
@@ -69,6 +71,11 @@ class _RuleFormView(View):
         if form.is_valid():
             try:
                 call(**form.service_kwargs())
+            except EditConflict as conflict:
+                report = edit_conflict_report(
+                    conflict, form=form, initial_for=FrameworkRuleForm.initial_for
+                )
+                return self._render(request, process, form, rule, status=409, conflict=report)
             except DomainError as error:
                 form.add_error(None, error.message)
                 for detail in error.details:
@@ -106,7 +113,9 @@ class FrameworkRuleUpdateView(_RuleFormView):
         form = FrameworkRuleForm(request.POST)
 
         def call(**data):
-            services.framework_rule_update(rule=rule, actor=request.user, **data)
+            services.framework_rule_update(
+                rule=rule, actor=request.user, version=form.cleaned_data["version"], **data
+            )
 
         return self._call(request, process, form, rule, call, _("The rule has been saved."))
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_noop
 from processes.models import ProcessStep, SignOff
 from processes.predicates import is_director, is_pmr_member
 from processes.services import decision_record, process_lock
+from werkdruk.edit_conflicts import version_check, version_next
 from werkdruk.exceptions import DomainError
 
 from .models import EvaluationAgreement
@@ -62,10 +63,22 @@ def _clean(values: dict) -> dict:
 
 @transaction.atomic
 def evaluation_agreement_save(
-    *, process, actor, what, indicators, when, responsible, sharing, follow_up=""
+    *,
+    process,
+    actor,
+    what,
+    indicators,
+    when,
+    responsible,
+    sharing,
+    follow_up="",
+    version: int | None = None,
 ) -> EvaluationAgreement:
     """Record or change the evaluation agreement (the director or a PMR member), until the
-    PMR has consented to the plan; recorded as a decision of step 11 with the full text."""
+    PMR has consented to the plan; recorded as a decision of step 11 with the full text.
+
+    ``version`` is the agreement's version the input was based on (0: none recorded yet); when
+    the other side saved in between, EditConflict is raised and nothing is written."""
     process = process_lock(process)
     if not may_edit_evaluation(actor, process):
         raise PermissionDenied
@@ -86,12 +99,15 @@ def evaluation_agreement_save(
     agreement = EvaluationAgreement.objects.select_for_update().filter(process=process).first()
     if agreement is not None and all(getattr(agreement, k) == v for k, v in values.items()):
         return agreement  # nothing changed: nothing to record
+    version_check(agreement, version)
     changed = agreement is not None
     if agreement is None:
-        agreement = EvaluationAgreement(process=process, recorded_by=actor)
+        agreement = EvaluationAgreement(process=process, recorded_by=actor, version=0)
     for name, value in values.items():
         setattr(agreement, name, value)
     agreement.full_clean()
+    version_next(agreement)
+    agreement._history_user = actor
     agreement.save()
     decision_record(
         process=process,

@@ -16,6 +16,7 @@ from plans.measure_fields import (
 )
 from plans.models import MeasureCategory
 from plans.unit_plan_costs import school_year_label
+from werkdruk.edit_conflicts import VersionField
 
 TEXT_MAX = 10000
 
@@ -65,28 +66,31 @@ class SchoolMeasureForm(SchoolYearsMixin, forms.Form):
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
     annotation = _annotation_field()
+    version = VersionField()
 
     def __init__(self, *args, measure, categories, **kwargs):
         self.years = school_years(measure.school_plan.process, through=measure.last_year)
-        costs = measure.cost_per_year or {}
-        kwargs.setdefault(
-            "initial",
-            {
-                "title": measure.title,
-                "description": measure.description,
-                "category": measure.category,
-                "first_year": measure.first_year,
-                "last_year": measure.last_year,
-                "structural": measure.structural,
-                "annotation": measure.annotation,
-                **{f"cost_{year}": costs.get(str(year)) for year in self.years},
-            },
-        )
+        kwargs.setdefault("initial", self.initial_for(measure, years=self.years))
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = categories
         self.set_school_years(self.years)
         for year in self.years:
             self.fields[f"cost_{year}"] = amount_field(school_year_label(year))
+
+    @staticmethod
+    def initial_for(measure, *, years) -> dict:
+        costs = measure.cost_per_year or {}
+        return {
+            "title": measure.title,
+            "description": measure.description,
+            "category": measure.category,
+            "first_year": measure.first_year,
+            "last_year": measure.last_year,
+            "structural": measure.structural,
+            "annotation": measure.annotation,
+            **{f"cost_{year}": costs.get(str(year)) for year in years},
+            "version": measure.version,
+        }
 
     def cost_fields(self) -> list:
         return [self[f"cost_{year}"] for year in self.years]
@@ -142,3 +146,8 @@ class IntroductionForm(forms.Form):
         rows=5,
         help_text=gettext_lazy("The merging group's notes for the whole plan."),
     )
+    version = VersionField()
+
+    @staticmethod
+    def initial_for(school_plan) -> dict:
+        return {"introduction": school_plan.introduction, "version": school_plan.version}

@@ -6,7 +6,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .evaluation import TEXT_MAX
+from werkdruk.edit_conflicts import VersionField
+
+from .evaluation import FIELDS, TEXT_MAX
 from .models import PmrDecision
 from .publication import COMMENT_MAX
 
@@ -63,6 +65,14 @@ class EvaluationForm(forms.Form):
         widget=_textarea(2),
         help_text=_("Carried to next year's process."),
     )
+    version = VersionField()
+
+    @staticmethod
+    def initial_for(agreement) -> dict:
+        """The agreement's values; version 0 while none is recorded."""
+        if agreement is None:
+            return {"version": 0}
+        return {**{name: getattr(agreement, name) for name in FIELDS}, "version": agreement.version}
 
 
 class PmrDecisionForm(forms.Form):

@@ -16,6 +16,7 @@ from plans.models import MeasureCategory
 from plans.unit_plan_costs import AMOUNT_LIMIT, YEARS_MAX, school_year_label
 from processes.models import ProcessStep
 from processes.services import decision_record
+from werkdruk.edit_conflicts import version_check, version_next
 from werkdruk.exceptions import DomainError
 
 from .changes import ZERO, per_year
@@ -113,11 +114,13 @@ def school_measure_update(
     first_year=None,
     last_year=None,
     structural=None,
+    version: int | None = None,
 ) -> SchoolPlanMeasure:
     """Change a school-plan measure: text, category, school years, amounts per school year
     (``{start year: Decimal}``; a year left out costs 0.00), structural, the merging group's
     note. Its trace stays; the differences from its sources are listed as changes.
-    Unchanged input writes nothing."""
+    Unchanged input writes nothing; input based on an older ``version`` of the measure
+    raises EditConflict and writes nothing."""
     measure, step = _locked_measure(measure, actor)
     if not isinstance(category, MeasureCategory):
         raise DomainError(_("Choose the measure's category."))
@@ -144,9 +147,12 @@ def school_measure_update(
     }
     changed = [name for name, value in fields.items() if getattr(measure, name) != value]
     if changed:
+        version_check(measure, version)
         content_changing(step, actor, gettext_noop("measure %(title)s"), title=measure.title)
         for name in changed:
             setattr(measure, name, fields[name])
+        version_next(measure)
+        measure._history_user = actor
         measure.save()
     return measure
 
@@ -228,12 +234,18 @@ def school_measures_combine(*, measures, actor, title, description="", annotatio
 
 
 @transaction.atomic
-def school_plan_annotate(*, school_plan, actor, introduction) -> SchoolPlan:
-    """Write the merging group's introduction to the whole plan."""
+def school_plan_annotate(
+    *, school_plan, actor, introduction, version: int | None = None
+) -> SchoolPlan:
+    """Write the merging group's introduction to the whole plan (EditConflict, writing nothing,
+    when it was changed since ``version``)."""
     school_plan, step = lock_for_change(school_plan, actor)
     text = _text(introduction, label=SchoolPlan._meta.get_field("introduction").verbose_name)
     if text != school_plan.introduction:
+        version_check(school_plan, version)
         content_changing(step, actor, gettext_noop("the introduction of the school plan"))
         school_plan.introduction = text
+        version_next(school_plan)
+        school_plan._history_user = actor
         school_plan.save()
     return school_plan

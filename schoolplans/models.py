@@ -36,6 +36,9 @@ class SchoolPlan(models.Model):
     )
     changed_at = models.DateTimeField(_("last changed at"), auto_now=True)
 
+    # Counted up by the services at each change made through a form: a form loaded at an
+    # older version is refused instead of overwriting (werkdruk.edit_conflicts).
+    version = models.PositiveIntegerField(_("edit version"), default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -92,6 +95,9 @@ class SchoolPlanMeasure(models.Model):
         "plans.Measure", through="MeasureSource", related_name="+", verbose_name=_("sources")
     )
 
+    # Counted up by the services at each change made through a form: a form loaded at an
+    # older version is refused instead of overwriting (werkdruk.edit_conflicts).
+    version = models.PositiveIntegerField(_("edit version"), default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -252,6 +258,9 @@ class EvaluationAgreement(models.Model):
     )
     changed_at = models.DateTimeField(_("last changed at"), auto_now=True)
 
+    # Counted up by the services at each change made through a form: a form loaded at an
+    # older version is refused instead of overwriting (werkdruk.edit_conflicts).
+    version = models.PositiveIntegerField(_("edit version"), default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from plans.models import MeasureCategory
 from processes.models import ProcessStep
 from processes.selectors import process_get_for_user
+from werkdruk.edit_conflicts import EditConflict, edit_conflict_report
 from werkdruk.exceptions import DomainError
 
 from . import merge, merge_edit
@@ -42,15 +43,15 @@ def _error(request, error: DomainError) -> None:
     messages.error(request, " ".join([error.message, *error.details]))
 
 
-def _page(request, process, *, status=200, **forms):
+def _page(request, process, *, status=200, edit_conflict=None, **forms):
     page = school_plan_page(user=request.user, process=process)
-    context = {"process": process, "step": page.step, "page": page}
+    context = {"process": process, "step": page.step, "page": page, "edit_conflict": edit_conflict}
     if page.school_plan is not None and page.can_merge:
         combine_form = forms.get("combine_form") or CombineForm(choices=[])
         combine_form.fields["measures"].choices = page.measure_choices
         context["combine_form"] = combine_form
         context["introduction_form"] = forms.get("introduction_form") or IntroductionForm(
-            initial={"introduction": page.school_plan.introduction}
+            initial=IntroductionForm.initial_for(page.school_plan)
         )
     return render(request, PAGE, context, status=status)
 
@@ -97,7 +98,13 @@ def school_plan_introduction(request, pk):
                 school_plan=_school_plan(process),
                 actor=request.user,
                 introduction=form.cleaned_data["introduction"],
+                version=form.cleaned_data["version"],
             )
+        except EditConflict as conflict:
+            report = edit_conflict_report(
+                conflict, form=form, initial_for=IntroductionForm.initial_for
+            )
+            return _page(request, process, status=409, edit_conflict=report, introduction_form=form)
         except DomainError as error:
             _error(request, error)
         else:
@@ -140,6 +147,7 @@ def school_measure_edit(request, pk, measure_pk):
     measure = school_measure_get(process=process, measure_pk=measure_pk)
     categories = MeasureCategory.objects.order_by("order", "code")
     form = SchoolMeasureForm(request.POST or None, measure=measure, categories=categories)
+    edit_conflict = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -154,6 +162,13 @@ def school_measure_edit(request, pk, measure_pk):
                 first_year=data["first_year"],
                 last_year=data["last_year"],
                 structural=data["structural"],
+                version=data["version"],
+            )
+        except EditConflict as conflict:
+            edit_conflict = edit_conflict_report(
+                conflict,
+                form=form,
+                initial_for=lambda stored: SchoolMeasureForm.initial_for(stored, years=form.years),
             )
         except DomainError as error:
             form.add_error(None, error.message)
@@ -167,8 +182,9 @@ def school_measure_edit(request, pk, measure_pk):
         "measure": measure,
         "form": form,
         "step_open": step.state == ProcessStep.State.OPEN,
+        "edit_conflict": edit_conflict,
     }
-    status = 400 if request.method == "POST" else 200
+    status = (409 if edit_conflict else 400) if request.method == "POST" else 200
     return render(request, "schoolplans/merge/measure_form.html", context, status=status)
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from processes.selectors import process_get_for_user, process_step
+from werkdruk.edit_conflicts import EditConflict, edit_conflict_report
 from werkdruk.exceptions import DomainError
 from werkdruk.pdf import pdf_response, render_pdf
 
@@ -135,11 +136,9 @@ def evaluation_detail(request, pk):
     refusal = evaluation.evaluation_refusal(step) if may_edit else None
     form = None
     status = 200
+    edit_conflict = None
     if may_edit and refusal is None:
-        initial = (
-            {name: getattr(agreement, name) for name in evaluation.FIELDS} if agreement else {}
-        )
-        form = EvaluationForm(request.POST or None, initial=initial)
+        form = EvaluationForm(request.POST or None, initial=EvaluationForm.initial_for(agreement))
     if request.method == "POST":
         if form is None:
             raise PermissionDenied
@@ -148,18 +147,23 @@ def evaluation_detail(request, pk):
                 evaluation.evaluation_agreement_save(
                     process=process, actor=request.user, **form.cleaned_data
                 )
+            except EditConflict as conflict:
+                edit_conflict = edit_conflict_report(
+                    conflict, form=form, initial_for=EvaluationForm.initial_for
+                )
             except DomainError as error:
                 _form_errors(form, error)
             else:
                 messages.success(request, _("The evaluation agreement has been saved."))
                 return redirect("schoolplans:ratification", pk=process.pk)
-        status = 400
+        status = 409 if edit_conflict else 400
     context = {
         "process": process,
         "step": step,
         "agreement": agreement,
         "form": form,
         "refusal": refusal,
+        "edit_conflict": edit_conflict,
     }
     return render(request, "schoolplans/ratification/evaluation.html", context, status=status)
 

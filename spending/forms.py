@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from units.forms.staff import ALLOWED_EXTENSIONS, validate_staff_upload
+from werkdruk.edit_conflicts import VersionField
 from werkdruk.forms import AmountField, LocalDecimalField
 
 from .models import FTE_MAX, MeasureSpending
@@ -23,6 +24,17 @@ class SpendingForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    version = VersionField()
+
+    @staticmethod
+    def initial_for(figures) -> dict:
+        return {
+            "actual": figures.actual,
+            "status": figures.status,
+            "fte_hired": figures.fte_hired,
+            "note": figures.note,
+            "version": figures.version,
+        }
 
     def data_for_service(self) -> SpendingData:
         data = self.cleaned_data

@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from processes.services import decision_record
-from units.importing import ImportRejected, ImportRowError
+from units.importing import ImportRejected, ImportRowError, read_upload
 from werkdruk.money import lazy_euro
+from werkdruk.spreadsheets import restore_formula_text
 
 from .importing import SpendingFileError, number_text, read_spending_file, school_year_start
 from .models import MeasureSpending
@@ -76,12 +77,6 @@ class _Entry:
     notes: tuple = ()
 
 
-def _read_upload(file) -> tuple[bytes, str]:
-    if hasattr(file, "seek"):
-        file.seek(0)
-    return file.read(), getattr(file, "name", "") or ""
-
-
 def _decimal(value) -> Decimal:
     number = Decimal(number_text(value))
     if not number.is_finite():
@@ -97,7 +92,7 @@ def spending_import(*, process, file, actor, dry_run: bool = False) -> SpendingI
     not ratified, SpendingImportError when any row or the file is wrong (nothing written).
     """
     overview = locked_overview(process=process, actor=actor, year=None)
-    content, filename = _read_upload(file)
+    content, filename = read_upload(file)
     try:
         dataset = read_spending_file(content, filename)
     except SpendingFileError as error:
@@ -202,7 +197,8 @@ def _add_row(row, by_number, default_year, entries) -> list[str]:
     entry.actual += actual
     entry.status = status or entry.status
     entry.fte = fte if fte is not None else entry.fte
-    note = str(row.get("note", "")).strip()
+    # The example file neutralised formulas in notes; its own notes come back as typed.
+    note = restore_formula_text(str(row.get("note", "")).strip())
     entry.notes += (note,) if note else ()
     entries[(figures.number, year)] = entry
     return []

@@ -65,6 +65,7 @@ class MeasureFigures:
     note: str
     recorded: bool  # a spending row exists for this year
     year: int
+    version: int = 0  # the row's edit version (0: no row yet)
 
     @property
     def difference(self) -> Decimal:
@@ -195,6 +196,7 @@ def spending_overview(process, *, year: int | None = None) -> SpendingOverview |
                 note=row.note if row else "",
                 recorded=row is not None,
                 year=year,
+                version=row.version if row else 0,
             )
         )
     return SpendingOverview(

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from processes.services import decision_record, process_lock
+from werkdruk.edit_conflicts import version_check, version_next
 from werkdruk.exceptions import DomainError
 from werkdruk.money import lazy_euro
 
@@ -73,14 +74,23 @@ def locked_overview(*, process, actor, year) -> selectors.SpendingOverview:
     return overview
 
 
-def save_row(*, overview, figures, data: SpendingData, actor) -> MeasureSpending:
-    """Create or update the row of ``figures``' measure in ``overview.year`` (no checks)."""
+def save_row(
+    *, overview, figures, data: SpendingData, actor, version: int | None = None
+) -> MeasureSpending:
+    """Create or update the row of ``figures``' measure in ``overview.year`` (no checks but
+    the version: input based on an older ``version`` of the row raises EditConflict).
+
+    The caller locked the process, so no one else writes the row meanwhile."""
     row = MeasureSpending.objects.filter(
         measure_id=figures.measure_id, start_year=overview.year
     ).first() or MeasureSpending(
-        process=overview.process, measure_id=figures.measure_id, start_year=overview.year
+        process=overview.process, measure_id=figures.measure_id, start_year=overview.year, version=0
     )
     before = row.status if row.pk else None
+    values = (data.actual, data.status, data.fte_hired, data.note)
+    if row.pk is None or values != (row.actual, row.status, row.fte_hired, row.note):
+        version_check(row if row.pk else None, version)
+        version_next(row)
     row.actual = data.actual
     row.status = data.status
     row.fte_hired = data.fte_hired
@@ -115,11 +125,18 @@ def save_row(*, overview, figures, data: SpendingData, actor) -> MeasureSpending
 
 @transaction.atomic
 def spending_record(
-    *, process, number: int, actor, data: SpendingData, year: int | None = None
+    *,
+    process,
+    number: int,
+    actor,
+    data: SpendingData,
+    year: int | None = None,
+    version: int | None = None,
 ) -> MeasureSpending:
     """Record the spending on measure ``number`` of the ratified plan in school ``year`` (by
     default the process's): the amount spent, the status, the fte hired and a note. The
-    director only; the measure must run in that year."""
+    director only; the measure must run in that year. ``version`` is the row's version the
+    input was based on (0: nothing recorded yet); EditConflict when it changed since."""
     overview = locked_overview(process=process, actor=actor, year=year)
     figures = next(
         (m for m in overview.measures if m.number == number and m.measure_id is not None), None
@@ -134,4 +151,4 @@ def spending_record(
     errors = check_data(data)
     if errors:
         raise DomainError(errors[0], details=errors)
-    return save_row(overview=overview, figures=figures, data=data, actor=actor)
+    return save_row(overview=overview, figures=figures, data=data, actor=actor, version=version)

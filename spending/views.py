@@ -1,22 +1,21 @@
 """Pages of the spending: the overview per process, the form per measure, the import and its
 example file. The director records; the PMR and the board's administrators read."""
 
-import codecs
-import csv
-import io
 import re
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from processes.selectors import process_get_for_user
+from werkdruk.edit_conflicts import EditConflict, edit_conflict_report
 from werkdruk.exceptions import DomainError
 from werkdruk.money import format_euro
+from werkdruk.spreadsheets import csv_download
 
 from . import selectors
 from .forms import SpendingForm, SpendingImportForm
@@ -53,13 +52,8 @@ def spending_measure(request, pk, year, number):
     figures = selectors.measure_figures(process, number=number, year=year)
     if not figures.runs_in_year:
         raise Http404
-    initial = {
-        "actual": figures.actual,
-        "status": figures.status,
-        "fte_hired": figures.fte_hired,
-        "note": figures.note,
-    }
-    form = SpendingForm(request.POST or None, initial=initial)
+    form = SpendingForm(request.POST or None, initial=SpendingForm.initial_for(figures))
+    edit_conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             spending_record(
@@ -68,6 +62,12 @@ def spending_measure(request, pk, year, number):
                 year=year,
                 actor=request.user,
                 data=form.data_for_service(),
+                version=form.cleaned_data["version"],
+            )
+        except EditConflict as conflict:
+            # The row (MeasureSpending) has the fields of the figures the form starts from.
+            edit_conflict = edit_conflict_report(
+                conflict, form=form, initial_for=SpendingForm.initial_for
             )
         except DomainError as error:
             form.add_error(None, error.message)
@@ -77,8 +77,13 @@ def spending_measure(request, pk, year, number):
                 _("The spending on measure %(number)s has been saved.") % {"number": number},
             )
             return redirect(f"{reverse('spending:overview', args=[process.pk])}?year={year}")
-    status = 400 if request.method == "POST" else 200
-    context = {"process": process, "figures": figures, "form": form}
+    status = (409 if edit_conflict else 400) if request.method == "POST" else 200
+    context = {
+        "process": process,
+        "figures": figures,
+        "form": form,
+        "edit_conflict": edit_conflict,
+    }
     return render(request, "spending/measure_form.html", context, status=status)
 
 
@@ -127,28 +132,19 @@ def spending_import_example(request, pk):
         raise PermissionDenied
     overview = selectors.spending_overview_or_404(process)
     statuses = {status: aliases[0] for status, aliases in STATUS_ALIASES.items()}
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(EXAMPLE_HEADERS)
+    rows = [EXAMPLE_HEADERS]
     for figures in overview.measures:
         if figures.measure_id is None or not figures.runs_in_year:
             continue
-        writer.writerow(
+        rows.append(
             [
                 figures.number,
                 figures.title,  # "titel" is not a column the import reads: for the reader
                 overview.year_label,
-                _dutch(figures.actual),
+                figures.actual,
                 statuses[figures.status],
-                "" if figures.fte_hired is None else _dutch(figures.fte_hired),
+                figures.fte_hired,
                 figures.note,
             ]
         )
-    content = codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
-    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="spending-example.csv"'
-    return response
-
-
-def _dutch(number) -> str:
-    return str(number).replace(".", ",")
+    return csv_download("spending-example.csv", rows)

@@ -17,11 +17,14 @@ import csv
 import datetime
 import io
 import re
+import zipfile
 from contextlib import closing
 from dataclasses import dataclass
 from decimal import Decimal
 
 import tablib
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -246,19 +249,40 @@ def is_blank(values) -> bool:
     return all(value is None or (isinstance(value, str) and not value.strip()) for value in values)
 
 
+def read_upload(file) -> tuple[bytes, str]:
+    """The content and name of an uploaded file (anything with ``read()`` and ``name``), read
+    no further than one byte past UPLOAD_MAX_BYTES: enough for read_rows to refuse it."""
+    if hasattr(file, "seek"):
+        file.seek(0)
+    content = file.read(settings.UPLOAD_MAX_BYTES + 1)
+    return content, getattr(file, "name", "") or ""
+
+
 def read_rows(content: bytes, filename: str = "") -> list[list]:
     """The rows of an uploaded CSV file or XLSX workbook (its first sheet), the header row
     first, each a list of at most MAX_COLUMNS cell values: strings from a CSV file; strings,
     numbers, dates or None from a workbook, whose rows are padded to MAX_COLUMNS with None.
 
     A workbook is recognised by its content or an ``.xlsx`` name; anything else is read as CSV
-    (see decode_text and sniff_delimiter). Raises ImportFileError when the file is empty or
-    unreadable, or has more than MAX_ROWS rows below the header (blank rows after those do not
-    count).
+    (see decode_text and sniff_delimiter). Raises ImportFileError when the file is empty,
+    larger than UPLOAD_MAX_BYTES, unreadable, a workbook that would unpack too far (checked
+    before it is parsed, see check_workbook_archive), or has more than MAX_ROWS rows below the
+    header (blank rows after those do not count).
     """
     if not content or not content.strip():
         raise ImportFileError([_("The file is empty.")])
+    if len(content) > settings.UPLOAD_MAX_BYTES:
+        raise ImportFileError(
+            [
+                _("The file is %(size)s; the maximum is %(max)s.")
+                % {
+                    "size": filesizeformat(len(content)),
+                    "max": filesizeformat(settings.UPLOAD_MAX_BYTES),
+                }
+            ]
+        )
     if content.startswith(XLSX_MAGIC) or filename.lower().endswith(".xlsx"):
+        check_workbook_archive(content)
         rows = _xlsx_rows(content)
     else:
         rows = _csv_rows(content)
@@ -311,6 +335,45 @@ def _xlsx_unreadable() -> ImportFileError:
     return ImportFileError(
         [_("The file could not be read as an Excel workbook (.xlsx): save it again.")]
     )
+
+
+def check_workbook_archive(content: bytes) -> None:
+    """Refuse a workbook whose zip members would unpack to more than
+    UPLOAD_XLSX_MAX_UNPACKED_BYTES, or to more than UPLOAD_XLSX_MAX_RATIO times their packed
+    size: a "zip bomb" of a few hundred kB expands to hundreds of MB in the parser.
+
+    The sizes come from the archive's directory. They cannot understate what is parsed: the
+    parser reads members through Python's zipfile, which stops at the size the directory gives
+    (and then fails its CRC check).
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as error:
+        raise _xlsx_unreadable() from error
+    unpacked = sum(member.file_size for member in members)
+    packed = sum(member.compress_size for member in members)
+    limit = settings.UPLOAD_XLSX_MAX_UNPACKED_BYTES
+    if unpacked > limit:
+        raise ImportFileError(
+            [
+                _(
+                    "This Excel workbook unpacks to %(size)s, more than the %(max)s that can "
+                    "be read: keep only the sheet with the list, or save it as CSV (.csv)."
+                )
+                % {"size": filesizeformat(unpacked), "max": filesizeformat(limit)}
+            ]
+        )
+    if unpacked > max(packed, 1) * settings.UPLOAD_XLSX_MAX_RATIO:
+        raise ImportFileError(
+            [
+                _(
+                    "This Excel workbook is packed unusually tightly and is not read, to keep "
+                    "the site safe: open it in Excel and save it again, or save it as CSV "
+                    "(.csv)."
+                )
+            ]
+        )
 
 
 def _xlsx_rows(content: bytes):

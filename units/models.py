@@ -435,6 +435,9 @@ class WorkingMethod(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
+    # Counted up by the services at each change made through a form: a form loaded at an
+    # older version is refused instead of overwriting (werkdruk.edit_conflicts).
+    version = models.PositiveIntegerField(_("edit version"), default=1, editable=False)
     history = HistoricalRecords()
 
     class Meta:

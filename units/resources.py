@@ -24,6 +24,8 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 from import_export.results import Result, RowResult
 
+from werkdruk.spreadsheets import FormulaSafeResourceMixin
+
 from .importing import REQUIRED_COLUMNS, StaffFileError, normalise_header
 from .models import FTE_MAX, FTE_MIN, StaffCategory, StaffMember
 
@@ -170,6 +172,8 @@ class DutchDecimalWidget(widgets.NumberWidget):
     def render(self, value, obj=None, **kwargs):
         if value is None:
             return ""
+        if kwargs.get("force_native_type"):  # a workbook: a number cell, not text
+            return value.normalize() if isinstance(value, Decimal) else value
         return formats.number_format(value.normalize() if isinstance(value, Decimal) else value)
 
 
@@ -206,7 +210,7 @@ class StaffImportExportResult(Result):
         self.deactivated = 0
 
 
-class StaffMemberResource(resources.ModelResource):
+class StaffMemberResource(FormulaSafeResourceMixin, resources.ModelResource):
     name = fields.Field(
         attribute="name",
         column_name="name",

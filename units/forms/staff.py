@@ -1,25 +1,26 @@
 from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-MAX_UPLOAD_SIZE = 5 * 1024 * 1024
 ALLOWED_EXTENSIONS = (".csv", ".xlsx")
 
 
 def validate_staff_upload(upload) -> None:
-    """A staff list is a .csv or .xlsx file of at most MAX_UPLOAD_SIZE bytes."""
+    """A staff list (or finance export) is a .csv or .xlsx file of at most UPLOAD_MAX_BYTES."""
     if Path(upload.name or "").suffix.lower() not in ALLOWED_EXTENSIONS:
         raise ValidationError(
             _("Upload a CSV file (.csv) or an Excel workbook (.xlsx)."), code="extension"
         )
-    if upload.size > MAX_UPLOAD_SIZE:
+    limit = settings.UPLOAD_MAX_BYTES
+    if upload.size > limit:
         raise ValidationError(
             _("The file is %(size)s; the maximum is %(max)s."),
             code="size",
-            params={"size": filesizeformat(upload.size), "max": filesizeformat(MAX_UPLOAD_SIZE)},
+            params={"size": filesizeformat(upload.size), "max": filesizeformat(limit)},
         )
 
 

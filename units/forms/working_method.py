@@ -5,6 +5,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from werkdruk.edit_conflicts import VersionField
+
 from ..models import WorkingMethod
 from ..services.working_method import FACILITATION_MAX, TEXT_MAX, MeetingData
 
@@ -52,6 +54,21 @@ class WorkingMethodForm(forms.Form):
         widget=forms.NumberInput(attrs={"class": "form-control", "step": "0.25"}),
         help_text=_("Hours of the annual task that taking part counts for."),
     )
+    version = VersionField()
+
+    @staticmethod
+    def initial_for(method) -> dict:
+        """The working method's values; version 0 while none is recorded."""
+        if method is None:
+            return {"version": 0}
+        return {
+            "leader": method.leader_id,
+            "decision_mode": method.decision_mode,
+            "participation": method.participation,
+            "facilitation": method.facilitation,
+            "hours_credited": method.hours_credited,
+            "version": method.version,
+        }
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)

@@ -17,7 +17,13 @@ from processes import registry
 from processes.models import Process, ProcessStep, School
 from processes.services import step_content_changed
 
-from ..importing import ImportRejected, ImportRowError, StaffFileError, read_staff_file
+from ..importing import (
+    ImportRejected,
+    ImportRowError,
+    StaffFileError,
+    read_staff_file,
+    read_upload,
+)
 from ..models import StaffMember
 from ..resources import ERROR_CODE, StaffMemberResource
 
@@ -43,13 +49,6 @@ class StaffImportResult:
     accounts_created: int = 0
 
 
-def _read_upload(file) -> tuple[bytes, str]:
-    if hasattr(file, "seek"):
-        file.seek(0)
-    content = file.read()
-    return content, getattr(file, "name", "") or ""
-
-
 @transaction.atomic
 def staff_import(*, school: School, file, actor, dry_run: bool = False) -> StaffImportResult:
     """Replace the staff list of ``school`` by the uploaded file (CSV or XLSX).
@@ -67,7 +66,7 @@ def staff_import(*, school: School, file, actor, dry_run: bool = False) -> Staff
     # One import per school at a time: the second waits and then sees the first one's rows.
     School.objects.select_for_update().filter(pk=school.pk).first()
 
-    content, filename = _read_upload(file)
+    content, filename = read_upload(file)
     try:
         dataset = read_staff_file(content, filename)
     except StaffFileError as error:

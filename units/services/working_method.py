@@ -18,6 +18,7 @@ from django.utils.translation import gettext_noop, ngettext
 
 from processes.models import ProcessStep
 from processes.services import decision_record, process_lock, require_perm, step_complete_by_system
+from werkdruk.edit_conflicts import version_check, version_next
 from werkdruk.exceptions import DomainError
 
 from ..models import OrganisationalUnit, UnitMeeting, UnitMembership, WorkingMethod
@@ -205,6 +206,7 @@ def working_method_record(
     facilitation="",
     hours_credited=None,
     meetings=(),
+    version: int | None = None,
 ) -> WorkingMethod:
     """Record (or change) ``unit``'s working method: its meeting dates, its conversation leader
     (an active member of the unit, who becomes its coordinator), how it decides, whether taking
@@ -214,6 +216,9 @@ def working_method_record(
     after it is done. A recording that changes nothing writes nothing. The first recording and
     each change are decisions of step 7; when every unit of the process has a working method
     and step 7 is open, step 7 is completed in this transaction.
+
+    ``version`` is the working method's version the input was based on (0: none recorded yet);
+    when someone else recorded a change since, EditConflict is raised and nothing is written.
     """
     unit = _locked_unit(unit)
     process = unit.process
@@ -243,7 +248,12 @@ def working_method_record(
     if method is None:
         first = True
         method = WorkingMethod(
-            process=process, unit=unit, recorded_at=now, recorded_by=actor, changed_at=now
+            process=process,
+            unit=unit,
+            recorded_at=now,
+            recorded_by=actor,
+            changed_at=now,
+            version=0,
         )
         changed = ["leader", "decision_mode", "participation", "facilitation", "hours_credited"]
         old_meetings = None
@@ -271,6 +281,9 @@ def working_method_record(
         changed.append("meetings")
 
     if changed:
+        version_check(None if first else method, version)
+        version_next(method)
+        method._history_user = actor
         method.leader = leader
         method.decision_mode = decision_mode
         method.participation = participation

@@ -1,15 +1,13 @@
 """Pages of the staff list: the list itself, the import, and the import's CSV template."""
 
-import codecs
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import ngettext
 from django.views import View
 
 from processes.models import School
+from werkdruk.spreadsheets import csv_download
 
 from .. import selectors
 from ..forms import StaffImportForm
@@ -89,7 +87,4 @@ class StaffImportView(View):
 def staff_import_template(request, school_id):
     """An empty staff list with the Dutch headers, as Excel writes CSV (BOM, ``;``)."""
     _school_for(request.user, school_id, "units.import_staff")
-    content = codecs.BOM_UTF8 + (";".join(TEMPLATE_HEADERS) + "\r\n").encode("utf-8")
-    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="staff-import-template.csv"'
-    return response
+    return csv_download("staff-import-template.csv", [TEMPLATE_HEADERS])

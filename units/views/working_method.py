@@ -9,10 +9,12 @@ PMR and steering group; its members, the director and PMR record it (403 for any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from processes.selectors import process_get_for_user, process_step
+from werkdruk.edit_conflicts import NOT_KEPT, EditConflict, edit_conflict_report, from_history
 from werkdruk.exceptions import DomainError
 
 from ..forms.working_method import MeetingFormSet, WorkingMethodForm
@@ -36,19 +38,44 @@ def working_method_overview(request, pk):
 def _initial(page) -> tuple[dict, list[dict]]:
     method = page.method
     if method is None:
-        return {}, []
+        return WorkingMethodForm.initial_for(None), []
     return (
-        {
-            "leader": method.leader_id,
-            "decision_mode": method.decision_mode,
-            "participation": method.participation,
-            "facilitation": method.facilitation,
-            "hours_credited": method.hours_credited,
-        },
+        WorkingMethodForm.initial_for(method),
         [
             {"date": m.date, "starts_at": m.starts_at, "place": m.place, "note": m.note}
             for m in page.meetings
         ],
+    )
+
+
+def _meetings_text(meetings) -> str:
+    """Meetings (stored or typed) in one line each, for the conflict report."""
+    lines = []
+    for m in meetings:
+        parts = [formats.localize(m.date), formats.localize(m.starts_at) if m.starts_at else ""]
+        lines.append(" ".join(p for p in [*parts, m.place, m.note] if p))
+    return "\n".join(lines)
+
+
+def _conflict_report(conflict, form, meetings):
+    """The conflict report of a working method, its meetings included (the history keeps
+    the meetings only in part, so what was loaded is not shown for them)."""
+
+    def values(method):
+        stored = WorkingMethodForm.initial_for(method)
+        stored["meetings"] = (
+            NOT_KEPT
+            if from_history(method)
+            else _meetings_text(method.meetings.order_by("date", "starts_at", "pk"))
+        )
+        return stored
+
+    return edit_conflict_report(
+        conflict,
+        form=form,
+        initial_for=values,
+        typed={**form.cleaned_data, "meetings": _meetings_text(meetings)},
+        labels={"meetings": _("Meetings")},
     )
 
 
@@ -63,6 +90,7 @@ def working_method_unit(request, pk, unit_pk):
     step = process_step(process, STEP)
     errors = []
     status = 200
+    edit_conflict = None
     if request.method == "POST":
         if not page.can_record:
             raise PermissionDenied
@@ -70,6 +98,7 @@ def working_method_unit(request, pk, unit_pk):
         formset = MeetingFormSet(request.POST, prefix="meetings")
         if form.is_valid() and formset.is_valid():
             data = form.cleaned_data
+            meetings = [m for m in (f.meeting() for f in formset.forms) if m is not None]
             try:
                 services.working_method_record(
                     unit=page.unit,
@@ -79,8 +108,12 @@ def working_method_unit(request, pk, unit_pk):
                     participation=data["participation"],
                     facilitation=data["facilitation"],
                     hours_credited=data["hours_credited"],
-                    meetings=[m for m in (f.meeting() for f in formset.forms) if m is not None],
+                    meetings=meetings,
+                    version=data["version"],
                 )
+            except EditConflict as conflict:
+                edit_conflict = _conflict_report(conflict, form, meetings)
+                status = 409
             except DomainError as error:
                 errors = [error.message, *error.details]
             else:
@@ -89,7 +122,7 @@ def working_method_unit(request, pk, unit_pk):
                     _("The working method of %(unit)s is recorded.") % {"unit": page.unit.name},
                 )
                 return redirect("units:working-method-unit", pk=process.pk, unit_pk=page.unit.pk)
-        status = 400
+        status = status if edit_conflict else 400
     else:
         initial, meetings = _initial(page)
         form = WorkingMethodForm(initial=initial, members=page.members)
@@ -106,6 +139,7 @@ def working_method_unit(request, pk, unit_pk):
             "form": form if _may_edit(step, page) else None,
             "formset": formset,
             "errors": errors,
+            "edit_conflict": edit_conflict,
         },
         status=status,
     )

@@ -269,3 +269,13 @@ VOTE_KEY_DIR = env.str("VOTE_KEY_DIR", default=str(VAR_DIR / "vote-keys"))
 
 # Absolute address of the site, for links in e-mails sent outside a request.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
+# Uploads (staff lists, finance exports): the largest file accepted, and for an Excel workbook
+# (a zip archive) how far it may unpack and how tightly it may be packed, checked before it is
+# parsed, so a small "zip bomb" cannot make the web process grow by hundreds of MB.
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
+UPLOAD_XLSX_MAX_UNPACKED_BYTES = env.int("UPLOAD_XLSX_MAX_UNPACKED_BYTES", default=50 * 1024 * 1024)
+UPLOAD_XLSX_MAX_RATIO = env.int("UPLOAD_XLSX_MAX_RATIO", default=100)
+# import-export's own escaping strips a leading "=" and turns every cell into text; our
+# resources neutralise formulas themselves (werkdruk.spreadsheets.FormulaSafeResourceMixin).
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
