@@ -5,8 +5,11 @@ the survey's tests), or by the director or PMR; cleared by a new address or by t
 staff list. Printing pages offer the marked people first.
 """
 
+import codecs
+
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from processes.models import SchoolRole
@@ -18,7 +21,7 @@ from tests.factories import (
     UserFactory,
 )
 from units.models import EmailUnusable, StaffMember
-from units.services import staff_email_unusable_clear, staff_email_unusable_mark
+from units.services import staff_email_unusable_clear, staff_email_unusable_mark, staff_import
 from werkdruk.exceptions import DomainError
 
 pytestmark = pytest.mark.django_db
@@ -151,3 +154,23 @@ def test_item10_who_may_clear_the_mark_on_the_staff_list(client, school, who, st
         html = client.get(reverse("units:staff-list", kwargs={"school_id": school.pk}))
         assert 'data-testid="email-unusable"' in html.content.decode()
         assert url not in html.content.decode()
+
+
+def test_item10_the_staff_import_keeps_the_mark_of_a_kept_address_and_a_new_one_starts_clean(
+    school,
+):
+    director = role(school, SchoolRole.Role.DIRECTOR)
+    kept = marked(StaffMemberFactory(school=school, name="Jan de Vries", email="jan@school.nl"))
+    moved = marked(StaffMemberFactory(school=school, name="Els Bakker", email="els@school.nl"))
+    content = codecs.BOM_UTF8 + (
+        b"naam;e-mail;categorie;functie;afdeling;wtf\r\n"
+        b"Jan de Vries;jan@school.nl;OP;docent;;0,8\r\n"
+        b"Els Bakker;els.bakker@school.nl;OP;docent;;0,8\r\n"
+    )
+    staff_import(school=school, file=SimpleUploadedFile("personeel.csv", content), actor=director)
+    kept.refresh_from_db()
+    moved.refresh_from_db()
+    assert kept.email_unusable_reason == EmailUnusable.REFUSED  # the same address: still broken
+    assert not moved.active  # matched by address: the old one leaves the list, marked
+    new = StaffMember.objects.get(school=school, email="els.bakker@school.nl")
+    assert new.active and not new.email_unusable
