@@ -12,6 +12,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
+def new_lease() -> str:
+    return uuid.uuid4().hex
+
+
 def report_upload_to(job, filename: str) -> str:
     extension = filename.rsplit(".", 1)[-1] if "." in filename else job.format
     return f"reports/{uuid.uuid4().hex}.{extension}"
@@ -48,8 +52,15 @@ class ReportJob(models.Model):
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    # Last sign of life (queued, started, progress): the stale check compares against it.
+    # Last sign of life (queued, started, progress, the running worker's heartbeat): the
+    # watchdog and the stale check compare against it.
     updated_at = models.DateTimeField(_("last progress at"), auto_now_add=True)
+    # The runs a worker started (a restart after a lost worker adds one). A run writes only
+    # while the job still carries its number, so a run that was replaced stores nothing.
+    attempt = models.PositiveSmallIntegerField(_("attempt"), default=0)
+    # The task message allowed to start the job: a restart by the watchdog sends a new one,
+    # and older messages still on their way then do nothing.
+    lease = models.CharField(max_length=32, default=new_lease, editable=False)
 
     class Meta:
         verbose_name = _("annual report job")

@@ -18,7 +18,7 @@ from spending.selectors import amount, ratified_measures
 from units.models import BoardAllocation, BudgetLine
 
 from .models import ReportJob
-from .services import ACTIVE, STOPPED, VIEW_BOARD, is_stale
+from .services import ACTIVE, RESTARTED, STOPPED, VIEW_BOARD, is_stale
 
 VIEW_SCHOOL = "reporting.view_school_report"
 ZERO = Decimal("0.00")
@@ -43,12 +43,14 @@ def school_year_or_404(start_year: int) -> SchoolYear:
 
 @dataclass(frozen=True)
 class JobRow:
-    """A job as the page shows it: a stale queued or running job shows as failed."""
+    """A job as the page shows it: a stale queued or running job shows as failed; a job that
+    was started again after its worker stopped says so, with the run's number."""
 
     job: ReportJob
     state: str
     state_label: str
     error: str
+    note: str = ""
 
     @property
     def active(self) -> bool:
@@ -59,11 +61,18 @@ class JobRow:
         return self.state == ReportJob.State.DONE
 
 
+def _restart_note(job) -> str:
+    # A restarted job waits as queued for its next run; a running or finished one shows its own.
+    attempt = job.attempt + 1 if job.state == ReportJob.State.QUEUED else job.attempt
+    return gettext(RESTARTED) % {"attempt": attempt} if attempt > 1 else ""
+
+
 def job_row(job, *, now=None) -> JobRow:
+    note = _restart_note(job)
     if is_stale(job, now=now):
         failed = ReportJob.State.FAILED
-        return JobRow(job, failed, str(failed.label), gettext(STOPPED))
-    return JobRow(job, job.state, job.get_state_display(), job.error_text)
+        return JobRow(job, failed, str(failed.label), gettext(STOPPED), note)
+    return JobRow(job, job.state, job.get_state_display(), job.error_text, note)
 
 
 def job_rows(*, board, school_year) -> list[JobRow]:

@@ -1,18 +1,32 @@
 """Writes of the annual report: starting a board report job and running it.
 
 One job per board, school year and format is active (queued or running) at a time: starting
-again returns it. A job that has shown no sign of life for ``STALE_AFTER`` counts as stopped
-(the worker died): pages show it as failed, and starting again marks it failed and queues a new
-one. Running a job is not one transaction, on purpose: its progress must be visible to the
-page while it runs, so each change of state is its own short write.
+again returns it. Running a job is not one transaction, on purpose: its progress must be visible
+to the page while it runs, so each change of state is its own short write.
+
+A worker can be lost while it runs a job (its process killed, its machine gone). So a running
+job writes a heartbeat (``updated_at``) every ``REPORT_JOB_HEARTBEAT_SECONDS``, also during one
+long WeasyPrint call, and a job silent for ``REPORT_JOB_ORPHAN_SECONDS`` counts as orphaned. It
+is started again by its own task when the broker delivers that again (a worker child killed,
+with ``acks_late`` and ``reject_on_worker_lost``), or else by the watchdog task that beat runs
+every minute (a whole machine gone: Redis gives its message back only after an hour). Each run
+has a number (``attempt``): a run writes progress and its file only while the job still carries
+its number, and a run starts only by a conditional update of the locked row, so two deliveries
+never run together and never both store a file. After ``REPORT_JOB_MAX_ATTEMPTS`` runs the job
+fails with a message. A job with no sign of life at all, neither from a worker nor from the
+watchdog, counts as stopped (``is_stale``): pages show it as failed, and starting again marks it
+failed and queues a new one.
 """
 
 import datetime
 import logging
+import threading
+import time
+from functools import partial
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -22,13 +36,19 @@ from processes.services import require_perm
 from werkdruk.exceptions import DomainError
 
 from . import documents, figures
-from .models import ReportJob
+from .models import ReportJob, new_lease
 
 logger = logging.getLogger(__name__)
 
 VIEW_BOARD = "reporting.view_board_report"
-STALE_AFTER = datetime.timedelta(minutes=15)
 ACTIVE = (ReportJob.State.QUEUED, ReportJob.State.RUNNING)
+# A queued job that no worker took for this long will not be taken (no worker, a lost message).
+QUEUED_STALE_AFTER = datetime.timedelta(minutes=15)
+# A running job is restarted within a minute after its orphan limit; one silent for this many
+# orphan limits was not restarted: the watchdog does not run either.
+RUNNING_STALE_FACTOR = 5
+# A heartbeat thread stops after this long, so a run hung for good stops looking alive.
+RUN_LIMIT = datetime.timedelta(minutes=30)
 
 # Stored as msgids, translated when shown.
 FAILED = gettext_noop(
@@ -43,12 +63,48 @@ NOT_QUEUED = gettext_noop(
     "The report could not be handed to the background worker. Start it again in a moment; if "
     "that fails too, ask the application's administrator to check the worker."
 )
+GAVE_UP = gettext_noop(
+    "The report was started again each time the background worker stopped, but the worker "
+    "stopped every time. Ask the application's administrator to check the worker before you "
+    "start it again."
+)
+RESTARTED = gettext_noop("Started again after the background worker stopped (attempt %(attempt)s).")
+
+
+class LeaseHeld(Exception):
+    """The job's run showed a sign of life lately: look again in ``seconds``."""
+
+    def __init__(self, seconds: float):
+        super().__init__(seconds)
+        self.seconds = seconds
+
+
+class LeaseLost(Exception):
+    """The job is no longer this run's (restarted after it looked lost, or marked stopped)."""
+
+
+def orphan_after() -> datetime.timedelta:
+    return datetime.timedelta(seconds=settings.REPORT_JOB_ORPHAN_SECONDS)
+
+
+def is_orphaned(job, *, now=None) -> bool:
+    """``job`` is running but its run has shown no sign of life for the orphan limit."""
+    now = now or timezone.now()
+    return job.state == ReportJob.State.RUNNING and job.updated_at < now - orphan_after()
 
 
 def is_stale(job, *, now=None) -> bool:
-    """``job`` is queued or running but has not moved for longer than ``STALE_AFTER``."""
+    """``job`` is active but nothing moved it for so long that nothing will: a queued job for
+    ``QUEUED_STALE_AFTER``, a running one (neither heartbeat nor restart) for
+    ``RUNNING_STALE_FACTOR`` orphan limits."""
     now = now or timezone.now()
-    return job.state in ACTIVE and job.updated_at < now - STALE_AFTER
+    if job.state == ReportJob.State.QUEUED:
+        limit = QUEUED_STALE_AFTER
+    elif job.state == ReportJob.State.RUNNING:
+        limit = RUNNING_STALE_FACTOR * orphan_after()
+    else:
+        return False
+    return job.updated_at < now - limit
 
 
 def render_report(report, fmt: str) -> tuple[bytes, str]:
@@ -81,26 +137,35 @@ def report_job_start(*, board, school_year, fmt, actor) -> ReportJob:
     job = ReportJob.objects.create(
         board=board, school_year=school_year, format=fmt, requested_by=actor
     )
-    transaction.on_commit(lambda: _queue(job.pk))
+    transaction.on_commit(partial(_queue, job.pk, job.lease))
     return job
 
 
-def _queue(job_id) -> None:
+def _queue(job_id, lease) -> None:
     """Hand the job to the worker; when the broker cannot be reached the job fails at once
     with a message, so the page does not wait for a job nobody will run."""
     from .tasks import report_job_run  # the tasks module imports the services
 
     try:
-        report_job_run.delay(job_id)
+        report_job_run.delay(job_id, lease)
     except Exception:
         logger.exception("Annual report job %s could not be queued", job_id)
         now = timezone.now()
-        ReportJob.objects.filter(pk=job_id, state=ReportJob.State.QUEUED).update(
+        ReportJob.objects.filter(pk=job_id, state=ReportJob.State.QUEUED, lease=lease).update(
             state=ReportJob.State.FAILED, error=NOT_QUEUED, finished_at=now, updated_at=now
         )
 
 
-def _claim(job_id) -> ReportJob | None:
+def _claim(job_id, lease=None, *, waited=False, now=None) -> ReportJob | None:
+    """Start a run of the job for the task message carrying ``lease`` (None: a message sent
+    before leases, which any lease matches); None when there is nothing for it to do.
+
+    A queued job is started. A running job whose message is delivered again lost its worker,
+    or the broker resent the message while the run goes on: it is taken over once the run has
+    been silent for the orphan limit; before that, ``LeaseHeld`` says when to look again, and
+    a second look (``waited``) that finds the run alive leaves the job to it. The row is locked
+    and the run number goes up, which fences the earlier run off (see ``_beat``, ``_store``).
+    """
     with transaction.atomic():
         job = (
             ReportJob.objects.select_for_update()
@@ -108,20 +173,92 @@ def _claim(job_id) -> ReportJob | None:
             .filter(pk=job_id)
             .first()
         )
-        if job is None or job.state != ReportJob.State.QUEUED:
-            return None  # gone, or already taken (a task delivered twice)
-        now = timezone.now()
+        if job is None or job.state not in ACTIVE:
+            return None  # gone, or finished
+        if lease is not None and job.lease != lease:
+            return None  # a message the watchdog replaced by a newer one
+        now = now or timezone.now()
+        if job.state == ReportJob.State.RUNNING:
+            silent = now - job.updated_at
+            if silent < orphan_after():
+                if waited:
+                    return None  # the run is alive; the watchdog restarts it should it stop
+                raise LeaseHeld((orphan_after() - silent).total_seconds() + 1)
+            if job.attempt >= settings.REPORT_JOB_MAX_ATTEMPTS:
+                _finish(job, state=ReportJob.State.FAILED, error=GAVE_UP)
+                return None
+            logger.warning(
+                "Annual report job %s: run %s stopped answering; starting it again",
+                job.pk,
+                job.attempt,
+            )
         job.state = ReportJob.State.RUNNING
+        job.attempt += 1
+        job.progress_done = 0
         job.started_at = job.updated_at = now
-        job.save(update_fields=["state", "started_at", "updated_at"])
+        job.save(update_fields=["state", "attempt", "progress_done", "started_at", "updated_at"])
         return job
 
 
-def _progress(job_id):
-    def progress(done: int, total: int) -> None:
-        ReportJob.objects.filter(pk=job_id, state=ReportJob.State.RUNNING).update(
-            progress_done=min(done, total), progress_total=total, updated_at=timezone.now()
+def _beat(job_id, attempt) -> bool:
+    """A sign of life of run ``attempt``; False when the job is no longer that run's."""
+    return bool(
+        ReportJob.objects.filter(pk=job_id, state=ReportJob.State.RUNNING, attempt=attempt).update(
+            updated_at=timezone.now()
         )
+    )
+
+
+class Heartbeat(threading.Thread):
+    """Calls ``beat`` every ``interval`` seconds until stopped, while the run renders (one
+    WeasyPrint call takes tens of seconds and reports nothing). Stops when ``beat`` says the job
+    is no longer the run's (``lost`` is then set) and after ``limit`` seconds, so a run hung for
+    good stops looking alive. Runs in its own thread, with its own database connection."""
+
+    def __init__(self, beat, *, interval: float, limit: float):
+        super().__init__(name="report-job-heartbeat", daemon=True)
+        self.beat = beat
+        self.interval = interval
+        self.limit = limit
+        self.lost = threading.Event()
+        self._done = threading.Event()
+
+    def run(self):
+        deadline = time.monotonic() + self.limit
+        try:
+            while not self._done.wait(self.interval) and time.monotonic() < deadline:
+                try:
+                    if not self.beat():
+                        self.lost.set()
+                        return
+                except Exception:  # the database is away for a moment: try again next time
+                    logger.exception("Heartbeat of an annual report job failed")
+        finally:
+            connection.close()  # this thread's own connection
+
+    def stop(self):
+        self._done.set()
+        self.join()
+
+
+def _heartbeat_start(job_id, attempt) -> Heartbeat | None:
+    interval = settings.REPORT_JOB_HEARTBEAT_SECONDS
+    if not interval:
+        return None
+    heartbeat = Heartbeat(
+        partial(_beat, job_id, attempt), interval=interval, limit=RUN_LIMIT.total_seconds()
+    )
+    heartbeat.start()
+    return heartbeat
+
+
+def _progress(job_id, attempt):
+    def progress(done: int, total: int) -> None:
+        updated = ReportJob.objects.filter(
+            pk=job_id, state=ReportJob.State.RUNNING, attempt=attempt
+        ).update(progress_done=min(done, total), progress_total=total, updated_at=timezone.now())
+        if not updated:
+            raise LeaseLost  # another run has it now, or it was marked stopped: stop here
 
     return progress
 
@@ -133,11 +270,11 @@ def _finish(job, *, state, error="") -> None:
     job.save(update_fields=["state", "error", "finished_at", "updated_at", "file", "filename"])
 
 
-def _store(job_id, content: bytes, filename: str) -> ReportJob:
+def _store(job_id, attempt, content: bytes, filename: str) -> ReportJob:
     with transaction.atomic():
         job = ReportJob.objects.select_for_update().get(pk=job_id)
-        if job.state != ReportJob.State.RUNNING:
-            return job  # marked stopped meanwhile: keep that verdict, store nothing
+        if job.state != ReportJob.State.RUNNING or job.attempt != attempt:
+            return job  # marked stopped, or another run has it: store nothing
         job.file.save(filename, ContentFile(content), save=False)
         job.filename = filename
         job.progress_done = job.progress_total
@@ -162,28 +299,73 @@ def _drop_older_files(job) -> None:
     transaction.on_commit(lambda: [storage.delete(name) for name in names])
 
 
-def report_job_run(*, job_id) -> ReportJob | None:
-    """Run the queued job ``job_id``: the board report school by school (progress stored after
-    each), rendered and stored; done, or failed with a message. Never leaves it running."""
-    job = _claim(job_id)
+def report_job_run(*, job_id, lease=None, waited=False) -> ReportJob | None:
+    """Run the job ``job_id`` for the task message carrying ``lease``: the board report school
+    by school (progress stored after each, a heartbeat in between), rendered and stored; done,
+    or failed with a message. None when there was nothing to run (see ``_claim``, which may
+    raise ``LeaseHeld``). Never leaves its run running, unless its worker is lost."""
+    job = _claim(job_id, lease, waited=waited)
     if job is None:
         return None
+    attempt = job.attempt
+    heartbeat = _heartbeat_start(job.pk, attempt)
     try:
         with translation.override(settings.LANGUAGE_CODE):  # the report is in the school's
             report = figures.board_report(
-                board=job.board, school_year=job.school_year, progress=_progress(job.pk)
+                board=job.board, school_year=job.school_year, progress=_progress(job.pk, attempt)
             )
             content, filename = render_report(report, job.format)
-        return _store(job.pk, content, filename)
+        return _store(job.pk, attempt, content, filename)
+    except LeaseLost:
+        logger.warning("Annual report job %s: run %s was replaced; it stops", job.pk, attempt)
+        return ReportJob.objects.get(pk=job.pk)
     except Exception:
         logger.exception("Annual report job %s failed", job.pk)
-        return _fail(job.pk)
+        return _fail(job.pk, attempt)
+    finally:
+        if heartbeat is not None:
+            heartbeat.stop()
 
 
-def _fail(job_id) -> ReportJob:
-    """Mark the running job failed; a job marked stopped meanwhile keeps that verdict."""
+def _fail(job_id, attempt) -> ReportJob:
+    """Mark the run failed; a job marked stopped or run by another run meanwhile is left."""
     with transaction.atomic():
         job = ReportJob.objects.select_for_update().get(pk=job_id)
-        if job.state == ReportJob.State.RUNNING:
+        if job.state == ReportJob.State.RUNNING and job.attempt == attempt:
             _finish(job, state=ReportJob.State.FAILED, error=FAILED)
         return job
+
+
+def report_jobs_watch(*, now=None) -> dict:
+    """The watchdog's work (beat runs it every minute): start running jobs whose run has
+    been silent for the orphan limit again, under a new lease (the old message then does
+    nothing), until ``REPORT_JOB_MAX_ATTEMPTS`` runs; mark jobs that nothing moved for too
+    long (``is_stale``) as stopped. Returns how many jobs it restarted and failed."""
+    now = now or timezone.now()
+    restarted = failed = 0
+    silent = ReportJob.objects.filter(state__in=ACTIVE, updated_at__lt=now - orphan_after())
+    for job_id in silent.order_by("pk").values_list("pk", flat=True):
+        with transaction.atomic():
+            job = ReportJob.objects.select_for_update().filter(pk=job_id).first()
+            if job is None or job.state not in ACTIVE:
+                continue
+            if is_stale(job, now=now):
+                _finish(job, state=ReportJob.State.FAILED, error=STOPPED)
+                failed += 1
+            elif is_orphaned(job, now=now):
+                if job.attempt >= settings.REPORT_JOB_MAX_ATTEMPTS:
+                    _finish(job, state=ReportJob.State.FAILED, error=GAVE_UP)
+                    failed += 1
+                    continue
+                logger.warning(
+                    "Annual report job %s: run %s stopped answering; queued again",
+                    job.pk,
+                    job.attempt,
+                )
+                job.state = ReportJob.State.QUEUED
+                job.lease = new_lease()
+                job.updated_at = now  # a restart is a sign of life: the queued job waits anew
+                job.save(update_fields=["state", "lease", "updated_at"])
+                transaction.on_commit(partial(_queue, job.pk, job.lease))
+                restarted += 1
+    return {"restarted": restarted, "failed": failed}

@@ -3,8 +3,23 @@ from celery import shared_task
 from . import services
 
 
-@shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
-def report_job_run(job_id: int) -> str | None:
-    """Write the board report of one queued job (progress, file, done or failed)."""
-    job = services.report_job_run(job_id=job_id)
+@shared_task(
+    bind=True, acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5
+)
+def report_job_run(self, job_id: int, lease: str | None = None, waited: bool = False) -> str | None:
+    """Write the board report of one job (progress, file, done or failed).
+
+    Delivered again while a run still looks alive (its worker was just lost, or the broker
+    resent the message), it looks once more when that run's lease runs out, and then takes
+    the job over or leaves it to the live run."""
+    try:
+        job = services.report_job_run(job_id=job_id, lease=lease, waited=waited)
+    except services.LeaseHeld as held:
+        raise self.retry(args=(job_id, lease, True), kwargs={}, countdown=held.seconds) from None
     return job.state if job else None
+
+
+@shared_task
+def report_jobs_watch() -> dict:
+    """Every minute: start jobs whose worker was lost again; give up after a few runs."""
+    return services.report_jobs_watch()

@@ -175,6 +175,14 @@ class SheetForm(forms.Form):
         },
     )
 
+    mark_unusable = forms.BooleanField(
+        label=_(
+            "Also record that the e-mail address of the ticked people does not work: they "
+            "are listed first next time."
+        ),
+        required=False,
+    )
+
     def __init__(self, *args, survey_round, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["invitees"].queryset = (

@@ -4,7 +4,8 @@ A reminder goes at most once per invitee per occasion ("reminder-3"): the Survey
 is written first and its unique constraint stops a second send when the task is retried or runs
 twice at the same time. When sending fails because the mail server cannot be reached, the row
 is deleted again and the round's other reminders wait: the next tick (five minutes later) tries
-again. A refused address keeps its row: it is not retried.
+again. A refused address keeps its row: it is not retried, and the staff member gets the
+"address unusable" mark (the sheets page offers them first).
 
 Only invitees without a participation are reminded; the e-mail speaks of nobody else, so it
 reveals nothing about who answered. It carries a new personal code (codes are stored as hashes
@@ -22,6 +23,8 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+
+from units.services.addresses import staff_email_refused
 
 from .models import Invitee, SurveyReminder, SurveyRound, SurveyToken
 from .services import answer_url, round_close, token_issue
@@ -107,6 +110,7 @@ def round_reminders_send(*, survey_round, today=None) -> int:
             sent += _remind(invitee, survey_round)
         except smtplib.SMTPRecipientsRefused:  # one bad address must not stop the others
             logger.exception("Survey reminder to invitee %s was refused", invitee.pk)
+            staff_email_refused(member_ids=[invitee.staff_member_id])
         except Exception:  # the mail server is down: the next tick tries again
             logger.exception(
                 "Survey reminders of round %s stopped at invitee %s", survey_round.pk, invitee.pk

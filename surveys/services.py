@@ -6,7 +6,9 @@ new random ids (see ``surveys.models``). One response per person: the invitee's 
 and the participation is one-to-one, as for a ballot (``voting.services.casting.ballot_cast``).
 """
 
+import logging
 import random
+import smtplib
 from decimal import Decimal
 
 from django.conf import settings
@@ -21,6 +23,7 @@ from django.utils.translation import gettext_noop
 from processes.services import decision_record, process_lock, require_perm
 from schoolplans.models import RatificationRecord
 from units.models import StaffMember, UnitMembership
+from units.services.addresses import staff_email_refused
 from voting.services.common import TOKEN_GROUPS, new_code, normalise_code, sha256
 from werkdruk.exceptions import DomainError
 
@@ -35,6 +38,8 @@ from .models import (
     SurveyTemplate,
     SurveyToken,
 )
+
+logger = logging.getLogger(__name__)
 
 MANAGE = "surveys.manage_survey"
 DEFAULT_TEMPLATE = "default"
@@ -142,14 +147,23 @@ def answer_url(token: str) -> str:
 
 
 def _send_invitations(survey_round, codes):
+    """E-mail each invitee their link. A refused address does not stop the others and gets
+    the "address unusable" mark, so the sheets page offers that person first."""
     school = survey_round.process.school.name
+    refused = []
     with translation.override(settings.LANGUAGE_CODE):
-        for name, email, token in codes:
+        for member_id, name, email, token in codes:
             context = {"name": name, "school": school, "url": answer_url(token)}
             context["closes_on"] = survey_round.closes_on
             subject = render_to_string("surveys/email/invitation_subject.txt", context).strip()
             body = render_to_string("surveys/email/invitation_body.txt", context)
-            send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, [email])
+            try:
+                send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, [email])
+            except smtplib.SMTPRecipientsRefused:
+                logger.warning("Survey invitation to staff member %s was refused", member_id)
+                refused.append(member_id)
+    if refused:
+        staff_email_refused(member_ids=refused)
 
 
 @transaction.atomic
@@ -190,7 +204,7 @@ def round_send(*, questionnaire, actor, kind, closes_on=None) -> SurveyRound:
     codes = []
     for member in staff:
         invitee = Invitee.objects.create(round=survey_round, staff_member=member)
-        codes.append((member.name, member.email, token_issue(invitee)))
+        codes.append((member.pk, member.name, member.email, token_issue(invitee)))
     decision_record(
         process=process,
         action="surveys.round.sent",

@@ -1,7 +1,8 @@
 """Printed code sheets for staff without a usable e-mail address (director and PMR).
 
-GET: choose the people (invitees without an e-mail address in the staff list). POST: issue a
-new code for each (``sheets.invitee_sheets_issue``) and return the PDF, one page per person.
+GET: choose the people (those whose e-mail address does not work first, and ticked). POST:
+issue a new code for each (``sheets.invitee_sheets_issue``, which tells each person by e-mail
+that a sheet was printed for them) and return the PDF, one page per person.
 The codes go only into the PDF: never on a page, in a message or in the log, and the response
 is not cached.
 """
@@ -37,14 +38,21 @@ def _page(request, survey_round, form, status=200):
             invitee__round=survey_round, channel=SurveyToken.Channel.SHEET
         ).values_list("invitee_id", flat=True)
     )
+    invitees = list(form.fields["invitees"].queryset)
+    # Whose e-mail does not work comes first, ticked when the page opens.
+    unreachable = [invitee for invitee in invitees if invitee.staff_member.email_unusable]
+    selected = form.selected() if form.is_bound else {str(invitee.pk) for invitee in unreachable}
+    process = survey_round.questionnaire.process
     context = {
-        "process": survey_round.questionnaire.process,
+        "process": process,
         "round": survey_round,
         "form": form,
-        "invitees": form.fields["invitees"].queryset,
-        "selected": form.selected(),
+        "invitees": [invitee for invitee in invitees if not invitee.staff_member.email_unusable],
+        "unreachable": unreachable,
+        "selected": selected,
         "had_sheet": had_sheet,
         "closed": survey_round.state == SurveyRound.State.CLOSED,
+        "can_mark": request.user.has_perm("units.mark_email_unusable", process.school),
     }
     return render(request, "surveys/code_sheets.html", context, status=status)
 
@@ -62,7 +70,10 @@ def code_sheets(request, round_pk):
     invitees = list(form.cleaned_data["invitees"])
     try:
         codes = invitee_sheets_issue(
-            survey_round=survey_round, actor=request.user, invitees=invitees
+            survey_round=survey_round,
+            actor=request.user,
+            invitees=invitees,
+            mark_unusable=form.cleaned_data["mark_unusable"],
         )
     except DomainError as error:
         form.add_error(None, error.message)

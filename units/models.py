@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -17,8 +18,19 @@ class StaffCategory(models.TextChoices):
     MT = "MT", _("management (MT)")
 
 
+class EmailUnusable(models.TextChoices):
+    NO_ADDRESS = "no_address", _("no e-mail address")
+    REFUSED = "refused", _("refused by the mail server")
+    MARKED = "marked", _("marked by hand")
+
+
 class StaffMember(models.Model):
-    """A person employed at one school. Someone working at two schools has two rows."""
+    """A person employed at one school. Someone working at two schools has two rows.
+
+    The "address unusable" mark says that e-mail does not reach this person, so the pages
+    that print personal code sheets offer them first. It belongs to the address: a member
+    without one always has it, and a changed address clears it (``save``).
+    """
 
     school = models.ForeignKey(
         "processes.School",
@@ -53,6 +65,16 @@ class StaffMember(models.Model):
         verbose_name=_("user account"),
     )
 
+    email_unusable_since = models.DateTimeField(
+        _("e-mail address unusable since"), null=True, blank=True
+    )
+    email_unusable_reason = models.CharField(
+        _("why the e-mail address is unusable"),
+        max_length=10,
+        choices=EmailUnusable.choices,
+        blank=True,
+    )
+
     history = HistoricalRecords()
 
     class Meta:
@@ -73,7 +95,39 @@ class StaffMember(models.Model):
 
     def save(self, *args, **kwargs):
         self.email = self.email.strip().lower()
+        if self._email_mark_follows_address() and kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {
+                *kwargs["update_fields"],
+                "email_unusable_since",
+                "email_unusable_reason",
+            }
         super().save(*args, **kwargs)
+        self._loaded_email = self.email
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        member = super().from_db(db, field_names, values)
+        if "email" in field_names:
+            member._loaded_email = values[field_names.index("email")]
+        return member
+
+    @property
+    def email_unusable(self) -> bool:
+        return self.email_unusable_since is not None
+
+    def _email_mark_follows_address(self) -> bool:
+        """Clear the mark when the address changed (a new address may work); mark a member
+        without an address. True when the mark changed."""
+        loaded = getattr(self, "_loaded_email", None)
+        changed = False
+        if loaded is not None and loaded != self.email and self.email_unusable:
+            self.email_unusable_since, self.email_unusable_reason = None, ""
+            changed = True
+        if not self.email and not self.email_unusable:
+            self.email_unusable_since = timezone.now()
+            self.email_unusable_reason = EmailUnusable.NO_ADDRESS
+            changed = True
+        return changed
 
 
 AMOUNT = {"max_digits": 12, "decimal_places": 2}

@@ -7,6 +7,9 @@ from processes.predicates import is_board_admin, is_director, is_pmr_member
 # The director keeps the staff list; PMR and board see it (domain.md, section 10).
 rules.add_perm("units.import_staff", is_director)
 rules.add_perm("units.view_staff", is_director | is_pmr_member | is_board_admin)
+# Whoever prints personal code sheets (the director and the PMR) records that a staff
+# member's e-mail address does not work, and clears that again.
+rules.add_perm("units.mark_email_unusable", is_director | is_pmr_member)
 # Step 0: the board administrator divides the board's funds over its schools.
 rules.add_perm("units.manage_allocation", is_board_admin)
 

@@ -45,7 +45,7 @@ def ratified(settings, tmp_path):
 def queued(monkeypatch):
     """Job ids the start would have sent to Celery: nothing runs until the test runs it."""
     calls = []
-    monkeypatch.setattr(tasks.report_job_run, "delay", calls.append)
+    monkeypatch.setattr(tasks.report_job_run, "delay", lambda job_id, lease: calls.append(job_id))
     return calls
 
 

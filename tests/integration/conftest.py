@@ -56,43 +56,71 @@ def celery_worker_process(django_db_setup, celery_email_dir, tmp_path_factory):
     Tests that use it need `transactional_db`: the worker only sees committed data.
     Yields the Popen, with `nodename` and `log_path` (the worker's log) added.
     """
+    log_path = tmp_path_factory.mktemp("celery-worker") / "worker.log"
+    worker = worker_start(
+        name=WORKER_NAME,
+        log_path=log_path,
+        pool=("--concurrency", "1", "-P", "solo"),
+        env={"EMAIL_FILE_PATH": str(celery_email_dir)},
+    )
+    try:
+        yield worker
+    finally:
+        worker_stop(worker)
+
+
+def worker_start(*, name, log_path, pool, env=None, queue=None, new_session=False):
+    """Start a `celery worker` on the test database and Redis and wait until it answers.
+
+    ``pool``: the pool arguments; ``env``: more environment variables; ``queue``: consume only
+    that queue (a test's own worker, next to the session's); ``new_session``: in its own
+    process group, so a test can kill the worker with its pool children at once.
+    """
     from werkdruk.celery import app
 
-    log_path = tmp_path_factory.mktemp("celery-worker") / "worker.log"
-    env = dict(
+    environment = dict(
         os.environ,
         DJANGO_SETTINGS_MODULE="werkdruk.settings.test",
         DATABASE_URL=_test_database_url(),
         DB_CONN_MAX_AGE="0",  # no connection left open when the test database is dropped
         CELERY_TASK_ALWAYS_EAGER="false",
         EMAIL_BACKEND_OVERRIDE="django.core.mail.backends.filebased.EmailBackend",
-        EMAIL_FILE_PATH=str(celery_email_dir),
+        **(env or {}),
     )
-    command = [sys.executable, "-m", "celery", "-A", "werkdruk", "worker", "-n", WORKER_NAME]
-    command += ["-l", "info", "--concurrency", "1", "-P", "solo"]
-    command += ["--without-gossip", "--without-mingle"]
+    command = [sys.executable, "-m", "celery", "-A", "werkdruk", "worker", "-n", name]
+    command += ["-l", "info", *pool, "--without-gossip", "--without-mingle"]
+    if queue:
+        command += ["-Q", queue]
     with open(log_path, "wb") as log:
         worker = subprocess.Popen(
             command,
             cwd=ROOT,
-            env=env,
+            env=environment,
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             preexec_fn=_die_with_parent,
+            start_new_session=new_session,
         )
     worker.log_path = log_path
-    worker.nodename = WORKER_NAME
+    worker.nodename = name
     try:
         _wait_until_ready(app, worker)
-        yield worker
-    finally:
-        worker.terminate()  # a warm shutdown
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
+    except BaseException:
+        worker_stop(worker)
+        raise
+    return worker
+
+
+def worker_stop(worker):
+    if worker.poll() is not None:
+        return
+    worker.terminate()  # a warm shutdown
+    try:
+        worker.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
 
 
 def _die_with_parent():
@@ -110,7 +138,7 @@ def _wait_until_ready(app, worker):
                 f"the Celery worker exited with status {worker.returncode}:\n"
                 + worker.log_path.read_text(errors="replace")[-5000:]
             )
-        if app.control.ping(destination=[WORKER_NAME], timeout=1.0):
+        if app.control.ping(destination=[worker.nodename], timeout=1.0):
             return
     worker.kill()
     pytest.fail(

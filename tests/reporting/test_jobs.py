@@ -47,7 +47,7 @@ def year():
 @pytest.fixture
 def queued(monkeypatch):
     calls = []
-    monkeypatch.setattr(tasks.report_job_run, "delay", calls.append)
+    monkeypatch.setattr(tasks.report_job_run, "delay", lambda job_id, lease: calls.append(job_id))
     return calls
 
 

@@ -121,7 +121,7 @@ def test_the_board_writes_its_report_in_the_background_and_downloads_it(
     assert "No report has been written for this school year yet." in html
 
     queued = []
-    monkeypatch.setattr(tasks.report_job_run, "delay", queued.append)
+    monkeypatch.setattr(tasks.report_job_run, "delay", lambda job_id, lease: queued.append(job_id))
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("reporting:board-report-start", args=[board.pk, year]), {"format": "docx"}

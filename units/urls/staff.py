@@ -14,4 +14,9 @@ urlpatterns = [
         staff.staff_import_template,
         name="staff-import-template",
     ),
+    path(
+        "staff/school/<int:school_id>/<int:pk>/email-usable/",
+        staff.staff_email_usable,
+        name="staff-email-usable",
+    ),
 ]

@@ -1,18 +1,23 @@
-"""Pages of the staff list: the list itself, the import, and the import's CSV template."""
+"""Pages of the staff list: the list itself (with the "address unusable" mark, which the
+director and PMR clear here), the import, and the import's CSV template."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
+from django.views.decorators.http import require_POST
 
 from processes.models import School
+from werkdruk.exceptions import DomainError
 from werkdruk.spreadsheets import csv_download
 
 from .. import selectors
 from ..forms import StaffImportForm
 from ..importing import TEMPLATE_HEADERS
-from ..services import StaffImportError, staff_import
+from ..models import StaffMember
+from ..services import StaffImportError, staff_email_unusable_clear, staff_import
 
 
 def _school_for(user, school_id, perm) -> School:
@@ -30,8 +35,26 @@ def staff_list(request, school_id):
         "staff_members": selectors.staff_member_list(school=school),
         "summary": selectors.staff_member_summary(school=school),
         "can_import": request.user.has_perm("units.import_staff", school),
+        "can_mark": request.user.has_perm("units.mark_email_unusable", school),
     }
     return render(request, "units/staff_list.html", context)
+
+
+@require_POST
+def staff_email_usable(request, school_id, pk):
+    """The director or PMR clears the "address unusable" mark: the address works again."""
+    school = _school_for(request.user, school_id, "units.mark_email_unusable")
+    member = get_object_or_404(StaffMember, pk=pk, school=school)
+    try:
+        staff_email_unusable_clear(member=member, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("The e-mail address of %(name)s counts as working again.") % {"name": member.name},
+        )
+    return redirect("units:staff-list", school_id=school.pk)
 
 
 class StaffImportView(View):

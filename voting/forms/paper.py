@@ -84,6 +84,14 @@ class TokenSheetForm(forms.Form):
         },
     )
 
+    mark_unusable = forms.BooleanField(
+        label=_(
+            "Also record that the e-mail address of the ticked people does not work: they "
+            "are listed first next time."
+        ),
+        required=False,
+    )
+
     def __init__(self, *args, vote, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["voters"].queryset = not_voted(vote)

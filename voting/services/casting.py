@@ -4,11 +4,16 @@ The fact that someone voted (Participation) and what they chose (Ballot) are wri
 transaction with nothing that links them; see ``voting.models``.
 """
 
+from functools import partial
+
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext as _
 
 from processes.services import decision_record, require_perm
+from units.services.addresses import sheet_printed_notify, staff_email_unusable_mark
 from werkdruk.exceptions import DomainError
 
 from ..models import Ballot, Participation, Vote, Voter, VoterToken
@@ -47,12 +52,14 @@ def voter_token_issue(*, voter, channel=VoterToken.Channel.EMAIL) -> str:
 
 
 @transaction.atomic
-def voter_sheets_issue(*, vote, actor, voters) -> list[str]:
+def voter_sheets_issue(*, vote, actor, voters, mark_unusable=False) -> list[str]:
     """Personal codes to print for ``voters`` (one sheet each), recorded as a PMR decision.
 
     Every sheet or none: a printed sheet replaces the voter's earlier one. The decision names
-    the people who got a sheet (never a code), so a sheet printed for someone who then "votes"
-    without knowing it is on record.
+    the people who got a sheet (never a code), and after the commit each of them with an
+    e-mail address is told that a sheet was printed for them, when and by whom: whoever holds
+    a sheet can vote in its owner's name, so the owner must know it exists. ``mark_unusable``
+    also records that their e-mail address does not work (director and PMR only).
     """
     require_perm(actor, "voting.manage_vote", vote)
     voters = list(voters)
@@ -61,9 +68,12 @@ def voter_sheets_issue(*, vote, actor, voters) -> list[str]:
     if any(v.vote_id != vote.pk for v in voters):
         raise DomainError(_("Only voters on the roll of this vote can get a sheet."))
     codes = [voter_token_issue(voter=v, channel=VoterToken.Channel.SHEET) for v in voters]
+    members = [v.staff_member for v in voters]
+    if mark_unusable:
+        staff_email_unusable_mark(members=members, actor=actor)
     # The count only in the summary, which the decision list and the annual report show to
     # the board; the people are in the content, by staff member id.
-    decision_record(
+    decision = decision_record(
         process=vote.process,
         step_number=AGREEMENT_STEP,
         action="voting.sheets.printed",
@@ -72,7 +82,33 @@ def voter_sheets_issue(*, vote, actor, voters) -> list[str]:
         actor=actor,
         content={"round": vote.round, "staff_members": [v.staff_member_id for v in voters]},
     )
+    what = _sheet_subject(vote)
+    transaction.on_commit(
+        partial(
+            sheet_printed_notify,
+            what=what,
+            printer=actor,
+            printed_at=decision.created_at,
+            members=members,
+        ),
+        robust=True,
+    )
     return codes
+
+
+def _sheet_subject(vote) -> str:
+    """What the sheet is for, in the school's language (the notice to its owner)."""
+    vote = Vote.objects.select_related("process__school", "unit").get(pk=vote.pk)
+    with translation.override(settings.LANGUAGE_CODE):
+        if vote.kind == Vote.Kind.UNIT_PLAN and vote.unit_id:
+            return _("the vote of %(unit)s on its workload plan (%(school)s)") % {
+                "unit": vote.unit.name,
+                "school": vote.process.school.name,
+            }
+        return _("the vote on the workload agreement of %(school)s (round %(round)s)") % {
+            "school": vote.process.school.name,
+            "round": vote.round,
+        }
 
 
 def voter_for_token(*, token, vote=None) -> Voter:

@@ -3,11 +3,13 @@
 At most once per voter per occasion ("invitation", "reminder-3"): the VoterMessage row is
 written first and its unique constraint stops a second send when the task is retried or runs
 twice at the same time. Only voters who have not voted get a message; that reveals nothing
-about anyone's choice.
+about anyone's choice. An address the mail server refuses gets the "address unusable" mark, so
+the sheets page offers that voter first.
 """
 
 import datetime
 import logging
+import smtplib
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -15,6 +17,8 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
+
+from units.services.addresses import staff_email_refused
 
 from ..models import Vote, Voter, VoterMessage, VoterToken
 from . import custody
@@ -106,6 +110,10 @@ def vote_messages_send(*, vote, now=None) -> int:
         try:
             token = voter_token_issue(voter=voter, channel=VoterToken.Channel.EMAIL)
             _send(voter, occasion, token)
+        except smtplib.SMTPRecipientsRefused:  # the address does not work: sheets offer them first
+            logger.warning("Vote message %s to voter %s was refused", occasion, voter.pk)
+            staff_email_refused(member_ids=[voter.staff_member_id])
+            continue
         except Exception:  # one bad address must not stop the others
             logger.exception("Vote message %s to voter %s failed", occasion, voter.pk)
             continue

@@ -4,8 +4,10 @@ Paper ballots: the first teller enters who handed in a ballot and the counts; th
 teller, another PMR member, sees the names (to check against the sign-in list) but not the
 counts, and types the counts again. The services in ``voting.services.paper`` decide.
 
-Token sheets: a printed personal code for staff without a usable e-mail address. Codes are
-issued only by POST, go straight into the PDF and are never shown on a page or logged.
+Token sheets: a printed personal code for staff without a usable e-mail address (those with
+the "address unusable" mark are listed first and ticked). Codes are issued only by POST, go
+straight into the PDF and are never shown on a page or logged; the owner of each sheet is told
+by e-mail that it was printed.
 """
 
 import qrcode
@@ -195,14 +197,20 @@ def _render_sheets_page(request, vote, form, status=200):
             "voter_id", flat=True
         )
     )
+    voters = list(not_voted(vote))
+    # Whose e-mail does not work comes first, ticked when the page opens.
+    unreachable = [voter for voter in voters if voter.staff_member.email_unusable]
+    selected = form.selected() if form.is_bound else {str(voter.pk) for voter in unreachable}
     context = {
         "process": vote.process,
         "vote": vote,
         "form": form,
-        "voters": list(not_voted(vote)),
-        "selected": form.selected(),
+        "voters": [voter for voter in voters if not voter.staff_member.email_unusable],
+        "unreachable": unreachable,
+        "selected": selected,
         "had_sheet": had_sheet,
         "closed": vote.state == Vote.State.CLOSED,
+        "can_mark": request.user.has_perm("units.mark_email_unusable", vote.process.school),
     }
     return render(request, "voting/paper/token_sheets.html", context, status=status)
 
@@ -217,7 +225,12 @@ def token_sheets(request, vote_pk):
         return _render_sheets_page(request, vote, form, status=400)
     voters = list(form.cleaned_data["voters"])
     try:
-        codes = services.voter_sheets_issue(vote=vote, actor=request.user, voters=voters)
+        codes = services.voter_sheets_issue(
+            vote=vote,
+            actor=request.user,
+            voters=voters,
+            mark_unusable=form.cleaned_data["mark_unusable"],
+        )
     except DomainError as error:
         _error_on_form(form, error)
         return _render_sheets_page(request, vote, form, status=400)

@@ -211,6 +211,14 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 
+# Board report jobs (reporting.services): a running job writes a heartbeat every
+# REPORT_JOB_HEARTBEAT_SECONDS (0: none); one silent for REPORT_JOB_ORPHAN_SECONDS has lost its
+# worker and is restarted by the watchdog (every minute) or by its redelivered task, at most
+# REPORT_JOB_MAX_ATTEMPTS runs in all. The orphan limit must be several heartbeats long.
+REPORT_JOB_HEARTBEAT_SECONDS = env.float("REPORT_JOB_HEARTBEAT_SECONDS", default=10)
+REPORT_JOB_ORPHAN_SECONDS = env.float("REPORT_JOB_ORPHAN_SECONDS", default=60)
+REPORT_JOB_MAX_ATTEMPTS = env.int("REPORT_JOB_MAX_ATTEMPTS", default=3)
+
 # Content-Security-Policy: everything is served from our own origin.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
