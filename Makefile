@@ -46,7 +46,8 @@ DEPLOY_ENV = DJANGO_SETTINGS_MODULE=werkdruk.settings.production \
 	DATABASE_URL=postgres://werkdruk@127.0.0.1:5432/werkdruk \
 	CELERY_BROKER_URL=redis://127.0.0.1:6379/0 \
 	EMAIL_URL=smtp+tls://werkdruk:secret@smtp.example.org:587 \
-	SITE_URL=https://example.org
+	SITE_URL=https://example.org \
+	VOTE_KEY_DIR=/var/lib/werkdruk/vote-keys
 
 # Installs the missing Debian packages when running as root; otherwise prints the
 # command to run and fails.

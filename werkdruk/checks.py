@@ -7,6 +7,7 @@ the same way, with the next free id (``werkdruk.E0xx``), and document it in
 ``docs/deployment.md``.
 """
 
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -138,3 +139,32 @@ def check_site_url(app_configs, **kwargs):
             id="werkdruk.E007",
         )
     ]
+
+
+@deploy_check
+def check_vote_key_dir(app_configs, **kwargs):
+    """The votes' private keys must stay private, and out of what is served or backed up."""
+    keys = Path(settings.VOTE_KEY_DIR).resolve()
+    errors = []
+    for name in ("MEDIA_ROOT", "STATIC_ROOT"):
+        root = Path(getattr(settings, name)).resolve()
+        if keys == root or root in keys.parents:
+            errors.append(
+                Error(
+                    f"VOTE_KEY_DIR ({keys}) lies inside {name}: the keys that open the ballots "
+                    "of open votes would be stored, served or backed up with those files.",
+                    hint="Give VOTE_KEY_DIR a folder of its own, outside the media and "
+                    "static folders and outside backups (docs/security.md).",
+                    id="werkdruk.E008",
+                )
+            )
+    if keys.exists() and keys.stat().st_mode & 0o077:
+        errors.append(
+            Error(
+                f"VOTE_KEY_DIR ({keys}) can be read or entered by other users of the machine.",
+                hint=f"chmod 700 {keys} (owned by the user that runs the web and worker "
+                "processes).",
+                id="werkdruk.E008",
+            )
+        )
+    return errors

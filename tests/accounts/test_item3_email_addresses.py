@@ -9,7 +9,6 @@ import re
 
 import pytest
 from allauth.account.models import EmailAddress
-from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
 from django.core import mail
@@ -19,6 +18,7 @@ from django.urls import reverse
 
 from processes.models import SchoolRole
 from tests.factories import SchoolFactory, SchoolRoleFactory, UserFactory
+from tests.signin import sign_in_admin
 from units.services import staff_import
 
 pytestmark = pytest.mark.django_db
@@ -324,8 +324,7 @@ def test_item3_accounts_made_by_create_user_have_a_verified_primary_address(db):
 
 def test_item3_user_added_in_the_admin_gets_a_verified_primary_address(client):
     admin = UserFactory(is_staff=True, is_superuser=True)
-    Authenticator.objects.create(user=admin, type=Authenticator.Type.TOTP, data={"secret": "x"})
-    client.force_login(admin)
+    sign_in_admin(client, admin)
 
     response = client.post(
         reverse("admin:accounts_user_add"),
@@ -345,9 +344,8 @@ def test_item3_user_added_in_the_admin_gets_a_verified_primary_address(client):
 
 def test_item3_address_changed_in_the_admin_becomes_the_verified_primary_address(client):
     admin = UserFactory(is_staff=True, is_superuser=True)
-    Authenticator.objects.create(user=admin, type=Authenticator.Type.TOTP, data={"secret": "x"})
     user = UserFactory(email="oud@school.nl", name="Jan")
-    client.force_login(admin)
+    sign_in_admin(client, admin)
 
     response = client.post(
         reverse("admin:accounts_user_change", args=[user.pk]),
@@ -368,10 +366,9 @@ def test_item3_address_changed_in_the_admin_becomes_the_verified_primary_address
 
 def test_item3_admin_refuses_an_address_another_account_has_confirmed(client):
     admin = UserFactory(is_staff=True, is_superuser=True)
-    Authenticator.objects.create(user=admin, type=Authenticator.Type.TOTP, data={"secret": "x"})
     other = UserFactory(email="collega@school.nl")
     EmailAddress.objects.create(user=other, email="prive@example.net", verified=True)
-    client.force_login(admin)
+    sign_in_admin(client, admin)
 
     response = client.post(
         reverse("admin:accounts_user_add"),

@@ -71,6 +71,7 @@ def setup_django(db):
             "WERKDRUK_VAR_DIR": str(var),
             "STATIC_ROOT": str(var / "static"),
             "MEDIA_ROOT": str(var / "media"),
+            "VOTE_KEY_DIR": str(var / "vote-keys"),
             "EMAIL_URL": "dummymail://localhost",
             "CELERY_BROKER_URL": "filesystem://",
             "CELERY_TASK_ALWAYS_EAGER": "true",  # the build's invitations, to the dummy backend

@@ -124,6 +124,7 @@ def bench_environment(tmp, database_url):
         "WERKDRUK_VAR_DIR": str(var),
         "STATIC_ROOT": str(var / "static"),
         "MEDIA_ROOT": str(var / "media"),
+        "VOTE_KEY_DIR": str(var / "vote-keys"),
         # Nothing leaves the machine: the invitations sent at opening go nowhere, and a task
         # queued by a request (none is expected) lands in a folder of the temporary directory.
         "EMAIL_URL": "dummymail://localhost",

@@ -7,11 +7,11 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
-from allauth.mfa.models import Authenticator
 from django.urls import reverse
 
 from processes.models import SchoolRole
 from tests.factories import SchoolFactory, SchoolRoleFactory, StaffMemberFactory, UserFactory
+from tests.signin import sign_in_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -26,8 +26,7 @@ FIELDS = ("name", "email", "category", "function", "department", "fte")
 @pytest.fixture
 def admin_client(client):
     admin = UserFactory(is_staff=True, is_superuser=True)
-    Authenticator.objects.create(user=admin, type=Authenticator.Type.TOTP, data={"secret": "x"})
-    client.force_login(admin)
+    sign_in_admin(client, admin)
     return client
 
 

@@ -28,6 +28,7 @@ PRODUCTION_ENV = {
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
     "EMAIL_URL": "smtp+tls://werkdruk:secret@smtp.example.org:587",
     "SITE_URL": "https://werkdruk.example.org",
+    "VOTE_KEY_DIR": "/var/lib/werkdruk/vote-keys",
 }
 
 
@@ -41,7 +42,9 @@ def run_production(*args, **env_changes):
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in PRODUCTION_ENV and key not in ("EMAIL_BACKEND_OVERRIDE", "DEBUG")
+        if key not in PRODUCTION_ENV
+        # Set by the test run itself (the browser tests' conftest, the test settings).
+        and key not in ("EMAIL_BACKEND_OVERRIDE", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
     }
     env.update(PRODUCTION_ENV)
     for key, value in env_changes.items():
@@ -154,6 +157,23 @@ def test_item6_a_public_https_site_url_passes():
         assert checks.check_site_url(None) == []
 
 
+def test_item4_vote_keys_inside_the_media_or_static_folder_fail(tmp_path):
+    with override_settings(MEDIA_ROOT=str(tmp_path), VOTE_KEY_DIR=str(tmp_path / "keys")):
+        assert ids(checks.check_vote_key_dir(None)) == ["werkdruk.E008"]
+    with override_settings(STATIC_ROOT=str(tmp_path), VOTE_KEY_DIR=str(tmp_path)):
+        assert ids(checks.check_vote_key_dir(None)) == ["werkdruk.E008"]
+
+
+def test_item4_a_vote_key_folder_others_can_read_fails(tmp_path):
+    keys = tmp_path / "keys"
+    keys.mkdir(mode=0o755)
+    keys.chmod(0o755)
+    with override_settings(VOTE_KEY_DIR=str(keys)):
+        assert ids(checks.check_vote_key_dir(None)) == ["werkdruk.E008"]
+        keys.chmod(0o700)
+        assert checks.check_vote_key_dir(None) == []
+
+
 def test_item6_the_checks_run_with_deploy_only():
     deploy_checks = registry.get_checks(include_deployment_checks=True)
     everyday_checks = registry.get_checks(include_deployment_checks=False)
@@ -177,7 +197,9 @@ def test_item6_production_without_email_url_refuses_to_start():
     assert "EMAIL_URL" in result.stderr
 
 
-@pytest.mark.parametrize("name", ["DATABASE_URL", "CELERY_BROKER_URL", "SECRET_KEY"])
+@pytest.mark.parametrize(
+    "name", ["DATABASE_URL", "CELERY_BROKER_URL", "SECRET_KEY", "VOTE_KEY_DIR"]
+)
 def test_item6_production_without_a_required_variable_refuses_to_start(name):
     result = run_production("check", **{name: None})
     assert result.returncode != 0

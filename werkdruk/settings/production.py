@@ -16,6 +16,9 @@ REQUIRED_VARIABLES = (
     "DATABASE_URL",
     "EMAIL_URL",
     "CELERY_BROKER_URL",
+    # Where the votes' private keys live: a deliberate choice (shared by every machine, out of
+    # backups), never the folder beside the code by default.
+    "VOTE_KEY_DIR",
 )
 _missing = [name for name in REQUIRED_VARIABLES if not env.str(name, default="").strip()]
 if _missing:
