@@ -47,7 +47,7 @@ DEPLOY_ENV = DJANGO_SETTINGS_MODULE=werkdruk.settings.production \
 	CELERY_BROKER_URL=redis://127.0.0.1:6379/0 \
 	EMAIL_URL=smtp+tls://werkdruk:secret@smtp.example.org:587 \
 	SITE_URL=https://example.org \
-	VOTE_KEY_DIR=/var/lib/werkdruk/vote-keys
+	VOTE_KEY_DIR=$(CURDIR)/$(VAR)/deploy-check/vote-keys
 
 # Installs the missing Debian packages when running as root; otherwise prints the
 # command to run and fails.
@@ -117,6 +117,7 @@ run: debs-run $(STAMP_RUN) compilemessages
 test: debs-test $(STAMP_TEST)
 	$(BIN)/ruff check .
 	$(MANAGE) makemigrations --check --dry-run
+	install -d -m 700 $(VAR)/deploy-check/vote-keys
 	$(DEPLOY_ENV) $(MANAGE) check --deploy --fail-level WARNING
 	$(MAKE) --no-print-directory compilemessages
 	$(BIN)/pytest -m "not integration"

@@ -29,7 +29,8 @@ from units.models import WorkingMethod
 from voting import services as voting
 from voting.models import Participation, Vote, Voter
 from voting.rules_text import rule_sentence
-from voting.selectors import MIN_GROUP, TurnoutRow, vote_counted
+from voting.selectors import KEY_LOST, MIN_GROUP, TurnoutRow, vote_counted
+from voting.selectors import key_status as vote_key_status
 from voting.subjects import register_ballot_subject
 from werkdruk.exceptions import DomainError
 
@@ -167,7 +168,10 @@ def plan_vote_cancel(*, plan, actor, grounds) -> Vote:
     members can edit the plan again and a new round can be started."""
     plan, _step = _locked(plan)
     require_perm(actor, COORDINATE, plan.unit)
-    return voting.vote_cancel(vote=_open_vote(plan), actor=actor, grounds=grounds)
+    vote = _open_vote(plan)
+    if vote_key_status(vote) == KEY_LOST:  # it cannot be counted: on record as void
+        return voting.vote_void(vote=vote, actor=actor, grounds=grounds)
+    return voting.vote_cancel(vote=vote, actor=actor, grounds=grounds)
 
 
 def _plan_vote_closed(vote, result, content, params, actor) -> None:

@@ -345,6 +345,9 @@ class KeyHolder(models.Model):
     position = models.PositiveSmallIntegerField(_("share number"))
     share_hash = models.CharField(max_length=64, blank=True, editable=False)
     collected = models.BooleanField(_("share taken over"), default=False)
+    # Typed in to count (the share itself waits in the key folder, never here). Only a share
+    # whose entry committed counts; the second share is never stored: it counts at once.
+    share_entered = models.BooleanField(_("share typed in"), default=False)
 
     class Meta:
         verbose_name = _("key holder")

@@ -67,7 +67,7 @@ def unseal(private: bytes, sealed: bytes) -> dict:
     """The content of a sealed ballot; ``SealError`` if this key does not open it."""
     try:
         return json.loads(SealedBox(PrivateKey(private)).decrypt(bytes(sealed)))
-    except (CryptoError, ValueError) as error:
+    except (CryptoError, ValueError, TypeError) as error:
         raise SealError(_("A ballot could not be opened with this vote's key.")) from error
 
 

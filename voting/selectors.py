@@ -114,6 +114,10 @@ KEY_READY = "ready"  # ballots are sealed and, when the time comes, can be count
 KEY_HANDOVER = "handover"  # key holders still have to take over their shares
 KEY_SHARES_NEEDED = "shares_needed"  # time to count: key holders must type in their shares
 KEY_LOST = "lost"  # the server's copy of the key is missing
+KEY_UNAVAILABLE = "unavailable"  # the key folder itself is not there on this machine
+
+
+KEY_HOLDER_ROLES = [SchoolRole.Role.PMR, SchoolRole.Role.DIRECTOR]
 
 
 def key_holder_candidates(process):
@@ -122,7 +126,7 @@ def key_holder_candidates(process):
         get_user_model()
         .objects.filter(
             school_roles__school_id=process.school_id,
-            school_roles__role__in=[SchoolRole.Role.PMR, SchoolRole.Role.DIRECTOR],
+            school_roles__role__in=KEY_HOLDER_ROLES,
         )
         .distinct()
         .order_by("name", "email")
@@ -141,21 +145,22 @@ def is_due_for_counting(vote, now=None) -> bool:
 
 def entered_positions(vote) -> set[int]:
     """The key shares typed in so far to count ``vote`` (they wait in the key folder)."""
-    return {
-        h.position
-        for h in vote.key_holders.all()
-        if keys.secret_exists(vote.key_id, keys.entered(h.position))
-    }
+    return {h.position for h in vote.key_holders.all() if h.share_entered}
 
 
 def key_status(vote) -> str:
-    """KEY_READY, KEY_HANDOVER, KEY_SHARES_NEEDED or KEY_LOST, for an open vote."""
+    """KEY_READY, KEY_HANDOVER, KEY_SHARES_NEEDED, KEY_LOST or KEY_UNAVAILABLE, for an open
+    vote. Lost means the key folder is there and the key is not: only then may a vote be
+    declared void; a folder that is not there (not mounted) is a matter for the operator."""
     if vote.key_custody == Vote.KeyCustody.HOLDERS:
         if not vote.keys_ready:
             return KEY_HANDOVER
         return KEY_SHARES_NEEDED if is_due_for_counting(vote) else KEY_READY
-    if vote.key_id and not keys.secret_exists(vote.key_id, keys.PRIVATE):
-        return KEY_LOST
+    try:
+        if vote.key_id and not keys.secret_exists(vote.key_id, keys.PRIVATE):
+            return KEY_LOST
+    except keys.FolderUnavailable:
+        return KEY_UNAVAILABLE
     return KEY_READY
 
 

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from processes.predicates import user_roles
 from processes.selectors import Todo
 
-from . import keys
 from .models import KeyHolder, Vote
+from .selectors import is_due_for_counting
 
 
 def _label(vote, closes) -> str:
@@ -75,11 +75,7 @@ def key_holder_todos(user, processes) -> dict[int, list[Todo]]:
         vote = holder.vote
         if not holder.collected:
             label = _("Take over your key share of the staff vote (round %(round)s)")
-        elif (
-            vote.keys_ready
-            and now >= vote.closes_at
-            and not keys.secret_exists(vote.key_id, keys.entered(holder.position))
-        ):
+        elif vote.keys_ready and not holder.share_entered and is_due_for_counting(vote, now):
             label = _("Type in your key share to count the staff vote (round %(round)s)")
         else:
             continue

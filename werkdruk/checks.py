@@ -7,6 +7,7 @@ the same way, with the next free id (``werkdruk.E0xx``), and document it in
 ``docs/deployment.md``.
 """
 
+import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -158,7 +159,17 @@ def check_vote_key_dir(app_configs, **kwargs):
                     id="werkdruk.E008",
                 )
             )
-    if keys.exists() and keys.stat().st_mode & 0o077:
+    if not keys.is_dir() or not os.access(keys, os.W_OK | os.X_OK):
+        errors.append(
+            Error(
+                f"VOTE_KEY_DIR ({keys}) is not a folder this process can write to: votes "
+                "could not be opened, or their keys would go elsewhere.",
+                hint=f"Create it (install -d -m 700 {keys}) on the volume that every web and "
+                "worker machine shares, owned by the user that runs them.",
+                id="werkdruk.E008",
+            )
+        )
+    elif keys.stat().st_mode & 0o077:
         errors.append(
             Error(
                 f"VOTE_KEY_DIR ({keys}) can be read or entered by other users of the machine.",

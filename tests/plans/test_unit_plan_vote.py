@@ -40,6 +40,7 @@ from tests.factories import (
 from units.models import WorkingMethod
 from units.services import units as unit_services
 from units.services.working_method import MeetingData, working_method_record
+from voting import keys
 from voting import services as voting
 from voting.models import Vote
 from voting.selectors import agreement_lock
@@ -327,6 +328,22 @@ def test_a_cancelled_vote_is_not_counted_and_the_plan_can_change(world):
     assert decision.step_number == 8 and decision.summary.startswith("Vote round 1 of Bèta")
     add_measure(world.plan, world.coordinator)
     assert fresh(world.plan).approval_vote is None
+
+
+def test_item4_a_unit_vote_whose_key_is_lost_is_stopped_as_void_and_voted_again(world):
+    vote = start(world)
+    cast_all(vote, ["yes"] * 6)
+    keys.secrets_destroy(Vote.objects.get(pk=vote.pk).key_id)
+    past_closing(vote)
+    with pytest.raises(voting.KeyLost):
+        plan_votes.plan_vote_close(plan=world.plan, actor=world.coordinator)
+
+    plan_votes.plan_vote_cancel(plan=world.plan, actor=world.coordinator, grounds="Server hersteld")
+
+    vote.refresh_from_db()
+    assert vote.outcome == Vote.Outcome.VOID
+    assert Decision.objects.get(action="voting.vote.void").step_number == 8
+    assert start(world).round == 2
 
 
 def test_a_unit_that_voted_cannot_be_deleted_and_nothing_is_reopened(world):

@@ -163,6 +163,44 @@ def test_item4_two_key_holders_count_the_vote_and_the_key_is_destroyed(
     assert Decision.objects.filter(action="voting.vote.closed").get().actor == user("directeur")
 
 
+def test_item4_a_refused_count_keeps_only_one_share_on_the_server(
+    split_vote, pmr, django_capture_on_commit_callbacks
+):
+    """The second share counts at once, in memory: if counting is refused (here paper ballots
+    wait for their second teller), it is not stored, and the scheduled task cannot count."""
+    codes = shares(split_vote)
+    vote = take_over_all(split_vote, codes, django_capture_on_commit_callbacks)
+    voters = list(vote.voters.order_by("pk")[:2])
+    voting.paper_batch_enter(vote=vote, actor=pmr, voters=voters, yes=2, no=0, abstain=0)
+    vote = past_closing(vote)
+    voting.key_share_enter(vote=vote, actor=user("pmr"), share=codes["pmr"])
+
+    with pytest.raises(DomainError, match="second teller"):
+        voting.key_share_enter(vote=vote, actor=user("directeur"), share=codes["directeur"])
+
+    assert [name for name in files(vote) if name.startswith("entered")] == ["entered-1"]
+    assert list(KeyHolder.objects.filter(vote=vote, share_entered=True)) == [
+        KeyHolder.objects.get(vote=vote, position=1)
+    ]
+    voting.votes_tick()
+    assert Vote.objects.get(pk=vote.pk).state == Vote.State.OPEN
+
+
+def test_item4_the_servers_copy_of_a_share_is_gone_when_taken_over(split_vote):
+    codes = shares(split_vote)
+    voting.key_share_collect(vote=split_vote, actor=user("pmr"), typed=codes["pmr"])
+    assert "handover-1" not in files(split_vote)  # at once, not after the commit
+
+
+@pytest.mark.parametrize("typed", ["ÉÉÉÉ-ÅÅÅÅ", "x" * 60, "", "١٢٣٤"])
+def test_item4_a_mistyped_share_is_refused_with_a_message(split_vote, client, typed):
+    with pytest.raises(ShareError):
+        voting.key_share_collect(vote=split_vote, actor=user("pmr"), typed=typed)
+    client.force_login(user("pmr"))
+    response = client.post(reverse("voting:key-share", args=[split_vote.pk]), {"share": typed})
+    assert response.status_code == 400
+
+
 def test_item4_lost_shares_make_the_vote_void_only_when_it_is_time_to_count(
     split_vote, pmr, django_capture_on_commit_callbacks
 ):

@@ -17,9 +17,10 @@ from django.utils import timezone
 
 from processes.models import Decision, ProcessStep
 from tests.fixtures.ballots import choices_cast, opened_ballots
-from voting import keys, sealing
+from voting import keys, sealing, selectors
 from voting import services as voting
 from voting.models import Ballot, PaperBatch, Vote
+from voting.services import closing
 from werkdruk.exceptions import DomainError
 
 from .conftest import cast_many, create_vote, past_closing, user
@@ -116,17 +117,47 @@ def test_item4_after_counting_the_private_key_is_gone(
     assert key_files(open_vote) == []
 
 
-def test_item4_the_key_survives_a_count_that_fails(open_vote, django_capture_on_commit_callbacks):
-    """The key is destroyed after the counting commits, never before: a failed count can be
-    tried again."""
+def test_item4_the_key_survives_a_count_that_fails(
+    open_vote, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The key is destroyed after the counting commits, never before: a count that fails at
+    its very end (here the procedure's reaction to the result) can be tried again."""
     cast_many(open_vote, ["yes"])
-    Ballot.objects.filter(vote=open_vote).update(sealed=b"damaged")
 
+    def fail(*args):
+        raise DomainError("The procedure could not move on.")
+
+    monkeypatch.setitem(closing.ON_CLOSE, Vote.Kind.AGREEMENT, fail)
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(DomainError):
         voting.vote_close(vote=past_closing(open_vote))
 
     assert Vote.objects.get(pk=open_vote.pk).state == Vote.State.OPEN
     assert any(name.endswith(keys.PRIVATE) for name in key_files(open_vote))
+    monkeypatch.undo()
+    assert voting.vote_close(vote=open_vote).yes_count == 1
+
+
+def test_item4_a_damaged_ballot_stops_the_count(open_vote):
+    cast_many(open_vote, ["yes", "no"])
+    ballot = Ballot.objects.filter(vote=open_vote).first()
+    Ballot.objects.filter(pk=ballot.pk).update(sealed=b"damaged")
+
+    with pytest.raises(DomainError):
+        voting.vote_close(vote=past_closing(open_vote))
+    assert Vote.objects.get(pk=open_vote.pk).state == Vote.State.OPEN
+
+
+def test_item4_a_key_folder_that_is_not_there_is_not_a_lost_key(open_vote, pmr, settings, tmp_path):
+    """An unmounted or wrong folder must never lead to declaring a countable vote void."""
+    settings.VOTE_KEY_DIR = str(tmp_path / "not-mounted")
+    vote = past_closing(open_vote)
+
+    assert selectors.key_status(vote) == selectors.KEY_UNAVAILABLE
+    with pytest.raises(keys.FolderUnavailable):
+        voting.vote_close(vote=vote, actor=pmr)
+    with pytest.raises(DomainError, match="not lost"):
+        voting.vote_void(vote=vote, actor=pmr, grounds="Gone?")
+    assert not (tmp_path / "not-mounted").exists()  # reading never creates the folder
 
 
 def test_item4_paper_ballots_are_sealed_and_a_waiting_entry_keeps_no_counts(open_vote, pmr):
@@ -140,6 +171,7 @@ def test_item4_paper_ballots_are_sealed_and_a_waiting_entry_keeps_no_counts(open
     salt, digest = stored["counts_mac"].split("$")
     assert len(digest) == 64 and salt  # a salted keyed hash, its key in the key folder
     voting.paper_batch_confirm(batch=batch, actor=user("pmr2"), yes=5, no=0, abstain=0)
+    assert PaperBatch.objects.get(pk=batch.pk).counts_mac == ""  # compared, then dropped
     assert set(Ballot.objects.filter(vote=open_vote).values_list("choice", flat=True)) == {""}
     assert choices_cast(open_vote) == ["yes"] * 5
 
@@ -206,7 +238,11 @@ def test_item4_the_sweep_removes_key_files_of_votes_no_longer_open(open_vote, pm
     for path in keys.key_dir().iterdir():
         os.utime(path, (old.timestamp(), old.timestamp()))
 
+    (keys.key_dir() / "lost+found").mkdir(exist_ok=True)  # a volume's own folder
+    (keys.key_dir() / "notes.txt").write_text("not ours")
+
     voting.keys_sweep()
 
     assert not keys.secret_exists(stray, keys.PRIVATE)
     assert key_files(open_vote)  # the open vote keeps its key
+    assert (keys.key_dir() / "notes.txt").exists()  # only our own files are ever touched

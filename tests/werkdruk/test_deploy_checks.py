@@ -28,8 +28,18 @@ PRODUCTION_ENV = {
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
     "EMAIL_URL": "smtp+tls://werkdruk:secret@smtp.example.org:587",
     "SITE_URL": "https://werkdruk.example.org",
-    "VOTE_KEY_DIR": "/var/lib/werkdruk/vote-keys",
+    "VOTE_KEY_DIR": "",  # a folder of the test run (``vote_key_dir`` below)
 }
+
+
+@pytest.fixture(autouse=True)
+def vote_key_dir(tmp_path_factory):
+    """Production checks that the key folder exists, privately: give it one."""
+    folder = tmp_path_factory.mktemp("production-vote-keys")
+    folder.chmod(0o700)
+    PRODUCTION_ENV["VOTE_KEY_DIR"] = str(folder)
+    with override_settings(VOTE_KEY_DIR=str(folder)):
+        yield folder
 
 
 def ids(messages):
@@ -158,9 +168,16 @@ def test_item6_a_public_https_site_url_passes():
 
 
 def test_item4_vote_keys_inside_the_media_or_static_folder_fail(tmp_path):
+    (tmp_path / "keys").mkdir(mode=0o700)
+    tmp_path.chmod(0o700)
     with override_settings(MEDIA_ROOT=str(tmp_path), VOTE_KEY_DIR=str(tmp_path / "keys")):
         assert ids(checks.check_vote_key_dir(None)) == ["werkdruk.E008"]
     with override_settings(STATIC_ROOT=str(tmp_path), VOTE_KEY_DIR=str(tmp_path)):
+        assert ids(checks.check_vote_key_dir(None)) == ["werkdruk.E008"]
+
+
+def test_item4_a_missing_vote_key_folder_fails(tmp_path):
+    with override_settings(VOTE_KEY_DIR=str(tmp_path / "not-mounted")):
         assert ids(checks.check_vote_key_dir(None)) == ["werkdruk.E008"]
 
 

@@ -50,6 +50,7 @@ class Migration(migrations.Migration):
                 ('position', models.PositiveSmallIntegerField(verbose_name='share number')),
                 ('share_hash', models.CharField(blank=True, editable=False, max_length=64)),
                 ('collected', models.BooleanField(default=False, verbose_name='share taken over')),
+                ('share_entered', models.BooleanField(default=False, verbose_name='share typed in')),
             ],
             options={
                 'verbose_name': 'key holder',

@@ -57,14 +57,10 @@ def _write_counted_ballots(vote, contents) -> None:
 
 def _opened_ballots(vote, private) -> list[dict]:
     """Every ballot of the vote opened with its key: {"c": choice, "a": answers, "r": hash}."""
-    contents = []
-    for sealed, choice, answers, receipt in Ballot.objects.filter(vote=vote).values_list(
-        "sealed", "choice", "appreciation", "receipt_hash"
-    ):
-        if sealed is None:  # already in the clear (cannot happen while the vote is open)
-            contents.append({"c": choice, "a": answers, "r": receipt})
-        else:
-            contents.append(sealing.unseal(private, sealed))
+    contents = [
+        sealing.unseal(private, sealed)
+        for sealed in Ballot.objects.filter(vote=vote).values_list("sealed", flat=True)
+    ]
     if any(c.get("c") not in Ballot.Choice.values for c in contents):
         raise DomainError(_("A ballot holds no valid choice; the vote cannot be counted."))
     return contents
@@ -128,8 +124,9 @@ def vote_close(*, vote, actor=None) -> Vote:
     return count_vote(vote=vote, actor=actor)
 
 
-def count_vote(*, vote, actor=None) -> Vote:
-    """Count a vote that the caller has locked (``lock_vote``) and may count.
+def count_vote(*, vote, actor=None, private: bytes | None = None) -> Vote:
+    """Count a vote that the caller has locked (``lock_vote``) and may count, with its key
+    (``private``, or the one ``custody.private_key`` finds).
 
     Secrecy: while the vote was open its ballots were sealed to its key, so the link that the
     database's bookkeeping keeps between a ballot and the participation written in the same
@@ -160,7 +157,7 @@ def count_vote(*, vote, actor=None) -> Vote:
     participations = Participation.objects.filter(voter__vote=vote).count()
     if timezone.now() < vote.closes_at and participations < eligible:
         raise DomainError(_("The vote is still open until its closing time."))
-    contents = _opened_ballots(vote, custody.private_key(vote))
+    contents = _opened_ballots(vote, private or custody.private_key(vote))
     vote.paper_batches.filter(state=PaperBatch.State.PENDING).delete()
     counts = Counter(c["c"] for c in contents)
     result = tally(

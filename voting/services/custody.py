@@ -75,15 +75,21 @@ def keys_sweep() -> int:
     return keys.sweep(open_key_ids=[k for k in open_ids if k])
 
 
-def private_key(vote) -> bytes:
-    """The private key, to count: the server's copy, or restored from two typed-in shares."""
+def private_key(vote, *, extra_share: str | None = None) -> bytes:
+    """The private key, to count: the server's copy, or restored from two typed-in shares.
+
+    Shares count only if their entry was recorded (``KeyHolder.share_entered``);
+    ``extra_share`` is the share being typed in right now, used in memory and never stored.
+    """
     if vote.key_custody == Vote.KeyCustody.HOLDERS:
         codes = [
             code.decode()
-            for h in vote.key_holders.all()
+            for h in vote.key_holders.filter(share_entered=True)
             if (code := keys.secret_read(vote.key_id, keys.entered(h.position))) is not None
         ]
-        if len(codes) < sealing.SHARE_THRESHOLD:
+        if extra_share:
+            codes.append(extra_share)
+        if len({sealing.share_parse(code)[0] for code in codes}) < sealing.SHARE_THRESHOLD:
             raise SharesNeeded(
                 _("Two key holders must type in their key shares before the vote is counted.")
             )
@@ -93,8 +99,8 @@ def private_key(vote) -> bytes:
         if private is None:
             raise KeyLost(
                 _(
-                    "The key of this vote is missing, so its ballots cannot be counted. Declare "
-                    "the vote void and hold it again."
+                    "The key of this vote is missing, so its ballots cannot be counted. The vote "
+                    "can only be declared void and held again."
                 )
             )
     if sealing.public_key_of(private) != vote.public_key:
@@ -141,8 +147,9 @@ def key_share_for_holder(*, vote, user) -> str | None:
 def key_share_collect(*, vote, actor, typed) -> Vote:
     """A key holder confirms that they stored their share by typing it back.
 
-    The server's copy is then deleted. When the last holder has done so, the vote takes
-    ballots (from its opening time); the invitations follow.
+    The server's copy is deleted at once (the holder has the share, so nothing is lost if this
+    transaction fails afterwards). When the last holder has done so, the vote takes ballots
+    (from its opening time); the invitations follow.
     """
     process_lock(vote.process_id)
     vote = lock_vote(vote)
@@ -151,16 +158,14 @@ def key_share_collect(*, vote, actor, typed) -> Vote:
         raise DomainError(_("There is no key share to take over for this vote."))
     if holder.collected:
         return vote
-    if sealing.share_hash(normalise_code(typed)) != holder.share_hash:
-        sealing.share_parse(typed)  # a typing error gets its own message
+    sealing.share_parse(typed)  # a typing error gets its own message
+    if sealing.share_hash(typed) != holder.share_hash:
         raise sealing.ShareError(
             _("This is not the key share shown above; copy it again, exactly.")
         )
+    keys.secret_delete(vote.key_id, keys.handover(holder.position))
     holder.collected = True
     holder.save(update_fields=["collected"])
-    transaction.on_commit(
-        lambda: keys.secret_delete(vote.key_id, keys.handover(holder.position)), robust=True
-    )
     decision_record(
         process=vote.process,
         step_number=vote.step_number,
@@ -173,6 +178,12 @@ def key_share_collect(*, vote, actor, typed) -> Vote:
         content={"round": vote.round, "share": holder.position},
     )
     if not vote.key_holders.filter(collected=False).exists():
+        # The vote takes ballots only if the server really holds no share any more.
+        if any(
+            keys.secret_exists(vote.key_id, keys.handover(h.position))
+            for h in vote.key_holders.all()
+        ):
+            raise DomainError(_("A copy of a key share is still on the server; try again."))
         vote.keys_ready = True
         vote.save(update_fields=["keys_ready"])
         from ..tasks import vote_messages_send  # the tasks module imports the services
@@ -198,8 +209,10 @@ def key_share_enter(*, vote, actor, share) -> Vote:
     """A key holder types in a share to count the vote; the second share counts it.
 
     Any holder of this vote may type in any of its shares (a colleague's share handed to
-    them, too); the decision names who typed in which share. Until the second share arrives
-    the first waits in the key folder, never in the database.
+    them, too); the decision names who typed in which share. The first share waits in the
+    key folder (never in the database) until the second arrives; the second is used in
+    memory to count at once and is never stored, so if counting is refused (paper ballots
+    still waiting, say) the server still holds one share only.
     """
     from .closing import count_vote  # closing imports this module
 
@@ -216,27 +229,35 @@ def key_share_enter(*, vote, actor, share) -> Vote:
         )
     position, _share = sealing.share_parse(share)
     owner = vote.key_holders.filter(position=position).select_related("user").first()
-    if owner is None or sealing.share_hash(normalise_code(share)) != owner.share_hash:
+    if owner is None or sealing.share_hash(share) != owner.share_hash:
         raise sealing.ShareError(_("This is not a key share of this vote."))
-    if not keys.secret_exists(vote.key_id, keys.entered(position)):
+    entered = entered_positions(vote)
+    counts_now = bool(entered - {position})
+    if position in entered and not counts_now:
+        return vote  # the same share again: still one share
+    if not counts_now:
+        # A file left by an entry whose transaction failed does not count; write it anew.
+        keys.secret_delete(vote.key_id, keys.entered(position))
         keys.secret_write(vote.key_id, keys.entered(position), normalise_code(share).encode())
-        decision_record(
-            process=vote.process,
-            step_number=vote.step_number,
-            action="voting.key.share_entered",
-            summary=gettext_noop(
-                "Key share %(number)s (of %(holder)s) typed in by %(name)s to count vote "
-                "round %(round)s."
-            ),
-            params={
-                "number": position,
-                "holder": str(owner.user),
-                "name": str(actor),
-                "round": vote.round,
-            },
-            actor=actor,
-            content={"round": vote.round, "share": position},
-        )
-    if len(entered_positions(vote)) >= sealing.SHARE_THRESHOLD:
-        return count_vote(vote=vote, actor=actor)
+        owner.share_entered = True
+        owner.save(update_fields=["share_entered"])
+    decision_record(
+        process=vote.process,
+        step_number=vote.step_number,
+        action="voting.key.share_entered",
+        summary=gettext_noop(
+            "Key share %(number)s (of %(holder)s) typed in by %(name)s to count vote "
+            "round %(round)s."
+        ),
+        params={
+            "number": position,
+            "holder": str(owner.user),
+            "name": str(actor),
+            "round": vote.round,
+        },
+        actor=actor,
+        content={"round": vote.round, "share": position},
+    )
+    if counts_now:
+        vote = count_vote(vote=vote, actor=actor, private=private_key(vote, extra_share=share))
     return vote

@@ -20,6 +20,7 @@ from django.utils import formats, timezone, translation
 
 from units.services.addresses import staff_email_refused
 
+from .. import keys
 from ..models import Vote, Voter, VoterMessage, VoterToken
 from . import custody
 from .casting import voter_token_issue
@@ -135,6 +136,9 @@ def votes_tick(now=None) -> dict:
                 closed += vote_close_if_due(vote).state == Vote.State.CLOSED
             else:
                 sent += vote_messages_send(vote=vote, now=now)
+        except (custody.KeyLost, keys.FolderUnavailable) as error:
+            # Shown on the vote's page too; the PMR (or the operator) must act.
+            logger.error("Vote %s cannot be counted: %s", vote.pk, error.message)
         except Exception:
             logger.exception("Periodic work on vote %s failed", vote.pk)
     try:

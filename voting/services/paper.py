@@ -119,7 +119,8 @@ def paper_batch_confirm(*, batch, actor, yes, no, abstain) -> PaperBatch:
     )
     batch.state = PaperBatch.State.CONFIRMED
     batch.confirmed_by = actor
-    batch.save(update_fields=["state", "confirmed_by"])
+    batch.counts_mac = ""  # compared; kept, it could still be tried against the few counts
+    batch.save(update_fields=["state", "confirmed_by", "counts_mac"])
     batch.voters.clear()  # the counts stay; the names need not (see PaperBatch)
     recipients = [(v.staff_member.name, v.staff_member.email) for v in voters]
     transaction.on_commit(

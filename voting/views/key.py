@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 
 from processes.selectors import process_step
 from werkdruk.exceptions import DomainError
@@ -22,7 +23,7 @@ VIEW = "voting.view_vote"
 TAKE_OVER, TYPE_IN, NOTHING = "take_over", "type_in", "nothing"
 
 
-def _task(vote, holder, panel) -> str:
+def _task(holder, panel) -> str:
     if panel.status == selectors.KEY_HANDOVER and not holder.collected:
         return TAKE_OVER
     if panel.status == selectors.KEY_SHARES_NEEDED:
@@ -31,15 +32,18 @@ def _task(vote, holder, panel) -> str:
 
 
 @never_cache
+@sensitive_post_parameters("share")
 def key_share(request, vote_pk):
     vote = vote_get_for_user(user=request.user, vote_pk=vote_pk, perm=VIEW)
     holder = KeyHolder.objects.filter(vote=vote, user=request.user).first()
     if holder is None:
         raise PermissionDenied
     panel = selectors.vote_key_panel(vote, request.user)
-    task = _task(vote, holder, panel)
+    task = _task(holder, panel)
+    if request.method == "POST" and task == NOTHING:
+        return redirect("voting:key-share", vote_pk=vote.pk)
     form = KeyShareForm(request.POST or None)
-    if request.method == "POST" and task != NOTHING and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         share = form.cleaned_data["share"]
         try:
             if task == TAKE_OVER:
@@ -51,9 +55,12 @@ def key_share(request, vote_pk):
         else:
             return _after(request, vote, task)
     status = 400 if request.method == "POST" else 200
-    share = (
-        services.key_share_for_holder(vote=vote, user=request.user) if task == TAKE_OVER else None
-    )
+    share = None
+    if task == TAKE_OVER:
+        try:
+            share = services.key_share_for_holder(vote=vote, user=request.user)
+        except DomainError as error:  # the key folder is not available on this machine
+            messages.error(request, error.message)
     context = {
         "process": vote.process,
         "step": process_step(vote.process, services.AGREEMENT_STEP),

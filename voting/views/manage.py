@@ -27,8 +27,9 @@ MANAGE = "voting.manage_vote"
 VIEW = "voting.view_vote"
 STEP = services.AGREEMENT_STEP
 
-# What a vote is doing now, for the badge on the page.
-DRAFT, SCHEDULED, OPEN, CLOSED = "draft", "scheduled", "open", "closed"
+# What a vote is doing now, for the badge on the page. COUNTING: past its closing time but not
+# counted yet (its key holders have not typed in their shares, or its key is lost).
+DRAFT, SCHEDULED, OPEN, COUNTING, CLOSED = "draft", "scheduled", "open", "counting", "closed"
 
 
 def _phase(vote, now) -> str:
@@ -36,6 +37,8 @@ def _phase(vote, now) -> str:
         return DRAFT
     if vote.state == Vote.State.CLOSED:
         return CLOSED
+    if now >= vote.closes_at:
+        return COUNTING
     return SCHEDULED if now < vote.opens_at else OPEN
 
 
