@@ -8,11 +8,15 @@ import re
 
 import pytest
 from django.contrib.messages import get_messages
+from django.urls import reverse
 
-from voting.models import PaperBatch
+from processes.models import Decision
+from tests.submissions import send_twice
+from voting.models import PaperBatch, Vote
 from werkdruk.models import FormSubmission
 from werkdruk.submissions import TOKEN_FIELD
 
+from . import test_views_manage as manage_tests
 from .test_views_paper import (  # noqa: F401 (fixtures)
     batch,
     confirm_url,
@@ -134,3 +138,26 @@ def test_item9_a_confirmation_sent_twice_confirms_once(client, open_vote, batch,
     batch.refresh_from_db()
     assert batch.state == PaperBatch.State.CONFIRMED
     assert open_vote.ballots.count() == 3
+
+
+# --- the other creating forms of the vote ---------------------------------------------------
+
+
+def test_item9_a_vote_prepared_twice_is_one_vote(client, agreed, pmr):
+    client.force_login(pmr)
+    prepare = reverse("voting:vote-create", args=[agreed.pk])
+    send_twice(client, page=prepare, action=prepare, data=manage_tests.form_data())
+    assert Vote.objects.filter(process=agreed).count() == 1
+
+
+def test_item9_a_voter_added_twice_is_added_once(client, open_vote, pmr):
+    client.force_login(pmr)
+    member = manage_tests._staff_not_on_roll(open_vote)
+    send_twice(
+        client,
+        page=reverse("voting:vote-roll", args=[open_vote.pk]),
+        action=reverse("voting:voter-add", args=[open_vote.pk]),
+        data={"staff_member": member.pk, "grounds": "Started today"},
+    )
+    assert open_vote.voters.filter(staff_member=member).count() == 1
+    assert Decision.objects.filter(action="voting.roll.added").count() == 1
