@@ -16,6 +16,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from tests.factories import UserFactory
+from tests.fixtures.language import english  # noqa: F401 - autouse: messages in English
 from werkdruk.models import FormSubmission
 from werkdruk.submissions import TOKEN_FIELD, idempotent_post
 
