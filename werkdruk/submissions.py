@@ -86,7 +86,8 @@ def idempotent_post(view):
     """Run a creating form's view once per submission token (see the module's docstring).
 
     For function views; a class-based view uses ``method_decorator(idempotent_post,
-    name="post")``. The view runs inside the transaction that records the token.
+    name="post")``. The view runs inside the transaction that records the token. The URL it
+    redirects to is stored: not for views whose redirect carries a personal code.
     """
 
     @functools.wraps(view)
