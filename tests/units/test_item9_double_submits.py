@@ -2,13 +2,20 @@
 do their work once; the second goes to the same page with "This was already saved."
 (tests/submissions.py)."""
 
+import re
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
 from processes import services as process_services
-from tests.factories import PupilCountFactory, SchoolFactory, SchoolYearFactory
+from tests.factories import (
+    BoardAdministratorFactory,
+    BoardFactory,
+    PupilCountFactory,
+    SchoolFactory,
+    SchoolYearFactory,
+)
 from tests.processes.conftest import (  # noqa: F401 - fixtures
     board_admin,
     director,
@@ -16,12 +23,14 @@ from tests.processes.conftest import (  # noqa: F401 - fixtures
     school,
     school_year,
 )
-from tests.submissions import send_twice
+from tests.submissions import already_saved, send_twice
+from tests.units import test_allocation as allocation_tests
 from tests.units.test_staff_import import dutch_csv, upload
-from units.models import BudgetLine, ConversationGroup, OrganisationalUnit
+from units.models import BoardAllocation, BudgetLine, ConversationGroup, OrganisationalUnit
 from units.services import allocation as allocation_services
 from units.services import units as services
 from units.views import staff as staff_views
+from werkdruk.submissions import TOKEN_FIELD
 
 pytestmark = pytest.mark.django_db
 
@@ -127,3 +136,26 @@ def test_item9_a_staff_list_imported_twice_is_imported_once(
     content = dutch_csv("Jan de Vries;jan@school.nl;OP;docent;Frans;0,8")
     send_twice(client, page=page, action=page, data={}, files=lambda: {"file": upload(content)})
     assert imports == ["personeel.csv"]
+
+
+def test_item9_the_boards_distribution_fixed_twice_is_fixed_once(client, school_year):  # noqa: F811
+    board = BoardFactory()
+    for name, pupils in (("Noord", 900), ("Zuid", 300)):
+        allocation_tests._school(board, school_year, name, pupils)
+    admin = BoardAdministratorFactory(board=board).user
+    client.force_login(admin)
+    args = [board.pk, school_year.start_year]
+    data = {"total": "100000", "board_office_fte": "0"}
+    # The split as shown (htmx), with the fix button and its token.
+    shown = client.post(
+        reverse("units:allocation-preview", args=args), data, HTTP_HX_REQUEST="true"
+    )
+    token = re.search(rf'name="{TOKEN_FIELD}" value="([\w-]+)"', shown.content.decode()).group(1)
+    fix = {**data, "preview": shown.context["preview"].digest, TOKEN_FIELD: token}
+
+    first, second = (client.post(reverse("units:allocation-fix", args=args), fix) for _ in "12")
+
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert first.url == second.url == reverse("units:allocation", args=args)
+    assert already_saved(second) and not already_saved(first)
+    assert BoardAllocation.objects.filter(board=board, school_year=school_year).count() == 1

@@ -117,6 +117,7 @@ def allocation_preview(request, board_id, start_year):
 
 
 @require_POST
+@idempotent_post
 def allocation_fix(request, board_id, start_year):
     board, school_year = _board_and_year(request, board_id, start_year)
     form = AllocationFixForm(request.POST)
