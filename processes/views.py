@@ -239,6 +239,7 @@ def _step_action(form_key, perm, make_form, call):
     """A POST view: check permission, validate the form, call one service, report."""
 
     @require_POST
+    @idempotent_post
     def view(request, pk, number):
         step = selectors.step_get_for_user(user=request.user, process_pk=pk, number=number)
         if not request.user.has_perm(perm, step):

@@ -4,8 +4,9 @@ once; the second goes to the same page with "This was already saved." (tests/sub
 import pytest
 from django.urls import reverse
 
-from processes.models import KickoffSession, Process
+from processes.models import KickoffSession, Process, SignOff
 from tests.processes import test_kickoff as kickoff_tests
+from tests.processes.conftest import finish_steps_1_to_4, step
 from tests.processes.test_kickoff_views import form_data
 from tests.submissions import send_twice
 
@@ -31,3 +32,27 @@ def test_item9_a_kickoff_session_added_twice_is_one_session(client, step5_open, 
     add = reverse("processes:kickoff-session-create", args=[step5_open.pk])
     send_twice(client, page=add, action=add, data=form_data())
     assert KickoffSession.objects.filter(process=step5_open).count() == 1
+
+
+def test_item9_a_sign_off_sent_twice_is_one_sign_off(client, director, process):
+    client.force_login(director)
+    send_twice(
+        client,
+        page=reverse("processes:step-detail", args=[process.pk, 1]),
+        action=reverse("processes:step-sign-off", args=[process.pk, 1]),
+        data={"side": "director", "grounds": ""},
+    )
+    assert SignOff.objects.filter(step__process=process).count() == 1
+
+
+def test_item9_a_step_reopened_twice_is_reopened_once(client, director, pmr, process):
+    finish_steps_1_to_4(process, director, pmr)
+    revision = step(process, 3).revision
+    client.force_login(director)
+    send_twice(
+        client,
+        page=reverse("processes:step-detail", args=[process.pk, 3]),
+        action=reverse("processes:step-reopen", args=[process.pk, 3]),
+        data={"reopen-grounds": "Vote rejected"},
+    )
+    assert step(process, 3).revision == revision + 1
