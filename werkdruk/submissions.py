@@ -39,6 +39,7 @@ KEPT_FOR = datetime.timedelta(days=1)
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 # Not part of what the user sent: the CSRF token is masked anew on every page.
 _NOT_INPUT = {TOKEN_FIELD, "csrfmiddlewaretoken"}
+_URL_MAX = FormSubmission._meta.get_field("response_url").max_length
 
 
 def submission_token_new() -> str:
@@ -75,9 +76,11 @@ def _error_count(request) -> int:
 
 
 def _succeeded(response, errors_before, request) -> bool:
+    """A redirect without an error message, to a URL the row can keep."""
     return (
         300 <= response.status_code < 400
         and response.has_header("Location")
+        and len(response["Location"]) <= _URL_MAX
         and _error_count(request) == errors_before
     )
 
