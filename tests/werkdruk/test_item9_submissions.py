@@ -85,8 +85,9 @@ def _refused_with_a_message(request):
         lambda request: HttpResponse("form errors", status=400),
         lambda request: HttpResponse("a PDF", status=200),  # nothing to send a repeat to
         _refused_with_a_message,
+        lambda request: redirect("/" + "x" * 2000),  # longer than the row keeps
     ],
-    ids=["400", "200", "error message"],
+    ids=["400", "200", "error message", "long URL"],
 )
 def test_item9_a_view_that_does_not_succeed_releases_the_token(user, answer):
     spy = Spy(answer)
