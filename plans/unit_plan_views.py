@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from processes.selectors import process_get_for_user, process_step
 from werkdruk.edit_conflicts import EditConflict, edit_conflict_report
 from werkdruk.exceptions import DomainError
+from werkdruk.submissions import idempotent_post
 
 from . import unit_plan_editor as editors
 from . import unit_plan_selectors as selectors
@@ -207,6 +208,7 @@ def unit_plan_return(request, pk, unit_pk):
 
 
 @require_POST
+@idempotent_post
 def unit_plan_acknowledge(request, pk, unit_pk):
     def acknowledge(plan, data):
         rule = FrameworkRule.objects.filter(process=plan.process, pk=data["rule"]).first()
@@ -229,6 +231,7 @@ def unit_plan_acknowledge(request, pk, unit_pk):
 
 
 @require_POST
+@idempotent_post
 def measure_comment(request, pk, unit_pk, measure_pk):
     def comment(plan, data):
         measure = plan.measures.filter(pk=measure_pk).first()
@@ -312,6 +315,7 @@ def _initial_form(editor) -> MeasureForm:
 
 
 @require_http_methods(["GET", "POST"])
+@idempotent_post
 def measure_edit(request, pk, unit_pk, measure_pk=None):
     process = process_get_for_user(user=request.user, pk=pk)
     editor = editors.measure_editor(

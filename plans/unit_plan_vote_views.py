@@ -20,6 +20,7 @@ from processes.selectors import process_get_for_user
 from voting.forms.manage import BASE_HELP, FRACTIONS, HALF, TWO_THIRDS
 from voting.models import Vote
 from werkdruk.exceptions import DomainError
+from werkdruk.submissions import idempotent_post
 
 from . import unit_plan_votes as votes
 from .unit_plan_selectors import unit_plan_get_for_user
@@ -103,6 +104,7 @@ def _back(plan):
 
 
 @require_POST
+@idempotent_post
 def plan_vote_start(request, pk, unit_pk):
     plan = _plan(request, pk, unit_pk)
     form = PlanVoteForm(request.POST)

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_POST
@@ -10,6 +11,7 @@ from processes.models import ProcessStep
 from processes.selectors import current_sign_offs, process_get_for_user, process_step
 from werkdruk.edit_conflicts import EditConflict, edit_conflict_report
 from werkdruk.exceptions import DomainError
+from werkdruk.submissions import idempotent_post
 
 from . import selectors, services
 from .forms import FrameworkMoveForm, FrameworkRuleForm
@@ -85,6 +87,7 @@ class _RuleFormView(View):
         return self._render(request, process, form, rule, status=400)
 
 
+@method_decorator(idempotent_post, name="post")
 class FrameworkRuleCreateView(_RuleFormView):
     def get(self, request, pk):
         process = process_get_for_user(user=request.user, pk=pk, perm=MANAGE)
@@ -160,6 +163,7 @@ def framework_rule_move(request, pk, rule_pk):
 
 
 @require_POST
+@idempotent_post
 def framework_standard_set(request, pk):
     process = process_get_for_user(user=request.user, pk=pk, perm=MANAGE)
     try:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from processes.selectors import process_get_for_user, process_step
 from werkdruk.exceptions import DomainError
+from werkdruk.submissions import idempotent_post
 
 from . import announcements
 
@@ -65,6 +66,7 @@ def _overview_context(request, process, form=None):
     }
 
 
+@idempotent_post
 def announcement_overview(request, pk):
     process = process_get_for_user(user=request.user, pk=pk)
     if not announcements.may_view_overview(request.user, process):

@@ -5,12 +5,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
 from django.views.decorators.http import require_GET, require_POST
 
 from werkdruk.exceptions import DomainError
+from werkdruk.submissions import idempotent_post
 
 from . import ics, kickoff_services
 from . import kickoff as reads
@@ -76,6 +78,7 @@ class _SessionFormView(View):
         return self._render(request, process, step, form, session, status=400)
 
 
+@method_decorator(idempotent_post, name="post")
 class KickoffSessionCreateView(_SessionFormView):
     def get(self, request, pk):
         process, step = _process_and_step(request, pk, organise=True)

@@ -5,12 +5,14 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_POST
 
 from werkdruk.exceptions import DomainError
 from werkdruk.pdf import pdf_response, render_pdf
+from werkdruk.submissions import idempotent_post
 
 from . import agreement, registry, selectors, services
 from .forms import (
@@ -36,6 +38,7 @@ def board_detail(request, pk):
     return render(request, "processes/board_detail.html", selectors.board_overview(board=board))
 
 
+@method_decorator(idempotent_post, name="post")
 class ProcessCreateView(View):
     template_name = "processes/process_create.html"
 
@@ -236,6 +239,7 @@ def _step_action(form_key, perm, make_form, call):
     """A POST view: check permission, validate the form, call one service, report."""
 
     @require_POST
+    @idempotent_post
     def view(request, pk, number):
         step = selectors.step_get_for_user(user=request.user, process_pk=pk, number=number)
         if not request.user.has_perm(perm, step):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from werkdruk.exceptions import DomainError
+from werkdruk.submissions import idempotent_post
 
 from . import figures, selectors
 from .models import ReportJob
@@ -86,6 +87,7 @@ def board_report(request, pk, year):
 
 
 @require_POST
+@idempotent_post
 def board_report_start(request, pk, year):
     board, school_year = _board_and_year(request, pk, year)
     form = ReportJobForm(request.POST)

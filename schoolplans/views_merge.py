@@ -14,6 +14,7 @@ from processes.models import ProcessStep
 from processes.selectors import process_get_for_user
 from werkdruk.edit_conflicts import EditConflict, edit_conflict_report
 from werkdruk.exceptions import DomainError
+from werkdruk.submissions import idempotent_post
 
 from . import merge, merge_edit
 from .forms_merge import CombineForm, IntroductionForm, SchoolMeasureForm
@@ -63,6 +64,7 @@ def school_plan_merge(request, pk):
 
 
 @require_POST
+@idempotent_post
 def school_plan_create(request, pk):
     process, _step = _merging(request, pk)
     try:
@@ -114,6 +116,7 @@ def school_plan_introduction(request, pk):
 
 
 @require_POST
+@idempotent_post
 def school_measures_combine(request, pk):
     process, _step = _merging(request, pk)
     choices = SchoolPlanMeasure.objects.filter(school_plan__process=process).values_list(

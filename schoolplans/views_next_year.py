@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from processes.predicates import is_director
 from processes.selectors import process_get_for_user
 from werkdruk.exceptions import DomainError
+from werkdruk.submissions import idempotent_post
 
 from . import next_year
 
@@ -32,6 +33,7 @@ def carry_over_offer(request, pk):
 
 
 @require_POST
+@idempotent_post
 def carry_over_accept(request, pk):
     process = process_get_for_user(user=request.user, pk=pk, perm=MANAGE)
     try:

@@ -16,6 +16,7 @@ from processes.selectors import process_get_for_user, process_step
 from werkdruk.edit_conflicts import EditConflict, edit_conflict_report
 from werkdruk.exceptions import DomainError
 from werkdruk.pdf import pdf_response, render_pdf
+from werkdruk.submissions import idempotent_post
 
 from . import evaluation, publication, ratification
 from . import selectors_ratification as selectors
@@ -53,6 +54,7 @@ def publication_detail(request, pk):
 
 
 @require_POST
+@idempotent_post
 def publication_publish(request, pk):
     process = process_get_for_user(user=request.user, pk=pk)
     if not publication.may_publish(request.user, process_step(process, publication.STEP)):
@@ -84,6 +86,7 @@ def publication_publish(request, pk):
 
 
 @require_POST
+@idempotent_post
 def publication_comment(request, pk):
     process = process_get_for_user(user=request.user, pk=pk)
     if not publication.may_comment(request.user, process):
@@ -190,6 +193,7 @@ def ratification_detail(request, pk):
 
 
 @require_POST
+@idempotent_post
 def ratification_pmr(request, pk):
     process = process_get_for_user(user=request.user, pk=pk)
     page = selectors.ratification_page(user=request.user, process=process)

@@ -16,6 +16,7 @@ from werkdruk.edit_conflicts import EditConflict, edit_conflict_report
 from werkdruk.exceptions import DomainError
 from werkdruk.money import format_euro
 from werkdruk.spreadsheets import csv_download
+from werkdruk.submissions import idempotent_post
 
 from . import selectors
 from .forms import SpendingForm, SpendingImportForm
@@ -47,6 +48,7 @@ def spending_overview(request, pk):
     return render(request, "spending/overview.html", context)
 
 
+@idempotent_post
 def spending_measure(request, pk, year, number):
     process = process_get_for_user(user=request.user, pk=pk, perm=RECORD)
     figures = selectors.measure_figures(process, number=number, year=year)
@@ -87,6 +89,7 @@ def spending_measure(request, pk, year, number):
     return render(request, "spending/measure_form.html", context, status=status)
 
 
+@idempotent_post
 def spending_import_page(request, pk):
     process = process_get_for_user(user=request.user, pk=pk, perm=RECORD)
     overview = selectors.spending_overview_or_404(process)

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from werkdruk.exceptions import DomainError
+from werkdruk.submissions import idempotent_post
 
 from . import charts, selectors, services
 from .forms import AnswerForm, SendForm, TextsForm
@@ -73,6 +74,7 @@ def questionnaire_edit(request, pk):
 
 
 @require_POST
+@idempotent_post
 def round_send(request, pk):
     process = selectors.process_for_user(user=request.user, pk=pk, perm=MANAGE)
     form = SendForm(request.POST)

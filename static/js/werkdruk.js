@@ -33,6 +33,35 @@
     });
   });
 
+  // A form that creates something (it carries a submission token) is sent once: a second
+  // click while the page loads does nothing. The server recognises a repeat anyway; this only
+  // saves the round trip. After a while (a connection that hangs), or coming back with
+  // "back" (page restored from the cache), the form can be sent again. Buttons are not
+  // disabled, so their own name and value are still sent.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    // htmx (or another handler) took the submit over: no page load follows.
+    if (event.defaultPrevented || !form.querySelector('input[name="submission_token"]')) {
+      return;
+    }
+    if (form.hasAttribute("data-wd-sent")) {
+      event.preventDefault();
+      return;
+    }
+    form.setAttribute("data-wd-sent", "");
+    window.setTimeout(function () {
+      form.removeAttribute("data-wd-sent");
+    }, 15000);
+  });
+
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) {
+      document.querySelectorAll("form[data-wd-sent]").forEach(function (form) {
+        form.removeAttribute("data-wd-sent");
+      });
+    }
+  });
+
   // Buttons marked data-wd-print print the page (e.g. a "Print" button).
   document.addEventListener("click", function (event) {
     var trigger = event.target.closest("[data-wd-print]");

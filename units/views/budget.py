@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from processes.models import ProcessStep, SchoolYear
 from processes.selectors import current_sign_offs, process_get_for_user, process_step
 from werkdruk.exceptions import DomainError
+from werkdruk.submissions import idempotent_post
 
 from ..forms.budget import AllocationFixForm, AllocationForm, AllocationReopenForm, BudgetLineForm
 from ..models import BudgetLine
@@ -116,6 +117,7 @@ def allocation_preview(request, board_id, start_year):
 
 
 @require_POST
+@idempotent_post
 def allocation_fix(request, board_id, start_year):
     board, school_year = _board_and_year(request, board_id, start_year)
     form = AllocationFixForm(request.POST)
@@ -216,6 +218,7 @@ def budget_detail(request, pk):
 
 
 @require_POST
+@idempotent_post
 def budget_line_add(request, pk):
     process = process_get_for_user(user=request.user, pk=pk, perm=MANAGE)
     revision = process_step(process, SPLIT_STEP).revision
@@ -278,6 +281,7 @@ def budget_line_remove(request, pk, line_id):
 
 
 @require_POST
+@idempotent_post
 def budget_take_over(request, pk):
     process = process_get_for_user(user=request.user, pk=pk, perm=MANAGE)
     revision = process_step(process, SPLIT_STEP).revision

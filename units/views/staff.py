@@ -4,6 +4,7 @@ director and PMR clear here), the import, and the import's CSV template."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_POST
 from processes.models import School
 from werkdruk.exceptions import DomainError
 from werkdruk.spreadsheets import csv_download
+from werkdruk.submissions import idempotent_post
 
 from .. import selectors
 from ..forms import StaffImportForm
@@ -57,6 +59,7 @@ def staff_email_usable(request, school_id, pk):
     return redirect("units:staff-list", school_id=school.pk)
 
 
+@method_decorator(idempotent_post, name="post")
 class StaffImportView(View):
     template_name = "units/staff_import.html"
 

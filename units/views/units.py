@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from processes import registry
 from processes.selectors import current_sign_offs, process_get_for_user, process_step
 from werkdruk.exceptions import DomainError
+from werkdruk.submissions import idempotent_post
 
 from ..forms.units import AssignForm, GroupForm, MemberForm, MembersForm, StaffFilterForm, UnitForm
 from ..models import OrganisationalUnit, StaffCategory, StaffMember
@@ -144,6 +145,7 @@ def unit_list(request, pk):
 
 
 @require_POST
+@idempotent_post
 def unit_create(request, pk):
     process = process_get_for_user(user=request.user, pk=pk, perm=MANAGE)
     form = UnitForm(request.POST)
@@ -214,6 +216,7 @@ def unit_assign(request, pk):
 
 
 @require_POST
+@idempotent_post
 def unit_copy(request, pk):
     """Copy the previous school year's units, groups and memberships."""
     process = process_get_for_user(user=request.user, pk=pk, perm=MANAGE)
@@ -393,8 +396,10 @@ unit_delete = _unit_action("delete", lambda request, unit: _NoFields(request.POS
 unit_members = _unit_action(
     "members", lambda request, unit: MembersForm(request.POST, unit=unit), _members
 )
-group_create = _unit_action(
-    "group", lambda request, unit: GroupForm(request.POST, prefix="group"), _group_create
+group_create = idempotent_post(
+    _unit_action(
+        "group", lambda request, unit: GroupForm(request.POST, prefix="group"), _group_create
+    )
 )
 
 

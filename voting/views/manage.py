@@ -16,6 +16,7 @@ from processes.models import ProcessStep
 from processes.selectors import process_get_for_user, process_step
 from units.models import StaffMember
 from werkdruk.exceptions import DomainError
+from werkdruk.submissions import idempotent_post
 
 from .. import selectors, services
 from ..forms.manage import BASE_HELP, VoteForm, VoterAddForm
@@ -154,6 +155,7 @@ def _save(request, process, form, call, vote=None):
     return _render_form(request, process, form, vote, status=400)
 
 
+@idempotent_post
 def vote_create(request, pk):
     process = process_get_for_user(user=request.user, pk=pk, perm=MANAGE)
     if request.method != "POST":
@@ -342,6 +344,7 @@ def vote_roll(request, vote_pk):
 
 
 @require_POST
+@idempotent_post
 def voter_add(request, vote_pk):
     vote = vote_get_for_user(user=request.user, vote_pk=vote_pk, perm=MANAGE)
     form = VoterAddForm(request.POST, staff=_addable_staff(vote))

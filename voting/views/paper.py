@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 
 from werkdruk.exceptions import DomainError
 from werkdruk.pdf import pdf_response, render_pdf
+from werkdruk.submissions import idempotent_post
 
 from .. import services
 from ..forms.paper import CountsForm, PaperEntryForm, TokenSheetForm, not_voted
@@ -97,6 +98,7 @@ def paper_list(request, vote_pk):
 
 
 @require_POST
+@idempotent_post
 def paper_enter(request, vote_pk):
     vote = vote_get_for_user(user=request.user, vote_pk=vote_pk, perm=MANAGE)
     form = PaperEntryForm(request.POST, vote=vote)
@@ -140,6 +142,7 @@ def _render_confirm(request, vote, batch, form, status=200):
     return render(request, "voting/paper/paper_confirm.html", context, status=status)
 
 
+@idempotent_post
 def paper_confirm(request, vote_pk, batch_pk):
     vote = vote_get_for_user(user=request.user, vote_pk=vote_pk, perm=MANAGE)
     batch = _batch_get(vote, batch_pk)

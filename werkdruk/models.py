@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class FormSubmission(models.Model):
+    """One sent form that creates something, by its one-time token (``werkdruk.submissions``).
+
+    The row is written in the transaction of the view that handles the form; the unique
+    constraint makes a second request with the same token wait for the first and then find
+    its row, so the form's work is done once. ``response_url`` is where the first request
+    sent the user; ``fingerprint`` tells a repeat from other input sent from the same page.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=64)
+    fingerprint = models.CharField(max_length=64)
+    response_url = models.CharField(max_length=2000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "token"], name="werkdruk_formsubmission_token_once_per_user"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user_id}: {self.created_at:%Y-%m-%d %H:%M}"
