@@ -68,6 +68,14 @@ def test_item4_key_holders_are_two_to_five_pmr_members_or_directors(agreed, pmr,
     assert len(decision.content["key_holders"]) == 3
 
 
+def test_item4_changing_the_rule_without_naming_the_key_keeps_the_key_holders(agreed, pmr, holders):
+    vote = create_vote(agreed, pmr, key_custody="holders", key_holders=holders)
+    rule = {"opens_at": vote.opens_at, "closes_at": vote.closes_at, "base": "yes_no"}
+    vote = voting.vote_update_rule(vote=vote, actor=pmr, numerator=1, denominator=2, **rule)
+    assert vote.key_custody == "holders"
+    assert [h.user for h in vote.key_holders.order_by("position")] == holders
+
+
 def test_item4_at_opening_the_key_is_split_and_never_stored_whole(split_vote):
     vote = Vote.objects.get(pk=split_vote.pk)
     assert vote.public_key and not vote.keys_ready

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from processes.agreement import agreement_content, content_hash
-from processes.models import AgreementVersion, ProcessStep, SchoolRole
+from processes.models import AgreementVersion, ProcessStep
 from processes.services import (
     decision_record,
     process_lock,
@@ -21,6 +21,7 @@ from werkdruk.exceptions import DomainError
 
 from .. import sealing
 from ..models import AppreciationQuestion, KeyHolder, Vote, Voter
+from ..selectors import key_holder_candidates
 from . import custody
 from .common import AGREEMENT_STEP, lock_vote
 
@@ -95,15 +96,12 @@ def _clean_key_holders(process, key_custody, key_holders) -> list:
             _("Choose %(min)s to %(max)s key holders; any two of them count the vote together.")
             % {"min": sealing.SHARE_THRESHOLD, "max": sealing.MAX_KEY_HOLDERS}
         )
-    school = process.school
-    roles = set(
-        SchoolRole.objects.filter(
-            school=school,
-            role__in=[SchoolRole.Role.PMR, SchoolRole.Role.DIRECTOR],
-            user__in=holders,
-        ).values_list("user_id", flat=True)
+    allowed = set(
+        key_holder_candidates(process)
+        .filter(pk__in=[user.pk for user in holders])
+        .values_list("pk", flat=True)
     )
-    outsiders = [str(user) for user in holders if user.pk not in roles]
+    outsiders = [str(user) for user in holders if user.pk not in allowed]
     if outsiders:
         raise DomainError(
             _("Key holders must be PMR members or directors of the school:"), details=outsiders
@@ -230,10 +228,13 @@ def vote_update_rule(
     quorum_percentage=None,
     reminder_days=(),
     questions=(),
-    key_custody=Vote.KeyCustody.SERVER,
-    key_holders=(),
+    key_custody=None,
+    key_holders=None,
 ) -> Vote:
-    """Change the rule, times, reminders, questions or key of a vote while it is prepared."""
+    """Change the rule, times, reminders, questions or key of a vote while it is prepared.
+
+    ``key_custody`` and ``key_holders`` left out (None) keep what the vote has.
+    """
     vote = lock_vote(vote)
     require_perm(actor, "voting.manage_vote", vote)
     if vote.state != Vote.State.DRAFT:
@@ -254,6 +255,10 @@ def vote_update_rule(
     vote.quorum_percentage = quorum_percentage
     vote.reminder_days = _clean_reminder_days(reminder_days)
     questions = _clean_questions(questions)
+    if key_custody is None:
+        key_custody = vote.key_custody
+    if key_holders is None:
+        key_holders = [h.user for h in vote.key_holders.order_by("position")]
     holders = _clean_key_holders(vote.process, key_custody, key_holders)
     vote.key_custody = key_custody
     vote.full_clean()
