@@ -15,3 +15,14 @@ class SurveysConfig(AppConfig):
         # run earlier, so the page is reachable from step 11 and from the dashboard's to-do.
         registry.register_step_page(11, _("Workload survey"), "surveys:survey-manage")
         registry.register_todo_provider(survey_todos)
+
+        from voting import keys
+
+        from .models import SurveyRound
+
+        # The open rounds' keys live in the votes' key folder: its sweep must keep them.
+        keys.register_live_keys(
+            lambda: SurveyRound.objects.filter(state=SurveyRound.State.OPEN).values_list(
+                "key_id", flat=True
+            )
+        )

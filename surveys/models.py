@@ -90,6 +90,10 @@ class SurveyRound(models.Model):
     )
     closes_on = models.DateField(_("closes on"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # The key that seals the responses while the round is open (as a vote's ballots: only the
+    # public half here, the private half in the key folder until the round closes).
+    key_id = models.UUIDField(null=True, blank=True, editable=False)
+    public_key = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("survey round")
@@ -197,7 +201,9 @@ class SurveyResponse(models.Model):
     """What was answered, and nothing that leads to who answered it.
 
     A random id, the round, the background the respondent chose (blank: not stated) and the
-    answers (see ``content.py``). No time, no person, no token, no participation.
+    answers (see ``content.py``). No time, no person, no token, no participation. While the
+    round is open only ``sealed`` holds them (``{"b": background, "a": answers}``, sealed to the
+    round's key); closing writes every response again in the clear.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -205,12 +211,21 @@ class SurveyResponse(models.Model):
     category = models.CharField(_("staff category"), max_length=3, blank=True)
     unit_name = models.CharField(_("unit"), max_length=100, blank=True)
     fte_band = models.CharField(_("fte band"), max_length=5, choices=FteBand.choices, blank=True)
-    answers = models.JSONField(_("answers"))
+    answers = models.JSONField(_("answers"), default=dict)
+    sealed = models.BinaryField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("survey response")
         verbose_name_plural = _("survey responses")
         ordering = ["id"]
+        constraints = [
+            # Sealed: nothing readable beside it.
+            models.CheckConstraint(
+                condition=models.Q(sealed__isnull=True)
+                | models.Q(category="", unit_name="", fte_band=""),
+                name="survey_response_sealed_or_open",
+            ),
+        ]
 
     def __str__(self):
         return str(self.round)

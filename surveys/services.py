@@ -1,14 +1,17 @@
 """Writes of the workload survey: the year's questionnaire, sending and closing rounds, answering.
 
 Anonymity: ``response_submit`` writes the participation (who) and the response (what) in one
-transaction with nothing that links them; ``round_close`` rewrites both in shuffled batches with
-new random ids (see ``surveys.models``). One response per person: the invitee's row is locked
-and the participation is one-to-one, as for a ballot (``voting.services.casting.ballot_cast``).
+transaction with nothing that links them, the response sealed to the round's key (kept outside
+the database, ``voting.keys``); ``round_close`` opens the responses and rewrites both in shuffled
+batches with new random ids, then destroys the key (see ``surveys.models``). One response per
+person: the invitee's row is locked and the participation is one-to-one, as for a ballot
+(``voting.services.casting.ballot_cast``).
 """
 
 import logging
 import random
 import smtplib
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -24,6 +27,7 @@ from processes.services import decision_record, process_lock, require_perm
 from schoolplans.models import RatificationRecord
 from units.models import StaffMember, UnitMembership
 from units.services.addresses import staff_email_refused
+from voting import keys, sealing
 from voting.services.common import TOKEN_GROUPS, new_code, normalise_code, sha256
 from werkdruk.exceptions import DomainError
 
@@ -44,6 +48,7 @@ logger = logging.getLogger(__name__)
 MANAGE = "surveys.manage_survey"
 DEFAULT_TEMPLATE = "default"
 ALREADY_ANSWERED = gettext_noop("You have already filled in this survey.")
+RESPONSE_BLOCK = 4096  # sealed responses are padded to a multiple of this many bytes
 
 
 class AlreadyAnswered(DomainError):
@@ -201,6 +206,7 @@ def round_send(*, questionnaire, actor, kind, closes_on=None) -> SurveyRound:
         sent_by=actor,
         closes_on=closes_on,
     )
+    _round_key_create(survey_round)
     codes = []
     for member in staff:
         invitee = Invitee.objects.create(round=survey_round, staff_member=member)
@@ -217,19 +223,46 @@ def round_send(*, questionnaire, actor, kind, closes_on=None) -> SurveyRound:
     return survey_round
 
 
-def _reshuffle(survey_round):
-    """Write the round's responses and participations again: new random ids, shuffled."""
-    rng = random.SystemRandom()
-    old = list(
+def _round_key_create(survey_round) -> None:
+    """The round's key pair: the public half on the round, the private half in the key folder
+    (``voting.keys``), outside the database, until the round closes."""
+    public, private = sealing.keypair()
+    survey_round.key_id, survey_round.public_key = uuid.uuid4(), public
+    keys.secret_write(survey_round.key_id, keys.PRIVATE, private)
+    survey_round.save(update_fields=["key_id", "public_key"])
+
+
+def _opened_responses(survey_round) -> list[dict] | None:
+    """Every response of the round, opened: ``{"b": background, "a": answers}``.
+
+    None if the round's key is lost (the folder is there, the key is not): its sealed answers
+    can never be read. ``keys.FolderUnavailable`` if the folder itself is not there.
+    """
+    private = keys.secret_read(survey_round.key_id, keys.PRIVATE) if survey_round.key_id else None
+    rows = list(
         SurveyResponse.objects.filter(round=survey_round).values_list(
-            "category", "unit_name", "fte_band", "answers"
+            "sealed", "category", "unit_name", "fte_band", "answers"
         )
     )
-    rng.shuffle(old)
+    if private is None and any(row[0] is not None for row in rows):
+        return None
+    return [
+        sealing.unseal(private, sealed)
+        if sealed is not None
+        else {"b": {"category": c, "unit_name": u, "fte_band": f}, "a": a}
+        for sealed, c, u, f, a in rows
+    ]
+
+
+def _reshuffle(survey_round, contents):
+    """Write the round's responses (opened) and participations again: new random ids, shuffled."""
+    rng = random.SystemRandom()
+    contents = list(contents)
+    rng.shuffle(contents)
     SurveyResponse.objects.filter(round=survey_round).delete()
     SurveyResponse.objects.bulk_create(
-        SurveyResponse(round=survey_round, category=c, unit_name=u, fte_band=f, answers=a)
-        for c, u, f, a in old
+        SurveyResponse(round=survey_round, answers=content["a"], **content["b"])
+        for content in contents
     )
     invitees = list(
         SurveyParticipation.objects.filter(invitee__round=survey_round).values_list(
@@ -260,10 +293,30 @@ def round_close(*, survey_round, actor=None) -> SurveyRound:
     survey_round = SurveyRound.objects.select_for_update().get(pk=survey_round.pk)
     if survey_round.state == SurveyRound.State.CLOSED:
         return survey_round
+    contents = _opened_responses(survey_round)  # before anything changes: may refuse
     survey_round.state = SurveyRound.State.CLOSED
     survey_round.closed_at = timezone.now()
     survey_round.save(update_fields=["state", "closed_at"])
-    _reshuffle(survey_round)
+    if contents is None:
+        # The key is lost: the sealed answers can never be read. Closed without results.
+        lost = SurveyResponse.objects.filter(round=survey_round).count()
+        SurveyResponse.objects.filter(round=survey_round).delete()
+        decision_record(
+            process=process,
+            action="surveys.round.key_lost",
+            summary=gettext_noop(
+                "Workload survey (%(round)s) closed without results: the key that opens its "
+                "%(count)s sealed responses was lost."
+            ),
+            params={"round": kind_label(survey_round.kind), "count": lost},
+            actor=actor,
+            content={"kind": survey_round.kind, "responses": lost},
+        )
+    else:
+        _reshuffle(survey_round, contents)
+    if survey_round.key_id:
+        key_id = survey_round.key_id
+        transaction.on_commit(lambda: keys.secrets_destroy(key_id), robust=True)
     transaction.on_commit(_vacuum_responses, robust=True)
     decision_record(
         process=process,
@@ -365,4 +418,11 @@ def response_submit(*, invitee, answers: dict, background: dict) -> None:
             SurveyParticipation.objects.create(invitee=invitee)
     except IntegrityError:
         raise AlreadyAnswered(_(ALREADY_ANSWERED)) from None
-    SurveyResponse.objects.create(round=survey_round, answers=cleaned, **chosen)
+    # Sealed to the round's key: the database's own bookkeeping pairs this row with the
+    # participation above, but it holds nothing readable until the round closes.
+    SurveyResponse.objects.create(
+        round=survey_round,
+        sealed=sealing.seal(
+            survey_round.public_key, {"b": chosen, "a": cleaned}, block=RESPONSE_BLOCK
+        ),
+    )

@@ -50,6 +50,20 @@ SECRET_FILE = re.compile(
 )
 
 
+# Functions returning the key ids still in use by another app (the survey's open rounds): the
+# sweep keeps their files. Registered from that app's AppConfig.ready().
+_live_key_sources = []
+
+
+def register_live_keys(source) -> None:
+    if source not in _live_key_sources:
+        _live_key_sources.append(source)
+
+
+def live_key_ids() -> set[str]:
+    return {str(k) for source in _live_key_sources for k in source() if k}
+
+
 class FolderUnavailable(DomainError):
     """The key folder is not there (not mounted on this machine, or the wrong path)."""
 
@@ -153,7 +167,7 @@ def sweep(*, open_key_ids, older_than: float = 3600) -> int:
     vote being opened right now has written its key but not yet committed. One folder serves
     one database: another installation's keys in the same folder would look abandoned.
     """
-    keep = {str(k) for k in open_key_ids}
+    keep = {str(k) for k in open_key_ids} | live_key_ids()
     deadline = time.time() - older_than
     deleted = 0
     for path in _secret_files():

@@ -54,12 +54,20 @@ def public_key_of(private: bytes) -> str:
     return base64.b64encode(bytes(PrivateKey(private).public_key)).decode("ascii")
 
 
-def seal(public_key: str, content: dict) -> bytes:
-    """``content`` (JSON-ready) padded to a fixed size and sealed to ``public_key``."""
+def seal(public_key: str, content: dict, *, block: int | None = None) -> bytes:
+    """``content`` (JSON-ready) padded and sealed to ``public_key``.
+
+    A ballot is padded to ``SEALED_CONTENT_SIZE`` exactly; content of varying length (a survey
+    response with free text) to the next multiple of ``block``, so only its rough size shows.
+    """
     data = json.dumps(content, sort_keys=True, separators=(",", ":")).encode("utf-8")
-    if len(data) > SEALED_CONTENT_SIZE:
+    if block:
+        size = block * max(1, -(-len(data) // block))
+    elif len(data) > SEALED_CONTENT_SIZE:
         raise ValueError("Ballot content too large to seal")
-    data = data.ljust(SEALED_CONTENT_SIZE, b" ")  # JSON ignores trailing white space
+    else:
+        size = SEALED_CONTENT_SIZE
+    data = data.ljust(size, b" ")  # JSON ignores trailing white space
     return SealedBox(PublicKey(base64.b64decode(public_key))).encrypt(data)
 
 

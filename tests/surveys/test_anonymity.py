@@ -1,12 +1,19 @@
 """Anonymous by construction: nothing on a response leads to a person, and nothing orders them."""
 
+import os
+import time
 import uuid
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.db import models
 
-from surveys.models import Invitee, SurveyParticipation, SurveyResponse, SurveyToken
+from processes.models import Decision
+from surveys import services
+from surveys.models import Invitee, SurveyParticipation, SurveyResponse, SurveyRound, SurveyToken
+from tests.fixtures.ballots import opened_responses
 from units.models import StaffMember
+from voting import keys
 
 from .conftest import answer
 
@@ -18,7 +25,7 @@ def test_a_response_has_no_relation_to_a_person_or_token():
         if field.is_relation:
             assert field.related_model not in PERSON_MODELS, field.name
     names = {f.name for f in SurveyResponse._meta.get_fields(include_hidden=True)}
-    assert names == {"id", "round", "category", "unit_name", "fte_band", "answers"}
+    assert names == {"id", "round", "category", "unit_name", "fte_band", "answers", "sealed"}
 
 
 def test_no_person_model_has_a_reverse_relation_to_responses():
@@ -62,5 +69,67 @@ def test_stored_rows_hold_no_name_email_or_token(sent, staff, mailoutbox):
 def test_the_background_is_what_the_respondent_chose_not_their_record(sent):
     invitee = sent.invitees.first()  # an OP teacher at 0.6 fte
     answer(sent, invitee, background={})
-    response = SurveyResponse.objects.get()
-    assert (response.category, response.unit_name, response.fte_band) == ("", "", "")
+    [response] = opened_responses(sent)
+    assert response["b"] == {"category": "", "unit_name": "", "fte_band": ""}
+
+
+# --- sealed while the round is open (issue 14, item 4, for the survey too) -----------------
+
+
+def test_item4_an_open_rounds_responses_hold_nothing_readable(sent):
+    invitees = list(sent.invitees.order_by("pk")[:2])
+    for invitee in invitees:
+        answer(sent, invitee, background={"category": "OP", "fte_band": "05_08"})
+
+    rows = list(SurveyResponse.objects.filter(round=sent).values())
+    assert {(r["category"], r["unit_name"], r["fte_band"], str(r["answers"])) for r in rows} == {
+        ("", "", "", "{}")
+    }
+    assert all(r["sealed"] for r in rows)
+    assert [c["b"]["category"] for c in opened_responses(sent)] == ["OP", "OP"]
+    round_key = SurveyRound.objects.get(pk=sent.pk)
+    assert round_key.public_key and keys.secret_exists(round_key.key_id, keys.PRIVATE)
+
+
+def test_item4_closing_opens_the_responses_and_destroys_the_key(
+    sent, pmr, django_capture_on_commit_callbacks
+):
+    answer(sent, sent.invitees.first(), background={"category": "OOP"})
+    key_id = SurveyRound.objects.get(pk=sent.pk).key_id
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.round_close(survey_round=sent, actor=pmr)
+
+    response = SurveyResponse.objects.get(round=sent)
+    assert (response.category, response.sealed) == ("OOP", None)
+    assert response.answers
+    assert not list(keys.key_dir().glob(f"{key_id}.*"))
+
+
+def test_item4_a_round_whose_key_is_lost_closes_without_results_on_record(sent, pmr):
+    answer(sent, sent.invitees.first(), background={})
+    keys.secrets_destroy(SurveyRound.objects.get(pk=sent.pk).key_id)
+
+    survey_round = services.round_close(survey_round=sent, actor=pmr)
+
+    assert survey_round.state == SurveyRound.State.CLOSED
+    assert not SurveyResponse.objects.filter(round=sent).exists()
+    assert Decision.objects.filter(action="surveys.round.key_lost").count() == 1
+
+
+def test_item4_a_key_folder_that_is_not_there_leaves_the_round_open(sent, pmr, settings, tmp_path):
+    answer(sent, sent.invitees.first(), background={})
+    settings.VOTE_KEY_DIR = str(tmp_path / "not-mounted")
+
+    with pytest.raises(keys.FolderUnavailable):
+        services.round_close(survey_round=sent, actor=pmr)
+    assert SurveyRound.objects.get(pk=sent.pk).state == SurveyRound.State.OPEN
+
+
+def test_item4_the_key_sweep_keeps_an_open_rounds_key(sent):
+    key_id = SurveyRound.objects.get(pk=sent.pk).key_id
+    old = time.time() - 7200
+    for path in keys.key_dir().glob(f"{key_id}.*"):
+        os.utime(path, (old, old))
+    keys.sweep(open_key_ids=[])
+    assert keys.secret_exists(key_id, keys.PRIVATE)

@@ -10,6 +10,7 @@ from processes.models import SchoolRole
 from surveys import services
 from surveys.models import Questionnaire, SurveyParticipation, SurveyResponse
 from tests.factories import SchoolFactory, SchoolRoleFactory, SchoolYearFactory, UserFactory
+from tests.fixtures.ballots import opened_responses
 
 from .conftest import answer, answers_for
 
@@ -87,9 +88,9 @@ def test_answering_with_the_personal_link_without_signing_in(client, sent, staff
     assert 'data-testid="answer-form"' in page.content.decode()
     response = client.post(url, post_data(sent, category="OP", fte_band="05_08"))
     assert response.status_code == 302
-    stored = SurveyResponse.objects.get()
-    assert (stored.category, stored.fte_band) == ("OP", "05_08")
-    assert stored.answers["effect_self"] == "somewhat_decreased"
+    [stored] = opened_responses(sent)
+    assert (stored["b"]["category"], stored["b"]["fte_band"]) == ("OP", "05_08")
+    assert stored["a"]["effect_self"] == "somewhat_decreased"
     page = client.get(url).content.decode()
     assert 'data-testid="answered"' in page and "answer-form" not in page
     again = client.post(url, post_data(sent))
