@@ -34,6 +34,9 @@ def build(report: SchoolReport | BoardReport, *, page_parts) -> bytes:
         parts.heading(document, parts.title(report.school_name, report.school_year), level=1)
         _meta(document, report)
         _school(document, report)
+        if report.process is not None:
+            _page_break(document)
+            parts.appendix(document, report, _("Appendix: the decision list"))
     document.core_properties.title = parts.title(
         getattr(report, "board_name", None) or report.school_name, report.school_year
     )
@@ -92,10 +95,19 @@ def _board(document, board: BoardReport):
     parts.heading(document, _("a. The amount per board, divided over the schools"), level=2)
     _board_summary(document, board)
     for report in board.schools:
-        document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        _page_break(document)
         parts.heading(document, report.school_name, level=1)
         _meta(document, report)
         _school(document, report)
+    for report in board.schools:
+        if report.process is not None:
+            _page_break(document)
+            title = _("Appendix: the decision list of %(school)s") % {"school": report.school_name}
+            parts.appendix(document, report, title)
+
+
+def _page_break(document):
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
 def _board_summary(document, board: BoardReport):

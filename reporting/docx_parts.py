@@ -4,7 +4,7 @@ sections a-d, mirroring templates/reporting/includes/_section_*.html (same msgid
 import datetime
 
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -40,6 +40,11 @@ def euro(amount) -> str:
 
 def percent(share) -> str:
     return f"{format_number(share)}%"
+
+
+def turnout(value) -> str:
+    """One decimal, as on the vote's result page: ``84,4%``, ``100,0%``."""
+    return f"{number_format(value, decimal_pos=1)}%"
 
 
 def heading(document, text, level):
@@ -101,14 +106,49 @@ def section_a(document, report):
     heading(document, _("The school's budget"), level=3)
     if not amounts.budget_lines:
         none(document, _("No budget lines are recorded for this school year."))
+    else:
+        table(
+            document,
+            [_("Kind"), _("Description"), _("Amount")],
+            [
+                (line.kind_label, line.description, euro(line.amount))
+                for line in amounts.budget_lines
+            ],
+            right=(2,),
+            footers=[(_("School budget"), "", euro(amounts.school_budget))],
+        )
+    if report.process_id:
+        _split(document, amounts.split)
+
+
+def _split(document, split):
+    heading(document, _("Split over the units"), level=3)
+    if split is None:
+        none(document, _("The budget has not been split over the units yet."))
         return
-    table(
-        document,
-        [_("Kind"), _("Description"), _("Amount")],
-        [(line.kind_label, line.description, euro(line.amount)) for line in amounts.budget_lines],
-        right=(2,),
-        footers=[(_("School budget"), "", euro(amounts.school_budget))],
+    if split.reserve_percentage is None and not split.reserve:
+        reserve = _("none")
+    elif split.reserve_percentage is not None:
+        reserve = f"{format_number(split.reserve_percentage)} % = {euro(split.reserve)}"
+    else:
+        reserve = euro(split.reserve)
+    document.add_paragraph(
+        f"{_('Method')}: {split.method_label}. {_('Central reserve')}: {reserve}."
     )
+    rows = [
+        (
+            unit.unit,
+            DASH if unit.share is None else f"{number_format(unit.share, decimal_pos=2)} %",
+            _("after the school plan") if unit.amount is None else euro(unit.amount),
+        )
+        for unit in split.units
+    ]
+    footers = [
+        (_("The units together"), "", euro(split.units_total)),
+        (_("Central reserve"), "", euro(split.reserve)),
+        (_("School budget"), "", euro(split.school_total)),
+    ]
+    table(document, [_("Unit"), _("Share"), _("Amount")], rows, right=(1, 2), footers=footers)
 
 
 # --- b. how and with whom ----------------------------------------------------------------------
@@ -133,25 +173,56 @@ def section_b(document, report):
         )
         % {"counter": process.staff_count}
     )
-    _timeline(document, process)
+    _steps(document, process)
     _votes(document, process)
     _units(document, process)
     _kickoff(document, process)
 
 
-def _timeline(document, process):
-    heading(document, _("Timeline of decisions"), level=3)
+def _steps(document, process):
+    heading(document, _("Decisions per step"), level=3)
     if not process.timeline:
+        none(document, _("No decisions are recorded."))
+        return
+    count = len(process.timeline)
+    document.add_paragraph(
+        ngettext(
+            "The appendix lists the decision in full, with its date and who took it.",
+            "The appendix lists all %(counter)s decisions in full, with the date and who "
+            "took each one.",
+            count,
+        )
+        % {"counter": count}
+    )
+    if not process.steps:
+        return
+    rows = [
+        (
+            f"{step.step}. {step.step_label}",
+            date(step.finished_at) if step.finished_at else _("not finished"),
+            ", ".join(step.people),
+            step.count,
+        )
+        for step in process.steps
+    ]
+    headers = [_("Step"), _("Finished"), _("Decided by"), _("Decisions")]
+    table(document, headers, rows, right=(3,))
+
+
+def appendix(document, report, title):
+    """The report's appendix: every decision of the process (section b sums them up)."""
+    heading(document, title, level=2)
+    if not report.process.timeline:
         none(document, _("No decisions are recorded."))
         return
     rows = [
         (
             date(entry.date),
-            "–" if entry.step is None else f"{entry.step}. {entry.step_label}",
+            DASH if entry.step is None else f"{entry.step}. {entry.step_label}",
             entry.summary,
             f"{entry.actor} ({entry.role})" if entry.role else entry.actor,
         )
-        for entry in process.timeline
+        for entry in report.process.timeline
     ]
     table(document, [_("Date"), _("Step"), _("Decision"), _("By")], rows)
 
@@ -165,7 +236,7 @@ def _votes(document, process):
     headers += [_("Abstained"), _("Turnout"), _("Outcome")]
     rows = [
         (v.round, date(v.closed_at), v.eligible, v.cast, v.yes, v.no, v.abstain)
-        + (percent(v.turnout), v.outcome_label)
+        + (turnout(v.turnout), v.outcome_label)
         for v in process.votes
     ]
     table(document, headers, rows, right=(2, 3, 4, 5, 6, 7))

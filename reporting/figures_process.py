@@ -13,8 +13,16 @@ from plans.models import Measure, MeasureComment, UnitPlan
 from processes.registry import BOARD_STEP, STEPS
 from schoolplans.archive_parts import kickoff_sessions
 from schoolplans.decision_list import decision_list_content
-from units.models import BudgetLine, OrganisationalUnit, SchoolAllocation, UnitMembership
+from units.models import (
+    BudgetLine,
+    BudgetSplit,
+    OrganisationalUnit,
+    SchoolAllocation,
+    UnitMembership,
+)
 from units.selectors.budget import school_budget
+from units.selectors.split import split_get
+from units.splitting import shares_of
 from voting.models import Vote
 from voting.selectors import TurnoutRow, agreement_votes, vote_counted
 
@@ -24,8 +32,11 @@ from .sections import (
     BudgetLineRow,
     KickoffFigures,
     ProcessSection,
+    SplitSection,
+    StepSummary,
     TimelineEntry,
     UnitParticipation,
+    UnitShareRow,
     VoteFigures,
 )
 
@@ -68,6 +79,34 @@ def amount_section(*, share, process) -> AmountSection:
             for line in lines
         ],
         school_budget=sum((line.amount for line in lines), ZERO),
+        split=split_section(process) if process is not None else None,
+    )
+
+
+def split_section(process) -> SplitSection | None:
+    """The split of step 2 as stored: each unit's amount and the central reserve, the figures
+    the agreement showed (units.steps.split.agreement_budget). Two queries; None before a split
+    is saved."""
+    split = split_get(process=process)
+    if split is None:
+        return None
+    units = list(
+        OrganisationalUnit.objects.filter(process=process)
+        .order_by("name", "pk")
+        .values_list("pk", "name", "amount")
+    )
+    shares = shares_of({pk: amount for pk, _name, amount in units})
+    return SplitSection(
+        method_label=str(split.get_method_display()),
+        reserve_percentage=split.reserve_value
+        if split.reserve_kind == BudgetSplit.Reserve.PERCENTAGE
+        else None,
+        reserve=split.reserve_amount,
+        units_total=split.school_total - split.reserve_amount,
+        school_total=split.school_total,
+        units=[
+            UnitShareRow(unit=name, share=shares[pk], amount=amount) for pk, name, amount in units
+        ],
     )
 
 
@@ -81,10 +120,14 @@ def step_label(number) -> str:
     return str(definition.label) if definition else ""
 
 
-def timeline(*, process, record) -> list[TimelineEntry]:
+def decision_entries(*, process, record) -> list[dict]:
     """The decision list frozen in the ratification ``record``, else the live list (one
     query): the process's decisions and the board's step 0 decisions for its year."""
-    entries = record.decision_list if record is not None else decision_list_content(process)
+    return record.decision_list if record is not None else decision_list_content(process)
+
+
+def timeline(entries) -> list[TimelineEntry]:
+    """Every decision of ``decision_entries``: the appendix of the report."""
     return [
         TimelineEntry(
             date=datetime.datetime.fromisoformat(entry["date"]),
@@ -95,6 +138,48 @@ def timeline(*, process, record) -> list[TimelineEntry]:
             role=entry["role"],
         )
         for entry in entries
+    ]
+
+
+# Decisions that finish a step, and decisions that undo that (processes.services, the board's
+# allocation in units, the ratification in schoolplans).
+FINISHING = frozenset(
+    {
+        "processes.step.completed",
+        "processes.step.skipped",
+        "schoolplans.plan.ratified",
+        "units.allocation.fixed",
+    }
+)
+REOPENING = frozenset({"processes.step.reopened", "units.allocation.reopened"})
+
+
+def step_summaries(entries) -> list[StepSummary]:
+    """Per step (the board's step 0 first): when it was last finished (a later reopening undoes
+    that), who recorded its decisions and how many. Decisions of no step (the start of the
+    process) are in the appendix only."""
+    steps: dict[int, dict] = {}
+    for entry in entries:
+        if entry["step"] is None:
+            continue
+        row = steps.setdefault(entry["step"], {"finished_at": None, "people": {}, "count": 0})
+        row["count"] += 1
+        if entry["actor"]:
+            person = f"{entry['actor']} ({entry['role']})" if entry["role"] else entry["actor"]
+            row["people"].setdefault(person, None)
+        if entry.get("action") in FINISHING:
+            row["finished_at"] = datetime.datetime.fromisoformat(entry["date"])
+        elif entry.get("action") in REOPENING:
+            row["finished_at"] = None
+    return [
+        StepSummary(
+            step=number,
+            step_label=step_label(number),
+            finished_at=row["finished_at"],
+            people=list(row["people"]),
+            count=row["count"],
+        )
+        for number, row in sorted(steps.items())
     ]
 
 
@@ -195,13 +280,15 @@ def kickoff(process) -> list[KickoffFigures]:
 
 
 def process_section(*, process, record) -> ProcessSection:
+    entries = decision_entries(process=process, record=record)
     return ProcessSection(
         staff_count=UnitMembership.objects.filter(unit__process=process)
         .values("staff_member")
         .distinct()
         .count(),
-        timeline=timeline(process=process, record=record),
+        timeline=timeline(entries),
         votes=votes(process),
         units=units(process),
         kickoff=kickoff(process),
+        steps=step_summaries(entries),
     )

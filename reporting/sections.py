@@ -21,6 +21,25 @@ class BudgetLineRow:
 
 
 @dataclass(frozen=True)
+class UnitShareRow:
+    unit: str
+    share: Decimal | None  # percent of what the units get together; None while deferred
+    amount: Decimal | None  # None: the amounts follow from the school plan (deferred split)
+
+
+@dataclass(frozen=True)
+class SplitSection:
+    """The school budget over the units and the central reserve, as stored in step 2."""
+
+    method_label: str
+    reserve_percentage: Decimal | None  # set when the reserve is a percentage
+    reserve: Decimal  # the central reserve (0: none)
+    units_total: Decimal
+    school_total: Decimal
+    units: list[UnitShareRow]
+
+
+@dataclass(frozen=True)
 class AmountSection:
     board_total: Decimal | None  # the board's allocation for the year (None: step 0 not in the app)
     board_office: Decimal | None  # reserved for the board office
@@ -28,6 +47,7 @@ class AmountSection:
     pupil_count: int | None  # the pupil count the share was based on
     budget_lines: list[BudgetLineRow]
     school_budget: Decimal  # the sum of the budget lines
+    split: SplitSection | None = None  # None: no split saved (or no process)
 
 
 # --- b. how and with whom --------------------------------------------------------------------
@@ -41,6 +61,17 @@ class TimelineEntry:
     summary: str  # in the school's language, as recorded
     actor: str
     role: str
+
+
+@dataclass(frozen=True)
+class StepSummary:
+    """The decisions of one step, summed up for section b (the appendix lists every one)."""
+
+    step: int
+    step_label: str
+    finished_at: datetime.datetime | None  # when the step was last finished (None: it is not)
+    people: list[str]  # who recorded its decisions, "name (role)", in order of appearance
+    count: int  # its decisions
 
 
 @dataclass(frozen=True)
@@ -80,10 +111,11 @@ class KickoffFigures:
 @dataclass(frozen=True)
 class ProcessSection:
     staff_count: int  # staff in the process's units (those who left since included)
-    timeline: list[TimelineEntry]
+    timeline: list[TimelineEntry]  # every decision: the report's appendix
     votes: list[VoteFigures]
     units: list[UnitParticipation]
     kickoff: list[KickoffFigures]
+    steps: list[StepSummary] = field(default_factory=list)  # the timeline summed up per step
 
 
 # --- c. goals and effect ---------------------------------------------------------------------

@@ -11,6 +11,7 @@ from django.contrib.staticfiles import finders
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from weasyprint import HTML
+from weasyprint.document import Document
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 BASE_URL = "https://werkdruk.invalid/"
@@ -30,10 +31,16 @@ class StaticFilesFetcher(URLFetcher):
         return URLFetcherResponse(url, Path(path).read_bytes(), headers={"Content-Type": mime_type})
 
 
+def render_document(template_name: str, context: dict) -> Document:
+    """``template_name`` rendered with ``context`` and laid out in pages (not yet a PDF): the
+    tests read the layout from it (tests/pdf_layout.py)."""
+    html = render_to_string(template_name, context)
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesFetcher()).render()
+
+
 def render_pdf(template_name: str, context: dict) -> bytes:
     """The PDF of ``template_name`` rendered with ``context``."""
-    html = render_to_string(template_name, context)
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesFetcher()).write_pdf()
+    return render_document(template_name, context).write_pdf()
 
 
 def pdf_response(pdf: bytes, filename: str) -> HttpResponse:

@@ -22,9 +22,12 @@ from reporting.sections import (
     MeasureRow,
     ProcessSection,
     SchoolReport,
+    SplitSection,
+    StepSummary,
     SurveyRoundRow,
     TimelineEntry,
     UnitParticipation,
+    UnitShareRow,
     VoteFigures,
 )
 from surveys.charts import Bar, Chart
@@ -52,6 +55,17 @@ def amount_section():
             ),
         ],
         school_budget=Decimal("345678.91"),
+        split=SplitSection(
+            method_label="by fte",
+            reserve_percentage=Decimal("5.00"),
+            reserve=Decimal("17283.95"),
+            units_total=Decimal("328394.96"),
+            school_total=Decimal("345678.91"),
+            units=[
+                UnitShareRow("Languages", Decimal("60.00"), Decimal("197036.98")),
+                UnitShareRow("Support staff", Decimal("40.00"), Decimal("131357.98")),
+            ],
+        ),
     )
 
 
@@ -89,6 +103,11 @@ def process_section():
         kickoff=[
             KickoffFigures("Kick-off afternoon", datetime.date(2025, 10, 28), 64, 59),
             KickoffFigures("Catch-up session", datetime.date(2025, 11, 4), None, None),
+        ],
+        steps=[
+            StepSummary(0, "Distribution by the board", at(9, 2), ["Bea Bestuur (board)"], 1),
+            StepSummary(1, "Organisational units", at(9, 20), ["Dirk Directeur (director)"], 1),
+            StepSummary(4, "Staff vote", None, ["Pim PMR (PMR)"], 1),
         ],
     )
 

@@ -238,7 +238,8 @@ def test_school_docx_is_a_valid_document_with_headings_and_page_fields():
     )
     for heading in HEADINGS:
         assert headings[heading] == "Heading 2"
-    assert headings["Timeline of decisions"] == "Heading 3"
+    assert headings["Decisions per step"] == "Heading 3"
+    assert headings["Appendix: the decision list"] == "Heading 2"
     assert {table.style.name for table in document.tables} == {"Table Grid"}
     assert document.sections[0].header.paragraphs[0].text == (
         "Het Baken Lyceum · workload funds 2025-2026"
@@ -247,6 +248,28 @@ def test_school_docx_is_a_valid_document_with_headings_and_page_fields():
     assert "70.1%" in cells and "adopted" in cells
     assert samples.TITLE_WITH_MARKUP in cells
     assert "The workload of all staff, with <i>the survey</i>." in cells
+
+
+def test_item1_docx_gives_the_split_over_the_units_and_the_decisions_in_an_appendix():
+    report = samples.school_report()
+    with translation.override("nl"):
+        paragraphs, cells, _ = docx_text(report_docx(report))
+        reserve = flat(format_euro(report.amounts.split.reserve))
+        amounts = [flat(format_euro(unit.amount)) for unit in report.amounts.split.units]
+        section_d = translation.gettext(HEADINGS[3])
+
+    assert "Verdeling over de eenheden" in paragraphs
+    assert f"Verdeelmethode: by fte. Centrale reserve: 5 % = {reserve}." in paragraphs
+    for unit, amount in zip(report.amounts.split.units, amounts, strict=True):
+        assert unit.unit in cells and amount in cells
+    assert "Centrale reserve" in cells and reserve in cells
+    assert "70,1%" in cells  # turnout: one decimal
+    assert "Besluiten per stap" in paragraphs
+    assert "1. Organisational units" in cells and "Dirk Directeur (director)" in cells
+    appendix = paragraphs.index("Bijlage: de besluitenlijst")
+    assert appendix > paragraphs.index(section_d)
+    for entry in report.process.timeline:
+        assert entry.summary in cells
 
 
 def test_docx_gives_the_comparison_as_a_table():

@@ -14,6 +14,7 @@ from processes.models import Decision
 from surveys import services
 from surveys.models import SurveyToken
 from surveys.sheets import invitee_sheets_issue
+from tests.pdf_layout import capture_documents, layout_problems
 from werkdruk.exceptions import DomainError
 
 from .conftest import answer
@@ -124,6 +125,19 @@ def test_sheets_are_a_pdf_with_a_working_code_per_person(client, sent, pmr, sett
         assert services.invitee_for_token(token=codes.pop()) == invitee
     html = client.get(sheets_url(sent)).content.decode()
     assert html.count("has a sheet: a new one replaces it") == 2
+
+
+def test_item1_the_sheets_pdf_is_clean_page_by_page(client, sent, pmr, settings):
+    """Issue 15, item 1: one sheet per page, nothing past the margin (a long address wraps)."""
+    settings.SITE_URL = "https://werkdruk.voorbeeldschoolbestuur.example.org/werkdruk"
+    invitees = list(sent.invitees.order_by("pk")[:3])
+    client.force_login(pmr)
+    with capture_documents() as captured:
+        response = client.post(sheets_url(sent), {"invitees": [i.pk for i in invitees]})
+    assert response.status_code == 200
+    ((template, document),) = captured
+    assert len(document.pages) == 3
+    assert layout_problems(document, template) == []
 
 
 @pytest.mark.parametrize("data", [{}, {"invitees": [10**6]}])

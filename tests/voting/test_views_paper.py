@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from processes.models import School, SchoolRole
 from tests.factories import SchoolRoleFactory, UserFactory
 from tests.fixtures.ballots import opened_ballots
+from tests.pdf_layout import capture_documents, layout_problems
 from voting import services as voting
 from voting.models import Ballot, PaperBatch, Participation, Vote, VoterToken
 from werkdruk.exceptions import DomainError
@@ -480,6 +481,19 @@ def test_the_qr_code_is_drawn_inline(client, open_vote, pmr):
 
     svg = _qr_svg("https://werkdruk.example/vote/code/ABCD-EFGH-JKLM-NPQR-STUV/")
     assert svg.startswith("<svg") and "<path" in svg and "href" not in svg
+
+
+def test_item1_the_sheets_pdf_is_clean_page_by_page(client, open_vote, pmr, settings):
+    """Issue 15, item 1: one sheet per page, nothing past the margin."""
+    settings.SITE_URL = "https://werkdruk.voorbeeldschoolbestuur.example.org/werkdruk"
+    voters = roll(open_vote, 3)
+    client.force_login(pmr)
+    with capture_documents() as captured:
+        response = client.post(sheets_url(open_vote), {"voters": [v.pk for v in voters]})
+    assert response.status_code == 200
+    ((template, document),) = captured
+    assert len(document.pages) == 3
+    assert layout_problems(document, template) == []
 
 
 def test_a_reprinted_sheet_replaces_the_earlier_one(client, open_vote, pmr):
