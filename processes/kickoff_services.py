@@ -412,8 +412,8 @@ def kickoff_session_mark_held(*, session, actor, note="") -> KickoffSession:
     session = _lock_session(session, process)
     if session.is_held:
         raise DomainError(_("This session has already been recorded as held."))
-    if session.date > timezone.localdate():
-        raise DomainError(_("A session can only be recorded as held on or after its date."))
+    if not session.has_started:
+        raise DomainError(_("A session can only be recorded as held once it has started."))
     session.held_at = timezone.now()
     session.held_recorded_by = actor
     session.save(update_fields=["held_at", "held_recorded_by"])

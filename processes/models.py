@@ -498,6 +498,15 @@ class KickoffSession(models.Model):
     def is_held(self) -> bool:
         return self.held_at is not None
 
+    @property
+    def starts(self) -> datetime.datetime:
+        """When the session starts, in the school's time zone."""
+        return timezone.make_aware(datetime.datetime.combine(self.date, self.starts_at))
+
+    @property
+    def has_started(self) -> bool:
+        return timezone.now() >= self.starts
+
 
 class KickoffSignUp(models.Model):
     """A staff member's sign-up for a kick-off session (when the session uses sign-up)."""

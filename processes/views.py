@@ -145,11 +145,17 @@ def agreement_detail(request, pk):
         version = versions[0]
     steps = {s.number: s for s in process.steps.all()}
     context = _agreement_context(process, version)
+    can_freeze = request.user.has_perm("processes.manage_process", process) and all(
+        steps[n].state == "done" for n in (1, 2, 3)
+    )
+    if can_freeze and versions:
+        # Offered only when steps 1-3 now say something else than the latest frozen version.
+        live = agreement.content_hash(agreement.agreement_content(process))
+        can_freeze = live != versions[0].content_hash
     context.update(
         {
             "versions": versions,
-            "can_freeze": request.user.has_perm("processes.manage_process", process)
-            and all(steps[n].state == "done" for n in (1, 2, 3)),
+            "can_freeze": can_freeze,
             "steps": [steps[n] for n in (1, 2, 3)],
         }
     )

@@ -18,6 +18,7 @@ from processes.models import ProcessStep
 from processes.services import decision_record
 from werkdruk.edit_conflicts import version_check, version_next
 from werkdruk.exceptions import DomainError
+from werkdruk.money import lazy_euro
 
 from .changes import ZERO, per_year
 from .merge import content_changing, lock_for_change
@@ -149,11 +150,34 @@ def school_measure_update(
     if changed:
         version_check(measure, version)
         content_changing(step, actor, gettext_noop("measure %(title)s"), title=measure.title)
+        before_total, before_costs = measure.total_cost, measure.cost_per_year
         for name in changed:
             setattr(measure, name, fields[name])
         version_next(measure)
         measure._history_user = actor
         measure.save()
+        if "cost_per_year" in changed or "total_cost" in changed:
+            # Money is what the units agreed on: a changed amount belongs in the decision list.
+            decision_record(
+                process=measure.school_plan.process,
+                step_number=STEP,
+                action="schoolplans.measure.amount_changed",
+                summary=gettext_noop(
+                    "Amount of measure %(title)s changed while merging: %(before)s became "
+                    "%(after)s."
+                ),
+                params={
+                    "title": measure.title,
+                    "before": lazy_euro(before_total),
+                    "after": lazy_euro(measure.total_cost),
+                },
+                actor=actor,
+                content={
+                    "measure": measure.pk,
+                    "before": {"total": str(before_total), "per_year": before_costs},
+                    "after": {"total": str(measure.total_cost), "per_year": costs},
+                },
+            )
     return measure
 
 

@@ -73,6 +73,7 @@ def setup_django(db):
             "MEDIA_ROOT": str(var / "media"),
             "VOTE_KEY_DIR": str(var / "vote-keys"),
             "EMAIL_URL": "dummymail://localhost",
+            "SITE_URL": "https://werkdruk.example.org",
             "CELERY_BROKER_URL": "filesystem://",
             "CELERY_TASK_ALWAYS_EAGER": "true",  # the build's invitations, to the dummy backend
             "LOG_LEVEL": "WARNING",

@@ -128,6 +128,7 @@ def bench_environment(tmp, database_url):
         # Nothing leaves the machine: the invitations sent at opening go nowhere, and a task
         # queued by a request (none is expected) lands in a folder of the temporary directory.
         "EMAIL_URL": "dummymail://localhost",
+        "SITE_URL": "https://werkdruk.example.org",
         "CELERY_BROKER_URL": "filesystem://",
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "LOG_LEVEL": "WARNING",

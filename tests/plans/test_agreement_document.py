@@ -125,6 +125,16 @@ def test_freeze_through_the_page_and_again_after_changes_makes_version_2(client,
     assert versions[0].content_hash != versions[1].content_hash
 
 
+def test_the_page_offers_to_freeze_only_what_is_not_frozen_yet(client, agreed):
+    """Issue 15, item 7: a frozen, unchanged agreement is not offered for freezing again."""
+    client.force_login(user("pmr"))
+    page_url = reverse("processes:agreement", args=[agreed.pk])
+    freeze_url = reverse("processes:agreement-freeze", args=[agreed.pk])
+    assert freeze_url in client.get(page_url).content.decode()
+    client.post(freeze_url)
+    assert freeze_url not in client.get(page_url).content.decode()
+
+
 def test_freeze_is_refused_for_staff_and_other_schools(client, agreed):
     client.force_login(user("docent"))
     assert client.post(reverse("processes:agreement-freeze", args=[agreed.pk])).status_code == 403

@@ -194,7 +194,7 @@ def test_removing_a_session_nobody_was_invited_to_sends_nothing(
 
 
 def test_a_held_session_can_no_longer_change(step5_open, director):
-    session = make_session(step5_open, director, date=TODAY())
+    session = make_session(step5_open, director, date=TODAY(), starts_at=datetime.time(0, 0))
     kickoff_services.kickoff_session_mark_held(session=session, actor=director)
     with pytest.raises(DomainError, match="held"):
         kickoff_services.kickoff_session_update(
@@ -370,7 +370,7 @@ def test_no_sign_up_for_a_past_or_held_session(step5_open, director, staff_user)
     past = make_session(step5_open, director, date=TODAY() - datetime.timedelta(days=1))
     with pytest.raises(DomainError, match="already taken place"):
         kickoff_services.kickoff_sign_up(session=past, actor=staff_user)
-    held = make_session(step5_open, director, date=TODAY())
+    held = make_session(step5_open, director, date=TODAY(), starts_at=datetime.time(0, 0))
     kickoff_services.kickoff_session_mark_held(session=held, actor=director)
     with pytest.raises(DomainError, match="held"):
         kickoff_services.kickoff_sign_up(session=held, actor=staff_user)
@@ -428,7 +428,7 @@ def test_only_organisers_record_attendance(session, staff_user, school):
 
 
 def test_marking_held_records_a_decision(step5_open, director):
-    session = make_session(step5_open, director, date=TODAY())
+    session = make_session(step5_open, director, date=TODAY(), starts_at=datetime.time(0, 0))
     kickoff_services.kickoff_attendance_count(session=session, actor=director, count=41)
     session = kickoff_services.kickoff_session_mark_held(
         session=session, actor=director, note="Good energy."
@@ -442,14 +442,26 @@ def test_marking_held_records_a_decision(step5_open, director):
         kickoff_services.kickoff_session_mark_held(session=session, actor=director)
 
 
+def test_a_session_later_today_cannot_be_marked_held_before_it_starts(step5_open, director):
+    """Issue 15, item 7: not on its date, but once it has started."""
+    later = (timezone.localtime() + datetime.timedelta(hours=1)).time().replace(microsecond=0)
+    if not datetime.time(1, 0) <= later <= datetime.time(23, 0):
+        pytest.skip("around midnight there is no later start today")
+    session = make_session(
+        step5_open, director, date=TODAY(), starts_at=later, ends_at=datetime.time(23, 59)
+    )
+    with pytest.raises(DomainError, match="once it has started"):
+        kickoff_services.kickoff_session_mark_held(session=session, actor=director)
+
+
 def test_a_future_session_cannot_be_marked_held(session, director):
-    with pytest.raises(DomainError, match="on or after its date"):
+    with pytest.raises(DomainError, match="once it has started"):
         kickoff_services.kickoff_session_mark_held(session=session, actor=director)
     assert KickoffSession.objects.get().held_at is None
 
 
 def test_only_organisers_mark_a_session_held(step5_open, director, staff_user):
-    session = make_session(step5_open, director, date=TODAY())
+    session = make_session(step5_open, director, date=TODAY(), starts_at=datetime.time(0, 0))
     with pytest.raises(PermissionDenied):
         kickoff_services.kickoff_session_mark_held(session=session, actor=staff_user)
 
@@ -461,7 +473,7 @@ def test_step_5_is_completed_only_after_a_session_is_held(step5_open, director):
     process_services.step_assign_actor(
         step=step(step5_open, 5), actor=director, agreed_actor="director"
     )
-    session = make_session(step5_open, director, date=TODAY())
+    session = make_session(step5_open, director, date=TODAY(), starts_at=datetime.time(0, 0))
     assert registry.step_blockers(step(step5_open, 5))
     with pytest.raises(DomainError) as error:
         process_services.step_complete(step=step(step5_open, 5), actor=director)

@@ -62,9 +62,13 @@ def test_organiser_sees_the_session_and_the_management_forms(client, session, di
     assert url("kickoff-session-update", session.process, session) in html
     assert url("kickoff-invite", session.process, session) in html
     assert url("kickoff-attendance", session.process, session) in html
-    assert url("kickoff-held", session.process, session) in html
+    # Recording it as held is offered once it has started (issue 15, item 7), not before.
+    assert url("kickoff-held", session.process, session) not in html
     assert url("kickoff-ics", session.process, session) in html
     assert "0 of 3 active staff members" in html
+    KickoffSession.objects.filter(pk=session.pk).update(date=TODAY() - datetime.timedelta(days=1))
+    html = client.get(url("kickoff", session.process)).content.decode()
+    assert url("kickoff-held", session.process, session) in html
 
 
 def test_staff_see_the_session_their_sign_up_button_and_the_calendar_link(
@@ -163,7 +167,7 @@ def test_sending_invitations_says_how_many_went_out(client, session, director):
 
 
 def test_attendance_per_person_and_counted_through_the_page(client, step5_open, director, school):
-    session = make_session(step5_open, director, date=TODAY())
+    session = make_session(step5_open, director, date=TODAY(), starts_at=datetime.time(0, 0))
     staff = list(school.staff_members.order_by("name", "pk"))
     client.force_login(director)
     page = client.get(url("kickoff-attendance", step5_open, session)).content.decode()
@@ -204,7 +208,7 @@ def test_mark_held_then_complete_step_5_on_the_step_page(client, step5_open, dir
         reverse("processes:step-assign-actor", args=[step5_open.pk, 5]),
         {"agreed_actor": "director"},
     )
-    session = make_session(step5_open, director, date=TODAY())
+    session = make_session(step5_open, director, date=TODAY(), starts_at=datetime.time(0, 0))
     complete = reverse("processes:step-complete", args=[step5_open.pk, 5])
 
     response = client.post(complete, {})
@@ -225,7 +229,7 @@ def test_mark_held_then_complete_step_5_on_the_step_page(client, step5_open, dir
 def test_a_future_session_cannot_be_marked_held_on_the_page(client, session, director):
     client.force_login(director)
     response = client.post(url("kickoff-held", session.process, session), follow=True)
-    assert "on or after its date" in response.content.decode()
+    assert "once it has started" in response.content.decode()
     session.refresh_from_db()
     assert session.held_at is None
 
@@ -330,7 +334,7 @@ def test_get_permission_matrix(client, request, step5_open, director, name, inde
 @pytest.mark.parametrize("name", POST_MATRIX)
 @pytest.mark.parametrize("index,role", list(enumerate(ROLES)))
 def test_post_permission_matrix(client, request, step5_open, director, name, index, role):
-    session = make_session(step5_open, director, date=TODAY())
+    session = make_session(step5_open, director, date=TODAY(), starts_at=datetime.time(0, 0))
     data, expected = POST_MATRIX[name]
     mail.outbox.clear()
     before = _state(session)

@@ -474,6 +474,22 @@ def test_changing_the_school_years_and_structural(school_plan, merger, year):
     }
 
 
+def test_a_changed_amount_is_listed_in_the_decision_list(process, school_plan, merger, year):
+    """Issue 15, item 7: money the units agreed on, changed while merging, is on record."""
+    measure = by_title(school_plan, "Onderwijsassistenten brugklas")
+    before = measure.total_cost
+    update(measure, merger, annotation="Alleen de toelichting.")
+    assert not decisions(process, "schoolplans.measure.amount_changed")
+
+    update(measure, merger, cost_per_year={year: D("9000.00"), year + 1: D("10000.01")})
+
+    (decision,) = decisions(process, "schoolplans.measure.amount_changed")
+    assert decision.step_number == 9 and decision.actor == merger
+    assert decision.content["before"]["total"] == str(before)
+    assert decision.content["after"]["total"] == "19000.01"
+    assert "19,000.01" in decision.summary  # the tests here run in English
+
+
 def test_unchanged_input_writes_nothing(school_plan, merger):
     measure = by_title(school_plan, "Coaching van teamleiders")
     history = measure.history.count()

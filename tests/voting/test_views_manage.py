@@ -235,8 +235,13 @@ def test_director_sees_the_vote_read_only(client, director, open_vote):
 def test_open_vote_page_links_roll_paper_and_sheets_and_polls_turnout(client, pmr, open_vote):
     client.force_login(pmr)
     page = text(client.get(reverse("voting:vote-manage", args=[open_vote.process_id])))
-    for name in ("vote-close", "vote-roll", "paper-list", "token-sheets"):
+    for name in ("vote-roll", "paper-list", "token-sheets"):
         assert reverse(f"voting:{name}", args=[open_vote.pk]) in page, name
+    # Closing early is offered only once everyone on the roll has voted (issue 15, item 7).
+    close = reverse("voting:vote-close", args=[open_vote.pk])
+    assert close not in page
+    cast_many(open_vote, ["yes"] * open_vote.voters.count())
+    assert close in text(client.get(reverse("voting:vote-manage", args=[open_vote.process_id])))
     assert f'hx-get="{reverse("voting:vote-turnout", args=[open_vote.pk])}"' in page
     assert 'hx-trigger="every 30s"' in page
 

@@ -215,7 +215,7 @@ def test_item6_production_without_email_url_refuses_to_start():
 
 
 @pytest.mark.parametrize(
-    "name", ["DATABASE_URL", "CELERY_BROKER_URL", "SECRET_KEY", "VOTE_KEY_DIR"]
+    "name", ["DATABASE_URL", "CELERY_BROKER_URL", "SECRET_KEY", "VOTE_KEY_DIR", "SITE_URL"]
 )
 def test_item6_production_without_a_required_variable_refuses_to_start(name):
     result = run_production("check", **{name: None})

@@ -96,6 +96,8 @@ def vote_manage(request, pk):
             and latest_agreement is not None
             and current.agreement_id != latest_agreement.pk,
             "turnout": turnout,
+            "everyone_voted": turnout is not None
+            and turnout.total.voted >= turnout.total.eligible > 0,
             "key": key,
             "min_group": selectors.MIN_GROUP,
         },

@@ -16,6 +16,8 @@ REQUIRED_VARIABLES = (
     "DATABASE_URL",
     "EMAIL_URL",
     "CELERY_BROKER_URL",
+    # Links in e-mails (with personal codes) must point at the real site, never a default.
+    "SITE_URL",
     # Where the votes' private keys live: a deliberate choice (shared by every machine, out of
     # backups), never the folder beside the code by default.
     "VOTE_KEY_DIR",
