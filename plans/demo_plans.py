@@ -301,14 +301,16 @@ def _cast(vote, *, every):
 
 
 def _kickoff_and_announcements(process, director):
-    """Steps 5 and 6, both carried out by the director as agreed: a kick-off held today,
-    and each unit's amount, the frameworks and a deadline four weeks ahead announced."""
+    """Steps 5 and 6, both carried out by the director as agreed: a kick-off held yesterday
+    afternoon (a session is recorded as held only once it has started, whatever the time the
+    demo is loaded), and each unit's amount, the frameworks and a deadline four weeks ahead
+    announced."""
     today = timezone.localdate()
     session = kickoff_session_create(
         process=process,
         actor=director,
         title="Startbijeenkomst werkdrukmiddelen",
-        date=today,
+        date=today - datetime.timedelta(days=1),
         starts_at=datetime.time(14, 30),
         ends_at=datetime.time(16, 30),
         place="Aula",

@@ -288,7 +288,7 @@ def _kickoff_and_announcements(process, director, rng):
         process=process,
         actor=director,
         title="Startbijeenkomst werkdrukmiddelen",
-        date=today,
+        date=today - datetime.timedelta(days=1),  # held once started, whatever the time now
         starts_at=datetime.time(14, 30),
         ends_at=datetime.time(16, 30),
         place="Aula",

@@ -602,7 +602,18 @@ def test_staff_list_shows_staff_and_totals_when_the_director_opens_it(
     ]
     html = response.content.decode()
     assert "Jan de Vries" in html and "Oud Lid" in html
-    assert "1,30" in html  # Dutch decimal comma
+    assert ">1,3<" in html  # Dutch decimal comma, as the split counts it (no rounding)
+
+
+def test_the_staff_list_shows_the_fte_the_split_uses_not_a_rounded_one(
+    client, school, director, settings
+):
+    """Issue 15, item 7: 0,6556 fte is shown as 0,6556, not 0,66."""
+    settings.LANGUAGE_CODE = "nl"
+    StaffMemberFactory(school=school, name="Jan de Vries", category="OP", fte="0.6556")
+    client.force_login(director)
+    html = client.get(reverse("units:staff-list", kwargs={"school_id": school.pk})).content
+    assert "0,6556" in html.decode() and "0,66<" not in html.decode()
 
 
 def test_staff_list_query_count_stays_the_same_when_the_school_has_more_staff(
