@@ -121,6 +121,8 @@ def todos_by_process(user, processes) -> dict[int, list[Todo]]:
     """Everything waiting for ``user`` in ``processes`` (their steps prefetched), by process pk,
     in the order of the steps. One call per provider, whatever the number of processes."""
     found: dict[int, list[Todo]] = {process.pk: [] for process in processes}
+    if not found:
+        return found
     by_step: dict[int, list] = {}
     for process in processes:
         roles = school_roles(user, process.school_id)
