@@ -124,6 +124,11 @@ def test_item2_the_kickoff_asks_to_record_it_once_it_began_and_sign_up_once(clie
     ]
     kickoff_sign_up(session=world.session, actor=world.users["teacher"])
     assert shown_todos(client, world.users["teacher"]) == []
+    # With nothing to do, the card says what is under way.
+    content = client.get(reverse("processes:dashboard")).content.decode()
+    under_way = content.split('data-testid="under-way"', 1)[1].split("</p>", 1)[0]
+    for number in (5, 6):
+        assert reverse("processes:step-detail", args=[world.process.pk, number]) in under_way
 
 
 # --- the timeline ------------------------------------------------------------------------
