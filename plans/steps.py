@@ -1,6 +1,6 @@
 """What the plans app contributes to the procedure: step 3's working page, the copy hook and
-the frameworks section of the frozen agreement; step 6's announcements and their blocker;
-step 8's page and the units' approval votes on their plans.
+the frameworks section of the frozen agreement; step 6's announcements, their blocker and
+to-dos; step 8's page, to-dos and the units' approval votes on their plans.
 
 Step 8 has no blocker: it completes when the last unit submits, or when the director and the
 PMR close it jointly after the deadline with units still missing (``unit_plan_decisions``).
@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 def register() -> None:
     from processes import agreement, registry
 
-    from . import unit_plan_votes
+    from . import todos, unit_plan_votes
     from .announcements import step6_every_unit_announced
     from .selectors import framework_agreement_section
     from .services import framework_rules_copy
@@ -27,5 +27,7 @@ def register() -> None:
     )
     registry.register_step_page(6, _("Announcements to the units"), "plans:announcement-overview")
     registry.register_blocker(6, step6_every_unit_announced)
+    registry.register_step_todos(6, todos.announcement_todos)
     registry.register_step_page(8, _("Unit plans"), "plans:unit-plan-overview")
+    registry.register_step_todos(8, todos.unit_plan_todos)
     unit_plan_votes.register()

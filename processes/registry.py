@@ -185,13 +185,19 @@ def dependents(number: int) -> list[int]:
 
 Blocker = Callable[["object"], list[str]]  # (ProcessStep) -> reasons the step cannot finish
 CopyHook = Callable[["object", "object"], None]  # (old Process, new Process)
-# (user, [Process]) -> {process pk: [selectors.Todo]}: a feature's to-dos on the dashboard
+# (user, [Process]) -> {process pk: [todos.Todo]}: a feature's to-dos on the dashboard
 TodoProvider = Callable[["object", list], dict]
+# (user, [open ProcessStep of one number]) -> {process pk: [todos.Todo]}: what the step asks
+StepTodoProvider = Callable[["object", list], dict]
+# (user, [Board]) -> {board pk: [todos.Todo]}: what waits for a board's administrator
+BoardTodoProvider = Callable[["object", list], dict]
 
 _blockers: dict[int, list[Blocker]] = {}
 _copy_hooks: list[CopyHook] = []
 _step_pages: dict[int, list[tuple[str, str]]] = {}
 _todo_providers: list[TodoProvider] = []
+_step_todo_providers: dict[int, list[StepTodoProvider]] = {}
+_board_todo_providers: list[BoardTodoProvider] = []
 # (ProcessStep) -> None, in the completing transaction: a feature's reaction to a finished step
 CompletionHook = Callable[["object"], None]
 _completion_hooks: dict[int, list[CompletionHook]] = {}
@@ -238,6 +244,38 @@ def register_todo_provider(provider: TodoProvider) -> None:
 
 def todo_providers() -> list[TodoProvider]:
     return list(_todo_providers)
+
+
+def register_step_todos(number: int, provider: StepTodoProvider) -> None:
+    """Say what the open step ``number`` asks of whom (e.g. "publish the school plan"),
+    instead of the engine's "carry out step N".
+
+    ``provider(user, steps)`` is called once per page with every open step ``number`` of the
+    processes shown (each knowing its process, whose steps are prefetched) and returns to-dos
+    by process pk; it answers for the step's sign-offs too (``todos.sign_off_todos``). For an
+    agreed step the engine first asks who carries it out; the provider is called once that
+    is recorded.
+    """
+    if provider not in _step_todo_providers.setdefault(number, []):
+        _step_todo_providers[number].append(provider)
+
+
+def step_todo_providers(number: int) -> list[StepTodoProvider]:
+    return list(_step_todo_providers.get(number, []))
+
+
+def register_board_todo_provider(provider: BoardTodoProvider) -> None:
+    """Add what waits for a board's administrators (e.g. "distribute the funds").
+
+    ``provider(user, boards)`` is called once per page with every board shown and returns
+    to-dos by board pk.
+    """
+    if provider not in _board_todo_providers:
+        _board_todo_providers.append(provider)
+
+
+def board_todo_providers() -> list[BoardTodoProvider]:
+    return list(_board_todo_providers)
 
 
 def step_pages(number: int) -> list[tuple[str, str]]:

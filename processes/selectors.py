@@ -7,13 +7,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
-from django.utils.translation import gettext as _
 
-from . import registry
 from .models import Board, BoardProcess, Decision, Process, ProcessStep, School, SchoolYear, SignOff
 from .predicates import user_roles
-from .registry import Actor, Completion
 
 
 def _steps_prefetch():
@@ -91,91 +87,27 @@ def decision_list(*, process):
 
 
 @dataclass
-class Todo:
-    text: str
-    url: str
-    step: ProcessStep | None = None
-    urgent: bool = False
-
-
-def _roles_at(user, school_id) -> set[str]:
-    return user_roles(user)["schools"].get(school_id, set())
-
-
-def todos_for(user, process) -> list[Todo]:
-    """What ``user`` needs to do now in ``process``, from its prefetched steps (no queries)."""
-    roles = _roles_at(user, process.school_id)
-    is_director = "director" in roles
-    is_pmr = "pmr" in roles
-    todos: list[Todo] = []
-    for step in process.steps.all():
-        if step.state != ProcessStep.State.OPEN:
-            continue
-        step.process = process
-        url = reverse("processes:step-detail", args=[process.pk, step.number])
-        d = step.definition
-        label = {"number": step.number, "label": d.label}
-        signed = current_sign_offs(step)
-        needs_sign_off = d.completion == Completion.SIGN_OFF or (
-            d.completion == Completion.ACTOR and step.agreed_actor == "both"
-        )
-        if needs_sign_off:
-            if is_director and "director" not in signed:
-                todos.append(
-                    Todo(
-                        _("Sign off step %(number)s as director: %(label)s") % label,
-                        url,
-                        step,
-                        step.is_overdue,
-                    )
-                )
-            if is_pmr and "pmr" not in signed:
-                todos.append(
-                    Todo(
-                        _("Sign off step %(number)s for the PMR: %(label)s") % label,
-                        url,
-                        step,
-                        step.is_overdue,
-                    )
-                )
-        elif d.actor == Actor.AGREED and not step.agreed_actor and (is_director or is_pmr):
-            todos.append(
-                Todo(
-                    _("Record who carries out step %(number)s: %(label)s") % label,
-                    url,
-                    step,
-                    step.is_overdue,
-                )
-            )
-        elif d.actor == Actor.AGREED and (
-            (step.agreed_actor == "director" and is_director)
-            or (step.agreed_actor == "pmr" and is_pmr)
-            or (step.agreed_actor == "steering" and "steering" in roles)
-            or (step.agreed_actor == "external" and (is_director or is_pmr))
-        ):
-            todos.append(
-                Todo(_("Carry out step %(number)s: %(label)s") % label, url, step, step.is_overdue)
-            )
-        elif d.actor == Actor.PMR and is_pmr:
-            todos.append(
-                Todo(_("Prepare step %(number)s: %(label)s") % label, url, step, step.is_overdue)
-            )
-    return todos
-
-
-@dataclass
 class SchoolCard:
     school: School
     roles: list[str]
     process: Process | None
     earlier: list[Process] = field(default_factory=list)
-    todos: list[Todo] = field(default_factory=list)
+    todos: list = field(default_factory=list)  # processes.todos.Todo
     can_start: bool = False
+
+    @property
+    def open_steps(self) -> list[ProcessStep]:
+        """What is under way (from the prefetched steps), for a card without to-dos."""
+        steps = self.process.steps.all() if self.process else []
+        return [step for step in steps if step.state == ProcessStep.State.OPEN]
 
 
 def dashboard_for_user(*, user) -> dict:
-    """Per school the user belongs to: the latest process, its steps and the user's to-dos;
-    and for board administrators, their boards with every school's progress."""
+    """Per school the user belongs to: the latest process, its steps and the user's to-dos
+    (also those of last year's process, still being spent and evaluated); and for board
+    administrators, their boards with every school's progress and what waits for them."""
+    from .todos import board_todos, recent_processes, todos_by_process
+
     roles = user_roles(user)
     school_ids = set(roles["schools"]) | set(roles["staff"])
     school_year = SchoolYear.objects.current()
@@ -194,8 +126,9 @@ def dashboard_for_user(*, user) -> dict:
     )
     cards = []
     boards: dict[int, dict] = {}
+    processes_of = {}
     for school in schools:
-        processes = list(school.processes.all())
+        processes = processes_of[school.pk] = list(school.processes.all())
         latest = processes[0] if processes else None
         if school.board_id in roles["boards"]:
             boards.setdefault(school.board_id, {"board": school.board, "rows": []})["rows"].append(
@@ -212,23 +145,22 @@ def dashboard_for_user(*, user) -> dict:
             earlier=processes[1:],
             can_start=manages and all(p.school_year_id != school_year.pk for p in processes),
         )
-        if latest is not None:
-            card.todos = todos_for(user, latest)
         cards.append(card)
-    _add_feature_todos(user, cards)
-    return {"cards": cards, "boards": list(boards.values()), "school_year": school_year}
-
-
-def _add_feature_todos(user, cards):
-    """The to-dos that feature apps add (``registry.register_todo_provider``), one call each."""
-    by_process = {card.process.pk: card for card in cards if card.process is not None}
-    if not by_process:
-        return
-    processes = [card.process for card in by_process.values()]
-    for provider in registry.todo_providers():
-        for process_pk, todos in provider(user, processes).items():
-            if process_pk in by_process:
-                by_process[process_pk].todos.extend(todos)
+    shown = {
+        card.school.pk: recent_processes(processes_of[card.school.pk], school_year)
+        for card in cards
+    }
+    found = todos_by_process(user, [p for processes in shown.values() for p in processes])
+    for card in cards:
+        for process in shown[card.school.pk]:
+            for todo in found[process.pk]:
+                if process is not card.process:
+                    todo.year = str(process.school_year)
+                card.todos.append(todo)
+    entries = list(boards.values())
+    for board_pk, todos in board_todos(user, entries).items():
+        boards[board_pk]["todos"] = todos
+    return {"cards": cards, "boards": entries, "school_year": school_year}
 
 
 def _board_row(school, process) -> dict:

@@ -14,7 +14,7 @@ from werkdruk.exceptions import DomainError
 from werkdruk.pdf import pdf_response, render_pdf
 from werkdruk.submissions import idempotent_post
 
-from . import agreement, registry, selectors, services
+from . import agreement, registry, selectors, services, todos
 from .forms import (
     GroundsForm,
     ProcessCreateForm,
@@ -35,7 +35,9 @@ def dashboard(request):
 
 def board_detail(request, pk):
     board = selectors.board_get_for_user(user=request.user, pk=pk)
-    return render(request, "processes/board_detail.html", selectors.board_overview(board=board))
+    overview = selectors.board_overview(board=board)
+    found = todos.board_todos(request.user, [overview])
+    return render(request, "processes/board_detail.html", {**overview, "todos": found[board.pk]})
 
 
 @method_decorator(idempotent_post, name="post")
@@ -103,7 +105,7 @@ def process_detail(request, pk):
             "steps": _timeline_rows(process),
             "board_step": selectors.board_step(process),
             "board_definition": registry.BOARD_STEP,
-            "todos": selectors.todos_for(request.user, process),
+            "todos": todos.todos_for(request.user, process),
             "can_manage": request.user.has_perm("processes.manage_process", process),
         },
     )

@@ -9,5 +9,9 @@ class ReportingConfig(AppConfig):
     def ready(self):
         from processes import registry
 
+        from .todos import annual_report_todos
+
         # After ratification (step 11) the school accounts for the year in the annual report.
         registry.register_step_page(11, _("Annual report"), "reporting:school-report")
+        # The board writes its annual report on every school year that had a procedure.
+        registry.register_board_todo_provider(annual_report_todos)

@@ -4,7 +4,7 @@ stale check) and the board dashboard (progress and money per school, in constant
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -81,6 +81,16 @@ def job_rows(*, board, school_year) -> list[JobRow]:
         "requested_by"
     )
     return [job_row(job, now=now) for job in jobs]
+
+
+def latest_downloads(rows) -> list[JobRow]:
+    """The newest finished report of each file type that still has its file (``rows`` newest
+    first): what the board's report page offers to download at once."""
+    latest: dict[str, JobRow] = {}
+    for row in rows:
+        if row.done and row.job.file and row.job.format not in latest:
+            latest[row.job.format] = row
+    return sorted(latest.values(), key=lambda row: row.job.format != ReportJob.Format.PDF)
 
 
 def job_get_for_user(*, user, board_pk, pk) -> ReportJob:
@@ -175,25 +185,45 @@ def money_per_school(*, board, schools, year: int) -> MoneyTotals:
     return totals
 
 
-def board_years(board) -> list[int]:
-    """The school years (start years) in which a school of ``board`` has a process."""
-    return sorted(
-        set(
-            Process.objects.filter(school__board=board).values_list(
-                "school_year__start_year", flat=True
-            )
+def board_years(board) -> dict[int, bool]:
+    """The school years (start years) in which a school of ``board`` has a process, each
+    saying whether it has figures to report: a ratified plan or spending recorded. One query."""
+    rows = (
+        Process.objects.filter(school__board=board)
+        .annotate(
+            ratified=Exists(
+                RatificationRecord.objects.filter(version__school_plan__process=OuterRef("pk"))
+            ),
+            spent=Exists(MeasureSpending.objects.filter(process=OuterRef("pk"))),
         )
+        .values_list("school_year__start_year", "ratified", "spent")
     )
+    years: dict[int, bool] = {}
+    for start_year, ratified, spent in rows:
+        years[start_year] = years.get(start_year, False) or ratified or spent
+    return dict(sorted(years.items()))
+
+
+def latest_year_with_figures(years: dict[int, bool]) -> int:
+    """The year the board's pages open on: the latest with figures to report, else the latest
+    with a process, else the current school year."""
+    with_figures = [year for year, has_figures in years.items() if has_figures]
+    if with_figures:
+        return with_figures[-1]
+    if years:
+        return list(years)[-1]
+    return SchoolYear.objects.current().start_year
 
 
 def board_dashboard(*, board, year: int | None) -> dict:
     """The board dashboard: every school's current process and its open and overdue steps,
-    and the money per school in ``year`` (the latest year with a process by default)."""
+    and the money per school in ``year`` (by default the latest year with figures: a year
+    whose procedures are still under way has no plan or spending to show yet)."""
     overview = board_overview(board=board)
-    years = board_years(board)
+    with_figures = board_years(board)
+    years = list(with_figures)
     if year is None:
-        today = timezone.localdate()
-        year = years[-1] if years else today.year - (today.month < 8)
+        year = latest_year_with_figures(with_figures)
     elif year not in years:
         raise Http404
     schools = [row["school"] for row in overview["rows"]]

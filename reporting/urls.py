@@ -20,6 +20,7 @@ urlpatterns = [
         name="school-report-docx",
     ),
     path("board/<int:pk>/dashboard/", views.board_dashboard, name="board-dashboard"),
+    path("board/<int:pk>/annual-report/", views.board_report_latest, name="board-report-latest"),
     path("board/<int:pk>/annual-report/<int:year>/", views.board_report, name="board-report"),
     path(
         "board/<int:pk>/annual-report/<int:year>/start/",

@@ -71,6 +71,7 @@ def _jobs_context(board, school_year) -> dict:
         "board": board,
         "school_year": school_year,
         "jobs": rows,
+        "downloads": selectors.latest_downloads(rows),
         "polling": any(row.active for row in rows),
     }
 
@@ -84,6 +85,14 @@ def board_report(request, pk, year):
         "form": ReportJobForm(initial={"format": ReportJob.Format.PDF}),
     }
     return render(request, "reporting/board_report.html", context)
+
+
+@require_GET
+def board_report_latest(request, pk):
+    """The board page's link to the annual report: the latest school year with figures."""
+    board = selectors.report_board_get_for_user(user=request.user, pk=pk)
+    year = selectors.latest_year_with_figures(selectors.board_years(board))
+    return redirect("reporting:board-report", pk=board.pk, year=year)
 
 
 @require_POST

@@ -1,6 +1,6 @@
-"""What the school plan app contributes to the procedure: the pages, blockers and completion
-hooks of steps 9 (merge), 10 (publication) and 11 (ratification), and the follow-up of the
-evaluation agreement carried into next year's process."""
+"""What the school plan app contributes to the procedure: the pages, blockers, to-dos and
+completion hooks of steps 9 (merge), 10 (publication) and 11 (ratification), and the follow-up
+of the evaluation agreement carried into next year's process."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 def register() -> None:
     from processes import registry
 
-    from . import next_year, publication, ratification
+    from . import next_year, publication, ratification, todos
     from .merge_content import step9_final_version_blocker
 
     registry.register_step_page(9, _("School plan"), "schoolplans:merge")
@@ -21,3 +21,7 @@ def register() -> None:
     registry.register_blocker(11, ratification.step11_blockers)
     registry.register_completion_hook(11, ratification.ratification_record_write)
     registry.register_copy_hook(next_year.follow_up_copy)
+    registry.register_step_todos(9, todos.merge_todos)
+    registry.register_step_todos(10, todos.publication_todos)
+    registry.register_step_todos(11, todos.ratification_todos)
+    registry.register_todo_provider(todos.comment_todos)

@@ -9,12 +9,13 @@ class SurveysConfig(AppConfig):
     def ready(self):
         from processes import registry
 
-        from .todos import survey_todos
+        from .todos import survey_round_todos, survey_todos
 
         # The survey serves the evaluation agreed at ratification (step 11); its baseline can
         # run earlier, so the page is reachable from step 11 and from the dashboard's to-do.
         registry.register_step_page(11, _("Workload survey"), "surveys:survey-manage")
         registry.register_todo_provider(survey_todos)
+        registry.register_todo_provider(survey_round_todos)
 
         from voting import keys
 

@@ -1,5 +1,5 @@
-"""What the voting app contributes to the procedure: step 4's working page, the voters'
-to-dos on the dashboard, and the lock on the agreement while staff vote on it."""
+"""What the voting app contributes to the procedure: step 4's working page, the voters' and
+the PMR's to-dos on the dashboard, and the lock on the agreement while staff vote on it."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -12,4 +12,5 @@ def register() -> None:
     registry.register_step_page(4, _("The staff vote"), "voting:vote-manage")
     registry.register_todo_provider(todos.vote_todos)
     registry.register_todo_provider(todos.key_holder_todos)
+    registry.register_step_todos(4, todos.agreement_vote_todos)
     registry.register_agreement_lock(selectors.agreement_lock)

@@ -1,18 +1,55 @@
-"""The dashboard's to-dos: staff on the roll of an open vote who have not voted yet, and the
-key holders of a vote whose key is split over people.
+"""The dashboard's to-dos: staff on the roll of an open vote who have not voted yet, the key
+holders of a vote whose key is split over people, and what step 4 asks of the PMR.
 
-Registered with ``processes.registry.register_todo_provider`` from ``VotingConfig.ready()``.
+Registered with ``processes.registry`` from ``VotingConfig.ready()``.
 """
 
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from processes.models import AgreementVersion
 from processes.predicates import user_roles
-from processes.selectors import Todo
+from processes.todos import Todo, school_roles
 
 from .models import KeyHolder, Vote
 from .selectors import is_due_for_counting
+
+
+def agreement_vote_todos(user, steps) -> dict[int, list[Todo]]:
+    """Step 4 for the PMR, who runs the vote: freeze the agreement, prepare the vote, open
+    it. Nothing while it is open: it closes and is counted at its closing time (the key
+    holders have their own to-do). Two queries for a PMR member, none for anyone else."""
+    steps = [step for step in steps if "pmr" in school_roles(user, step.process.school_id)]
+    if not steps:
+        return {}
+    ids = [step.process_id for step in steps]
+    frozen = set(
+        AgreementVersion.objects.filter(process_id__in=ids).values_list("process_id", flat=True)
+    )
+    latest = {
+        vote.process_id: vote
+        for vote in Vote.objects.filter(process_id__in=ids, kind=Vote.Kind.AGREEMENT)
+        .only("process_id", "state", "round")
+        .order_by("round")
+    }
+    todos: dict[int, list[Todo]] = {}
+    for step in steps:
+        vote = latest.get(step.process_id)
+        if step.process_id not in frozen:
+            text = _("Freeze the agreement of steps 1-3 that the staff will vote on")
+            url = reverse("processes:agreement", args=[step.process_id])
+        elif vote is None or vote.state == Vote.State.CLOSED:
+            # A cancelled or void round leaves step 4 open: a new round is prepared.
+            text = _("Prepare the staff vote on the agreement")
+            url = reverse("voting:vote-manage", args=[step.process_id])
+        elif vote.state == Vote.State.DRAFT:
+            text = _("Check the prepared staff vote and open it")
+            url = reverse("voting:vote-manage", args=[step.process_id])
+        else:
+            continue
+        todos[step.process_id] = [Todo(text, url, step, step.is_overdue)]
+    return todos
 
 
 def _label(vote, closes) -> str:

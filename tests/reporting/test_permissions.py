@@ -38,6 +38,8 @@ ROLES = [
 ]
 SCHOOL = [302, 403, 200, 200, 403, 200, 404, 404, 404]
 BOARD = [302, 404, 404, 404, 404, 200, 404, 404, 404]
+# The board page's link to the latest annual report redirects its administrators to it.
+BOARD_REDIRECT = [302, 404, 404, 404, 404, 302, 404, 404, 404]
 
 GET_MATRIX = {
     "school-report": SCHOOL,
@@ -46,6 +48,7 @@ GET_MATRIX = {
     "school-years": SCHOOL,
     "board-dashboard": BOARD,
     "board-report": BOARD,
+    "board-report-latest": BOARD_REDIRECT,
     "board-report-jobs": BOARD,
     "job-download": BOARD,
 }
@@ -77,8 +80,8 @@ def url(name, process, job):
     board, year = process.school.board_id, process.school_year.start_year
     if name in ("school-report", "school-report-pdf", "school-report-docx", "school-years"):
         return reverse(f"reporting:{name}", args=[process.pk])
-    if name == "board-dashboard":
-        return reverse("reporting:board-dashboard", args=[board])
+    if name in ("board-dashboard", "board-report-latest"):
+        return reverse(f"reporting:{name}", args=[board])
     if name == "job-download":
         return reverse("reporting:job-download", args=[board, job.pk])
     return reverse(f"reporting:{name}", args=[board, year])

@@ -1,0 +1,57 @@
+"""Step 0 in the procedure: the board administrator's to-do of distributing the board's funds
+over its schools, for the current school year and, once a school has started its procedure
+for it, for the next."""
+
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from processes.models import Board, Process
+from processes.predicates import user_roles
+from processes.todos import Todo, current_start_year
+
+from ..models import BoardAllocation
+
+
+def allocation_todos(user, boards) -> dict[int, list[Todo]]:
+    """ "Distribute the board's funds for <year>" per board the user administers whose
+    distribution of that year is not fixed: the current year always, the next one once a school
+    waits for it. One query for a board's administrator, none for anyone else."""
+    administered = [board.pk for board in boards if board.pk in user_roles(user)["boards"]]
+    if not administered:
+        return {}
+    years = (current_start_year(), current_start_year() + 1)
+
+    def fixed(year):
+        return Exists(
+            BoardAllocation.objects.filter(
+                board=OuterRef("pk"), school_year__start_year=year, fixed_at__isnull=False
+            )
+        )
+
+    def waiting(year):
+        return Exists(
+            Process.objects.filter(school__board=OuterRef("pk"), school_year__start_year=year)
+        )
+
+    rows = Board.objects.filter(pk__in=administered).annotate(
+        fixed_now=fixed(years[0]), fixed_next=fixed(years[1]), waiting_next=waiting(years[1])
+    )
+    todos: dict[int, list[Todo]] = {}
+    for board in rows:
+        due = [years[0]] if not board.fixed_now else []
+        if board.waiting_next and not board.fixed_next:
+            due.append(years[1])
+        for year in due:
+            text = _("Distribute the board's funds for %(year)s over its schools") % {
+                "year": f"{year}-{year + 1}"
+            }
+            url = reverse("units:allocation", args=[board.pk, year])
+            todos.setdefault(board.pk, []).append(Todo(text, url))
+    return todos
+
+
+def register() -> None:
+    from processes import registry
+
+    registry.register_board_todo_provider(allocation_todos)
