@@ -13,8 +13,10 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from icalendar import Calendar, Event
 
+from werkdruk.files import download_name
 from werkdruk.numbers import format_number
 
 SCHOOL_TZ = ZoneInfo("Europe/Amsterdam")
@@ -93,4 +95,5 @@ def session_calendar(session, *, now=None, cancelled=False) -> bytes:
 
 
 def session_filename(session) -> str:
-    return f"kickoff-{session.date.isoformat()}-{session.pk}.ics"
+    label = pgettext_lazy("file name", "kick-off")
+    return download_name(label, session.date.isoformat(), session.pk, ext="ics")

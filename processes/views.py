@@ -7,10 +7,12 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views import View
 from django.views.decorators.http import require_POST
 
 from werkdruk.exceptions import DomainError
+from werkdruk.files import download_name
 from werkdruk.pdf import pdf_response, render_pdf
 from werkdruk.submissions import idempotent_post
 
@@ -25,6 +27,8 @@ from .forms import (
 )
 from .models import Process, SchoolYear
 from .registry import Actor, Completion
+
+FILE_AGREEMENT = pgettext_lazy("file name", "agreement")
 
 
 def dashboard(request):
@@ -190,7 +194,10 @@ def agreement_pdf(request, pk, number):
     # The frozen document reads the same for everyone: in the school's language.
     with translation.override(settings.LANGUAGE_CODE):
         pdf = render_pdf("processes/agreement_pdf.html", _agreement_context(process, version))
-    return pdf_response(pdf, f"agreement-{process.school.brin}-{process.school_year}-v{number}.pdf")
+    name = download_name(
+        FILE_AGREEMENT, process.school.brin, process.school_year, f"v{number}", ext="pdf"
+    )
+    return pdf_response(pdf, name)
 
 
 def decision_list(request, pk):

@@ -5,11 +5,11 @@ active language (Dutch unless the caller activates another one).
 """
 
 from django.utils.safestring import mark_safe
-from django.utils.text import slugify
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 
 from reporting import docx
 from reporting.sections import BoardReport, SchoolReport
+from werkdruk.files import download_name
 from werkdruk.pdf import render_pdf
 
 FORMATS = ("pdf", "docx")
@@ -67,5 +67,6 @@ def report_filename(report: SchoolReport | BoardReport, fmt: str) -> str:
     if fmt not in FORMATS:
         raise ValueError(f"Unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
     name = report.board_name if isinstance(report, BoardReport) else report.school_name
-    stem = slugify(f"{gettext('annual report')} {name} {report.school_year}") or "report"
-    return f"{stem}.{fmt}"
+    return download_name(
+        pgettext_lazy("file name", "annual report"), name, report.school_year, ext=fmt
+    )

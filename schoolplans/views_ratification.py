@@ -10,11 +10,13 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from processes.selectors import process_get_for_user, process_step
 from werkdruk.edit_conflicts import EditConflict, edit_conflict_report
 from werkdruk.exceptions import DomainError
+from werkdruk.files import download_name
 from werkdruk.pdf import pdf_response, render_pdf
 from werkdruk.submissions import idempotent_post
 
@@ -22,6 +24,9 @@ from . import evaluation, publication, ratification
 from . import selectors_ratification as selectors
 from .forms_ratification import CommentForm, EvaluationForm, PmrDecisionForm, PublishForm
 from .models import EvaluationAgreement, PmrDecision
+
+FILE_SCHOOL_PLAN = pgettext_lazy("file name", "school plan")
+FILE_DECISION_LIST = pgettext_lazy("file name", "decision list")
 
 
 def _form_errors(form, error):
@@ -122,9 +127,10 @@ def school_plan_pdf(request, pk, number):
             "plan": selectors.plan_display(version.content),
         }
         pdf = render_pdf("schoolplans/pdf/school_plan.html", context)
-    return pdf_response(
-        pdf, f"school-plan-{process.school.brin}-{process.school_year}-v{number}.pdf"
+    name = download_name(
+        FILE_SCHOOL_PLAN, process.school.brin, process.school_year, f"v{number}", ext="pdf"
     )
+    return pdf_response(pdf, name)
 
 
 # --- step 11: evaluation agreement and ratification ------------------------------------
@@ -265,4 +271,5 @@ def decision_list_pdf(request, pk):
             "schoolplans/pdf/decision_list.html",
             {"process": process, "entries": page.entries, "record": page.record},
         )
-    return pdf_response(pdf, f"decision-list-{process.school.brin}-{process.school_year}.pdf")
+    name = download_name(FILE_DECISION_LIST, process.school.brin, process.school_year, ext="pdf")
+    return pdf_response(pdf, name)

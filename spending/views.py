@@ -9,11 +9,13 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET
 
 from processes.selectors import process_get_for_user
 from werkdruk.edit_conflicts import EditConflict, edit_conflict_report
 from werkdruk.exceptions import DomainError
+from werkdruk.files import download_name
 from werkdruk.money import format_euro
 from werkdruk.spreadsheets import csv_download
 from werkdruk.submissions import idempotent_post
@@ -27,6 +29,8 @@ from .services import spending_record
 VIEW = "spending.view_spending"
 RECORD = "spending.record_spending"
 EXAMPLE_HEADERS = ("maatregel", "titel", *TEMPLATE_HEADERS[1:])
+
+FILE_SPENDING_EXAMPLE = pgettext_lazy("file name", "spending example")
 
 
 def _year(request) -> int | None:
@@ -150,4 +154,4 @@ def spending_import_example(request, pk):
                 figures.note,
             ]
         )
-    return csv_download("spending-example.csv", rows)
+    return csv_download(download_name(FILE_SPENDING_EXAMPLE, ext="csv"), rows)

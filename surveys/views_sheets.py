@@ -14,14 +14,18 @@ from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.safestring import mark_safe
+from django.utils.translation import pgettext_lazy
 
 from werkdruk.exceptions import DomainError
+from werkdruk.files import download_name
 from werkdruk.pdf import pdf_response, render_pdf
 
 from . import selectors, services
 from .forms import SheetForm
 from .models import SurveyRound, SurveyToken
 from .sheets import invitee_sheets_issue
+
+FILE_SURVEY_SHEETS = pgettext_lazy("file name", "survey codes")
 
 
 def _qr_svg(url: str) -> str:
@@ -97,8 +101,13 @@ def code_sheets(request, round_pk):
                 "sheets": sheets,
             },
         )
-    response = pdf_response(
-        pdf, f"survey-sheets-{process.school.brin}-{process.school_year}-{survey_round.kind}.pdf"
+    name = download_name(
+        FILE_SURVEY_SHEETS,
+        process.school.brin,
+        process.school_year,
+        SurveyRound.Kind(survey_round.kind).label,
+        ext="pdf",
     )
+    response = pdf_response(pdf, name)
     add_never_cache_headers(response)  # personal codes: not kept in any cache
     return response

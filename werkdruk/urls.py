@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from accounts import views as accounts_views
+from werkdruk import views as site_views
 
 
 @login_not_required
@@ -29,4 +30,5 @@ urlpatterns = [
     path("admin/login/", accounts_views.admin_login),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
+    path("help/", site_views.user_guide, name="user-guide"),
 ]

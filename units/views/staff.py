@@ -6,12 +6,13 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 from django.views import View
 from django.views.decorators.http import require_POST
 
 from processes.models import School
 from werkdruk.exceptions import DomainError
+from werkdruk.files import download_name
 from werkdruk.spreadsheets import csv_download
 from werkdruk.submissions import idempotent_post
 
@@ -20,6 +21,8 @@ from ..forms import StaffImportForm
 from ..importing import TEMPLATE_HEADERS
 from ..models import StaffMember
 from ..services import StaffImportError, staff_email_unusable_clear, staff_import
+
+FILE_STAFF_TEMPLATE = pgettext_lazy("file name", "staff import template")
 
 
 def _school_for(user, school_id, perm) -> School:
@@ -113,4 +116,4 @@ class StaffImportView(View):
 def staff_import_template(request, school_id):
     """An empty staff list with the Dutch headers, as Excel writes CSV (BOM, ``;``)."""
     _school_for(request.user, school_id, "units.import_staff")
-    return csv_download("staff-import-template.csv", [TEMPLATE_HEADERS])
+    return csv_download(download_name(FILE_STAFF_TEMPLATE, ext="csv"), [TEMPLATE_HEADERS])

@@ -20,10 +20,11 @@ from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from werkdruk.exceptions import DomainError
+from werkdruk.files import download_name
 from werkdruk.pdf import pdf_response, render_pdf
 from werkdruk.submissions import idempotent_post
 
@@ -34,6 +35,8 @@ from ..services.common import ensure_accepting
 from .common import vote_get_for_user
 
 MANAGE = "voting.manage_vote"
+
+FILE_VOTING_SHEETS = pgettext_lazy("file name", "voting codes round")
 
 
 def _batch_get(vote, batch_pk) -> PaperBatch:
@@ -259,8 +262,9 @@ def token_sheets(request, vote_pk):
                 "closes_at": timezone.localtime(vote.closes_at),
             },
         )
-    response = pdf_response(
-        pdf, f"voting-sheets-{process.school.brin}-{process.school_year}-round{vote.round}.pdf"
+    name = download_name(
+        FILE_VOTING_SHEETS, process.school.brin, process.school_year, vote.round, ext="pdf"
     )
+    response = pdf_response(pdf, name)
     add_never_cache_headers(response)  # personal codes: not kept in any cache
     return response
