@@ -13,6 +13,7 @@ import random
 import smtplib
 import uuid
 from decimal import Decimal
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -29,6 +30,7 @@ from units.models import StaffMember, UnitMembership
 from units.services.addresses import staff_email_refused
 from voting import keys, sealing
 from voting.services.common import TOKEN_GROUPS, new_code, normalise_code, sha256
+from werkdruk.db import rewrite_table
 from werkdruk.exceptions import DomainError
 
 from . import content as content_module
@@ -274,12 +276,6 @@ def _reshuffle(survey_round, contents):
     SurveyParticipation.objects.bulk_create(SurveyParticipation(invitee_id=i) for i in invitees)
 
 
-def _vacuum_responses():
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"VACUUM FULL {SurveyResponse._meta.db_table}")
-
-
 @transaction.atomic
 def round_close(*, survey_round, actor=None) -> SurveyRound:
     """Close a round: no more answers, its codes stop working, its results are shown.
@@ -317,7 +313,7 @@ def round_close(*, survey_round, actor=None) -> SurveyRound:
     if survey_round.key_id:
         key_id = survey_round.key_id
         transaction.on_commit(lambda: keys.secrets_destroy(key_id), robust=True)
-    transaction.on_commit(_vacuum_responses, robust=True)
+    transaction.on_commit(partial(rewrite_table, SurveyResponse), robust=True)
     decision_record(
         process=process,
         action="surveys.round.closed",

@@ -16,6 +16,7 @@ from voting import keys, sealing
 from voting import services as voting
 from voting.models import KeyHolder, Vote
 from voting.sealing import ShareError
+from werkdruk.celery import app as celery_app
 from werkdruk.exceptions import DomainError
 
 from .conftest import cast_many, create_vote, past_closing, user
@@ -120,8 +121,11 @@ def test_item4_only_a_key_holder_sees_or_takes_over_a_share(split_vote):
 
 
 def test_item4_after_the_hand_over_the_vote_takes_ballots_and_invites_everyone(
-    split_vote, django_capture_on_commit_callbacks
+    split_vote, django_capture_on_commit_callbacks, monkeypatch
 ):
+    # The invitations are a Celery task; run it here also in the PostgreSQL run (there the
+    # tasks go to Redis).
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
     mail.outbox.clear()
     vote = take_over_all(split_vote, shares(split_vote), django_capture_on_commit_callbacks)
 

@@ -129,3 +129,13 @@ def test_item5_the_worker_uses_the_projects_redacting_logging():
     assert "Task failed: /vote/code/…/" in logged
     assert "token …" in logged
     assert code not in logged
+
+
+def test_item5_redis_adds_no_unfiltered_handler_of_its_own():
+    """redis-py gives its "push_response" logger a plain console handler unless the logger
+    already exists; the project configures it, so its records go through the redacting one."""
+    from redis import utils
+
+    utils._set_info_logger()
+    assert logging.getLogger("push_response").handlers == []
+    test_item5_every_configured_handler_redacts()

@@ -10,9 +10,10 @@ import random
 from collections import Counter
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -26,6 +27,7 @@ from processes.services import (
     step_complete_by_system,
     step_reopen_by_system,
 )
+from werkdruk.db import rewrite_table
 from werkdruk.exceptions import DomainError
 
 from .. import sealing, selectors
@@ -64,17 +66,6 @@ def _opened_ballots(vote, private) -> list[dict]:
     if any(c.get("c") not in Ballot.Choice.values for c in contents):
         raise DomainError(_("A ballot holds no valid choice; the vote cannot be counted."))
     return contents
-
-
-def _rewrite_ballot_table():
-    """PostgreSQL: VACUUM FULL writes the ballot table into a new file without the deleted rows.
-
-    Runs after the closing transaction commits (VACUUM cannot run inside one). It holds an
-    exclusive lock on the ballot table for the moment it takes (a small table).
-    """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"VACUUM FULL {Ballot._meta.db_table}")
 
 
 def _appreciation_result(vote, contents) -> dict:
@@ -184,7 +175,7 @@ def count_vote(*, vote, actor=None, private: bytes | None = None) -> Vote:
     vote.save()
     _write_counted_ballots(vote, contents)
     custody.keys_destroy_after_commit(vote)
-    transaction.on_commit(_rewrite_ballot_table, robust=True)
+    transaction.on_commit(partial(rewrite_table, Ballot), robust=True)
 
     content = {
         **rule_content(vote),
@@ -305,7 +296,7 @@ def _stop_uncounted(vote, *, actor, grounds, outcome, action, summary) -> Vote:
     # Sealed and never to be counted: nothing to keep, and the key goes too.
     Ballot.objects.filter(vote=vote).delete()
     custody.keys_destroy_after_commit(vote)
-    transaction.on_commit(_rewrite_ballot_table, robust=True)
+    transaction.on_commit(partial(rewrite_table, Ballot), robust=True)
     decision_record(
         process=vote.process,
         step_number=vote.step_number,

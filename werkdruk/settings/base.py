@@ -268,6 +268,8 @@ LOGGING = {
         # WeasyPrint reports every rendering step at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # redis-py adds its own unfiltered console handler to this logger unless it exists.
+        "push_response": {"handlers": [], "propagate": True},
     },
 }
 
