@@ -10,4 +10,10 @@ class ReportingConfig(AppConfig):
         from processes import registry
 
         # After ratification (step 11) the school accounts for the year in the annual report.
-        registry.register_step_page(11, _("Annual report"), "reporting:school-report")
+        registry.register_step_page(
+            11,
+            _("Annual report"),
+            "reporting:school-report",
+            perm="reporting.view_school_report",
+            who=_("the director, the PMR and the board"),
+        )
