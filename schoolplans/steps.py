@@ -17,10 +17,7 @@ def register() -> None:
         _("School plan"),
         "schoolplans:merge",
         perm=VIEW_SCHOOL_PLAN,
-        who=_(
-            "the director, the PMR and whoever merges the plans; for everyone once the school "
-            "plan is final"
-        ),
+        who=_("the director, the PMR and whoever merges the plans, until the school plan is final"),
     )
     registry.register_blocker(9, step9_final_version_blocker)
     registry.register_step_page(
