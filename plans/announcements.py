@@ -28,7 +28,6 @@ from django.utils.translation import gettext as _
 
 from processes.models import ProcessStep
 from processes.predicates import (
-    is_board_admin,
     is_director,
     is_pmr_member,
     is_steering_member,
@@ -47,6 +46,7 @@ STEP = 6
 PLANS_STEP = 8
 COMPLETE = "processes.complete_step"
 MANAGE = "processes.manage_process"
+VIEW_ANNOUNCEMENTS = "plans.view_announcements"
 AgreedActor = ProcessStep.AgreedActor
 
 # What a unit plan must contain: the default text, which the announcer may edit.
@@ -315,8 +315,8 @@ def step6_every_unit_announced(step) -> list[str]:
 
 
 def may_view_overview(user, process) -> bool:
-    """Director, PMR and steering group; board administrators read only."""
-    return user.has_perm(COMPLETE, process) or is_board_admin(user, process)
+    """Director, PMR and steering group; board administrators read only (plans/rules.py)."""
+    return user.has_perm(VIEW_ANNOUNCEMENTS, process)
 
 
 @dataclass

@@ -8,7 +8,14 @@ which explains a refusal instead of hiding it.
 
 import rules
 
-from processes.predicates import is_process_manager, is_school_participant
+from processes.predicates import (
+    is_board_admin,
+    is_director,
+    is_pmr_member,
+    is_process_manager,
+    is_school_participant,
+    is_steering_member,
+)
 
 from .predicates import (
     is_plan_coordinator,
@@ -35,3 +42,10 @@ rules.add_perm(
 rules.add_perm("plans.return_unit_plan", is_process_manager)
 rules.add_perm("plans.view_unit_plan_overview", is_process_manager)
 rules.add_perm("plans.close_unit_plans", is_process_manager)
+
+# Step 6's overview of the announcements: whoever may carry out an agreed step (director, PMR,
+# steering group) and the board's administrators, who read along.
+rules.add_perm(
+    "plans.view_announcements",
+    is_director | is_pmr_member | is_steering_member | is_board_admin,
+)

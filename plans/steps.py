@@ -13,11 +13,13 @@ def register() -> None:
     from processes import agreement, registry
 
     from . import todos, unit_plan_votes
-    from .announcements import step6_every_unit_announced
+    from .announcements import VIEW_ANNOUNCEMENTS, step6_every_unit_announced
     from .selectors import framework_agreement_section
     from .services import framework_rules_copy
 
-    registry.register_step_page(3, _("Frameworks"), "plans:framework-list")
+    registry.register_step_page(
+        3, _("Frameworks"), "plans:framework-list", perm=registry.VIEW_PROCESS
+    )
     registry.register_copy_hook(framework_rules_copy)
     agreement.register_section(
         "frameworks",
@@ -25,9 +27,17 @@ def register() -> None:
         build=framework_agreement_section,
         template="plans/includes/_agreement_frameworks.html",
     )
-    registry.register_step_page(6, _("Announcements to the units"), "plans:announcement-overview")
+    registry.register_step_page(
+        6,
+        _("Announcements to the units"),
+        "plans:announcement-overview",
+        perm=VIEW_ANNOUNCEMENTS,
+        who=_("the director, the PMR, the steering group and the board"),
+    )
     registry.register_blocker(6, step6_every_unit_announced)
     registry.register_step_todos(6, todos.announcement_todos)
-    registry.register_step_page(8, _("Unit plans"), "plans:unit-plan-overview")
+    registry.register_step_page(
+        8, _("Unit plans"), "plans:unit-plan-overview", perm=registry.VIEW_PROCESS
+    )
     registry.register_step_todos(8, todos.unit_plan_todos)
     unit_plan_votes.register()

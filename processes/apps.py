@@ -9,7 +9,12 @@ class ProcessesConfig(AppConfig):
     def ready(self):
         from . import registry
 
-        registry.register_step_page(4, _("The agreement put to the vote"), "processes:agreement")
+        registry.register_step_page(
+            4,
+            _("The agreement put to the vote"),
+            "processes:agreement",
+            perm=registry.VIEW_PROCESS,
+        )
 
         from . import kickoff
 

@@ -30,7 +30,9 @@ def register() -> None:
     from . import registry
 
     registry.register_blocker(STEP, kickoff_held_blocker)
-    registry.register_step_page(STEP, gettext_lazy("Kick-off"), "processes:kickoff")
+    registry.register_step_page(
+        STEP, gettext_lazy("Kick-off"), "processes:kickoff", perm=registry.VIEW_PROCESS
+    )
     registry.register_step_todos(STEP, kickoff_todos)
 
 

@@ -194,7 +194,7 @@ BoardTodoProvider = Callable[["object", list], dict]
 
 _blockers: dict[int, list[Blocker]] = {}
 _copy_hooks: list[CopyHook] = []
-_step_pages: dict[int, list[tuple[str, str]]] = {}
+_step_pages: dict[int, list["StepPage"]] = {}
 _todo_providers: list[TodoProvider] = []
 _step_todo_providers: dict[int, list[StepTodoProvider]] = {}
 _board_todo_providers: list[BoardTodoProvider] = []
@@ -226,10 +226,44 @@ def register_copy_hook(hook: CopyHook) -> None:
         _copy_hooks.append(hook)
 
 
-def register_step_page(number: int, label: str, url_name: str) -> None:
-    """Link a feature's working page (taking the process pk) from step ``number``'s page."""
-    if (label, url_name) not in _step_pages.setdefault(number, []):
-        _step_pages[number].append((label, url_name))
+# The permission of a step page that everyone who sees the process may open.
+VIEW_PROCESS = "processes.view_process"
+# (Process) -> why the page has nothing to show yet (e.g. "once the plan is ratified"), or None
+PageReadiness = Callable[["object"], "str | None"]
+
+
+@dataclass(frozen=True)
+class StepPage:
+    """A feature's working page (its URL takes the process pk), linked from a step's page.
+
+    The step page offers it as a button only to whoever holds ``perm`` on the process and only
+    when ``ready`` finds nothing missing; everyone else is told who may open it (``who``) or
+    why it is not there yet, instead of being sent to a 403 or 404.
+    """
+
+    label: str
+    url_name: str
+    perm: str
+    who: str = ""
+    ready: PageReadiness | None = None
+
+
+def register_step_page(
+    number: int,
+    label: str,
+    url_name: str,
+    *,
+    perm: str,
+    who: str = "",
+    ready: PageReadiness | None = None,
+) -> None:
+    """Link a feature's working page from step ``number``'s page for whoever holds ``perm``
+    on the process ("processes.view_process": everyone who sees the process). ``who`` names,
+    for the others, the roles that may open it; ``ready(process)`` says why the page has
+    nothing to show yet, or None."""
+    pages = _step_pages.setdefault(number, [])
+    if all(page.url_name != url_name for page in pages):
+        pages.append(StepPage(label, url_name, perm, who, ready))
 
 
 def register_todo_provider(provider: TodoProvider) -> None:
@@ -278,8 +312,8 @@ def board_todo_providers() -> list[BoardTodoProvider]:
     return list(_board_todo_providers)
 
 
-def step_pages(number: int) -> list[tuple[str, str]]:
-    """(label, url name) of the working pages of step ``number``."""
+def step_pages(number: int) -> list[StepPage]:
+    """The working pages of step ``number``, in the order they were registered."""
     return list(_step_pages.get(number, []))
 
 

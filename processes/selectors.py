@@ -7,7 +7,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
+from . import registry
 from .models import Board, BoardProcess, Decision, Process, ProcessStep, School, SchoolYear, SignOff
 from .predicates import user_roles
 
@@ -51,6 +54,37 @@ def process_step(process, number) -> ProcessStep:
 
 def step_get_for_user(*, user, process_pk, number) -> ProcessStep:
     return process_step(process_get_for_user(user=user, pk=process_pk), number)
+
+
+@dataclass
+class StepPageLink:
+    """A working page of a step as ``user`` meets it: a link, or why there is none."""
+
+    label: str
+    url: str = ""
+    reason: str = ""
+
+
+def step_page_links(*, user, process, number) -> list[StepPageLink]:
+    """The working pages of step ``number``: linked when ``user`` may open them and they have
+    something to show; otherwise who may open them or why they are not there yet. A page
+    that would answer 403 or 404 is never linked."""
+    links = []
+    for page in registry.step_pages(number):
+        if not user.has_perm(page.perm, process):
+            reason = (
+                _("only for %(who)s") % {"who": page.who}
+                if page.who
+                else _("not for your role in this school")
+            )
+            links.append(StepPageLink(page.label, reason=reason))
+            continue
+        not_ready = page.ready(process) if page.ready else None
+        if not_ready:
+            links.append(StepPageLink(page.label, reason=not_ready))
+            continue
+        links.append(StepPageLink(page.label, url=reverse(page.url_name, args=[process.pk])))
+    return links
 
 
 def school_get_for_user(*, user, pk, perm="processes.view_process") -> School:

@@ -3,7 +3,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -226,10 +225,7 @@ def step_detail(request, pk, number, forms=None, status=200):
         "signed": signed,
         "needs_sign_off": needs_sign_off,
         "blockers": registry.step_blockers(step) if step.state == "open" else [],
-        "pages": [
-            (label, reverse(url_name, args=[step.process.pk]))
-            for label, url_name in registry.step_pages(number)
-        ],
+        "pages": selectors.step_page_links(user=user, process=step.process, number=number),
         "decisions": selectors.decision_list(process=step.process).filter(step_number=number),
         "can_manage": can_manage,
         "is_agreed_step": d.actor == Actor.AGREED,

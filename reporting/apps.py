@@ -12,6 +12,12 @@ class ReportingConfig(AppConfig):
         from .todos import annual_report_todos
 
         # After ratification (step 11) the school accounts for the year in the annual report.
-        registry.register_step_page(11, _("Annual report"), "reporting:school-report")
+        registry.register_step_page(
+            11,
+            _("Annual report"),
+            "reporting:school-report",
+            perm="reporting.view_school_report",
+            who=_("the director, the PMR and the board"),
+        )
         # The board writes its annual report on every school year that had a procedure.
         registry.register_board_todo_provider(annual_report_todos)

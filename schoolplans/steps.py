@@ -10,14 +10,29 @@ def register() -> None:
 
     from . import next_year, publication, ratification, todos
     from .merge_content import step9_final_version_blocker
+    from .rules import VIEW_SCHOOL_PLAN
 
-    registry.register_step_page(9, _("School plan"), "schoolplans:merge")
+    registry.register_step_page(
+        9,
+        _("School plan"),
+        "schoolplans:merge",
+        perm=VIEW_SCHOOL_PLAN,
+        who=_("the director, the PMR and whoever merges the plans, until the school plan is final"),
+    )
     registry.register_blocker(9, step9_final_version_blocker)
-    registry.register_step_page(10, _("The published school plan"), "schoolplans:publication")
+    registry.register_step_page(
+        10,
+        _("The published school plan"),
+        "schoolplans:publication",
+        perm=registry.VIEW_PROCESS,
+    )
     registry.register_blocker(10, publication.step10_needs_publication)
-    registry.register_step_page(11, _("Ratification"), "schoolplans:ratification")
-    registry.register_step_page(11, _("Evaluation agreement"), "schoolplans:evaluation")
-    registry.register_step_page(11, _("Decision list (page and PDF)"), "schoolplans:decision-list")
+    for label, url_name in (
+        (_("Ratification"), "schoolplans:ratification"),
+        (_("Evaluation agreement"), "schoolplans:evaluation"),
+        (_("Decision list (page and PDF)"), "schoolplans:decision-list"),
+    ):
+        registry.register_step_page(11, label, url_name, perm=registry.VIEW_PROCESS)
     registry.register_blocker(11, ratification.step11_blockers)
     registry.register_completion_hook(11, ratification.ratification_record_write)
     registry.register_copy_hook(next_year.follow_up_copy)

@@ -236,6 +236,14 @@ def spending_overview_or_404(process, *, year=None) -> SpendingOverview:
     return overview
 
 
+def spending_not_ready(process) -> str | None:
+    """Why the spending page of ``process`` has nothing to show yet (it answers 404), or None.
+    One query."""
+    if ratified_version(process) is None:
+        return _("available once the school plan is ratified (step 11)")
+    return None
+
+
 def measure_figures(process, *, number: int, year: int | None = None) -> MeasureFigures:
     """One measure of the ratified plan by its number; 404 when there is no such measure."""
     overview = spending_overview_or_404(process, year=year)

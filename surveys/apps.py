@@ -13,7 +13,21 @@ class SurveysConfig(AppConfig):
 
         # The survey serves the evaluation agreed at ratification (step 11); its baseline can
         # run earlier, so the page is reachable from step 11 and from the dashboard's to-do.
-        registry.register_step_page(11, _("Workload survey"), "surveys:survey-manage")
+        registry.register_step_page(
+            11,
+            _("Workload survey"),
+            "surveys:survey-manage",
+            perm="surveys.manage_survey",
+            who=_("the director and the PMR"),
+        )
+        # What staff and the steering group may open instead: the results of closed rounds.
+        registry.register_step_page(
+            11,
+            _("Workload survey results"),
+            "surveys:results",
+            perm="surveys.view_results",
+            who=_("the school's staff, its steering group, the director and the PMR"),
+        )
         registry.register_todo_provider(survey_todos)
         registry.register_todo_provider(survey_round_todos)
 

@@ -9,7 +9,14 @@ def register() -> None:
 
     from . import selectors, todos
 
-    registry.register_step_page(4, _("The staff vote"), "voting:vote-manage")
+    # The PMR runs the vote and the director follows it; staff vote from their invitation.
+    registry.register_step_page(
+        4,
+        _("The staff vote"),
+        "voting:vote-manage",
+        perm="voting.view_vote",
+        who=_("the PMR and the director"),
+    )
     registry.register_todo_provider(todos.vote_todos)
     registry.register_todo_provider(todos.key_holder_todos)
     registry.register_step_todos(4, todos.agreement_vote_todos)

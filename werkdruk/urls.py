@@ -32,3 +32,7 @@ urlpatterns = [
     path("health/", health, name="health"),
     path("help/", site_views.user_guide, name="user-guide"),
 ]
+
+# The site's own 403 and 404 pages (werkdruk/errors.py); the 500 page is templates/500.html.
+handler403 = "werkdruk.errors.permission_denied"
+handler404 = "werkdruk.errors.page_not_found"

@@ -495,7 +495,5 @@ def test_the_app_registers_the_blocker_and_the_page(monkeypatch):
 
     monkeypatch.undo()  # the real registry, as the app filled it at start-up
     assert kickoff_held_blocker in registry._blockers[5]
-    assert (str(registry.step_pages(5)[0][0]), registry.step_pages(5)[0][1]) == (
-        "Kick-off",
-        "processes:kickoff",
-    )
+    page = registry.step_pages(5)[0]
+    assert (str(page.label), page.url_name) == ("Kick-off", "processes:kickoff")

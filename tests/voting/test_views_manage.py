@@ -192,7 +192,7 @@ def test_a_vote_of_another_process_is_not_found(client, other_pmr, open_vote):
 
 def test_step_4_links_to_the_vote_page(client, pmr, agreed):
     assert ("The staff vote", "voting:vote-manage") in [
-        (str(label), name) for label, name in registry.step_pages(4)
+        (str(page.label), page.url_name) for page in registry.step_pages(4)
     ]
     client.force_login(pmr)
     response = client.get(reverse("processes:step-detail", args=[agreed.pk, 4]))

@@ -8,4 +8,4 @@ def register() -> None:
     from processes import registry
 
     # The school total is what step 2 splits over the units.
-    registry.register_step_page(2, _("School budget"), "units:budget")
+    registry.register_step_page(2, _("School budget"), "units:budget", perm=registry.VIEW_PROCESS)

@@ -80,7 +80,9 @@ def register() -> None:
     from processes import agreement, registry
 
     registry.register_blocker(2, step2_needs_a_current_split)
-    registry.register_step_page(2, _("Split over the units"), "units:split")
+    registry.register_step_page(
+        2, _("Split over the units"), "units:split", perm=registry.VIEW_PROCESS
+    )
     agreement.register_section(
         "budget",
         order=20,

@@ -83,7 +83,9 @@ def register() -> None:
 
     registry.register_blocker(1, step1_everyone_in_one_unit)
     registry.register_copy_hook(units_copy_hook)
-    registry.register_step_page(1, gettext_lazy("Organisational units"), "units:unit-list")
+    registry.register_step_page(
+        1, gettext_lazy("Organisational units"), "units:unit-list", perm=registry.VIEW_PROCESS
+    )
     agreement.register_section(
         "units",
         order=10,

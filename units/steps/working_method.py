@@ -77,6 +77,9 @@ def register() -> None:
 
     registry.register_blocker(STEP, step7_every_unit_has_a_working_method)
     registry.register_step_page(
-        STEP, gettext_lazy("Working methods of the units"), "units:working-method-overview"
+        STEP,
+        gettext_lazy("Working methods of the units"),
+        "units:working-method-overview",
+        perm=registry.VIEW_PROCESS,
     )
     registry.register_step_todos(STEP, working_method_todos)

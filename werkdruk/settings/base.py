@@ -17,6 +17,8 @@ SECRET_KEY = env.str("SECRET_KEY", default="insecure-development-key-change-me")
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# A refused form gets the site's own page with a way back, not Django's bare English one.
+CSRF_FAILURE_VIEW = "werkdruk.errors.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
