@@ -4,7 +4,7 @@ sections, so the page, the PDF (SVG) and the Word document (PNG) show the same c
 from django.utils.translation import gettext as _
 
 from spending.charts import budget_spending_chart, spending_chart
-from units.charts import split_chart
+from units.charts import allocation_chart, split_chart
 from voting.charts import result_chart
 
 
@@ -12,6 +12,15 @@ def money_chart(money):
     """The board dashboard: each school's budget, planned and actual spending (MoneyTotals)."""
     rows = [(row.school.name, row.budget, row.planned, row.actual) for row in money.rows]
     return budget_spending_chart(rows, _("Budget, planned and actual spending per school"))
+
+
+def board_allocation_chart(board):
+    """Section a of the board report: the board's funds over its schools (a BoardReport), or
+    None when the distribution is not recorded."""
+    schools = [(row.school_name, row.share) for row in board.rows if row.share is not None]
+    if board.board_total is None or not schools:
+        return None
+    return allocation_chart(schools, board.board_office)
 
 
 def board_chart(board):

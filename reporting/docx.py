@@ -126,6 +126,7 @@ def _board_summary(document, board: BoardReport):
             right=(1,),
             header_row=False,
         )
+        parts.chart(document, charts.board_allocation_chart(board))
     parts.heading(document, _("Per school"), level=3)
     if board.rows:
         parts.chart(document, charts.board_chart(board))

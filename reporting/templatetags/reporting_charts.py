@@ -24,6 +24,13 @@ def board_allocation_chart(allocation, rows):
 
 
 @register.simple_tag
+def board_report_allocation_chart(board):
+    """``{% board_report_allocation_chart board as chart %}``: the board report's funds per
+    school (or None)."""
+    return charts.board_allocation_chart(board)
+
+
+@register.simple_tag
 def board_chart(board):
     """``{% board_chart board as chart %}``: section a of the board report (or None)."""
     return charts.board_chart(board)
