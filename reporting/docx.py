@@ -1,7 +1,8 @@
 """The annual report as a Word document (python-docx), the same sections as the print templates
 (templates/reporting/print/), with the same msgids, so both read the same in every language.
 
-The comparison of the school's years is a table here, not the SVG chart of the PDF.
+The other charts of the PDF are pictures here (PNG, werkdruk.chart_png); the comparison of the
+school's years (a survey chart of its own) is a table.
 """
 
 import io
@@ -16,6 +17,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from reporting import charts
 from reporting import docx_parts as parts
 from reporting.sections import BoardReport, SchoolReport
 
@@ -124,8 +126,10 @@ def _board_summary(document, board: BoardReport):
             right=(1,),
             header_row=False,
         )
+        parts.chart(document, charts.board_allocation_chart(board))
     parts.heading(document, _("Per school"), level=3)
     if board.rows:
+        parts.chart(document, charts.board_chart(board))
         headers = [_("School"), _("BRIN"), _("Pupils"), _("Share"), _("School budget")]
         headers += [_("Planned"), _("Actual"), _("Plan ratified")]
         rows = [

@@ -2,6 +2,7 @@
 sections a-d, mirroring templates/reporting/includes/_section_*.html (same msgids)."""
 
 import datetime
+import io
 
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
@@ -9,11 +10,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
 
+from reporting import charts
+from werkdruk.chart_png import render_png
 from werkdruk.money import format_euro
 from werkdruk.numbers import format_number
 
 DASH = "–"
+POINTS_PER_UNIT = 9 / 13  # a chart's 13-unit text at 9 pt, as in the PDF
 NO_DISTRIBUTION = gettext_noop(
     "The board's distribution of the funds for this school year is not recorded in Werkdruk."
 )
@@ -74,6 +79,17 @@ def table(document, headers, rows, *, right=(), footers=(), header_row=True):
     return grid
 
 
+def chart(document, drawing):
+    """A chart of the PDF as a picture (PNG, at its print size), its title above it and as the
+    picture's alternative text; the table after it has the figures. Nothing for None."""
+    if drawing is None:
+        return
+    document.add_paragraph().add_run(drawing.title).bold = True
+    width = Pt(drawing.width * POINTS_PER_UNIT)
+    shape = document.add_picture(io.BytesIO(render_png(drawing)), width=width)
+    shape._inline.docPr.set("descr", drawing.title)
+
+
 def none(document, text):
     document.add_paragraph().add_run(text).italic = True
 
@@ -132,6 +148,7 @@ def _split(document, split):
         reserve = f"{format_number(split.reserve_percentage)} % = {euro(split.reserve)}"
     else:
         reserve = euro(split.reserve)
+    chart(document, charts.split_section_chart(split))
     document.add_paragraph(
         f"{_('Method')}: {split.method_label}. {_('Central reserve')}: {reserve}."
     )
@@ -232,6 +249,7 @@ def _votes(document, process):
     if not process.votes:
         none(document, _("No staff vote on the agreement has closed."))
         return
+    chart(document, charts.vote_chart(process))
     headers = [_("Round"), _("Closed"), _("Eligible"), _("Votes cast"), _("For"), _("Against")]
     headers += [_("Abstained"), _("Turnout"), _("Outcome")]
     rows = [
@@ -292,6 +310,7 @@ def section_c(document, report):
         _("Planned and actual spending in the school year %(year)s.") % {"year": goals.year_label}
     )
     heading(document, _("Spending by category"), level=3)
+    chart(document, charts.categories_chart(goals))
     footers = [
         (_("Total"), "", euro(goals.planned), euro(goals.actual)),
         (_("Unspent"), "", "", euro(goals.unspent)),
