@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from units.models import StaffCategory
+from werkdruk.forms import DutchDateField
 
 from . import content as content_module
 from .models import FteBand, Invitee, SurveyRound
@@ -154,9 +155,7 @@ class TextsForm(forms.Form):
 
 class SendForm(forms.Form):
     kind = forms.ChoiceField(label=_("Round"), choices=SurveyRound.Kind.choices)
-    closes_on = forms.DateField(
-        label=_("Closes on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    closes_on = DutchDateField(label=_("Closes on"), required=False)
 
 
 NOT_ON_ROLL = _("Choose people on the roll of this round.")

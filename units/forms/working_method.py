@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from werkdruk.edit_conflicts import VersionField
-from werkdruk.forms import LocalDecimalField
+from werkdruk.forms import DutchDateField, DutchTimeField, LocalDecimalField
 
 from ..models import WorkingMethod
 from ..services.working_method import FACILITATION_MAX, TEXT_MAX, MeetingData
@@ -80,16 +80,8 @@ class WorkingMethodForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
-    date = forms.DateField(
-        label=_("Date"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
-    )
-    starts_at = forms.TimeField(
-        label=_("Time (optional)"),
-        required=False,
-        widget=forms.TimeInput(attrs={"type": "time", "class": "form-control"}, format="%H:%M"),
-    )
+    date = DutchDateField(label=_("Date"), required=False)
+    starts_at = DutchTimeField(label=_("Time (optional)"), required=False)
     place = forms.CharField(
         label=_("Place (optional)"),
         required=False,
