@@ -91,7 +91,9 @@ class AnswerForm(forms.Form):
             label=_("Part-time factor"), choices=not_stated + FteBand.choices, required=False
         )
         for field in self.fields.values():
-            if not isinstance(field.widget, forms.RadioSelect):
+            if isinstance(field.widget, forms.RadioSelect):
+                field.widget.attrs["class"] = "form-check-input"
+            else:
                 is_select = isinstance(field.widget, forms.Select)
                 field.widget.attrs["class"] = "form-select" if is_select else "form-control"
 

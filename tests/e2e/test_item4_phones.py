@@ -7,6 +7,7 @@ sideways too. Sideways scroll is measured against the visual viewport (what the 
 not innerWidth, which a too-wide page widens along with it.
 """
 
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -16,6 +17,7 @@ from django.urls import reverse
 from plans.demo import demo_load
 from schoolplans.demo import demo_ratified
 from spending.demo import demo_spending
+from surveys import services as surveys
 from surveys.demo import demo_survey
 from tests.e2e.test_vote import BALLOT_LINK, TEACHER, open_the_vote, sign_in
 
@@ -30,6 +32,7 @@ PHONE = {
 SIDEWAYS = "document.documentElement.scrollWidth - visualViewport.width"
 # Bottom of an element, in page coordinates.
 BOTTOM = "el => el.getBoundingClientRect().bottom + window.scrollY"
+SURVEY_LINK = re.compile(r"https?://\S+/survey/code/[^/\s]+/")
 MIN_TARGET = 44  # px: WCAG 2.5.5's target size, Apple's and Google's guidance
 
 
@@ -187,3 +190,26 @@ def test_item4_the_annual_report_and_the_survey_results_fit_a_phone(phone, ratif
         response = page.goto(reverse(name, args=args[kind]))
         assert response.status == 200, name
         assert_no_sideways_scroll(page)
+
+
+def test_item4_the_survey_on_a_phone_fits_the_screen_with_44_px_targets(phone):
+    """Staff answer the workload survey from the e-mailed link, often on a phone."""
+    result = demo_load()
+    process, pmr = result["process"], result["users"]["pmr"]
+    mail.outbox.clear()
+    surveys.round_send(
+        questionnaire=surveys.questionnaire_ensure(process=process), actor=pmr, kind="baseline"
+    )
+    link = SURVEY_LINK.search(next(m for m in mail.outbox if m.to == [TEACHER]).body).group(0)
+    page = phone()
+    page.goto(urlsplit(link).path)
+
+    assert_no_sideways_scroll(page)
+    options = page.locator('[role="radiogroup"] label').all()
+    assert len(options) > 20
+    for option in options:
+        box = option.bounding_box()
+        assert box["height"] >= MIN_TARGET and box["width"] >= MIN_TARGET, box
+    first = page.locator('[role="radiogroup"] input[type="radio"]').first
+    page.locator(f'label[for="{first.get_attribute("id")}"]').tap()
+    assert first.is_checked()
