@@ -5,13 +5,18 @@ It found the fingerprint codes (Bootstrap's pink <code>, 3.9:1 on a light blue a
 red outline buttons (Bootstrap's #dc3545, 4.4:1 on the page background) too faint.
 """
 
+import re
+from urllib.parse import urlsplit
+
 import pytest
+from django.core import mail
 from django.urls import reverse
 
 from plans.demo import demo_load
 from plans.demo_plans import demo_plans
 from schoolplans.demo import demo_ratified
 from spending.demo import demo_spending
+from surveys import services as surveys
 from surveys.demo import demo_survey
 from tests.e2e.axe import axe_findings
 from tests.e2e.test_vote import sign_in
@@ -19,12 +24,13 @@ from voting.demo import demo_vote
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
+SURVEY_LINK = re.compile(r"https?://\S+/survey/code/[^/\s]+/")
 SCREENS = ({"width": 1366, "height": 900}, {"width": 390, "height": 844})
 
 
 @pytest.fixture
 def demo(settings, tmp_path):
-    """The demo as `manage.py demo` builds it."""
+    """The demo as `manage.py demo` builds it, and a survey round sent at the first school."""
     settings.MEDIA_ROOT = str(tmp_path)
     result = demo_load()
     vote = demo_vote(result["process"], result["users"])
@@ -32,14 +38,23 @@ def demo(settings, tmp_path):
     ratified = demo_ratified(result)
     demo_spending(ratified)
     demo_survey(ratified)
-    return result, vote, plans, ratified
+    process = result["process"]
+    mail.outbox.clear()
+    surveys.round_send(
+        questionnaire=surveys.questionnaire_ensure(process=process),
+        actor=result["users"]["pmr"],
+        kind="baseline",
+    )
+    survey = urlsplit(SURVEY_LINK.search(mail.outbox[0].body).group(0)).path
+    return result, vote, plans, ratified, survey
 
 
 def role_pages(demo):
-    result, vote, plans, ratified = demo
+    result, vote, plans, ratified, survey = demo
     process, board = result["process"], result["board"]
     unit = plans.units.get(name="Docenten talen en kunst").pk
     return [
+        (None, [survey]),  # the survey, from the e-mailed personal link
         ("docent@demo.werkdruk.nl", ["/", reverse("voting:ballot", args=[vote.pk])]),
         (
             "pmr@demo.werkdruk.nl",
@@ -92,7 +107,8 @@ def test_item4_axe_finds_nothing_serious_on_the_main_pages_of_every_role(
         context.set_default_timeout(15_000)
         page = context.new_page()
         try:
-            sign_in(page, email)
+            if email:
+                sign_in(page, email)
             for path in pages:
                 for screen in SCREENS:
                     page.set_viewport_size(screen)
