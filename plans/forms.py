@@ -3,7 +3,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from werkdruk.edit_conflicts import VersionField
-from werkdruk.forms import AmountField, LocalDecimalField
+from werkdruk.forms import AmountField, DutchDateField, LocalDecimalField
 
 from .models import FrameworkRule, MeasureCategory
 
@@ -57,11 +57,7 @@ class FrameworkRuleForm(forms.Form):
         max_digits=5,
         decimal_places=2,
     )
-    deadline = forms.DateField(
-        label=_("Spent by"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    deadline = DutchDateField(label=_("Spent by"), required=False)
     categories = forms.ModelMultipleChoiceField(
         label=_("Categories that are not allowed"),
         queryset=MeasureCategory.objects.none(),

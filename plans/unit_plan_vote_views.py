@@ -20,24 +20,17 @@ from processes.selectors import process_get_for_user
 from voting.forms.manage import BASE_HELP, FRACTIONS, HALF, TWO_THIRDS
 from voting.models import Vote
 from werkdruk.exceptions import DomainError
+from werkdruk.forms import DutchDateTimeField
 from werkdruk.submissions import idempotent_post
 
 from . import unit_plan_votes as votes
 from .unit_plan_selectors import unit_plan_get_for_user
 
-DATETIME_INPUT = "%Y-%m-%dT%H:%M"
-
 
 class PlanVoteForm(forms.Form):
     """When the unit's vote closes and its rule; it opens at once. Times in Europe/Amsterdam."""
 
-    closes_at = forms.DateTimeField(
-        label=gettext_lazy("Voting closes at"),
-        input_formats=[DATETIME_INPUT, "%Y-%m-%d %H:%M"],
-        widget=forms.DateTimeInput(
-            attrs={"type": "datetime-local", "class": "form-control"}, format=DATETIME_INPUT
-        ),
-    )
+    closes_at = DutchDateTimeField(label=gettext_lazy("Voting closes at"))
     base = forms.ChoiceField(
         label=gettext_lazy("What counts as 100%"),
         choices=Vote.Base.choices,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from processes.selectors import process_get_for_user, process_step
 from werkdruk.exceptions import DomainError
+from werkdruk.forms import DutchDateField
 from werkdruk.submissions import idempotent_post
 
 from . import announcements
@@ -25,9 +26,8 @@ class AnnouncementForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": gettext_lazy("Choose at least one unit.")},
     )
-    deadline = forms.DateField(
+    deadline = DutchDateField(
         label=gettext_lazy("Deadline for the unit plans"),
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
         help_text=gettext_lazy("By default the planned date of step 8."),
     )
     text = forms.CharField(

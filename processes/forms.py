@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from werkdruk.forms import DutchDateField
+
 from .models import Process, ProcessStep, SignOff
 
 
@@ -61,9 +63,7 @@ class StepActorForm(forms.Form):
 
 
 class StepPlanForm(forms.Form):
-    planned_date = forms.DateField(
-        label=_("Planned date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    planned_date = DutchDateField(label=_("Planned date"))
 
 
 class GroundsForm(forms.Form):

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from werkdruk.forms import LocalDecimalField
+from werkdruk.forms import DutchDateField, DutchTimeField, LocalDecimalField
 
 from .kickoff_services import SESSION_FIELDS
 from .models import KickoffSession
@@ -19,15 +19,9 @@ class KickoffSessionForm(forms.Form):
         required=False,
         help_text=_("Optional, e.g. “Session A” when there are several."),
     )
-    date = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    starts_at = forms.TimeField(
-        label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-    )
-    ends_at = forms.TimeField(
-        label=_("End time"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-    )
+    date = DutchDateField(label=_("Date"))
+    starts_at = DutchTimeField(label=_("Start time"))
+    ends_at = DutchTimeField(label=_("End time"))
     place = forms.CharField(label=pgettext_lazy("location", "Place"), max_length=200)
     agenda = forms.CharField(
         label=_("Agenda"), required=False, widget=forms.Textarea(attrs={"rows": 5})

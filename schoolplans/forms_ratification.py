@@ -7,14 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from werkdruk.edit_conflicts import VersionField
+from werkdruk.forms import DutchDateField
 
 from .evaluation import FIELDS, TEXT_MAX
 from .models import PmrDecision
 from .publication import COMMENT_MAX
-
-
-def _date_input():
-    return forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
 
 
 def _textarea(rows=3):
@@ -22,10 +19,9 @@ def _textarea(rows=3):
 
 
 class PublishForm(forms.Form):
-    comments_until = forms.DateField(
+    comments_until = DutchDateField(
         label=_("Staff may comment until (optional)"),
         required=False,
-        widget=_date_input(),
         help_text=_("Leave empty to publish without a comment period."),
     )
 
@@ -81,7 +77,7 @@ class PmrDecisionForm(forms.Form):
         choices=PmrDecision.Outcome.choices,
         widget=forms.RadioSelect,
     )
-    meeting_date = forms.DateField(label=_("Date of the PMR meeting"), widget=_date_input())
+    meeting_date = DutchDateField(label=_("Date of the PMR meeting"))
     reasons = forms.CharField(
         label=_("Reasons"),
         required=False,

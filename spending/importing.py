@@ -129,23 +129,7 @@ def _cell(values: list, position: int):
 
 # --- values ---------------------------------------------------------------------------------
 
-_THOUSANDS = re.compile(r"-?\d{1,3}([.,])\d{3}(\1\d{3})*")
 _YEAR = re.compile(r"(\d{4})(?:\s*[-/]\s*(\d{2}|\d{4}))?")
-
-
-def number_text(value) -> str:
-    """A number from a cell as ``Decimal`` reads it: ``1.234,56``, ``1,234.56``, ``1234,5``,
-    ``€ 1.500`` (a single separator before exactly three digits groups thousands)."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(value)
-    text = re.sub(r"[\s\u00a0\u202f€]", "", str(value))
-    if "," in text and "." in text:
-        decimal = "," if text.rfind(",") > text.rfind(".") else "."
-        other = "." if decimal == "," else ","
-        return text.replace(other, "").replace(decimal, ".")
-    if _THOUSANDS.fullmatch(text):
-        return text.replace(",", "").replace(".", "")
-    return text.replace(",", ".")
 
 
 def school_year_start(value) -> int | None:

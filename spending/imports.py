@@ -11,7 +11,7 @@ they are. One decision records the import; each row keeps its history.
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -20,10 +20,11 @@ from django.utils.translation import gettext_noop
 from processes.services import decision_record
 from units.importing import ImportRejected, ImportRowError, read_upload
 from werkdruk.money import lazy_euro
+from werkdruk.numbers import NumberError, parse_number
 from werkdruk.spreadsheets import restore_formula_text
 
-from .importing import SpendingFileError, number_text, read_spending_file, school_year_start
-from .models import MeasureSpending
+from .importing import SpendingFileError, read_spending_file, school_year_start
+from .models import FTE_MAX, MeasureSpending
 from .selectors import ZERO, spending_overview
 from .services import (
     AMOUNT_LIMIT,
@@ -75,13 +76,6 @@ class _Entry:
     status: str | None = None
     fte: Decimal | None = None
     notes: tuple = ()
-
-
-def _decimal(value) -> Decimal:
-    number = Decimal(number_text(value))
-    if not number.is_finite():
-        raise InvalidOperation
-    return number
 
 
 @transaction.atomic
@@ -168,7 +162,7 @@ def _add_row(row, by_number, default_year, entries) -> list[str]:
             % {"number": figures.number, "year": year, "next": year + 1}
         )
     actual = _value(row, "actual", problems, required=True)
-    fte = _value(row, "fte", problems)
+    fte = _value(row, "fte", problems, max_value=FTE_MAX)
     status = None
     if str(row.get("status", "")).strip():
         status = _STATUS_BY_TEXT.get(str(row["status"]).strip().lower().replace(" ", ""))
@@ -204,16 +198,16 @@ def _add_row(row, by_number, default_year, entries) -> list[str]:
     return []
 
 
-def _value(row, column, problems, *, required=False) -> Decimal | None:
+def _value(row, column, problems, *, required=False, max_value=None) -> Decimal | None:
     value = row.get(column, "")
     if value in ("", None):
         if required:
             problems.append(_("The amount spent is missing."))
         return None
     try:
-        return _decimal(value)
-    except (InvalidOperation, ValueError):
-        problems.append(_("“%(value)s” is not a number.") % {"value": value})
+        return parse_number(value, max_value=max_value)
+    except NumberError as error:
+        problems.append(error.message)
         return None
 
 

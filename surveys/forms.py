@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from units.models import StaffCategory
+from werkdruk.forms import DutchDateField
 
 from . import content as content_module
 from .models import FteBand, Invitee, SurveyRound
@@ -90,7 +91,9 @@ class AnswerForm(forms.Form):
             label=_("Part-time factor"), choices=not_stated + FteBand.choices, required=False
         )
         for field in self.fields.values():
-            if not isinstance(field.widget, forms.RadioSelect):
+            if isinstance(field.widget, forms.RadioSelect):
+                field.widget.attrs["class"] = "form-check-input"
+            else:
                 is_select = isinstance(field.widget, forms.Select)
                 field.widget.attrs["class"] = "form-select" if is_select else "form-control"
 
@@ -154,9 +157,7 @@ class TextsForm(forms.Form):
 
 class SendForm(forms.Form):
     kind = forms.ChoiceField(label=_("Round"), choices=SurveyRound.Kind.choices)
-    closes_on = forms.DateField(
-        label=_("Closes on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    closes_on = DutchDateField(label=_("Closes on"), required=False)
 
 
 NOT_ON_ROLL = _("Choose people on the roll of this round.")

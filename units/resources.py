@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 from import_export.results import Result, RowResult
 
+from werkdruk.numbers import NumberError, parse_number
 from werkdruk.spreadsheets import FormulaSafeResourceMixin
 
 from .importing import REQUIRED_COLUMNS, StaffFileError, normalise_header
@@ -141,33 +142,28 @@ class StaffCategoryWidget(widgets.Widget):
 
 
 class DutchDecimalWidget(widgets.NumberWidget):
-    """A decimal number written either way: ``0,8`` (Dutch) or ``0.8``; numbers from workbooks."""
+    """A decimal number written either way: ``0,8`` (Dutch) or ``0.8``; numbers from workbooks.
+
+    Read by ``werkdruk.numbers.parse_number``, the parser of every form and import.
+    """
 
     decimal_places = 4
+    max_value = None  # the largest value the column takes: settles "1,000" (1 or 1000)
 
     def parse(self, value) -> Decimal | None:
-        if isinstance(value, bool):
-            raise InvalidOperation
-        if isinstance(value, int | float | Decimal):
-            number = Decimal(str(value))
-        else:
-            text = _text(value).replace(" ", "").replace("\u00a0", "")
-            if not text:
-                return None
-            if "," in text and "." in text:
-                # "1.000,5" or "1,000.5": the last one is the decimal separator.
-                thousands = "." if text.rfind(",") > text.rfind(".") else ","
-                text = text.replace(thousands, "")
-            number = Decimal(text.replace(",", "."))
-        if not number.is_finite():
-            raise InvalidOperation
-        return number.quantize(Decimal(1).scaleb(-self.decimal_places), rounding=ROUND_HALF_UP)
+        if not isinstance(value, int | float | Decimal) and not _text(value):
+            return None
+        number = parse_number(value, max_value=self.max_value)
+        try:
+            return number.quantize(Decimal(1).scaleb(-self.decimal_places), rounding=ROUND_HALF_UP)
+        except InvalidOperation:  # too many digits to hold
+            raise NumberError(_("“%(value)s” is not a number.") % {"value": _text(value)}) from None
 
     def clean(self, value, row=None, **kwargs):
         try:
             return self.parse(value)
-        except (InvalidOperation, ValueError):
-            raise ValueError(_("“%(value)s” is not a number.") % {"value": _text(value)}) from None
+        except NumberError as error:
+            raise ValueError(error.message) from None
 
     def render(self, value, obj=None, **kwargs):
         if value is None:
@@ -180,10 +176,14 @@ class DutchDecimalWidget(widgets.NumberWidget):
 class FteWidget(DutchDecimalWidget):
     """The part-time factor: required, more than 0 and at most FTE_MAX."""
 
+    max_value = FTE_MAX
+
     def clean(self, value, row=None, **kwargs):
         try:
             number = self.parse(value)
-        except (InvalidOperation, ValueError):
+        except NumberError as error:
+            if error.code == "ambiguous":
+                raise ValueError(error.message) from None
             raise ValueError(
                 _("The fte “%(value)s” is not a number.") % {"value": _text(value)}
             ) from None

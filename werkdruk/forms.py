@@ -1,54 +1,26 @@
-"""Form fields shared by the apps: numbers and amounts as people type them.
+"""Form fields shared by the apps: numbers, amounts, dates and times as people type them.
 
-One parser for every page, so that what a page shows (``€ 12.345,67``) can be typed back.
+One parser for every page and import (``werkdruk.numbers``), so that what a page shows
+(``€ 12.345,67``) can be typed back and the same text is the same number everywhere.
 """
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.formats import get_format
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
-_SPACES = re.compile(r"[\s\u00a0\u202f]")
-
-
-def normalise_number(text: str, *, grouping: bool) -> str:
-    """A number as people type it, in a form ``Decimal`` reads.
-
-    ``€ 12.345,67``, ``12345,67`` and ``12,345.67`` all become ``12345.67``: with both a comma
-    and a point the last one is the decimal separator. With one kind only it is the decimal
-    separator, unless ``grouping`` and it is the active language's thousands separator
-    between groups of three digits (``12.345`` in Dutch is twelve thousand).
-    """
-    text = _SPACES.sub("", text.replace("€", ""))
-    if "," in text and "." in text:
-        decimal = "," if text.rfind(",") > text.rfind(".") else "."
-        other = "." if decimal == "," else ","
-        return text.replace(other, "").replace(decimal, ".")
-    for separator in (",", "."):
-        if separator not in text:
-            continue
-        thousands = get_format("THOUSAND_SEPARATOR")
-        groups = re.fullmatch(rf"-?\d{{1,3}}(\{separator}\d{{3}})+", text)
-        if grouping and separator == thousands and groups:
-            return text.replace(separator, "")
-        return text.replace(separator, ".")
-    return text
+from .numbers import NumberError, number_limit, parse_number
 
 
 class LocalDecimalField(forms.DecimalField):
-    """A decimal typed the Dutch or the English way; shown in the active language's format.
+    """A decimal typed the Dutch or the English way (``werkdruk.numbers.parse_number``); shown
+    in the active language's format. ``25.000`` is twenty-five thousand; ``1,500`` is refused
+    as ambiguous unless the field's range leaves one reading."""
 
-    With ``grouping`` (amounts), the thousands separator between groups of three digits is
-    read as such: ``25.000`` in Dutch is twenty-five thousand.
-    """
-
-    grouping = False
-
-    def __init__(self, *, grouping=None, **kwargs):
-        if grouping is not None:
-            self.grouping = grouping
+    def __init__(self, **kwargs):
         kwargs.setdefault("localize", True)
         super().__init__(**kwargs)
         self.widget.attrs.setdefault("inputmode", "decimal")
@@ -57,19 +29,116 @@ class LocalDecimalField(forms.DecimalField):
     def to_python(self, value):
         if value in self.empty_values:
             return None
+        limit = number_limit(
+            max_value=self.max_value,
+            max_digits=self.max_digits,
+            decimal_places=self.decimal_places,
+        )
         try:
-            return Decimal(normalise_number(str(value).strip(), grouping=self.grouping))
-        except InvalidOperation:
+            return parse_number(str(value).strip(), max_value=limit)
+        except NumberError as error:
+            if error.code == "ambiguous":
+                raise ValidationError(error.message, code="ambiguous") from None
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
 class AmountField(LocalDecimalField):
     """Euros with cents; ``12.345,67`` in Dutch and ``12,345.67`` in English both work."""
 
-    grouping = True
-
     def __init__(self, **kwargs):
         kwargs.setdefault("max_digits", 12)
         kwargs.setdefault("decimal_places", 2)
         kwargs.setdefault("min_value", Decimal("0"))
         super().__init__(**kwargs)
+
+
+# --- dates and times ---------------------------------------------------------------------------
+# A browser's own date and time inputs follow the browser's language: an English browser shows
+# 02/07/2027 for 7 February and 02:30 PM. These fields are text inputs read the Dutch way
+# (day first, 24-hour clock) in every language, with the expected form as a hint.
+
+DATE_FORMATS = ["%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%y", "%d/%m/%y", "%Y-%m-%d"]
+TIME_FORMATS = ["%H:%M", "%H.%M", "%H:%M:%S"]
+DATE_SHOWN, TIME_SHOWN = "%d-%m-%Y", "%H:%M"
+
+# Month names and abbreviations, Dutch and English, by their first three letters.
+_MONTHS = {
+    "jan": 1, "feb": 2, "maa": 3, "mrt": 3, "mar": 3, "apr": 4, "mei": 5, "may": 5, "jun": 6,
+    "jul": 7, "aug": 8, "sep": 9, "okt": 10, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+_WRITTEN_DATE = re.compile(r"(\d{1,2})[\s-]+([^\W\d_]{3,})\.?[\s-]+(\d{4})")
+
+
+def _numeric_date(text: str) -> str:
+    """``7 februari 2027`` (or ``7 feb. 2027``, ``7 February 2027``) as ``7-2-2027``."""
+
+    def numeric(match):
+        month = _MONTHS.get(match[2][:3].lower())
+        return f"{match[1]}-{month}-{match[3]}" if month else match[0]
+
+    return _WRITTEN_DATE.sub(numeric, " ".join(text.split()))
+
+
+class _DutchTemporalField:
+    """Reads the day first whatever the language; a text input showing the Dutch form."""
+
+    shown = ""
+    hint = ""
+    invalid = ""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("input_formats", self.formats())
+        kwargs.setdefault("widget", self.widget_class(format=self.shown))
+        super().__init__(**kwargs)
+        self.error_messages["invalid"] = self.invalid
+        self.widget.attrs.setdefault("autocomplete", "off")
+        self.widget.attrs.setdefault("spellcheck", "false")
+        self.widget.attrs.setdefault("placeholder", self.hint)
+        self.widget.attrs.setdefault("class", "form-control")
+        # The expected form stays visible next to any help the field already has.
+        help_text = self.help_text
+        self.help_text = format_lazy("{}. {}", self.hint, help_text) if help_text else self.hint
+
+    def strptime(self, value, format):
+        return super().strptime(_numeric_date(value), format)
+
+
+class DutchDateField(_DutchTemporalField, forms.DateField):
+    """A date typed as ``31-01-2027`` (or ``31/1/2027``, ``31 januari 2027``)."""
+
+    widget_class = forms.DateInput
+    shown = DATE_SHOWN
+    hint = gettext_lazy("dd-mm-yyyy")
+    invalid = gettext_lazy("Type the date as dd-mm-yyyy, for example 31-01-2027.")
+
+    @staticmethod
+    def formats():
+        return DATE_FORMATS
+
+
+class DutchTimeField(_DutchTemporalField, forms.TimeField):
+    """A time on the 24-hour clock: ``14:30`` (or ``14.30``)."""
+
+    widget_class = forms.TimeInput
+    shown = TIME_SHOWN
+    hint = gettext_lazy("hh:mm")
+    invalid = gettext_lazy("Type the time as hh:mm, for example 14:30.")
+
+    @staticmethod
+    def formats():
+        return TIME_FORMATS
+
+
+class DutchDateTimeField(_DutchTemporalField, forms.DateTimeField):
+    """A date and time typed as ``31-01-2027 14:30``, in the current time zone."""
+
+    widget_class = forms.DateTimeInput
+    shown = f"{DATE_SHOWN} {TIME_SHOWN}"
+    hint = gettext_lazy("dd-mm-yyyy hh:mm")
+    invalid = gettext_lazy(
+        "Type the date and time as dd-mm-yyyy hh:mm, for example 31-01-2027 14:30."
+    )
+
+    @staticmethod
+    def formats():
+        return [f"{date} {time}" for date in DATE_FORMATS for time in TIME_FORMATS]

@@ -62,6 +62,44 @@
     }
   });
 
+  // On a phone, fold what a page marks as foldable (<details data-wd-fold-narrow open>), so
+  // that what the user came to do comes first: the ballot starts with the choice, and one tap
+  // opens the agreement. Without this file it stays open.
+  if (window.matchMedia("(max-width: 767.98px)").matches) {
+    document.querySelectorAll("details[data-wd-fold-narrow][open]").forEach(function (fold) {
+      fold.removeAttribute("open");
+    });
+  }
+
+  // A table that scrolls in its own box (.table-responsive) can be scrolled with the keyboard:
+  // the box takes focus and is announced as a region named after its table.
+  function scrollBoxesReachable() {
+    document.querySelectorAll(".table-responsive").forEach(function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        var table = box.querySelector("table");
+        var caption = table && table.querySelector("caption");
+        var label = table && table.getAttribute("aria-label");
+        var heading = box.previousElementSibling;
+        var name = label || (caption && caption.textContent) ||
+          (heading && /^H[2-6]$/.test(heading.tagName) && heading.textContent) || "";
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", name.trim() || document.title);
+        box.setAttribute("data-wd-scroll-box", "");
+      } else if (!scrolls && box.hasAttribute("data-wd-scroll-box")) {
+        ["tabindex", "role", "aria-label", "data-wd-scroll-box"].forEach(function (name) {
+          box.removeAttribute(name);
+        });
+      }
+    });
+  }
+
+  scrollBoxesReachable();
+  window.addEventListener("resize", scrollBoxesReachable);
+  document.addEventListener("htmx:afterSettle", scrollBoxesReachable);
+  document.addEventListener("toggle", scrollBoxesReachable, true);
+
   // Buttons marked data-wd-print print the page (e.g. a "Print" button).
   document.addEventListener("click", function (event) {
     var trigger = event.target.closest("[data-wd-print]");

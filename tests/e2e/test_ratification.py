@@ -53,7 +53,7 @@ def test_the_pmr_sees_the_units_original_consents_and_the_director_ratifies(
     assert measure.locator('[data-testid="source"]').count() == 1  # traced to its unit measure
 
     page.locator('input[name="outcome"][value="consent"]').check()
-    page.locator('input[name="meeting_date"]').fill(timezone.localdate().isoformat())
+    page.locator('input[name="meeting_date"]').fill(timezone.localdate().strftime("%d-%m-%Y"))
     page.locator('[data-testid="pmr-decide"]').click()
     page.wait_for_url(f"**{url}")
     assert page.locator('[data-testid="signatures"]').inner_text().count("✓") == 1

@@ -337,13 +337,13 @@ def test_the_preview_of_an_edited_measure_replaces_it_in_the_plan_total(world, c
         as_user(client, world.member_a)
         .post(
             url("measure-update-preview", world, measure.pk),
-            {"cost_type": "fixed", "amount": "2,500", "first_year": "2026", "last_year": "2026"},
+            {"cost_type": "fixed", "amount": "2.500", "first_year": "2026", "last_year": "2026"},
             **HX,
         )
         .content.decode()
     )
     assert euro("2500.00") in html
-    assert euro("7500.00") in html  # 5,000 + 2,500, not + 10,000
+    assert euro("7500.00") in html  # 5.000 + 2.500, not + 10.000
 
 
 def test_the_preview_explains_a_function_without_a_cost(world, client):

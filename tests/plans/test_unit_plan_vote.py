@@ -397,6 +397,19 @@ def test_a_member_votes_signed_in_on_the_ballot_page(world, client):
     assert client.post(url, {"stage": "cast", "choice": "no"}).status_code == 409
 
 
+def test_item4_the_plan_on_the_ballot_is_foldable_and_open_without_javascript(world, client):
+    """On a phone werkdruk.js folds the plan so that the ballot starts with the choice (issue 15,
+    item 4; tests/e2e/test_item4_phones.py): it is an open <details> before the choice, with
+    the plan's heading in its summary, once."""
+    vote = start(world)
+    client.force_login(world.people["Bèta"][2].user)
+    html = client.get(reverse("voting:ballot", args=[vote.pk])).content.decode()
+    fold = html.index('<details class="wd-fold mb-4" open data-wd-fold-narrow')
+    plan, end = html.index('data-testid="ballot-plan"'), html.index("</details>", fold)
+    assert fold < html.index("<summary>", fold) < plan < end < html.index('data-testid="choice"')
+    assert html.count("The plan you vote on") == 1
+
+
 def test_someone_outside_the_unit_cannot_vote_on_its_plan(world, client):
     vote = start(world)
     client.force_login(world.people["Alfa"][1].user)

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from processes.models import SchoolRole
 from reporting import documents, figures, selectors, services, tasks
@@ -298,3 +298,17 @@ def test_a_new_report_replaces_the_older_file_of_the_same_format(
     assert client.get(download).status_code == 404
     html = client.get(reverse("reporting:board-report-jobs", args=[board.pk, 2025])).content
     assert html.count(b"replaced by a newer report") == 1
+
+
+def test_item5_the_job_list_writes_the_month_in_dutch(client, board, year, admin, queued, settings):
+    """It said "6 Dec 2026": Django's "M" is the English-looking "Dec" in Dutch too."""
+    job = start(board, year, admin)
+    created = timezone.make_aware(datetime.datetime(2026, 12, 6, 14, 5))
+    ReportJob.objects.filter(pk=job.pk).update(created_at=created)
+    settings.LANGUAGE_CODE = "nl"
+    client.force_login(admin)
+    with translation.override("nl"):
+        url = reverse("reporting:board-report-jobs", args=[board.pk, 2025])
+        html = client.get(url).content.decode()
+    assert "6 december 2026 14:05" in html
+    assert "Dec" not in html

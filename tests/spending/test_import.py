@@ -190,7 +190,8 @@ def test_only_the_director_imports(ratified, pmr):
 
 
 def test_rows_that_together_or_alone_exceed_what_can_be_recorded_are_refused(ratified, director):
-    text = "maatregel;bedrag\n" + "1;9999999999\n" * 2 + "2;1e30\nM²;10\n3;Infinity\n"
+    huge = "1" + "0" * 30  # "1e30" is no number a person types (issue 15, item 5)
+    text = "maatregel;bedrag\n" + "1;9999999999\n" * 2 + f"2;{huge}\nM²;10\n3;Infinity\n"
     with pytest.raises(SpendingImportError) as caught:
         spending_import(process=ratified, file=csv_file(text), actor=director)
     errors = {error.row_number: error.reason for error in caught.value.errors}
@@ -199,3 +200,22 @@ def test_rows_that_together_or_alone_exceed_what_can_be_recorded_are_refused(rat
     assert "no measure “M²”" in errors[5]
     assert 6 in errors
     assert not MeasureSpending.objects.exists()
+
+
+# --- issue 15, item 5: the one number parser ---------------------------------------------------
+
+
+def test_item5_a_comma_before_three_digits_is_refused_not_read_as_thousands(ratified, director):
+    # "1,500" was 1500 here but 1,5 in the amount form: now it is refused everywhere.
+    text = "maatregel;bedrag;fte\n1;1,500;\n2;1.500;1,000\n"
+    with pytest.raises(SpendingImportError) as caught:
+        spending_import(process=ratified, file=csv_file(text), actor=director)
+    assert [(e.row_number, e.reason) for e in caught.value.errors] == [
+        (2, "“1,500” can mean 1500 or 1.5. Type 1500 or 1.5.")
+    ]
+
+
+def test_item5_a_dot_groups_thousands_and_the_fte_range_settles_a_comma(ratified, director):
+    text = "maatregel;bedrag;fte\n2;1.500;1,000\n"
+    spending_import(process=ratified, file=csv_file(text), actor=director)
+    assert actuals(ratified) == {(2, 2025): (D("1500.00"), "started", D("1.00"))}

@@ -29,7 +29,7 @@ from units.models import BoardAllocation, BudgetLine, SchoolAllocation
 from units.services import allocation as allocation_services
 from units.services import budget as services
 from werkdruk.exceptions import DomainError
-from werkdruk.forms import normalise_number
+from werkdruk.numbers import parse_number
 
 PUPILS = {"Alpha College": 1000, "Beta Lyceum": 500, "Gamma School": 250}
 
@@ -532,20 +532,21 @@ def test_reopen_is_denied_when_the_actor_is_no_administrator_of_the_board(
         ("nl", "1.234.567,8", "1234567.8"),
         ("nl", "12.5", "12.5"),
         ("en", "12,345.67", "12345.67"),
-        ("en", "12,345", "12345"),
+        ("en", "12.345", "12345"),  # the same number in either language
         ("en", "12.34", "12.34"),
         ("en", "12,5", "12.5"),
     ],
 )
 def test_amounts_are_read_as_typed_when_written_the_dutch_or_english_way(language, typed, expected):
     with translation.override(language):
-        assert normalise_number(typed, grouping=True) == expected
+        assert parse_number(typed) == Decimal(expected)
 
 
-def test_fte_is_never_read_with_thousands_separators_when_typed():
-    with translation.override("nl"):
-        assert normalise_number("2.500", grouping=False) == "2.500"
-        assert normalise_number("2,5", grouping=False) == "2.5"
+def test_fte_is_read_as_a_fraction_when_its_range_rules_thousands_out():
+    # An fte field takes at most 1,2: "1,000" and "1.000" can only be one.
+    assert parse_number("1.000", max_value=Decimal("1.2")) == Decimal("1")
+    assert parse_number("1,000", max_value=Decimal("1.2")) == Decimal("1")
+    assert parse_number("2,5") == Decimal("2.5")
 
 
 # --- pages -------------------------------------------------------------------------------------

@@ -657,7 +657,8 @@ def test_adding_through_the_page_reads_dutch_amounts_when_the_language_is_dutch(
     assert BudgetLine.objects.get().amount == Decimal("12345.67")
 
 
-@pytest.mark.parametrize("amount", ["-5", "1.005", "many", ""])
+# "1,0055": more than two decimals; "1,005" could be 1005 or 1,005 (issue 15, item 5).
+@pytest.mark.parametrize("amount", ["-5", "1,0055", "1,005", "many", ""])
 def test_adding_through_the_page_is_refused_when_the_amount_is_wrong(
     client, process, director, amount
 ):

@@ -786,3 +786,25 @@ def test_nothing_is_imported_when_the_file_has_too_many_rows(school, director):
     assert errors[0].row_number is None
     assert f"more than {MAX_ROWS} rows" in errors[0].reason
     assert not StaffMember.objects.exists()
+
+
+# Issue 15, item 5: the fte is read by the one number parser (werkdruk.numbers).
+
+
+@pytest.mark.parametrize(
+    ("typed", "fte"),
+    [("1,000", "1"), ("1.000", "1"), ("0,800", "0.8"), ("0.6556", "0.6556"), ("1", "1")],
+)
+def test_item5_an_fte_is_read_as_every_form_reads_it(school, director, typed, fte):
+    content = dutch_csv(f"Jan de Vries;jan@school.nl;OP;;;{typed}")
+    staff_import(school=school, file=upload(content), actor=director)
+    assert StaffMember.objects.get(email="jan@school.nl").fte == Decimal(fte)
+
+
+def test_item5_an_fte_that_is_no_number_by_the_one_rule_is_refused(school, director):
+    content = dutch_csv("Jan de Vries;jan@school.nl;OP;;;0,5,5", "Els;els@school.nl;OP;;;1e0")
+    errors = import_errors(school, director, content)
+    assert [e.reason for e in errors] == [
+        "The fte “0,5,5” is not a number.",
+        "The fte “1e0” is not a number.",
+    ]

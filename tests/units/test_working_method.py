@@ -544,7 +544,7 @@ def test_a_member_records_from_the_page_and_sees_it(process, client):
     assert "by a vote in this application" in page
     assert "Aula" in page
     # The form shows what was recorded, ready to change.
-    assert f'value="{soon(7).isoformat()}"' in page
+    assert f'value="{soon(7).strftime("%d-%m-%Y")}"' in page  # day first (issue 15, item 5)
 
     # Another unit's page: the member may not even read it.
     other = other_unit_than(process, "docent")

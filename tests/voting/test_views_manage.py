@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import escape
 
 from processes import agreement, registry
@@ -268,7 +268,10 @@ def test_create_form_has_sensible_defaults(client, pmr, agreed):
     assert form.initial["base"] == Vote.Base.VOTES_CAST
     assert form.initial["majority"] == "half"
     assert form.initial["reminder_days"] == [3, 1]
-    assert 'type="datetime-local"' in text(response)
+    # Day first on the 24-hour clock whatever the browser's language (issue 15, item 5).
+    closing = timezone.localtime(closes).strftime("%d-%m-%Y %H:%M")
+    assert f'value="{closing}"' in text(response)
+    assert 'type="datetime-local"' not in text(response)
 
 
 def test_create_prepares_round_1_with_the_rule_and_questions(client, pmr, agreed):
@@ -311,7 +314,7 @@ def test_create_prepares_round_1_with_the_rule_and_questions(client, pmr, agreed
             {"questions": "\n".join(f"Question {i}" for i in range(11))},
             "at most 10 appreciation questions",
         ),
-        ({"opens_at": "tomorrow"}, "Enter a valid date/time."),
+        ({"opens_at": "tomorrow"}, "Type the date and time as dd-mm-yyyy hh:mm"),
         ({"base": "everyone"}, "Select a valid choice."),
     ],
 )
@@ -736,3 +739,19 @@ def test_the_pmr_cancels_an_open_vote_with_grounds(client, open_vote, pmr, direc
     assert result.status_code == 200
     assert "were not counted" in text(result)
     assert 'data-testid="yes"' not in text(result)
+
+
+def test_item5_the_result_writes_averages_with_a_decimal_comma_in_dutch(
+    client, agreed, pmr, settings
+):
+    """It said "Gemiddeld 4.33": the stored average is text, shown without localising it."""
+    vote = create_vote(agreed, pmr, quorum_percentage=1, questions=["The split?"])
+    voting.vote_open(vote=vote, actor=pmr)
+    for voter, score in zip(vote.voters.order_by("pk")[:3], [5, 4, 4], strict=True):
+        voting.ballot_cast(vote=vote, voter=voter, choice="yes", appreciation={"1": score})
+    past_closing(vote)
+    settings.LANGUAGE_CODE = "nl"
+    client.force_login(pmr)
+    with translation.override("nl"):
+        page = text(client.get(reverse("voting:vote-result", args=[vote.pk])))
+    assert "Gemiddeld 4,33 (3 antwoorden)" in page

@@ -23,13 +23,11 @@ INPUT_CLASS = "form-control form-control-sm text-end"
 
 
 def _decimal_field(label, *, max_digits, decimal_places, css=INPUT_CLASS, **kwargs):
-    # Amounts (2 decimal places) are read with thousands separators: "€ 25.000,00" in Dutch.
     return LocalDecimalField(
         label=label,
         required=False,
         max_digits=max_digits,
         decimal_places=decimal_places,
-        grouping=decimal_places == 2,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "class": css}),
         **kwargs,
     )

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from werkdruk.edit_conflicts import VersionField
+from werkdruk.forms import DutchDateField, DutchTimeField, LocalDecimalField
 
 from ..models import WorkingMethod
 from ..services.working_method import FACILITATION_MAX, TEXT_MAX, MeetingData
@@ -44,14 +45,14 @@ class WorkingMethodForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
         help_text=_("For example: in working time, meetings replace a team meeting, a meal."),
     )
-    hours_credited = forms.DecimalField(
+    hours_credited = LocalDecimalField(
         label=_("Hours credited (optional)"),
         required=False,
         min_value=Decimal("0"),
         max_value=Decimal("999.99"),
         max_digits=5,
         decimal_places=2,
-        widget=forms.NumberInput(attrs={"class": "form-control", "step": "0.25"}),
+        widget=forms.TextInput(attrs={"class": "form-control"}),
         help_text=_("Hours of the annual task that taking part counts for."),
     )
     version = VersionField()
@@ -79,16 +80,8 @@ class WorkingMethodForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
-    date = forms.DateField(
-        label=_("Date"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
-    )
-    starts_at = forms.TimeField(
-        label=_("Time (optional)"),
-        required=False,
-        widget=forms.TimeInput(attrs={"type": "time", "class": "form-control"}, format="%H:%M"),
-    )
+    date = DutchDateField(label=_("Date"), required=False)
+    starts_at = DutchTimeField(label=_("Time (optional)"), required=False)
     place = forms.CharField(
         label=_("Place (optional)"),
         required=False,

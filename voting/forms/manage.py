@@ -7,9 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from ..models import Vote
+from werkdruk.forms import DutchDateTimeField
 
-DATETIME_INPUT = "%Y-%m-%dT%H:%M"
+from ..models import Vote
 
 HALF, TWO_THIRDS, CUSTOM = "half", "two_thirds", "custom"
 FRACTIONS = {HALF: (1, 2), TWO_THIRDS: (2, 3)}
@@ -38,13 +38,7 @@ def _days_label(days) -> str:
 
 
 def _datetime_field(label):
-    return forms.DateTimeField(
-        label=label,
-        input_formats=[DATETIME_INPUT, "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"],
-        widget=forms.DateTimeInput(
-            attrs={"type": "datetime-local", "class": "form-control"}, format=DATETIME_INPUT
-        ),
-    )
+    return DutchDateTimeField(label=label)
 
 
 class VoteForm(forms.Form):
