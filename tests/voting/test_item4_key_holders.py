@@ -251,6 +251,29 @@ def test_item4_the_holders_page_hands_over_and_counts(
     assert codes["pmr"] not in client.get(url).content.decode()
 
 
+# role: (GET, POST of a wrong share) on the key holder's page; holders are pmr, pmr2, directeur
+KEY_PAGE_MATRIX = {
+    "anonymous": (302, 302),
+    "docent": (403, 403),
+    "stuurgroep": (403, 403),
+    "bestuur": (403, 403),
+    "directeur.baken": (404, 404),
+    "pmr2": (200, 400),
+    "directeur": (200, 400),
+}
+
+
+def test_item4_key_holders_page_permission_matrix(client, split_vote):
+    url = reverse("voting:key-share", args=[split_vote.pk])
+    for role, expected in KEY_PAGE_MATRIX.items():
+        client.logout()
+        if role != "anonymous":
+            client.force_login(user(role))
+        statuses = (client.get(url).status_code, client.post(url, {"share": "x"}).status_code)
+        assert statuses == expected, role
+    assert not KeyHolder.objects.filter(vote=split_vote, collected=True).exists()
+
+
 def todo_links(name) -> list[str]:
     cards = dashboard_for_user(user=user(name))["cards"]
     return [todo.url for card in cards for todo in card.todos]

@@ -17,6 +17,7 @@ from processes.models import Decision, School, SchoolRole
 from tests.processes.conftest import sign_both
 from tests.signin import sign_in_admin
 from units.models import StaffMember
+from voting import keys
 from voting import services as voting
 from voting.models import Vote, Voter
 from voting.rules_text import rule_sentence
@@ -144,6 +145,7 @@ POST_MATRIX = {
         lambda vote: {"staff_member": _staff_not_on_roll(vote).pk, "grounds": "Started today"},
     ),
     "voter-remove": ("open", lambda vote: {"grounds": "Left the school"}),
+    "vote-void": ("lost", lambda vote: {"grounds": "The key folder was not restored"}),
 }
 POST_EXPECTED = [302, 403, 403, 302, 403, 403, 404, 404]
 
@@ -159,8 +161,10 @@ def test_post_permission_matrix(client, request, agreed, name):
         vote = create_vote(agreed, pmr)
     else:
         vote = voting.vote_open(vote=create_vote(agreed, pmr), actor=pmr)
-        if needs == "due":
+        if needs in ("due", "lost"):
             vote = past_closing(vote)
+        if needs == "lost":
+            keys.secrets_destroy(vote.key_id)
     payload = data(vote)
     url = _url(name, vote)
     order = sorted(zip(ROLES, POST_EXPECTED, strict=True), key=lambda pair: pair[0] == "pmr")
@@ -176,7 +180,9 @@ def test_post_permission_matrix(client, request, agreed, name):
             assert decisions(agreed).count() > before, (name, role)
 
 
-@pytest.mark.parametrize("name", ["vote-open", "vote-close", "voter-add", "voter-remove"])
+@pytest.mark.parametrize(
+    "name", ["vote-open", "vote-close", "voter-add", "voter-remove", "vote-void"]
+)
 def test_post_only_endpoints_refuse_get(client, pmr, open_vote, name):
     client.force_login(pmr)
     assert client.get(_url(name, open_vote)).status_code == 405
