@@ -82,12 +82,13 @@ def _numeric_date(text: str) -> str:
 class _DutchTemporalField:
     """Reads the day first whatever the language; a text input showing the Dutch form."""
 
+    formats: list[str] = []
     shown = ""
     hint = ""
     invalid = ""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("input_formats", self.formats())
+        kwargs.setdefault("input_formats", self.formats)
         kwargs.setdefault("widget", self.widget_class(format=self.shown))
         super().__init__(**kwargs)
         self.error_messages["invalid"] = self.invalid
@@ -110,10 +111,7 @@ class DutchDateField(_DutchTemporalField, forms.DateField):
     shown = DATE_SHOWN
     hint = gettext_lazy("dd-mm-yyyy")
     invalid = gettext_lazy("Type the date as dd-mm-yyyy, for example 31-01-2027.")
-
-    @staticmethod
-    def formats():
-        return DATE_FORMATS
+    formats = DATE_FORMATS
 
 
 class DutchTimeField(_DutchTemporalField, forms.TimeField):
@@ -123,10 +121,7 @@ class DutchTimeField(_DutchTemporalField, forms.TimeField):
     shown = TIME_SHOWN
     hint = gettext_lazy("hh:mm")
     invalid = gettext_lazy("Type the time as hh:mm, for example 14:30.")
-
-    @staticmethod
-    def formats():
-        return TIME_FORMATS
+    formats = TIME_FORMATS
 
 
 class DutchDateTimeField(_DutchTemporalField, forms.DateTimeField):
@@ -138,7 +133,4 @@ class DutchDateTimeField(_DutchTemporalField, forms.DateTimeField):
     invalid = gettext_lazy(
         "Type the date and time as dd-mm-yyyy hh:mm, for example 31-01-2027 14:30."
     )
-
-    @staticmethod
-    def formats():
-        return [f"{date} {time}" for date in DATE_FORMATS for time in TIME_FORMATS]
+    formats = [f"{date} {time}" for date in DATE_FORMATS for time in TIME_FORMATS]
