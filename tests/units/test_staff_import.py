@@ -23,10 +23,11 @@ from tests.factories import (
     UserFactory,
 )
 from tests.signin import sign_in_admin
-from units.importing import MAX_ROWS, read_staff_file
+from units.importing import read_staff_file
 from units.models import StaffCategory, StaffMember
 from units.resources import StaffMemberResource
 from units.services import StaffImportError, staff_import
+from werkdruk.tabular import MAX_ROWS
 
 pytestmark = pytest.mark.django_db
 
