@@ -22,6 +22,7 @@ import codecs
 import csv
 import io
 import re
+import warnings
 import zipfile
 
 from django.conf import settings
@@ -133,20 +134,23 @@ def _csv_rows(content: bytes) -> list[list]:
 
     text = decode_text(content).lstrip("\ufeff")  # a second BOM after decoding
     try:
-        frame = pandas.read_csv(
-            io.StringIO(text, newline=""),
-            sep=sniff_delimiter(text),
-            header=None,
-            # Every cell as the text it is: "0,8" and "1.234,56" go to parse_number, and
-            # "NA" or "" stay text instead of becoming NaN.
-            dtype=str,
-            keep_default_na=False,
-            skip_blank_lines=False,  # blank rows keep the row numbers the user sees
-            names=range(MAX_COLUMNS),
-            index_col=False,
-            engine="python",
-            on_bad_lines=lambda fields: fields[:MAX_COLUMNS],  # columns beyond are left out
-        )
+        with warnings.catch_warnings():
+            # Cutting columns beyond MAX_COLUMNS is what we want; pandas warns of it.
+            warnings.simplefilter("ignore", pandas.errors.ParserWarning)
+            frame = pandas.read_csv(
+                io.StringIO(text, newline=""),
+                sep=sniff_delimiter(text),
+                header=None,
+                # Every cell as the text it is: "0,8" and "1.234,56" go to parse_number, and
+                # "NA" or "" stay text instead of becoming NaN.
+                dtype=str,
+                keep_default_na=False,
+                skip_blank_lines=False,  # blank rows keep the row numbers the user sees
+                names=range(MAX_COLUMNS),
+                index_col=False,
+                engine="python",
+                on_bad_lines=lambda fields: fields[:MAX_COLUMNS],  # columns beyond are left out
+            )
     except pandas.errors.EmptyDataError:
         return []
     except (pandas.errors.ParserError, csv.Error, UnicodeError) as error:
