@@ -5,6 +5,9 @@
 #   make test     install what the tests need, then lint, checks and the whole test suite
 #   make lint     ruff check and ruff format --check
 #   make format   ruff format and ruff check --fix
+#   make coverage the suite (without e2e, on SQLite) under coverage, and its report per file
+#   make lock     regenerate requirements.lock and requirements-test.lock from pyproject.toml
+#                 (LOCK_ARGS=--upgrade also moves the packages pyproject.toml does not pin)
 #   make messages update the translation files (locale/nl, locale/en)
 #   make bench    the vote's benchmark (BENCH_ARGS=... passes options; docs/performance.md)
 #   make bench-report  the annual report's benchmark (the same; its data is built once)
@@ -27,14 +30,17 @@ VAR    := var
 DEBS_RUN  := gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 DEBS_TEST := $(DEBS_RUN) postgresql redis-server chromium
 
-# The pinned requirements in pyproject.toml, with the extras named as arguments. The project
-# itself is not installed (it has no packages to install, and manage.py runs from here).
-REQUIREMENTS = $(PY) -c 'import sys, tomllib; \
-	project = tomllib.load(open("pyproject.toml", "rb"))["project"]; \
-	extras = [r for name in sys.argv[1:] for r in project["optional-dependencies"][name]]; \
-	print("\n".join(project["dependencies"] + extras))'
+# The whole dependency tree, pinned with hashes (`make lock` regenerates them from the pins in
+# pyproject.toml). The project itself is not installed (it has no packages to install, and
+# manage.py runs from here).
+LOCK_RUN  := requirements.lock
+LOCK_TEST := requirements-test.lock
+# pip-compile runs from its own virtualenv, so pip-tools never lands in the project's.
+PIPTOOLS_VENV := $(VAR)/pip-tools
+PIP_COMPILE   := $(PIPTOOLS_VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe \
+	--strip-extras --no-emit-index-url --no-emit-find-links
 
-# Stamps: reinstall Python packages only when pyproject.toml changes.
+# Stamps: reinstall Python packages only when a lock file changes.
 STAMP_RUN  := $(VENV)/.installed-run
 STAMP_TEST := $(VENV)/.installed-test
 
@@ -70,7 +76,8 @@ define debian_packages
 	fi
 endef
 
-.PHONY: help run test lint format messages compilemessages bench bench-report clean debs-run debs-test
+.PHONY: help run test coverage lint lock format messages compilemessages bench bench-report clean \
+	debs-run debs-test
 
 help:
 	@sed -n 's/^#   //p' $(MAKEFILE_LIST)
@@ -86,13 +93,19 @@ $(PY):
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv; \
 		$(PYTHON) -m venv $(VENV); }
 
-$(STAMP_RUN): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -r <($(REQUIREMENTS))
+$(STAMP_RUN): $(LOCK_RUN) | $(PY)
+	$(PY) -m pip install --quiet --require-hashes -r $(LOCK_RUN)
 	touch $@
 
-$(STAMP_TEST): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -r <($(REQUIREMENTS) test)
+$(STAMP_TEST): $(LOCK_TEST) | $(PY)
+	$(PY) -m pip install --quiet --require-hashes -r $(LOCK_TEST)
 	touch $@ $(STAMP_RUN)
+
+lock:
+	test -x $(PIPTOOLS_VENV)/bin/pip-compile || { $(PYTHON) -m venv $(PIPTOOLS_VENV) \
+		&& $(PIPTOOLS_VENV)/bin/pip install --quiet pip-tools==7.6.2; }
+	$(PIP_COMPILE) $(LOCK_ARGS) -o $(LOCK_RUN) pyproject.toml
+	$(PIP_COMPILE) $(LOCK_ARGS) --extra test -o $(LOCK_TEST) pyproject.toml
 
 debs-run:
 	$(call debian_packages,$(DEBS_RUN))
@@ -122,6 +135,11 @@ test: debs-test $(STAMP_TEST)
 	$(MAKE) --no-print-directory compilemessages
 	$(BIN)/pytest -m "not integration"
 	$(PY) bin/run-integration-tests -m "not e2e"
+
+# Every app's code ([tool.coverage.run] in pyproject.toml); not part of `make test`.
+coverage: $(STAMP_TEST) compilemessages
+	$(BIN)/coverage run -m pytest -m "not integration and not e2e" -q
+	$(BIN)/coverage report
 
 lint: $(STAMP_TEST)
 	$(BIN)/ruff check .

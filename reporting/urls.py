@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_compare
+from . import views, views_compare, views_spreadsheet
 
 app_name = "reporting"
 
@@ -22,6 +22,11 @@ urlpatterns = [
     path("board/<int:pk>/dashboard/", views.board_dashboard, name="board-dashboard"),
     path("board/<int:pk>/annual-report/", views.board_report_latest, name="board-report-latest"),
     path("board/<int:pk>/annual-report/<int:year>/", views.board_report, name="board-report"),
+    path(
+        "board/<int:pk>/annual-report/<int:year>/figures.xlsx",
+        views_spreadsheet.board_figures_xlsx,
+        name="board-figures-xlsx",
+    ),
     path(
         "board/<int:pk>/annual-report/<int:year>/start/",
         views.board_report_start,

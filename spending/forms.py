@@ -49,7 +49,10 @@ class SpendingForm(forms.Form):
 class SpendingImportForm(forms.Form):
     file = forms.FileField(
         label=_("Finance export"),
-        help_text=_("A CSV file or an Excel workbook (.xlsx) of at most 5 MB."),
+        help_text=_(
+            "A CSV file, an Excel workbook (.xlsx) or an OpenDocument spreadsheet (.ods) of at "
+            "most 5 MB."
+        ),
         validators=[validate_staff_upload],
         widget=forms.FileInput(attrs={"accept": ",".join(ALLOWED_EXTENSIONS)}),
     )

@@ -1,9 +1,9 @@
-"""Reading a finance export of the spending per measure (CSV or XLSX) into a tablib Dataset.
+"""Reading a finance export of the spending per measure (CSV, XLSX or ODS) into a tablib Dataset.
 
-Read as the staff import reads its file (``units.importing.read_rows``): Dutch Excel CSV
-(``;``, decimal commas, a byte-order mark, cp1252) or a workbook; Dutch or English headers in
-many spellings; row numbers as in Excel (the headers are row 1). Columns (canonical name:
-accepted headers):
+Read as the staff import reads its file (``werkdruk.tabular.read_rows``): Dutch Excel CSV
+(``;``, decimal commas, a byte-order mark, cp1252) or a workbook (XLSX, ODS); Dutch or English
+headers in many spellings; row numbers as in Excel (the headers are row 1). Columns (canonical
+name: accepted headers):
 
 - ``measure`` (required): the measure's number on the spending page (``3`` or ``M3``);
 - ``year`` (optional): the school year, ``2025-2026`` or ``2025``; the process's by default;
@@ -20,7 +20,7 @@ import re
 import tablib
 from django.utils.translation import gettext as _
 
-from units.importing import ImportFileError, is_blank, normalise_header, read_rows
+from werkdruk.tabular import ImportFileError, is_blank, normalise_header, read_rows
 
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "measure": (

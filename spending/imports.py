@@ -18,10 +18,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from processes.services import decision_record
-from units.importing import ImportRejected, ImportRowError, read_upload
+from units.importing import ImportRejected, ImportRowError
 from werkdruk.money import lazy_euro
 from werkdruk.numbers import NumberError, parse_number
 from werkdruk.spreadsheets import restore_formula_text
+from werkdruk.tabular import read_upload
 
 from .importing import SpendingFileError, read_spending_file, school_year_start
 from .models import FTE_MAX, MeasureSpending

@@ -21,7 +21,8 @@ from .resources import StaffMemberResource
 class StaffFileFormat(base_formats.Format):
     """The admin's import format: CSV (any separator, encoding, decimal comma) or XLSX.
 
-    It reads the file exactly as the staff import page does (``units.importing``).
+    It reads the file exactly as the staff import page does (``units.importing``, which reads
+    through ``werkdruk.tabular``).
     """
 
     def __init__(self, encoding=None):

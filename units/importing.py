@@ -1,8 +1,6 @@
-"""Reading a school's staff list (CSV or XLSX, as schools export them) into a tablib Dataset.
+"""Reading a school's staff list (CSV, XLSX or ODS, as schools export them) into a tablib Dataset.
 
-Schools export from Excel or their HR system: Dutch Excel writes CSV with ``;`` separators,
-decimal commas and a byte-order mark, older exports are cp1252, and the headers are Dutch or
-English in many spellings. ``read_rows`` reads such a file (the spending import uses it too);
+The file is read by ``werkdruk.tabular.read_rows`` (the spending import reads through it too);
 ``read_staff_file`` turns its rows into rows with canonical headers (``name``, ``email``,
 ``category``, ``function``, ``department``, ``fte``); validating the values is the resource's
 job (``units.resources``).
@@ -12,29 +10,18 @@ error messages can name the row the user sees. Blank rows inside the file stay i
 (the resource skips them); only trailing blank rows are dropped.
 """
 
-import codecs
-import csv
 import datetime
-import io
-import re
-import zipfile
-from contextlib import closing
 from dataclasses import dataclass
 from decimal import Decimal
 
 import tablib
-from django.conf import settings
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from werkdruk.exceptions import DomainError
+from werkdruk.tabular import ImportFileError, is_blank, normalise_header, read_rows
 
 from .models import StaffMember
-
-MAX_ROWS = 5000
-MAX_COLUMNS = 50
-XLSX_MAGIC = b"PK\x03\x04"
 
 # Canonical column -> accepted headers, compared after normalise_header().
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
@@ -73,15 +60,6 @@ COLUMN_LABELS = {
     "department": StaffMember._meta.get_field("department").verbose_name,
     "fte": gettext_lazy("fte (part-time factor)"),
 }
-
-
-class ImportFileError(ValueError):
-    """An uploaded file as a whole cannot be imported (unreadable, empty, a required column
-    missing); ``messages`` are user-facing."""
-
-    def __init__(self, messages):
-        self.messages = [str(message) for message in messages]
-        super().__init__(" ".join(self.messages))
 
 
 @dataclass(frozen=True)
@@ -125,13 +103,6 @@ class StaffFileError(ImportFileError):
     """The staff list as a whole cannot be imported."""
 
 
-def normalise_header(value) -> str:
-    """``" E-mailadres (werk) "`` -> ``"emailadres"``: case, spaces, punctuation, notes gone."""
-    text = str(value if value is not None else "").replace("\ufeff", "").lower()
-    text = re.sub(r"\(.*?\)", "", text)
-    return re.sub(r"[^a-z0-9]", "", text)
-
-
 _ALIAS_TO_COLUMN = {
     normalise_header(alias): column
     for column, aliases in HEADER_ALIASES.items()
@@ -155,7 +126,8 @@ def read_staff_file(content: bytes, filename: str = "") -> tablib.Dataset:
     """Read an uploaded staff list into a Dataset with canonical headers.
 
     Raises StaffFileError (with user-facing messages) when the file cannot be read, has no
-    header row or data, misses a required column, or has more than MAX_ROWS rows. Columns
+    header row or data, misses a required column, or has more than
+    ``werkdruk.tabular.MAX_ROWS`` rows. Columns
     the import does not use are left out.
     """
     try:
@@ -239,160 +211,3 @@ def _cell(values: list, position: int):
     if isinstance(value, float | int | Decimal) and not isinstance(value, bool):
         return value  # numbers from a workbook stay numbers (fte)
     return str(value).strip()
-
-
-# Reading the file
-
-
-def is_blank(values) -> bool:
-    """True when every cell of a row is empty (None or only whitespace)."""
-    return all(value is None or (isinstance(value, str) and not value.strip()) for value in values)
-
-
-def read_upload(file) -> tuple[bytes, str]:
-    """The content and name of an uploaded file (anything with ``read()`` and ``name``), read
-    no further than one byte past UPLOAD_MAX_BYTES: enough for read_rows to refuse it."""
-    if hasattr(file, "seek"):
-        file.seek(0)
-    content = file.read(settings.UPLOAD_MAX_BYTES + 1)
-    return content, getattr(file, "name", "") or ""
-
-
-def read_rows(content: bytes, filename: str = "") -> list[list]:
-    """The rows of an uploaded CSV file or XLSX workbook (its first sheet), the header row
-    first, each a list of at most MAX_COLUMNS cell values: strings from a CSV file; strings,
-    numbers, dates or None from a workbook, whose rows are padded to MAX_COLUMNS with None.
-
-    A workbook is recognised by its content or an ``.xlsx`` name; anything else is read as CSV
-    (see decode_text and sniff_delimiter). Raises ImportFileError when the file is empty,
-    larger than UPLOAD_MAX_BYTES, unreadable, a workbook that would unpack too far (checked
-    before it is parsed, see check_workbook_archive), or has more than MAX_ROWS rows below the
-    header (blank rows after those do not count).
-    """
-    if not content or not content.strip():
-        raise ImportFileError([_("The file is empty.")])
-    if len(content) > settings.UPLOAD_MAX_BYTES:
-        raise ImportFileError(
-            [
-                _("The file is %(size)s; the maximum is %(max)s.")
-                % {
-                    "size": filesizeformat(len(content)),
-                    "max": filesizeformat(settings.UPLOAD_MAX_BYTES),
-                }
-            ]
-        )
-    if content.startswith(XLSX_MAGIC) or filename.lower().endswith(".xlsx"):
-        check_workbook_archive(content)
-        rows = _xlsx_rows(content)
-    else:
-        rows = _csv_rows(content)
-    result = []
-    with closing(rows):  # closes the workbook also when there are too many rows
-        for values in rows:
-            if len(result) > MAX_ROWS:  # the header and MAX_ROWS rows below it
-                # Trailing blank rows (Excel often saves many) do not count towards the limit.
-                if is_blank(values):
-                    continue
-                raise ImportFileError(
-                    [_("The file has more than %(max)s rows: split it up.") % {"max": MAX_ROWS}]
-                )
-            result.append(list(values))
-    return result
-
-
-def decode_text(content: bytes) -> str:
-    """UTF-8 (with or without BOM) or UTF-16 with BOM; anything else is read as cp1252."""
-    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return content.decode("utf-16")
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Excel on Windows saves "CSV (gescheiden door lijstscheidingsteken)" in cp1252.
-        return content.decode("cp1252", errors="replace")
-
-
-def sniff_delimiter(text: str) -> str:
-    """The separator of the header line: ``;`` (Dutch Excel), ``,`` or a tab."""
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
-    counts = {delimiter: first_line.count(delimiter) for delimiter in (";", ",", "\t")}
-    best = max(counts, key=counts.get)
-    return best if counts[best] else ","
-
-
-def _csv_rows(content: bytes):
-    text = decode_text(content).lstrip("\ufeff")  # a second BOM after decoding
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
-    try:
-        for row in reader:
-            yield row[:MAX_COLUMNS]
-    except csv.Error as error:
-        raise ImportFileError(
-            [_("The file could not be read as a CSV file: save it again as CSV or XLSX.")]
-        ) from error
-
-
-def _xlsx_unreadable() -> ImportFileError:
-    return ImportFileError(
-        [_("The file could not be read as an Excel workbook (.xlsx): save it again.")]
-    )
-
-
-def check_workbook_archive(content: bytes) -> None:
-    """Refuse a workbook whose zip members would unpack to more than
-    UPLOAD_XLSX_MAX_UNPACKED_BYTES, or to more than UPLOAD_XLSX_MAX_RATIO times their packed
-    size: a "zip bomb" of a few hundred kB expands to hundreds of MB in the parser.
-
-    The sizes come from the archive's directory. They cannot understate what is parsed: the
-    parser reads members through Python's zipfile, which stops at the size the directory gives
-    (and then fails its CRC check).
-    """
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as error:
-        raise _xlsx_unreadable() from error
-    unpacked = sum(member.file_size for member in members)
-    packed = sum(member.compress_size for member in members)
-    limit = settings.UPLOAD_XLSX_MAX_UNPACKED_BYTES
-    if unpacked > limit:
-        raise ImportFileError(
-            [
-                _(
-                    "This Excel workbook unpacks to %(size)s, more than the %(max)s that can "
-                    "be read: keep only the sheet with the list, or save it as CSV (.csv)."
-                )
-                % {"size": filesizeformat(unpacked), "max": filesizeformat(limit)}
-            ]
-        )
-    if unpacked > max(packed, 1) * settings.UPLOAD_XLSX_MAX_RATIO:
-        raise ImportFileError(
-            [
-                _(
-                    "This Excel workbook is packed unusually tightly and is not read, to keep "
-                    "the site safe: open it in Excel and save it again, or save it as CSV "
-                    "(.csv)."
-                )
-            ]
-        )
-
-
-def _xlsx_rows(content: bytes):
-    import openpyxl
-
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as error:  # zip, XML and openpyxl errors alike: the file is not usable
-        raise _xlsx_unreadable() from error
-    return _sheet_rows(workbook)
-
-
-def _sheet_rows(workbook):
-    try:
-        sheet = workbook.worksheets[0]
-        # Some exporters write a wrong sheet size; read what is really there.
-        sheet.reset_dimensions()
-        yield from sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
-    except Exception as error:
-        raise _xlsx_unreadable() from error
-    finally:
-        workbook.close()

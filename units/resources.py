@@ -26,8 +26,9 @@ from import_export.results import Result, RowResult
 
 from werkdruk.numbers import NumberError, parse_number
 from werkdruk.spreadsheets import FormulaSafeResourceMixin
+from werkdruk.tabular import normalise_header
 
-from .importing import REQUIRED_COLUMNS, StaffFileError, normalise_header
+from .importing import REQUIRED_COLUMNS, StaffFileError
 from .models import FTE_MAX, FTE_MIN, StaffCategory, StaffMember
 
 # The code of validation errors whose message already says which value is wrong.

@@ -50,6 +50,7 @@ GET_MATRIX = {
     "board-report": BOARD,
     "board-report-latest": BOARD_REDIRECT,
     "board-report-jobs": BOARD,
+    "board-figures-xlsx": BOARD,
     "job-download": BOARD,
 }
 

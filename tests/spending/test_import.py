@@ -14,6 +14,7 @@ from processes.models import Decision
 from spending.imports import SpendingImportError, spending_import
 from spending.models import MeasureSpending
 from spending.services import IMPORTED, SpendingData, spending_record
+from tests.fixtures.spreadsheets import ods
 
 D = Decimal
 
@@ -105,6 +106,32 @@ def test_xlsx_with_numbers_as_numbers(ratified, director):
         (1, 2025): (D("5200.00"), "started", None),
         (2, 2025): (D("1234.50"), "started", D("0.80")),
     }
+
+
+def test_ods_from_libreoffice(ratified, director):
+    content = ods(["Maatregel", "Bedrag", "FTE"], [1, 5200, ""], ["M2", "1.234,50", 0.8])
+    spending_import(
+        process=ratified, file=SimpleUploadedFile("export.ods", content), actor=director
+    )
+    assert actuals(ratified) == {
+        (1, 2025): (D("5200.00"), "started", None),
+        (2, 2025): (D("1234.50"), "started", D("0.80")),
+    }
+
+
+def test_ods_row_errors_are_those_of_the_csv_and_nothing_is_imported(ratified, director):
+    rows = [["maatregel", "bedrag"], ["1", "100,00"], ["", ""], ["9", "100,00"], ["2", "veel"]]
+
+    def errors(file):
+        with pytest.raises(SpendingImportError) as caught:
+            spending_import(process=ratified, file=file, actor=director)
+        return [str(error) for error in caught.value.errors]
+
+    from_ods = errors(SimpleUploadedFile("export.ods", ods(*rows)))
+
+    assert from_ods == errors(csv_file("\n".join(";".join(row) for row in rows)))
+    assert [error.split(":")[0] for error in from_ods] == ["Row 4", "Row 5"]
+    assert not MeasureSpending.objects.exists()
 
 
 def test_any_wrong_row_imports_nothing_and_lists_rows_and_reasons(ratified, director):

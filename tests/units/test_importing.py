@@ -1,4 +1,5 @@
-"""units.importing.read_rows: the one reader of uploaded CSV files and XLSX workbooks."""
+"""werkdruk.tabular.read_rows as the staff and spending imports use it (CSV files and XLSX
+workbooks); the reader's own suite is tests/werkdruk/test_tabular.py."""
 
 import codecs
 import datetime
@@ -8,14 +9,8 @@ import openpyxl
 import pytest
 
 from spending.importing import SpendingFileError, read_spending_file
-from units.importing import (
-    MAX_COLUMNS,
-    MAX_ROWS,
-    ImportFileError,
-    StaffFileError,
-    read_rows,
-    read_staff_file,
-)
+from units.importing import StaffFileError, read_staff_file
+from werkdruk.tabular import MAX_COLUMNS, MAX_ROWS, ImportFileError, read_rows
 
 
 def xlsx(*rows) -> bytes:

@@ -12,8 +12,8 @@ from django.urls import reverse
 from processes.models import SchoolRole
 from tests.factories import SchoolFactory, SchoolRoleFactory
 from tests.fixtures.spreadsheets import xlsx, xlsx_bomb
-from units.importing import ImportFileError, read_rows
 from units.models import StaffMember
+from werkdruk.tabular import ImportFileError, read_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -97,7 +97,7 @@ def test_item7_a_file_larger_than_the_upload_limit_is_refused(settings):
 
 
 def test_item7_an_upload_is_read_no_further_than_the_limit(settings):
-    from units.importing import read_upload
+    from werkdruk.tabular import read_upload
 
     settings.UPLOAD_MAX_BYTES = 100
     content, name = read_upload(SimpleUploadedFile("groot.csv", b"x" * 10_000))

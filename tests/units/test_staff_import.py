@@ -22,11 +22,13 @@ from tests.factories import (
     StaffMemberFactory,
     UserFactory,
 )
+from tests.fixtures.spreadsheets import ods
 from tests.signin import sign_in_admin
-from units.importing import MAX_ROWS, read_staff_file
+from units.importing import read_staff_file
 from units.models import StaffCategory, StaffMember
 from units.resources import StaffMemberResource
 from units.services import StaffImportError, staff_import
+from werkdruk.tabular import MAX_ROWS
 
 pytestmark = pytest.mark.django_db
 
@@ -220,6 +222,41 @@ def test_xlsx_is_imported_when_built_with_a_workbook(school, director):
     els = StaffMember.objects.get(email="els@school.nl")
     assert (els.fte, els.function, els.department) == (Decimal("1"), "", "")
     assert StaffMember.objects.get(email="kees@school.nl").fte == Decimal("0.9")
+
+
+def test_ods_is_imported_when_saved_by_libreoffice_via_the_import_page(client, school, director):
+    content = ods(
+        ("Naam", "E-mail", "Categorie", "Functie", "Afdeling", "WTF"),
+        ("Jan de Vries", "jan@school.nl", "op", "docent", "Frans", 0.8),
+        ("Kees Groen", "kees@school.nl", "MT", "", "", "0,9"),
+    )
+    client.force_login(director)
+    url = reverse("units:staff-import", kwargs={"school_id": school.pk})
+
+    client.post(url, {"file": upload(content, "personeel.ods")})
+
+    assert dict(StaffMember.objects.values_list("email", "fte")) == {
+        "jan@school.nl": Decimal("0.8"),
+        "kees@school.nl": Decimal("0.9"),
+    }
+
+
+def test_ods_row_errors_are_those_of_the_csv_and_nothing_is_imported(school, director):
+    rows = [
+        ("naam", "e-mail", "categorie", "functie", "afdeling", "wtf"),
+        ("Jan de Vries", "jan@school.nl", "OP", "docent", "", "0,8"),
+        ("", "", "", "", "", ""),
+        ("Fout", "fout@school.nl", "OP", "", "", "1,5"),
+    ]
+    as_csv = dutch_csv(*(";".join(row) for row in rows[1:]))
+
+    from_ods = import_errors(school, director, ods(*rows), "personeel.ods")
+
+    assert [str(error) for error in from_ods] == [
+        str(error) for error in import_errors(school, director, as_csv)
+    ]
+    assert [error.row_number for error in from_ods] == [4]
+    assert not StaffMember.objects.exists()
 
 
 def test_blank_rows_are_skipped_and_rows_keep_their_excel_numbers_when_the_file_has_gaps(

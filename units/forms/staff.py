@@ -6,14 +6,19 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-ALLOWED_EXTENSIONS = (".csv", ".xlsx")
+ALLOWED_EXTENSIONS = (".csv", ".xlsx", ".ods")
 
 
 def validate_staff_upload(upload) -> None:
-    """A staff list (or finance export) is a .csv or .xlsx file of at most UPLOAD_MAX_BYTES."""
+    """A staff list (or finance export) is a .csv, .xlsx or .ods file of at most
+    UPLOAD_MAX_BYTES."""
     if Path(upload.name or "").suffix.lower() not in ALLOWED_EXTENSIONS:
         raise ValidationError(
-            _("Upload a CSV file (.csv) or an Excel workbook (.xlsx)."), code="extension"
+            _(
+                "Upload a CSV file (.csv), an Excel workbook (.xlsx) or an OpenDocument "
+                "spreadsheet (.ods)."
+            ),
+            code="extension",
         )
     limit = settings.UPLOAD_MAX_BYTES
     if upload.size > limit:
@@ -27,7 +32,10 @@ def validate_staff_upload(upload) -> None:
 class StaffImportForm(forms.Form):
     file = forms.FileField(
         label=_("Staff list"),
-        help_text=_("A CSV file or an Excel workbook (.xlsx) of at most 5 MB."),
+        help_text=_(
+            "A CSV file, an Excel workbook (.xlsx) or an OpenDocument spreadsheet (.ods) of at "
+            "most 5 MB."
+        ),
         validators=[validate_staff_upload],
         widget=forms.FileInput(attrs={"accept": ",".join(ALLOWED_EXTENSIONS)}),
     )

@@ -16,13 +16,13 @@ from accounts.services import users_get_or_create_by_address
 from processes import registry
 from processes.models import Process, ProcessStep, School
 from processes.services import step_content_changed
+from werkdruk.tabular import read_upload
 
 from ..importing import (
     ImportRejected,
     ImportRowError,
     StaffFileError,
     read_staff_file,
-    read_upload,
 )
 from ..models import StaffMember
 from ..resources import ERROR_CODE, StaffMemberResource
