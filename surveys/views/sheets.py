@@ -20,10 +20,10 @@ from werkdruk.exceptions import DomainError
 from werkdruk.files import download_name
 from werkdruk.pdf import pdf_response, render_pdf
 
-from . import selectors, services
-from .forms import SheetForm
-from .models import SurveyRound, SurveyToken
-from .sheets import invitee_sheets_issue
+from .. import selectors, services
+from ..forms import SheetForm
+from ..models import SurveyRound, SurveyToken
+from ..sheets import invitee_sheets_issue
 
 FILE_SURVEY_SHEETS = pgettext_lazy("file name", "survey codes")
 
