@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 
+from werkdruk.domain_errors import shows_domain_error
 from werkdruk.exceptions import DomainError
 
 from .. import selectors, services
@@ -48,12 +49,11 @@ class _AnswerView(View):
         form = AnswerForm(invitee.round, request.POST)
         if not form.is_valid():
             return self._page(request, invitee, form, status=400)
-        try:
+        with shows_domain_error(request=request) as attempt:
             services.response_submit(
                 invitee=invitee, answers=form.answers(), background=form.background()
             )
-        except DomainError as error:
-            messages.error(request, error.message)
+        if attempt.failed:
             return self._page(request, invitee, form, status=400)
         messages.success(request, _("Thank you: your answers have been saved anonymously."))
         return redirect(request.path)

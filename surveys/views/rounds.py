@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from werkdruk.exceptions import DomainError
+from werkdruk.domain_errors import shows_domain_error
 from werkdruk.submissions import idempotent_post
 
 from .. import selectors, services
@@ -53,14 +53,12 @@ def questionnaire_edit(request, pk):
     _questionnaire, content = _content_of(process)
     form = TextsForm(content, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with shows_domain_error(request=request) as attempt:
             questionnaire = services.questionnaire_ensure(process=process)
             services.questionnaire_edit(
                 questionnaire=questionnaire, actor=request.user, texts=form.texts()
             )
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
+        if attempt.succeeded:
             messages.success(request, _("The questionnaire has been saved."))
             return redirect("surveys:survey-manage", pk=process.pk)
     return render(request, "surveys/questionnaire_edit.html", {"process": process, "form": form})
@@ -74,12 +72,10 @@ def round_send(request, pk):
     if not form.is_valid():
         messages.error(request, _("Choose the round and a valid closing date."))
         return redirect("surveys:survey-manage", pk=process.pk)
-    try:
+    with shows_domain_error(request=request) as attempt:
         questionnaire = services.questionnaire_ensure(process=process)
         services.round_send(questionnaire=questionnaire, actor=request.user, **form.cleaned_data)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
+    if attempt.succeeded:
         messages.success(request, _("The survey has been sent to every active staff member."))
     return redirect("surveys:survey-manage", pk=process.pk)
 
@@ -87,10 +83,8 @@ def round_send(request, pk):
 @require_POST
 def round_close(request, round_pk):
     survey_round = selectors.round_get_for_user(user=request.user, pk=round_pk, perm=MANAGE)
-    try:
+    with shows_domain_error(request=request) as attempt:
         services.round_close(survey_round=survey_round, actor=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
+    if attempt.succeeded:
         messages.success(request, _("The round has been closed; its results are shown."))
     return redirect("surveys:survey-manage", pk=survey_round.questionnaire.process_id)
