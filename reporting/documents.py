@@ -1,13 +1,13 @@
 """The annual report as documents: PDF (WeasyPrint) and DOCX (python-docx).
 
-Both read only the figures (reporting.figures), so they show what the HTML page shows, in the
-active language (Dutch unless the caller activates another one).
+Both read only the figures (reporting.selectors.figures), so they show what the HTML page
+shows, in the active language (Dutch unless the caller activates another one).
 """
 
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, pgettext_lazy
 
-from reporting import docx
+from reporting.docx import document as docx_document
 from reporting.sections import BoardReport, SchoolReport
 from werkdruk.files import download_name
 from werkdruk.pdf import render_pdf
@@ -59,7 +59,7 @@ def report_pdf(report: SchoolReport | BoardReport) -> bytes:
 
 def report_docx(report: SchoolReport | BoardReport) -> bytes:
     """The DOCX of a school's or a board's annual report, to paste into the board's own."""
-    return docx.build(report, page_parts=page_label_parts())
+    return docx_document.build(report, page_parts=page_label_parts())
 
 
 def report_filename(report: SchoolReport | BoardReport, fmt: str) -> str:

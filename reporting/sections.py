@@ -1,6 +1,7 @@
 """The annual report's content as plain data: sections a-d of a school, and the board's
-summary (CAO VO, domain section 9). ``figures.py`` fills them from the records; every renderer
-(the HTML page, the PDF, the DOCX) reads only these, so the three show the same figures."""
+summary (CAO VO, domain section 9). ``selectors/figures.py`` fills them from the records;
+every renderer (the HTML page, the PDF, the DOCX) reads only these, so the three show the same
+figures."""
 
 import datetime
 from dataclasses import dataclass, field

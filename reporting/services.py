@@ -35,8 +35,9 @@ from processes.models import Board
 from processes.services import require_perm
 from werkdruk.exceptions import DomainError
 
-from . import documents, figures
+from . import documents
 from .models import ReportJob, new_lease
+from .selectors import figures
 
 logger = logging.getLogger(__name__)
 

@@ -16,9 +16,9 @@ from django.utils.translation import pgettext_lazy
 from werkdruk.files import download_name
 from werkdruk.spreadsheets import neutralise_formula
 
-from . import compare, figures, selectors
-from .compare import Kind
 from .sections import ZERO
+from .selectors import compare, dashboard, figures
+from .selectors.compare import Kind
 
 FILE_FIGURES = pgettext_lazy("file name", "board figures")
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -137,7 +137,7 @@ def board_workbook(*, board, school_year) -> tuple[bytes, str]:
     """The XLSX bytes and file name of ``board``'s figures in ``school_year``."""
     import pandas
 
-    summary = selectors.board_report_summary(board=board, school_year=school_year)
+    summary = dashboard.board_report_summary(board=board, school_year=school_year)
     report = figures.board_report(board=board, school_year=school_year)
     sheets = {
         _("Dashboard"): _dashboard(summary),

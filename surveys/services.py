@@ -9,11 +9,9 @@ person: the invitee's row is locked and the participation is one-to-one, as for 
 """
 
 import logging
-import random
 import smtplib
 import uuid
 from decimal import Decimal
-from functools import partial
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -30,7 +28,7 @@ from units.models import StaffMember, UnitMembership
 from units.services.addresses import staff_email_refused
 from voting import keys, sealing
 from voting.services.common import TOKEN_GROUPS, new_code, normalise_code, sha256
-from werkdruk.db import rewrite_table
+from werkdruk.anonymity import rows_rewrite_shuffled, table_rewrite_after_commit
 from werkdruk.exceptions import DomainError
 
 from . import content as content_module
@@ -256,24 +254,24 @@ def _opened_responses(survey_round) -> list[dict] | None:
     ]
 
 
-def _reshuffle(survey_round, contents):
-    """Write the round's responses (opened) and participations again: new random ids, shuffled."""
-    rng = random.SystemRandom()
-    contents = list(contents)
-    rng.shuffle(contents)
-    SurveyResponse.objects.filter(round=survey_round).delete()
-    SurveyResponse.objects.bulk_create(
-        SurveyResponse(round=survey_round, answers=content["a"], **content["b"])
-        for content in contents
+def _responses_unlink(survey_round, contents):
+    """Write the round's responses (opened) and participations again, each unlinked
+    (``werkdruk.anonymity``)."""
+    rows_rewrite_shuffled(
+        SurveyResponse.objects.filter(round=survey_round),
+        (
+            SurveyResponse(round=survey_round, answers=content["a"], **content["b"])
+            for content in contents
+        ),
     )
-    invitees = list(
-        SurveyParticipation.objects.filter(invitee__round=survey_round).values_list(
-            "invitee", flat=True
-        )
+    participations = SurveyParticipation.objects.filter(invitee__round=survey_round)
+    rows_rewrite_shuffled(
+        participations,
+        (
+            SurveyParticipation(invitee_id=i)
+            for i in participations.values_list("invitee", flat=True)
+        ),
     )
-    rng.shuffle(invitees)
-    SurveyParticipation.objects.filter(invitee__round=survey_round).delete()
-    SurveyParticipation.objects.bulk_create(SurveyParticipation(invitee_id=i) for i in invitees)
 
 
 @transaction.atomic
@@ -309,11 +307,11 @@ def round_close(*, survey_round, actor=None) -> SurveyRound:
             content={"kind": survey_round.kind, "responses": lost},
         )
     else:
-        _reshuffle(survey_round, contents)
+        _responses_unlink(survey_round, contents)
     if survey_round.key_id:
         key_id = survey_round.key_id
         transaction.on_commit(lambda: keys.secrets_destroy(key_id), robust=True)
-    transaction.on_commit(partial(rewrite_table, SurveyResponse), robust=True)
+    table_rewrite_after_commit(SurveyResponse)
     decision_record(
         process=process,
         action="surveys.round.closed",

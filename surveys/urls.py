@@ -1,16 +1,18 @@
 from django.urls import path
 
-from . import views, views_sheets
+from .views import answers, results, rounds, sheets
 
 app_name = "surveys"
 
 urlpatterns = [
-    path("process/<int:pk>/survey/", views.survey_manage, name="survey-manage"),
-    path("process/<int:pk>/survey/edit/", views.questionnaire_edit, name="questionnaire-edit"),
-    path("process/<int:pk>/survey/send/", views.round_send, name="round-send"),
-    path("process/<int:pk>/survey/results/", views.results, name="results"),
-    path("survey/round/<int:round_pk>/close/", views.round_close, name="round-close"),
-    path("survey/round/<int:round_pk>/sheets/", views_sheets.code_sheets, name="code-sheets"),
-    path("survey/round/<int:round_pk>/answer/", views.SignedInAnswerView.as_view(), name="answer"),
-    path("survey/code/<str:token>/", views.TokenAnswerView.as_view(), name="answer-token"),
+    path("process/<int:pk>/survey/", rounds.survey_manage, name="survey-manage"),
+    path("process/<int:pk>/survey/edit/", rounds.questionnaire_edit, name="questionnaire-edit"),
+    path("process/<int:pk>/survey/send/", rounds.round_send, name="round-send"),
+    path("process/<int:pk>/survey/results/", results.results, name="results"),
+    path("survey/round/<int:round_pk>/close/", rounds.round_close, name="round-close"),
+    path("survey/round/<int:round_pk>/sheets/", sheets.code_sheets, name="code-sheets"),
+    path(
+        "survey/round/<int:round_pk>/answer/", answers.SignedInAnswerView.as_view(), name="answer"
+    ),
+    path("survey/code/<str:token>/", answers.TokenAnswerView.as_view(), name="answer-token"),
 ]

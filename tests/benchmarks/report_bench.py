@@ -6,8 +6,9 @@
    ratified process of last school year, its spending and its surveys, all by the services.
    Later runs reuse the file (after ``migrate``); ``--rebuild`` builds it again.
 2. Measures each phase in a fresh Python process, so that its peak RSS is its own:
-   - ``board figures``: ``reporting.figures.board_report`` (the data work only) and its SQL
-     statements; ``school figures``: ``school_report`` of one school (``--school``, a BRIN);
+   - ``board figures``: ``reporting.selectors.figures.board_report`` (the data work only) and
+     its SQL statements; ``school figures``: ``school_report`` of one school (``--school``, a
+     BRIN);
    - ``board HTML``: the figures plus the print template's HTML, without the PDF;
    - ``board PDF``, ``board DOCX``, ``school PDF``: the figures plus the document, as the
      background job makes them (``reporting.documents.report_pdf`` / ``report_docx``);
@@ -152,7 +153,8 @@ def html_of(report):
 
 def work_of(phase, known, brin, html_dir):
     """The function a phase times (everything before it is set-up, not measured)."""
-    from reporting import documents, figures
+    from reporting import documents
+    from reporting.selectors import figures
 
     board, year, school = subjects(known, brin)
     if phase.startswith("floor"):
@@ -271,7 +273,7 @@ def prepare_floor_html(name, known, brin, html_dir):
     """The HTML of the board's or the school's report, made here just before its floor is
     measured (so that it matches the templates the report phases used), outside every
     measurement."""
-    from reporting import figures
+    from reporting.selectors import figures
 
     board, year, school = subjects(known, brin)
     if name == "board":

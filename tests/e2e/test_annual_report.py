@@ -12,8 +12,9 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from plans.demo import DEMO_PASSWORD, demo_load
-from reporting import figures, services, tasks
+from reporting import services, tasks
 from reporting.models import ReportJob
+from reporting.selectors import figures
 from schoolplans.demo import demo_ratified
 from spending.demo import demo_spending
 from surveys.demo import demo_survey

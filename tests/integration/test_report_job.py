@@ -12,8 +12,10 @@ from django.utils import translation
 from pypdf import PdfReader
 
 from plans.demo import DOMAIN, demo_load
-from reporting import figures, selectors, services, tasks
+from reporting import services, tasks
 from reporting.models import ReportJob
+from reporting.selectors import figures
+from reporting.selectors.jobs import job_rows
 from schoolplans.demo import demo_ratified
 from spending.demo import demo_spending
 from surveys.demo import demo_survey
@@ -142,7 +144,7 @@ def test_a_job_the_worker_cannot_render_ends_failed_with_its_message(
 
     # The page shows it failed, with the message in the reader's language, and stops polling.
     with translation.override("en"):
-        [row] = selectors.job_rows(board=board, school_year=ratified.school_year)
+        [row] = job_rows(board=board, school_year=ratified.school_year)
     assert (row.state, row.active, row.done) == (ReportJob.State.FAILED, False, False)
     assert row.error == services.FAILED
 

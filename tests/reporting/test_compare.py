@@ -1,6 +1,7 @@
-"""A school's years side by side (reporting.compare and its page): on Het Baken Lyceum's demo
-years (last year ratified, with spending and survey; this year at step 8) every cell equals that
-year's annual report; which years are compared; who may open the page; the number of queries."""
+"""A school's years side by side (reporting.selectors.compare and its page): on Het Baken
+Lyceum's demo years (last year ratified, with spending and survey; this year at step 8) every
+cell equals that year's annual report; which years are compared; who may open the page; the
+number of queries."""
 
 from decimal import Decimal
 
@@ -13,8 +14,13 @@ from django.utils.html import escape
 
 from plans.demo_plans import demo_plans
 from processes.models import Process, SchoolRole
-from reporting.compare import MAX_YEARS, school_years, school_years_reports, years_compared
-from reporting.figures import school_report
+from reporting.selectors.compare import (
+    MAX_YEARS,
+    school_years,
+    school_years_reports,
+    years_compared,
+)
+from reporting.selectors.figures import school_report
 from schoolplans.models import RatificationRecord, SchoolPlanVersion
 from tests.factories import (
     BoardAdministratorFactory,

@@ -1,7 +1,7 @@
-"""The annual report's figures (reporting.figures): every figure of sections a-d equals what the
-process recorded, computed here independently from the records; a school without a process,
-a process not yet ratified, a survey round too small to show, the board's totals and the
-number of queries."""
+"""The annual report's figures (reporting.selectors.figures): every figure of sections a-d
+equals what the process recorded, computed here independently from the records; a school
+without a process, a process not yet ratified, a survey round too small to show, the board's
+totals and the number of queries."""
 
 import datetime
 from collections import Counter
@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from plans.demo_plans import demo_plans
 from plans.models import Measure, MeasureComment, UnitPlan
 from processes.models import Decision, KickoffSession, SchoolYear
-from reporting.figures import ZERO, board_report, school_report
+from reporting.selectors.figures import ZERO, board_report, school_report
 from schoolplans.models import EvaluationAgreement, RatificationRecord, SchoolPlanVersion
 from spending.models import MeasureSpending
 from surveys.models import Invitee, SurveyParticipation, SurveyResponse, SurveyRound

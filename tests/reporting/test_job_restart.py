@@ -14,9 +14,11 @@ import pytest
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
-from reporting import documents, figures, selectors, services, tasks
+from reporting import documents, services, tasks
 from reporting.models import ReportJob
 from reporting.sections import BoardReport
+from reporting.selectors import figures
+from reporting.selectors.jobs import job_row
 from tests.factories import BoardAdministratorFactory, SchoolFactory, SchoolYearFactory
 
 pytestmark = pytest.mark.django_db
@@ -119,7 +121,7 @@ def test_item9_a_redelivered_task_takes_over_the_job_its_lost_worker_left_runnin
     job.refresh_from_db()
     assert job.state == ReportJob.State.DONE and job.attempt == 2 and renders == [2]
     assert job.file.read() == b"%PDF-1.7 board"
-    row = selectors.job_row(job)
+    row = job_row(job)
     assert row.note == "Started again after the background worker stopped (attempt 2)."
     assert deliver(message) is None  # a finished job is left as it is
 
@@ -180,7 +182,7 @@ def test_item9_the_watchdog_restarts_a_silent_job_under_a_new_lease(
     assert job.state == ReportJob.State.QUEUED and job.attempt == 1
     second = messages[-1]
     assert len(messages) == 2 and second == (job.pk, job.lease) and second != first
-    row = selectors.job_row(job)
+    row = job_row(job)
     assert row.active and row.note == (
         "Started again after the background worker stopped (attempt 2)."
     )
@@ -221,7 +223,7 @@ def test_item9_after_the_last_attempt_the_job_fails_with_a_message(
     job.refresh_from_db()
     assert job.state == ReportJob.State.FAILED and job.error == services.GAVE_UP
     assert len(messages) == 3  # the first and two restarts
-    row = selectors.job_row(job)
+    row = job_row(job)
     assert not row.active and "stopped every time" in row.error
 
 
@@ -337,9 +339,9 @@ def test_item9_a_job_neither_worker_nor_watchdog_moves_shows_as_stopped(
 ):
     lose_the_worker(job, messages[0])
     clock.advance(5 * ORPHAN - 1)
-    assert not services.is_stale(job) and selectors.job_row(job).active
+    assert not services.is_stale(job) and job_row(job).active
     clock.advance(2)
-    row = selectors.job_row(job)
+    row = job_row(job)
     assert not row.active and "stopped without finishing" in row.error
     # The watchdog, back again, keeps that verdict instead of restarting the job.
     assert services.report_jobs_watch() == {"restarted": 0, "failed": 1}

@@ -10,9 +10,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from processes.models import SchoolRole
-from reporting import documents, figures, selectors, services, tasks
+from reporting import documents, services, tasks
 from reporting.models import ReportJob
 from reporting.sections import BoardReport
+from reporting.selectors import figures
+from reporting.selectors.jobs import job_row, job_rows
 from tests.factories import (
     BoardAdministratorFactory,
     SchoolFactory,
@@ -166,8 +168,8 @@ def test_a_job_without_progress_for_too_long_shows_as_stopped(
     client, board, year, admin, queued, django_capture_on_commit_callbacks
 ):
     job = start(board, year, admin)
-    assert selectors.job_row(age(job, 5)).state == ReportJob.State.QUEUED
-    row = selectors.job_row(age(job, 16))
+    assert job_row(age(job, 5)).state == ReportJob.State.QUEUED
+    row = job_row(age(job, 16))
     assert row.state == ReportJob.State.FAILED and not row.active
     assert "stopped without finishing" in row.error
     client.force_login(admin)
@@ -236,7 +238,7 @@ def test_a_job_the_broker_does_not_take_fails_at_once_with_a_message(
     job.refresh_from_db()
     assert job.state == ReportJob.State.FAILED and job.error == services.NOT_QUEUED
     assert job.finished_at is not None
-    (row,) = selectors.job_rows(board=board, school_year=year)
+    (row,) = job_rows(board=board, school_year=year)
     assert not row.active and row.error.startswith("The report could not be handed")
     # starting again makes a new job instead of returning the failed one
     monkeypatch.setattr(tasks.report_job_run, "delay", lambda *args: None)

@@ -2,7 +2,8 @@
 
 The expected figures are summed here from the records themselves (allocation, budget lines,
 the closed vote, kick-off attendance, the ratified version, the spending rows, the survey), not
-from ``reporting.figures``, so a figure that the report computes wrongly or leaves out fails.
+from ``reporting.selectors.figures``, so a figure that the report computes wrongly or leaves
+out fails.
 """
 
 import io
@@ -14,7 +15,7 @@ from pypdf import PdfReader
 
 from processes.models import KickoffSession
 from reporting.documents import report_pdf
-from reporting.figures import school_report
+from reporting.selectors.figures import school_report
 from schoolplans.decision_list import ratification_record_for
 from schoolplans.models import EvaluationAgreement
 from spending.models import MeasureSpending

@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from reporting.figures import board_report
+from reporting.selectors.figures import board_report
 from surveys.models import SurveyResponse, SurveyRound
 from tests.factories import BoardAdministratorFactory
 

@@ -6,11 +6,9 @@ result reopens 1-3; a higher app registers what closing its own kind of vote doe
 (``register_on_close``).
 """
 
-import random
 from collections import Counter
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
-from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -27,7 +25,7 @@ from processes.services import (
     step_complete_by_system,
     step_reopen_by_system,
 )
-from werkdruk.db import rewrite_table
+from werkdruk.anonymity import rows_rewrite_shuffled, table_rewrite_after_commit
 from werkdruk.exceptions import DomainError
 
 from .. import sealing, selectors
@@ -39,22 +37,22 @@ from .vote import rule_content
 
 
 def _write_counted_ballots(vote, contents) -> None:
-    """Replace the vote's sealed ballots by ``contents`` in the clear: new rows, new random ids,
-    shuffled, and the participations written again the same way."""
-    rng = random.SystemRandom()
-    contents = list(contents)
-    rng.shuffle(contents)
-    Ballot.objects.filter(vote=vote).delete()
-    Ballot.objects.bulk_create(
-        Ballot(vote=vote, choice=c["c"], appreciation=c.get("a") or {}, receipt_hash=c.get("r"))
-        for c in contents
+    """Replace the vote's sealed ballots by ``contents`` in the clear, and write the
+    participations again, each unlinked (``werkdruk.anonymity``)."""
+    rows_rewrite_shuffled(
+        Ballot.objects.filter(vote=vote),
+        (
+            Ballot(vote=vote, choice=c["c"], appreciation=c.get("a") or {}, receipt_hash=c.get("r"))
+            for c in contents
+        ),
     )
     # The participations too: a counted paper batch wrote its voters' participations in the
     # transaction that stored its ballots.
-    voters = list(Participation.objects.filter(voter__vote=vote).values_list("voter", flat=True))
-    rng.shuffle(voters)
-    Participation.objects.filter(voter__vote=vote).delete()
-    Participation.objects.bulk_create(Participation(voter_id=v) for v in voters)
+    participations = Participation.objects.filter(voter__vote=vote)
+    rows_rewrite_shuffled(
+        participations,
+        (Participation(voter_id=v) for v in participations.values_list("voter", flat=True)),
+    )
 
 
 def _opened_ballots(vote, private) -> list[dict]:
@@ -175,7 +173,7 @@ def count_vote(*, vote, actor=None, private: bytes | None = None) -> Vote:
     vote.save()
     _write_counted_ballots(vote, contents)
     custody.keys_destroy_after_commit(vote)
-    transaction.on_commit(partial(rewrite_table, Ballot), robust=True)
+    table_rewrite_after_commit(Ballot)
 
     content = {
         **rule_content(vote),
@@ -296,7 +294,7 @@ def _stop_uncounted(vote, *, actor, grounds, outcome, action, summary) -> Vote:
     # Sealed and never to be counted: nothing to keep, and the key goes too.
     Ballot.objects.filter(vote=vote).delete()
     custody.keys_destroy_after_commit(vote)
-    transaction.on_commit(partial(rewrite_table, Ballot), robust=True)
+    table_rewrite_after_commit(Ballot)
     decision_record(
         process=vote.process,
         step_number=vote.step_number,

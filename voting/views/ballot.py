@@ -17,6 +17,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 
 from processes import agreement
+from werkdruk.domain_errors import shows_domain_error
 from werkdruk.exceptions import DomainError
 
 from .. import services
@@ -206,10 +207,8 @@ def receipt_check(request, vote_pk):
     counted, status = None, 200
     if request.method == "POST":
         if form.is_valid():
-            try:
+            with shows_domain_error(form=form):
                 counted = services.receipt_check(vote=vote, code=form.cleaned_data["code"])
-            except DomainError as error:
-                form.add_error(None, error.message)
         if not form.is_valid():
             status = 400
     context = {

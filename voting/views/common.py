@@ -1,10 +1,9 @@
 """What the voting pages share: loading a vote for a user, and closing it on first view."""
 
-from django.contrib import messages
 from django.http import Http404
 
 from processes.selectors import process_get_for_user
-from werkdruk.exceptions import DomainError
+from werkdruk.domain_errors import shows_domain_error
 
 from .. import services
 from ..models import Vote
@@ -30,9 +29,6 @@ def close_if_due(vote, request=None) -> Vote:
     A refusal is shown to the signed-in manager (``request``) or left to the periodic task,
     which retries; the page then shows the vote as it is.
     """
-    try:
+    with shows_domain_error(request=request):
         return services.vote_close_if_due(vote)
-    except DomainError as error:
-        if request is not None:
-            messages.error(request, error.message)
-        return vote
+    return vote

@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
 from processes.selectors import process_step
-from werkdruk.exceptions import DomainError
+from werkdruk.domain_errors import shows_domain_error
 
 from .. import selectors, services
 from ..forms.key import KeyShareForm
@@ -45,22 +45,20 @@ def key_share(request, vote_pk):
     form = KeyShareForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         share = form.cleaned_data["share"]
-        try:
+        with shows_domain_error() as attempt:
             if task == TAKE_OVER:
                 vote = services.key_share_collect(vote=vote, actor=request.user, typed=share)
             else:
                 vote = services.key_share_enter(vote=vote, actor=request.user, share=share)
-        except DomainError as error:
-            form.add_error("share", error.message)
-        else:
+        if attempt.succeeded:
             return _after(request, vote, task)
+        form.add_error("share", attempt.error.message)  # the typed share is what was refused
     status = 400 if request.method == "POST" else 200
     share = None
     if task == TAKE_OVER:
-        try:
+        # Refused when the key folder is not available on this machine.
+        with shows_domain_error(request=request):
             share = services.key_share_for_holder(vote=vote, user=request.user)
-        except DomainError as error:  # the key folder is not available on this machine
-            messages.error(request, error.message)
     context = {
         "process": vote.process,
         "step": process_step(vote.process, services.AGREEMENT_STEP),

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from processes.models import ProcessStep
 from processes.selectors import process_get_for_user, process_step
 from units.models import StaffMember
-from werkdruk.exceptions import DomainError
+from werkdruk.domain_errors import shows_domain_error
 from werkdruk.submissions import idempotent_post
 
 from .. import selectors, services
@@ -146,13 +146,9 @@ def _render_form(request, process, form, vote=None, status=200):
 def _save(request, process, form, call, vote=None):
     """Validate ``form`` and call the service; on a refusal show the form again (400)."""
     if form.is_valid():
-        try:
+        with shows_domain_error(form=form) as attempt:
             call(**form.service_kwargs())
-        except DomainError as error:
-            form.add_error(None, error.message)
-            for detail in error.details:
-                form.add_error(None, detail)
-        else:
+        if attempt.succeeded:
             return redirect("voting:vote-manage", pk=process.pk)
     return _render_form(request, process, form, vote, status=400)
 
@@ -196,11 +192,9 @@ def vote_edit(request, vote_pk):
 @require_POST
 def vote_open(request, vote_pk):
     vote = vote_get_for_user(user=request.user, vote_pk=vote_pk, perm=MANAGE)
-    try:
+    with shows_domain_error(request=request) as attempt:
         vote = services.vote_open(vote=vote, actor=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
+    if attempt.succeeded:
         messages.success(
             request,
             _(
@@ -214,10 +208,9 @@ def vote_open(request, vote_pk):
 @require_POST
 def vote_close(request, vote_pk):
     vote = vote_get_for_user(user=request.user, vote_pk=vote_pk, perm=MANAGE)
-    try:
+    with shows_domain_error(request=request) as attempt:
         vote = services.vote_close(vote=vote, actor=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
+    if attempt.failed:
         return redirect("voting:vote-manage", pk=vote.process_id)
     messages.success(request, _("The vote has been closed and counted."))
     return redirect("voting:vote-result", vote_pk=vote.pk)
@@ -226,11 +219,9 @@ def vote_close(request, vote_pk):
 @require_POST
 def vote_cancel(request, vote_pk):
     vote = vote_get_for_user(user=request.user, vote_pk=vote_pk, perm=MANAGE)
-    try:
+    with shows_domain_error(request=request) as attempt:
         services.vote_cancel(vote=vote, actor=request.user, grounds=request.POST.get("grounds"))
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
+    if attempt.succeeded:
         messages.success(request, _("The vote has been cancelled; its ballots are not counted."))
     return redirect("voting:vote-manage", pk=vote.process_id)
 
@@ -239,11 +230,9 @@ def vote_cancel(request, vote_pk):
 def vote_void(request, vote_pk):
     """Declare the vote void when its key is lost (recorded with the grounds)."""
     vote = vote_get_for_user(user=request.user, vote_pk=vote_pk, perm=MANAGE)
-    try:
+    with shows_domain_error(request=request) as attempt:
         services.vote_void(vote=vote, actor=request.user, grounds=request.POST.get("grounds"))
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
+    if attempt.succeeded:
         messages.success(
             request, _("The vote has been declared void. Prepare the next round to hold it again.")
         )
@@ -352,16 +341,14 @@ def voter_add(request, vote_pk):
     form = VoterAddForm(request.POST, staff=_addable_staff(vote))
     if form.is_valid():
         member = form.cleaned_data["staff_member"]
-        try:
+        with shows_domain_error(request=request) as attempt:
             services.voter_add(
                 vote=vote,
                 staff_member=member,
                 actor=request.user,
                 grounds=form.cleaned_data["grounds"],
             )
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
+        if attempt.succeeded:
             messages.success(
                 request, _("%(name)s has been added to the roll.") % {"name": member.name}
             )
@@ -373,11 +360,9 @@ def voter_add(request, vote_pk):
 def voter_remove(request, vote_pk, voter_pk):
     vote = vote_get_for_user(user=request.user, vote_pk=vote_pk, perm=MANAGE)
     voter = get_object_or_404(Voter.objects.select_related("staff_member"), pk=voter_pk, vote=vote)
-    try:
+    with shows_domain_error(request=request) as attempt:
         services.voter_remove(voter=voter, actor=request.user, grounds=request.POST.get("grounds"))
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
+    if attempt.succeeded:
         messages.success(
             request,
             _("%(name)s has been taken off the roll.") % {"name": voter.staff_member.name},

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
+from werkdruk.domain_errors import shows_domain_error
 from werkdruk.exceptions import DomainError
 from werkdruk.files import download_name
 from werkdruk.pdf import pdf_response, render_pdf
@@ -54,12 +55,6 @@ def _not_accepting(vote) -> str:
     except DomainError as error:
         return error.message
     return ""
-
-
-def _error_on_form(form, error: DomainError):
-    form.add_error(None, error.message)
-    for detail in error.details:
-        form.add_error(None, detail)
 
 
 def _pending_voter_ids(vote) -> set[int]:
@@ -106,7 +101,7 @@ def paper_enter(request, vote_pk):
     vote = vote_get_for_user(user=request.user, vote_pk=vote_pk, perm=MANAGE)
     form = PaperEntryForm(request.POST, vote=vote)
     if form.is_valid():
-        try:
+        with shows_domain_error(form=form) as attempt:
             batch = services.paper_batch_enter(
                 vote=vote,
                 actor=request.user,
@@ -114,9 +109,7 @@ def paper_enter(request, vote_pk):
                 description=form.cleaned_data["description"],
                 **form.counts(),
             )
-        except DomainError as error:
-            _error_on_form(form, error)
-        else:
+        if attempt.succeeded:
             messages.success(
                 request,
                 ngettext(
@@ -156,11 +149,9 @@ def paper_confirm(request, vote_pk, batch_pk):
         return _render_confirm(request, vote, batch, CountsForm())
     form = CountsForm(request.POST)
     if form.is_valid():
-        try:
+        with shows_domain_error(form=form) as attempt:
             services.paper_batch_confirm(batch=batch, actor=request.user, **form.counts())
-        except DomainError as error:
-            _error_on_form(form, error)
-        else:
+        if attempt.succeeded:
             messages.success(
                 request,
                 ngettext(
@@ -178,11 +169,9 @@ def paper_confirm(request, vote_pk, batch_pk):
 def paper_discard(request, vote_pk, batch_pk):
     vote = vote_get_for_user(user=request.user, vote_pk=vote_pk, perm=MANAGE)
     batch = _batch_get(vote, batch_pk)
-    try:
+    with shows_domain_error(request=request) as attempt:
         services.paper_batch_discard(batch=batch, actor=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
+    if attempt.succeeded:
         messages.success(request, _("The entry has been discarded; nothing was counted."))
     return redirect("voting:paper-list", vote_pk=vote.pk)
 
@@ -230,15 +219,14 @@ def token_sheets(request, vote_pk):
     if not form.is_valid():
         return _render_sheets_page(request, vote, form, status=400)
     voters = list(form.cleaned_data["voters"])
-    try:
+    with shows_domain_error(form=form) as attempt:
         codes = services.voter_sheets_issue(
             vote=vote,
             actor=request.user,
             voters=voters,
             mark_unusable=form.cleaned_data["mark_unusable"],
         )
-    except DomainError as error:
-        _error_on_form(form, error)
+    if attempt.failed:
         return _render_sheets_page(request, vote, form, status=400)
 
     process = vote.process

@@ -8,8 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from processes.models import Board, School, SchoolYear
-from reporting import figures
 from reporting.models import ReportJob
+from reporting.selectors import figures
 from reporting.services import render_report
 
 

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from processes.models import Process
 from units.models import BudgetLine
 
+from ..sections import ZERO, SchoolReport
 from .figures import school_report
-from .sections import ZERO, SchoolReport
 
 MAX_YEARS = 5
 

@@ -1,23 +1,20 @@
 """Pages of the annual report: a school's report (HTML, PDF, DOCX, rendered in the request),
-the board's report with its background jobs (htmx polls the job list while one runs), the
-download of a job's file, and the board dashboard."""
+the board's report with its background jobs (htmx polls the job list while one runs) and the
+download of a job's file."""
 
-import re
-
-from django import forms
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from werkdruk.exceptions import DomainError
+from werkdruk.domain_errors import shows_domain_error
 from werkdruk.submissions import idempotent_post
 
-from . import figures, selectors
-from .models import ReportJob
-from .services import render_report, report_job_start
+from ..forms import ReportJobForm
+from ..models import ReportJob
+from ..selectors import access, dashboard, figures, jobs
+from ..services import render_report, report_job_start
 
 CONTENT_TYPES = {
     ReportJob.Format.PDF: "application/pdf",
@@ -27,16 +24,8 @@ CONTENT_TYPES = {
 }
 
 
-class ReportJobForm(forms.Form):
-    format = forms.ChoiceField(
-        label=gettext_lazy("File type"),
-        choices=ReportJob.Format.choices,
-        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
-    )
-
-
 def _school_report(request, pk):
-    process = selectors.report_process_get_for_user(user=request.user, pk=pk)
+    process = access.report_process_get_for_user(user=request.user, pk=pk)
     report = figures.school_report(school=process.school, school_year=process.school_year)
     return process, report
 
@@ -61,17 +50,17 @@ def school_report_file(request, pk, fmt):
 
 
 def _board_and_year(request, pk, year):
-    board = selectors.report_board_get_for_user(user=request.user, pk=pk)
-    return board, selectors.school_year_or_404(year)
+    board = access.report_board_get_for_user(user=request.user, pk=pk)
+    return board, access.school_year_or_404(year)
 
 
 def _jobs_context(board, school_year) -> dict:
-    rows = selectors.job_rows(board=board, school_year=school_year)
+    rows = jobs.job_rows(board=board, school_year=school_year)
     return {
         "board": board,
         "school_year": school_year,
         "jobs": rows,
-        "downloads": selectors.latest_downloads(rows),
+        "downloads": jobs.latest_downloads(rows),
         "polling": any(row.active for row in rows),
     }
 
@@ -81,7 +70,7 @@ def board_report(request, pk, year):
     board, school_year = _board_and_year(request, pk, year)
     context = {
         **_jobs_context(board, school_year),
-        **selectors.board_report_summary(board=board, school_year=school_year),
+        **dashboard.board_report_summary(board=board, school_year=school_year),
         "form": ReportJobForm(initial={"format": ReportJob.Format.PDF}),
     }
     return render(request, "reporting/board_report.html", context)
@@ -90,8 +79,8 @@ def board_report(request, pk, year):
 @require_GET
 def board_report_latest(request, pk):
     """The board page's link to the annual report: the latest school year with figures."""
-    board = selectors.report_board_get_for_user(user=request.user, pk=pk)
-    year = selectors.latest_year_with_figures(selectors.board_years(board))
+    board = access.report_board_get_for_user(user=request.user, pk=pk)
+    year = dashboard.latest_year_with_figures(dashboard.board_years(board))
     return redirect("reporting:board-report", pk=board.pk, year=year)
 
 
@@ -101,16 +90,14 @@ def board_report_start(request, pk, year):
     board, school_year = _board_and_year(request, pk, year)
     form = ReportJobForm(request.POST)
     if form.is_valid():
-        try:
+        with shows_domain_error(request=request) as attempt:
             report_job_start(
                 board=board,
                 school_year=school_year,
                 fmt=form.cleaned_data["format"],
                 actor=request.user,
             )
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
+        if attempt.succeeded:
             messages.success(
                 request,
                 _(
@@ -131,7 +118,7 @@ def board_report_jobs(request, pk, year):
 
 @require_GET
 def job_download(request, pk, job_pk):
-    job = selectors.job_get_for_user(user=request.user, board_pk=pk, pk=job_pk)
+    job = jobs.job_get_for_user(user=request.user, board_pk=pk, pk=job_pk)
     if (
         job.state != ReportJob.State.DONE
         or not job.file
@@ -144,12 +131,3 @@ def job_download(request, pk, job_pk):
         filename=job.filename,
         content_type=CONTENT_TYPES[job.format],
     )
-
-
-@require_GET
-def board_dashboard(request, pk):
-    board = selectors.report_board_get_for_user(user=request.user, pk=pk)
-    value = request.GET.get("year", "")
-    year = int(value) if re.fullmatch(r"[0-9]{4}", value) else None
-    context = selectors.board_dashboard(board=board, year=year)
-    return render(request, "reporting/board_dashboard.html", context)

@@ -18,7 +18,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from reporting import charts
-from reporting import docx_parts as parts
+from reporting.docx import parts
 from reporting.sections import BoardReport, SchoolReport
 
 FIELD_CODES = {"page": "PAGE", "pages": "NUMPAGES"}

@@ -26,7 +26,7 @@ from units.splitting import shares_of
 from voting.models import Vote
 from voting.selectors import TurnoutRow, agreement_votes, vote_counted
 
-from .sections import (
+from ..sections import (
     ZERO,
     AmountSection,
     BudgetLineRow,

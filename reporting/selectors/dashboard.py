@@ -1,106 +1,20 @@
-"""Reads of the annual report pages: the process of a school report, the board's jobs (with the
-stale check) and the board dashboard (progress and money per school, in constant queries)."""
+"""The board dashboard (progress and money per school, in constant queries) and the money per
+school on the board report's page."""
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Sum
 from django.http import Http404
-from django.shortcuts import get_object_or_404
-from django.utils import timezone
-from django.utils.translation import gettext
 
 from processes.models import Process, SchoolYear
-from processes.selectors import board_get_for_user, board_overview, process_get_for_user
+from processes.selectors import board_overview
 from schoolplans.models import RatificationRecord
 from spending.models import MeasureSpending
 from spending.selectors import amount, ratified_measures
 from units.models import BoardAllocation, BudgetLine
 
-from .models import ReportJob
-from .services import ACTIVE, RESTARTED, STOPPED, VIEW_BOARD, is_stale
-
-VIEW_SCHOOL = "reporting.view_school_report"
 ZERO = Decimal("0.00")
-
-
-def report_process_get_for_user(*, user, pk) -> Process:
-    """The process of a school report: 404 for other schools, 403 for its other staff."""
-    return process_get_for_user(user=user, pk=pk, perm=VIEW_SCHOOL)
-
-
-def report_board_get_for_user(*, user, pk):
-    """The board, for its administrators only (404 for everyone else)."""
-    board = board_get_for_user(user=user, pk=pk)
-    if not user.has_perm(VIEW_BOARD, board):
-        raise Http404
-    return board
-
-
-def school_year_or_404(start_year: int) -> SchoolYear:
-    return get_object_or_404(SchoolYear, start_year=start_year)
-
-
-@dataclass(frozen=True)
-class JobRow:
-    """A job as the page shows it: a stale queued or running job shows as failed; a job that
-    was started again after its worker stopped says so, with the run's number."""
-
-    job: ReportJob
-    state: str
-    state_label: str
-    error: str
-    note: str = ""
-
-    @property
-    def active(self) -> bool:
-        return self.state in ACTIVE
-
-    @property
-    def done(self) -> bool:
-        return self.state == ReportJob.State.DONE
-
-
-def _restart_note(job) -> str:
-    # A restarted job waits as queued for its next run; a running or finished one shows its own.
-    attempt = job.attempt + 1 if job.state == ReportJob.State.QUEUED else job.attempt
-    return gettext(RESTARTED) % {"attempt": attempt} if attempt > 1 else ""
-
-
-def job_row(job, *, now=None) -> JobRow:
-    note = _restart_note(job)
-    if is_stale(job, now=now):
-        failed = ReportJob.State.FAILED
-        return JobRow(job, failed, str(failed.label), gettext(STOPPED), note)
-    return JobRow(job, job.state, job.get_state_display(), job.error_text, note)
-
-
-def job_rows(*, board, school_year) -> list[JobRow]:
-    now = timezone.now()
-    jobs = ReportJob.objects.filter(board=board, school_year=school_year).select_related(
-        "requested_by"
-    )
-    return [job_row(job, now=now) for job in jobs]
-
-
-def latest_downloads(rows) -> list[JobRow]:
-    """The newest finished report of each file type that still has its file (``rows`` newest
-    first): what the board's report page offers to download at once."""
-    latest: dict[str, JobRow] = {}
-    for row in rows:
-        if row.done and row.job.file and row.job.format not in latest:
-            latest[row.job.format] = row
-    return sorted(latest.values(), key=lambda row: row.job.format != ReportJob.Format.PDF)
-
-
-def job_get_for_user(*, user, board_pk, pk) -> ReportJob:
-    board = report_board_get_for_user(user=user, pk=board_pk)
-    return get_object_or_404(
-        ReportJob.objects.select_related("board", "school_year"), pk=pk, board=board
-    )
-
-
-# --- the board dashboard ---------------------------------------------------------------------
 
 
 @dataclass

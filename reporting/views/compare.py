@@ -4,12 +4,12 @@ of the school's annual report: its director, its PMR and the board's administrat
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from . import compare, selectors
+from ..selectors import access, compare
 
 
 @require_GET
 def school_years(request, pk):
-    process = selectors.report_process_get_for_user(user=request.user, pk=pk)
+    process = access.report_process_get_for_user(user=request.user, pk=pk)
     comparison = compare.years_compared(compare.school_years_reports(process=process))
     return render(
         request,

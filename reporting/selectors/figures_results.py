@@ -18,7 +18,7 @@ from surveys.selectors import (
     turnout,
 )
 
-from .sections import (
+from ..sections import (
     CategoryRow,
     DimensionRow,
     EffectShare,

@@ -16,14 +16,14 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.safestring import mark_safe
 from django.utils.translation import pgettext_lazy
 
-from werkdruk.exceptions import DomainError
+from werkdruk.domain_errors import shows_domain_error
 from werkdruk.files import download_name
 from werkdruk.pdf import pdf_response, render_pdf
 
-from . import selectors, services
-from .forms import SheetForm
-from .models import SurveyRound, SurveyToken
-from .sheets import invitee_sheets_issue
+from .. import selectors, services
+from ..forms import SheetForm
+from ..models import SurveyRound, SurveyToken
+from ..sheets import invitee_sheets_issue
 
 FILE_SURVEY_SHEETS = pgettext_lazy("file name", "survey codes")
 
@@ -72,15 +72,14 @@ def code_sheets(request, round_pk):
     if not form.is_valid():
         return _page(request, survey_round, form, status=400)
     invitees = list(form.cleaned_data["invitees"])
-    try:
+    with shows_domain_error(form=form) as attempt:
         codes = invitee_sheets_issue(
             survey_round=survey_round,
             actor=request.user,
             invitees=invitees,
             mark_unusable=form.cleaned_data["mark_unusable"],
         )
-    except DomainError as error:
-        form.add_error(None, error.message)
+    if attempt.failed:
         return _page(request, survey_round, form, status=400)
     process = survey_round.questionnaire.process
     with translation.override(settings.LANGUAGE_CODE):  # the school's language

@@ -9,9 +9,9 @@ Sections:
   d. evaluation: the evaluation agreement and its outcome (survey results per round, and the
      school's years side by side).
 
-The dataclasses are in ``sections.py``; every renderer (HTML page, PDF, DOCX) reads them and
-nothing else, so the three outputs show the same figures. Amounts are Decimals to the cent;
-nothing here writes.
+The dataclasses are in ``reporting/sections.py``; every renderer (HTML page, PDF, DOCX) reads
+them and nothing else, so the three outputs show the same figures. Amounts are Decimals to the
+cent; nothing here writes.
 """
 
 from django.utils import timezone
@@ -21,8 +21,8 @@ from processes.models import Process
 from schoolplans.decision_list import ratification_record_for
 from units.models import BoardAllocation
 
+from ..sections import ZERO, BoardReport, BoardSchoolRow, CategoryRow, SchoolReport
 from . import figures_process, figures_results
-from .sections import ZERO, BoardReport, BoardSchoolRow, CategoryRow, SchoolReport
 
 
 def _process_of(school, school_year):
