@@ -1,4 +1,4 @@
-"""The archive export (schoolplans/archive.py, ``manage.py export_process``)."""
+"""The archive export (schoolplans/selectors/archive.py, ``manage.py export_process``)."""
 
 import datetime
 import json
