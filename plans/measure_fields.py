@@ -1,6 +1,6 @@
 """The school years and amounts of a measure, as both measure forms ask them: the unit-plan
 measure (step 8, ``plans.unit_plan_forms``) and the school-plan measure (step 9,
-``schoolplans.forms_merge``). Same fields, same choices, same check."""
+``schoolplans.forms.merge``). Same fields, same choices, same check."""
 
 from django import forms
 from django.utils.translation import gettext as _

@@ -42,8 +42,8 @@ from units.models import BoardAllocation, BudgetSplit, StaffMember, WorkingMetho
 from units.services import allocation, budget, split
 from units.services.working_method import MeetingData, working_method_record
 
-from . import evaluation, merge, merge_edit, publication, ratification
 from .models import SchoolPlanMeasure
+from .services import merge, publication, ratification
 
 BOARD_TOTAL = Decimal("664200.00")  # last year's workload funds of the demo board
 
@@ -192,7 +192,7 @@ def _school_plan(process, director):
     measures = {m.title: m for m in SchoolPlanMeasure.objects.filter(school_plan=school_plan)}
     title, cost = CHANGED
     changed = measures[title]
-    merge_edit.school_measure_update(
+    merge.school_measure_update(
         measure=changed,
         actor=director,
         title=changed.title,
@@ -201,14 +201,14 @@ def _school_plan(process, director):
         cost_per_year={changed.first_year: cost},
         annotation="Een goedkopere locatie gevonden; het programma blijft hetzelfde.",
     )
-    merge_edit.school_measures_combine(
+    merge.school_measures_combine(
         measures=[measures[t] for t in COMBINED],
         actor=director,
         title="Scholing digitaal nakijken voor alle docenten",
         description="Eén scholing voor de docenten van beide eenheden.",
         annotation="Twee bijna gelijke scholingen samengevoegd; samen goedkoper in te kopen.",
     )
-    merge_edit.school_plan_annotate(
+    merge.school_plan_annotate(
         school_plan=school_plan,
         actor=director,
         introduction="Het plan volgt de drie eenheden; de reserve blijft voor onvoorzien.",
@@ -226,7 +226,7 @@ def _publish_and_ratify(process, version, director, pmr, teacher):
         actor=teacher,
         text="Fijn dat de scholing voor beide eenheden samen wordt ingekocht.",
     )
-    evaluation.evaluation_agreement_save(
+    ratification.evaluation_agreement_save(
         process=process,
         actor=director,
         what="Of de werkdruk in de drukste weken lager is, per eenheid.",

@@ -8,9 +8,13 @@ from django.utils.translation import gettext_lazy as _
 def register() -> None:
     from processes import registry
 
-    from . import next_year, publication, ratification, todos
-    from .merge_content import step9_final_version_blocker
+    from . import todos
     from .rules import VIEW_SCHOOL_PLAN
+    from .selectors.merge import step9_final_version_blocker
+    from .selectors.publication import step10_needs_publication
+    from .selectors.ratification import step11_blockers
+    from .services.next_year import follow_up_copy
+    from .services.ratification import ratification_record_write
 
     registry.register_step_page(
         9,
@@ -26,16 +30,16 @@ def register() -> None:
         "schoolplans:publication",
         perm=registry.VIEW_PROCESS,
     )
-    registry.register_blocker(10, publication.step10_needs_publication)
+    registry.register_blocker(10, step10_needs_publication)
     for label, url_name in (
         (_("Ratification"), "schoolplans:ratification"),
         (_("Evaluation agreement"), "schoolplans:evaluation"),
         (_("Decision list (page and PDF)"), "schoolplans:decision-list"),
     ):
         registry.register_step_page(11, label, url_name, perm=registry.VIEW_PROCESS)
-    registry.register_blocker(11, ratification.step11_blockers)
-    registry.register_completion_hook(11, ratification.ratification_record_write)
-    registry.register_copy_hook(next_year.follow_up_copy)
+    registry.register_blocker(11, step11_blockers)
+    registry.register_completion_hook(11, ratification_record_write)
+    registry.register_copy_hook(follow_up_copy)
     registry.register_step_todos(9, todos.merge_todos)
     registry.register_step_todos(10, todos.publication_todos)
     registry.register_step_todos(11, todos.ratification_todos)

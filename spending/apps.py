@@ -8,7 +8,7 @@ class SpendingConfig(AppConfig):
 
     def ready(self):
         from processes import registry
-        from schoolplans import next_year
+        from schoolplans.selectors import next_year
 
         from .selectors import spending_not_ready, spent_for_carry_over
         from .todos import spending_todos

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from plans.models import MeasureCategory
 from processes.models import Process
-from schoolplans.decision_list import ratification_record_for
+from schoolplans.selectors.decision_list import ratification_record_for
 from units.models import BoardAllocation
 
 from ..sections import ZERO, BoardReport, BoardSchoolRow, CategoryRow, SchoolReport

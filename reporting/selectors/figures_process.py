@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from plans.models import Measure, MeasureComment, UnitPlan
 from processes.registry import BOARD_STEP, STEPS
-from schoolplans.archive_parts import kickoff_sessions
-from schoolplans.decision_list import decision_list_content
+from schoolplans.selectors.archive import kickoff_sessions
+from schoolplans.selectors.decision_list import decision_list_content
 from units.models import (
     BudgetLine,
     BudgetSplit,

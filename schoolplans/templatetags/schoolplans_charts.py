@@ -9,5 +9,5 @@ register = template.Library()
 
 @register.simple_tag
 def merged_cost_chart(plan):
-    """``{% merged_cost_chart plan as chart %}`` for ``selectors_ratification.plan_display``."""
+    """``{% merged_cost_chart plan as chart %}`` for ``selectors.content.plan_display``."""
     return cost_chart([(unit["name"], unit["budget"], unit["total"]) for unit in plan["units"]])

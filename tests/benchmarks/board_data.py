@@ -50,8 +50,8 @@ from processes.kickoff_services import (
     kickoff_session_mark_held,
 )
 from processes.models import KickoffSession, PupilCount, School, SchoolRole, SchoolYear
-from schoolplans import merge, merge_edit
 from schoolplans.demo import _publish_and_ratify, demo_ratified
+from schoolplans.services import merge
 from spending.demo import demo_spending
 from surveys.demo import demo_survey
 from units.models import BudgetSplit, OrganisationalUnit, StaffCategory, WorkingMethod
@@ -225,7 +225,7 @@ def _ratified(school, year, users, rng):
     coordinators = _working_methods(process, units, rng)
     _unit_plans(process, units, coordinators, rng)
     school_plan = merge.school_plan_create(process=process, actor=director)
-    merge_edit.school_plan_annotate(
+    merge.school_plan_annotate(
         school_plan=school_plan,
         actor=director,
         introduction="Het plan volgt de eenheden; de reserve blijft voor onvoorzien.",

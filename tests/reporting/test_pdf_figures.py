@@ -16,8 +16,8 @@ from pypdf import PdfReader
 from processes.models import KickoffSession
 from reporting.documents import report_pdf
 from reporting.selectors.figures import school_report
-from schoolplans.decision_list import ratification_record_for
 from schoolplans.models import EvaluationAgreement
+from schoolplans.selectors.decision_list import ratification_record_for
 from spending.models import MeasureSpending
 from surveys.models import Invitee, SurveyParticipation
 from units.models import BudgetLine, SchoolAllocation

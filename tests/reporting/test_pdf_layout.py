@@ -19,7 +19,7 @@ from weasyprint import HTML
 from processes.models import AgreementVersion
 from reporting.documents import report_pdf
 from reporting.selectors.figures import board_report, school_report
-from schoolplans.decision_list import ratification_record_for
+from schoolplans.selectors.decision_list import ratification_record_for
 from tests.pdf_layout import capture_documents, layout_problems
 from werkdruk.money import format_euro
 

@@ -1,4 +1,4 @@
-"""The archive export (schoolplans/archive.py, ``manage.py export_process``)."""
+"""The archive export (schoolplans/selectors/archive.py, ``manage.py export_process``)."""
 
 import datetime
 import json
@@ -14,7 +14,6 @@ from plans.demo_plans import demo_plans
 from plans.models import Measure, MeasureCategory
 from processes.agreement import content_hash
 from processes.models import Decision
-from schoolplans.archive import FORMAT, archive_content, archive_json
 from schoolplans.models import (
     EvaluationAgreement,
     MeasureSource,
@@ -26,6 +25,7 @@ from schoolplans.models import (
     SchoolPlanMeasure,
     SchoolPlanVersion,
 )
+from schoolplans.selectors.archive import FORMAT, archive_content, archive_json
 from units.models import WorkingMethod
 from voting.models import Ballot, Participation, Vote, Voter, VoterToken
 from voting.services import casting

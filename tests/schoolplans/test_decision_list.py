@@ -8,9 +8,9 @@ from django.utils.translation import gettext_noop
 
 from processes import services
 from processes.models import Decision
-from schoolplans.decision_list import decision_list_content
 from schoolplans.models import RatificationRecord
-from schoolplans.ratification import ratification_director_sign
+from schoolplans.selectors.decision_list import decision_list_content
+from schoolplans.services.ratification import ratification_director_sign
 from tests.fixtures.step8 import user
 from tests.schoolplans.test_publication import (  # noqa: F401 (fixtures)
     pdf_text,

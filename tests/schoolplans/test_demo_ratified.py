@@ -13,8 +13,6 @@ from processes import registry
 from processes import services as process_services
 from processes.agreement import content_hash
 from processes.models import Decision, Process, ProcessStep, SchoolYear, SignOff
-from schoolplans import merge_content, next_year, publication, ratification
-from schoolplans.archive import archive_content
 from schoolplans.demo import demo_ratified
 from schoolplans.models import (
     EvaluationAgreement,
@@ -24,6 +22,13 @@ from schoolplans.models import (
     SchoolPlanMeasure,
     SchoolPlanVersion,
 )
+from schoolplans.selectors import next_year
+from schoolplans.selectors.archive import archive_content
+from schoolplans.selectors.merge import step9_final_version_blocker
+from schoolplans.selectors.publication import step10_needs_publication
+from schoolplans.selectors.ratification import step11_blockers
+from schoolplans.services import next_year as next_year_services
+from schoolplans.services.ratification import ratification_record_write
 from voting.models import Vote
 
 
@@ -34,18 +39,18 @@ def steps_9_to_11_registered(monkeypatch):
     blockers = {number: list(fns) for number, fns in registry._blockers.items()}
     hooks = {number: list(fns) for number, fns in registry._completion_hooks.items()}
     wanted = {
-        9: merge_content.step9_final_version_blocker,
-        10: publication.step10_needs_publication,
-        11: ratification.step11_blockers,
+        9: step9_final_version_blocker,
+        10: step10_needs_publication,
+        11: step11_blockers,
     }
     for number, blocker in wanted.items():
         if blocker not in blockers.setdefault(number, []):
             blockers[number].append(blocker)
-    if ratification.ratification_record_write not in hooks.setdefault(11, []):
-        hooks[11].append(ratification.ratification_record_write)
+    if ratification_record_write not in hooks.setdefault(11, []):
+        hooks[11].append(ratification_record_write)
     copy_hooks = registry.copy_hooks()
-    if next_year.follow_up_copy not in copy_hooks:
-        copy_hooks.append(next_year.follow_up_copy)
+    if next_year_services.follow_up_copy not in copy_hooks:
+        copy_hooks.append(next_year_services.follow_up_copy)
     monkeypatch.setattr(registry, "_blockers", blockers)
     monkeypatch.setattr(registry, "_completion_hooks", hooks)
     monkeypatch.setattr(registry, "_copy_hooks", copy_hooks)
@@ -148,7 +153,7 @@ def test_next_year_starts_from_the_ratified_demo(demo, ratified):
     school = version.content["budget"]["school"]
     planned = Decimal(school["cost_per_year"][str(ratified.school_year.start_year)])
     assert next_year.carry_over_offer(new) == Decimal(school["budget"]) - planned > 0
-    line = next_year.carry_over_accept(process=new, actor=director)
+    line = next_year_services.carry_over_accept(process=new, actor=director)
     assert line.kind == "carry_over" and next_year.carry_over_offer(new) is None
 
 

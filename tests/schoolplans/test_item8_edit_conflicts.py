@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from processes.models import SchoolRole
-from schoolplans import merge, merge_edit
 from schoolplans.models import EvaluationAgreement, SchoolPlan
+from schoolplans.services import merge
 from tests.factories import SchoolRoleFactory
 from tests.fixtures.edit_conflicts import browser, conflict_rows, page_version
 from tests.fixtures.step8 import user
@@ -95,11 +95,11 @@ def test_item8_school_measure_update_refuses_input_based_on_an_older_version(sch
         "category": measure.category,
         "cost_per_year": {measure.first_year: Decimal("1000")},
     }
-    merge_edit.school_measure_update(
+    merge.school_measure_update(
         measure=measure, actor=user("stuurgroep"), annotation="A", version=1, **change
     )
     with pytest.raises(EditConflict):
-        merge_edit.school_measure_update(
+        merge.school_measure_update(
             measure=measure, actor=user("stuurgroep"), annotation="B", version=1, **change
         )
     measure.refresh_from_db()

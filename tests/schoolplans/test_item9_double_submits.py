@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from processes import services as process_services
 from processes.models import SchoolRole
-from schoolplans import merge
 from schoolplans.models import PmrDecision, Publication, PublicationComment, SchoolPlanMeasure
+from schoolplans.services import merge
 from tests.factories import (
     SchoolFactory,
     SchoolRoleFactory,

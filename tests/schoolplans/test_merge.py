@@ -21,9 +21,10 @@ from plans.unit_plan_services import (
 from processes import registry, services
 from processes.agreement import content_hash
 from processes.models import Decision, ProcessStep, SignOff
-from schoolplans import merge, merge_edit
-from schoolplans.merge_content import step9_final_version_blocker
 from schoolplans.models import MeasureSource, SchoolPlan, SchoolPlanMeasure, SchoolPlanVersion
+from schoolplans.selectors.content import school_plan_content
+from schoolplans.selectors.merge import step9_final_version_blocker
+from schoolplans.services import merge
 from tests.fixtures.step8 import coordinator, step8_process, units_of, user
 from units.models import BudgetLine, OrganisationalUnit
 from werkdruk.exceptions import DomainError
@@ -134,7 +135,7 @@ def by_title(school_plan, title):
 
 
 def content(school_plan):
-    return merge.school_plan_content(SchoolPlan.objects.get(pk=school_plan.pk))
+    return school_plan_content(SchoolPlan.objects.get(pk=school_plan.pk))
 
 
 def content_measure(data, measure):
@@ -154,7 +155,7 @@ def update(measure, actor, **fields):
         "annotation": measure.annotation,
     }
     values.update(fields)
-    return merge_edit.school_measure_update(measure=measure, actor=actor, **values)
+    return merge.school_measure_update(measure=measure, actor=actor, **values)
 
 
 def decisions(process, action):
@@ -384,9 +385,7 @@ def content_queries(school_plan) -> int:
 
 def test_the_content_costs_a_fixed_number_of_queries(school_plan, merger):
     few = content_queries(school_plan)
-    merge_edit.school_measures_combine(
-        measures=measures(school_plan)[:2], actor=merger, title="Samen"
-    )
+    merge.school_measures_combine(measures=measures(school_plan)[:2], actor=merger, title="Samen")
     copy_measures(school_plan, 4)
     assert SchoolPlanMeasure.objects.filter(school_plan=school_plan).count() == 25
 
@@ -534,7 +533,7 @@ def test_a_teacher_or_another_school_cannot_change_the_school_plan(school_plan):
         with pytest.raises(PermissionDenied):
             update(measure, actor, title="Anders")
         with pytest.raises(PermissionDenied):
-            merge_edit.school_plan_annotate(school_plan=school_plan, actor=actor, introduction="X")
+            merge.school_plan_annotate(school_plan=school_plan, actor=actor, introduction="X")
 
 
 def test_combining_keeps_every_source_and_sums_the_cost(process, school_plan, merger, year):
@@ -542,7 +541,7 @@ def test_combining_keeps_every_source_and_sums_the_cost(process, school_plan, me
     second = by_title(school_plan, "Onderwijsassistenten brugklas")
     sources_before = MeasureSource.objects.filter(school_measure__school_plan=school_plan).count()
 
-    combined = merge_edit.school_measures_combine(
+    combined = merge.school_measures_combine(
         measures=[first, second],
         actor=merger,
         title="Onderwijsassistenten onder- en bovenbouw",
@@ -587,7 +586,7 @@ def test_combining_keeps_every_source_and_sums_the_cost(process, school_plan, me
 
 
 def test_a_combined_measure_counts_for_each_unit_to_the_cent(school_plan, merger, year):
-    combined = merge_edit.school_measures_combine(
+    combined = merge.school_measures_combine(
         measures=[
             by_title(school_plan, "Onderwijsassistent voor de brugklassen"),
             by_title(school_plan, "Onderwijsassistenten brugklas"),
@@ -614,7 +613,7 @@ def test_a_combined_measure_counts_for_each_unit_to_the_cent(school_plan, merger
 def test_combining_measures_of_one_unit_keeps_the_unit(school_plan, merger):
     first = by_title(school_plan, "Onderwijsassistenten brugklas")
     second = by_title(school_plan, "Minder vergaderingen")
-    combined = merge_edit.school_measures_combine(
+    combined = merge.school_measures_combine(
         measures=[second, first], actor=merger, title="Pakket onderbouw", description="Samen."
     )
     assert combined.unit.name == "OP onderbouw"
@@ -626,15 +625,13 @@ def test_combining_measures_of_one_unit_keeps_the_unit(school_plan, merger):
 def test_combining_is_refused_for_fewer_than_two_or_foreign_measures(school_plan, merger):
     measure = by_title(school_plan, "Coaching van teamleiders")
     with pytest.raises(DomainError, match="at least two measures"):
-        merge_edit.school_measures_combine(measures=[measure, measure], actor=merger, title="X")
+        merge.school_measures_combine(measures=[measure, measure], actor=merger, title="X")
     with pytest.raises(DomainError, match="at least two measures"):
-        merge_edit.school_measures_combine(measures=[measure], actor=merger, title="X")
+        merge.school_measures_combine(measures=[measure], actor=merger, title="X")
     with pytest.raises(DomainError, match="Title is required"):
-        merge_edit.school_measures_combine(
-            measures=measures(school_plan)[:2], actor=merger, title=" "
-        )
+        merge.school_measures_combine(measures=measures(school_plan)[:2], actor=merger, title=" ")
     with pytest.raises(PermissionDenied):
-        merge_edit.school_measures_combine(
+        merge.school_measures_combine(
             measures=measures(school_plan)[:2], actor=user("docent"), title="X"
         )
     assert SchoolPlanMeasure.objects.filter(school_plan=school_plan).count() == 6
@@ -647,7 +644,7 @@ def test_combining_keeps_the_limits_of_a_measure_changed_by_hand(school_plan, me
         cost_per_year={year: "6000000000.00"}, total_cost=D("6000000000.00")
     )
     with pytest.raises(DomainError, match="costs too much"):
-        merge_edit.school_measures_combine(measures=[first, second], actor=merger, title="Te veel")
+        merge.school_measures_combine(measures=[first, second], actor=merger, title="Te veel")
     SchoolPlanMeasure.objects.filter(pk=second.pk).update(
         cost_per_year={year: "1.00"},
         total_cost=D("1.00"),
@@ -655,13 +652,13 @@ def test_combining_keeps_the_limits_of_a_measure_changed_by_hand(school_plan, me
         last_year=first.first_year + 10,
     )
     with pytest.raises(DomainError, match="at most 10 school years"):
-        merge_edit.school_measures_combine(measures=[first, second], actor=merger, title="Te lang")
+        merge.school_measures_combine(measures=[first, second], actor=merger, title="Te lang")
     assert SchoolPlanMeasure.objects.filter(school_plan=school_plan).count() == 6
     assert not Decision.objects.filter(action="schoolplans.measures.combined").exists()
 
 
 def test_every_measure_keeps_a_source_and_every_change_is_listed(school_plan, merger, year):
-    combined = merge_edit.school_measures_combine(
+    combined = merge.school_measures_combine(
         measures=measures(school_plan)[:3], actor=merger, title="Drie in één"
     )
     update(combined, merger, description="Nieuw.")
@@ -684,9 +681,7 @@ def test_every_measure_keeps_a_source_and_every_change_is_listed(school_plan, me
 
 
 def test_the_introduction(school_plan, merger):
-    merge_edit.school_plan_annotate(
-        school_plan=school_plan, actor=merger, introduction="  Samen.  "
-    )
+    merge.school_plan_annotate(school_plan=school_plan, actor=merger, introduction="  Samen.  ")
     assert SchoolPlan.objects.get().introduction == "Samen."
     assert content(school_plan)["introduction"] == "Samen."
 
@@ -727,7 +722,7 @@ def test_unchanged_content_does_not_make_a_new_version(process, school_plan, mer
     assert step(process, 9).state == StepState.DONE
 
     services.step_reopen(step=step(process, 9), actor=user("directeur"), grounds="Toch iets.")
-    merge_edit.school_plan_annotate(school_plan=school_plan, actor=merger, introduction="Nieuw.")
+    merge.school_plan_annotate(school_plan=school_plan, actor=merger, introduction="Nieuw.")
     second = merge.school_plan_mark_final(school_plan=school_plan, actor=merger)
     assert second.number == 2 and second.content_hash != first.content_hash
     assert SchoolPlanVersion.objects.get(number=1).content == first.content  # kept as it was
@@ -774,7 +769,7 @@ def test_done_jointly_each_side_marks_final_and_a_change_voids_a_sign_off(db):
         "director"
     ]
 
-    merge_edit.school_plan_annotate(school_plan=school_plan, actor=pmr, introduction="Aanvulling.")
+    merge.school_plan_annotate(school_plan=school_plan, actor=pmr, introduction="Aanvulling.")
     step9 = step(process, 9)
     assert step9.state == StepState.OPEN and step9.revision == 2  # the director's sign-off void
     assert "Changed after sign-off" in decisions(process, "processes.step.reopened")[-1].grounds

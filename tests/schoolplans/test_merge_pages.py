@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from processes.models import ProcessStep
-from schoolplans import merge, merge_edit
 from schoolplans.models import SchoolPlan, SchoolPlanMeasure, SchoolPlanVersion
+from schoolplans.services import merge
 from tests.fixtures.step8 import user
 from werkdruk.money import format_euro
 
@@ -313,9 +313,7 @@ def page_queries(client, process) -> int:
 def test_the_page_costs_the_same_queries_with_many_measures(client, process, school_plan, merger):
     client.force_login(user("stuurgroep"))
     few = page_queries(client, process)
-    merge_edit.school_measures_combine(
-        measures=measures(school_plan)[:2], actor=merger, title="Samen"
-    )
+    merge.school_measures_combine(measures=measures(school_plan)[:2], actor=merger, title="Samen")
     copy_measures(school_plan, 4)
     assert SchoolPlanMeasure.objects.filter(school_plan=school_plan).count() == 25
 

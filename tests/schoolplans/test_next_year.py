@@ -1,5 +1,6 @@
-"""Next year (schoolplans/next_year.py): the evaluation's follow-up carried into the new
-process, and last year's unplanned money offered as a carry-over."""
+"""Next year (schoolplans/services/next_year.py, selectors/next_year.py): the evaluation's
+follow-up carried into the new process, and last year's unplanned money offered as a
+carry-over."""
 
 from decimal import Decimal
 
@@ -11,7 +12,6 @@ from processes import registry
 from processes import services as process_services
 from processes.agreement import content_hash
 from processes.models import Decision, ProcessStep, SchoolRole
-from schoolplans import next_year, urls_next_year
 from schoolplans import urls as schoolplans_urls
 from schoolplans.models import (
     EvaluationAgreement,
@@ -19,6 +19,9 @@ from schoolplans.models import (
     SchoolPlan,
     SchoolPlanVersion,
 )
+from schoolplans.selectors import next_year
+from schoolplans.services import next_year as next_year_services
+from schoolplans.urls import next_year as urls_next_year
 from tests.factories import (
     SchoolFactory,
     SchoolRoleFactory,
@@ -31,8 +34,8 @@ from units.services import budget
 from werkdruk import urls as project_urls
 from werkdruk.exceptions import DomainError
 
-# The project's URLs with the carry-over pages (in case schoolplans/urls.py does not yet
-# include urls_next_year): the tests of the pages use this module as ROOT_URLCONF.
+# The project's URLs with the carry-over pages (in case schoolplans/urls/ does not yet
+# include urls/next_year.py): the tests of the pages use this module as ROOT_URLCONF.
 _names = {getattr(p, "name", None) for p in schoolplans_urls.urlpatterns}
 urlpatterns = [
     p for p in project_urls.urlpatterns if getattr(p, "namespace", None) != "schoolplans"
@@ -56,8 +59,8 @@ FOLLOW_UP = "Volgend jaar de enquête opnieuw afnemen en de nakijkweek evalueren
 def follow_up_hook(monkeypatch):
     """The hook as the lead registers it from schoolplans/steps.py."""
     hooks = registry.copy_hooks()
-    if next_year.follow_up_copy not in hooks:
-        hooks.append(next_year.follow_up_copy)
+    if next_year_services.follow_up_copy not in hooks:
+        hooks.append(next_year_services.follow_up_copy)
     monkeypatch.setattr(registry, "_copy_hooks", hooks)
 
 
@@ -242,7 +245,7 @@ def test_director_accepts_the_offer_as_a_carry_over_line_and_a_decision(
 ):
     ratify(last_year)
     new = start_next_year(school, director, last_year)
-    line = next_year.carry_over_accept(process=new, actor=director)
+    line = next_year_services.carry_over_accept(process=new, actor=director)
     assert (line.kind, line.amount, line.process) == ("carry_over", Decimal("20000.00"), new)
     assert line.description == "Not planned in 2025-2026 (ratified school plan, version 2)"
     decision = Decision.objects.get(process=new, action=next_year.CARRY_OVER_ACCEPTED)
@@ -260,7 +263,7 @@ def test_director_accepts_the_offer_as_a_carry_over_line_and_a_decision(
     # Offered once: taken, it is an ordinary line of the budget.
     assert next_year.carry_over_offer(new) is None
     with pytest.raises(DomainError, match="already in the budget"):
-        next_year.carry_over_accept(process=new, actor=director)
+        next_year_services.carry_over_accept(process=new, actor=director)
     assert BudgetLine.objects.filter(process=new).count() == 1
 
 
@@ -269,14 +272,14 @@ def test_only_the_director_accepts(school, director, pmr, last_year):
     new = start_next_year(school, director, last_year)
     for actor in (pmr, SchoolRoleFactory(role="director").user, staff_user(school)):
         with pytest.raises(PermissionDenied):
-            next_year.carry_over_accept(process=new, actor=actor)
+            next_year_services.carry_over_accept(process=new, actor=actor)
     assert not BudgetLine.objects.filter(process=new).exists()
 
 
 def test_accepting_without_an_offer_is_refused(school, director, last_year):
     new = start_next_year(school, director, last_year)
     with pytest.raises(DomainError, match="no money to carry over"):
-        next_year.carry_over_accept(process=new, actor=director)
+        next_year_services.carry_over_accept(process=new, actor=director)
 
 
 def test_accepting_after_a_signed_step_2_reopens_it(school, director, pmr, last_year, monkeypatch):
@@ -286,7 +289,7 @@ def test_accepting_after_a_signed_step_2_reopens_it(school, director, pmr, last_
     for number in (1, 2):
         for actor in (director, pmr):
             process_services.step_sign_off(step=new.steps.get(number=number), actor=actor)
-    next_year.carry_over_accept(process=new, actor=director)
+    next_year_services.carry_over_accept(process=new, actor=director)
     step2 = new.steps.get(number=2)
     assert step2.state == ProcessStep.State.OPEN and step2.revision == 2
 
@@ -302,7 +305,7 @@ def test_no_offer_once_the_staff_voted_on_the_budget(school, director, pmr, last
     process_services.step_complete_by_system(step=new.steps.get(number=4), summary="Adopted")
     assert next_year.carry_over_offer(new) is None
     with pytest.raises(DomainError, match="voted on this year's budget"):
-        next_year.carry_over_accept(process=new, actor=director)
+        next_year_services.carry_over_accept(process=new, actor=director)
 
 
 # --- the pages ------------------------------------------------------------------------------------

@@ -25,15 +25,16 @@ from pypdf import PdfReader
 from plans.unit_plan_services import plan_for_unit, plan_submit
 from processes import registry, services
 from processes.models import Decision, ProcessStep
-from schoolplans import merge, merge_edit
 from schoolplans.models import Publication, PublicationComment, SchoolPlanMeasure
-from schoolplans.publication import (
+from schoolplans.selectors.publication import step10_needs_publication
+from schoolplans.selectors.ratification import step11_blockers
+from schoolplans.services import merge
+from schoolplans.services.publication import (
     plan_publish,
     publication_comment_add,
     publication_notices_send,
-    step10_needs_publication,
 )
-from schoolplans.ratification import ratification_record_write, step11_blockers
+from schoolplans.services.ratification import ratification_record_write
 from tests.factories import (
     BoardAdministratorFactory,
     SchoolFactory,
@@ -98,7 +99,7 @@ def world_at_step10(*, step10_actor=ProcessStep.AgreedActor.DIRECTOR) -> World:
     services.step_assign_actor(step=step(process, 10), actor=director, agreed_actor=step10_actor)
     school_plan = merge.school_plan_create(process=process, actor=user("directeur"))
     measure = school_plan.measures.order_by("order", "pk").first()
-    merge_edit.school_measure_update(
+    merge.school_measure_update(
         measure=measure,
         actor=user("directeur"),
         title=measure.title,

@@ -13,8 +13,6 @@ from plans.models import UnitPlan
 from processes import services
 from processes.agreement import content_hash
 from processes.models import Decision, ProcessStep, SignOff
-from schoolplans import merge, merge_edit
-from schoolplans.evaluation import evaluation_agreement_save
 from schoolplans.models import (
     EvaluationAgreement,
     PmrDecision,
@@ -22,7 +20,12 @@ from schoolplans.models import (
     RatificationRecord,
     SchoolPlanVersion,
 )
-from schoolplans.ratification import pmr_decision_record, ratification_director_sign
+from schoolplans.services import merge
+from schoolplans.services.ratification import (
+    evaluation_agreement_save,
+    pmr_decision_record,
+    ratification_director_sign,
+)
 from tests.fixtures.step8 import user
 from tests.schoolplans.test_publication import (  # noqa: F401 (fixtures)
     CHANGED,
@@ -259,7 +262,7 @@ def test_after_a_refusal_the_next_version_is_published_and_ratified(evaluated):
     process = evaluated.process
     school_plan = evaluated.version.school_plan
     measure = school_plan.measures.get(pk=evaluated.changed.pk)
-    merge_edit.school_measure_update(
+    merge.school_measure_update(
         measure=measure,
         actor=user("directeur"),
         title=measure.title,

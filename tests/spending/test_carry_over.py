@@ -3,7 +3,8 @@
 from decimal import Decimal
 
 from processes import services as process_services
-from schoolplans import next_year
+from schoolplans.selectors import next_year
+from schoolplans.services import next_year as next_year_services
 from tests.factories import SchoolYearFactory
 from units.models import BudgetLine
 
@@ -36,5 +37,5 @@ def test_the_offer_counts_the_plan_until_spending_is_recorded_then_what_was_spen
     # measure 1 spent 3000.00 instead of 5200.00; the others count as planned
     assert (spent.planned_cost, spent.amount) == (Decimal("34650.75"), Decimal("65349.25"))
     assert spent.from_spending is True
-    line = next_year.carry_over_accept(process=new, actor=director)
+    line = next_year_services.carry_over_accept(process=new, actor=director)
     assert line.amount == Decimal("65349.25") and line.description.startswith("Not spent in")

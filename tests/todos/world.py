@@ -20,11 +20,14 @@ from processes import agreement
 from processes import services as process_services
 from processes.kickoff_services import kickoff_session_create, kickoff_session_mark_held
 from processes.models import KickoffSession
-from schoolplans import merge
-from schoolplans.evaluation import evaluation_agreement_save
 from schoolplans.models import PmrDecision
-from schoolplans.publication import plan_publish, publication_comment_add
-from schoolplans.ratification import pmr_decision_record, ratification_director_sign
+from schoolplans.services import merge
+from schoolplans.services.publication import plan_publish, publication_comment_add
+from schoolplans.services.ratification import (
+    evaluation_agreement_save,
+    pmr_decision_record,
+    ratification_director_sign,
+)
 from surveys import services as surveys
 from surveys.models import SurveyRound
 from tests.fixtures.step8 import account_for, add, fresh, soon, step, unit_of, units_of, user

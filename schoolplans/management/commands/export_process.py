@@ -1,10 +1,10 @@
 """``manage.py export_process --school BRIN --year 2025-2026 --out FILE.json``: the archive of
-one process (schoolplans.archive; the format is described in docs/archive-format.md)."""
+one process (schoolplans.selectors.archive; the format is described in docs/archive-format.md)."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from schoolplans.archive import archive_json, archive_process_find
+from schoolplans.selectors.archive import archive_json, archive_process_find
 from werkdruk.exceptions import DomainError
 
 

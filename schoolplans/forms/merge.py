@@ -1,5 +1,5 @@
 """Forms of step 9: a school-plan measure, combining measures, the introduction. They read
-input; ``schoolplans.merge`` decides."""
+input; ``schoolplans.services.merge`` decides."""
 
 from decimal import Decimal
 

@@ -8,10 +8,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from processes.predicates import is_director
 from processes.selectors import process_get_for_user
-from werkdruk.exceptions import DomainError
+from werkdruk.domain_errors import shows_domain_error
 from werkdruk.submissions import idempotent_post
 
-from . import next_year
+from ..selectors import next_year as selectors
+from ..services import next_year as services
 
 MANAGE = "processes.manage_process"
 FRAGMENT = "schoolplans/next_year/_carry_over_offer.html"
@@ -26,7 +27,7 @@ def carry_over_offer(request, pk):
         return redirect("units:budget", pk=process.pk)
     context = {
         "process": process,
-        "offer": next_year.carry_over_details(process),
+        "offer": selectors.carry_over_details(process),
         "can_accept": is_director(request.user, process),
     }
     return render(request, FRAGMENT, context)
@@ -36,11 +37,9 @@ def carry_over_offer(request, pk):
 @idempotent_post
 def carry_over_accept(request, pk):
     process = process_get_for_user(user=request.user, pk=pk, perm=MANAGE)
-    try:
-        line = next_year.carry_over_accept(process=process, actor=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
+    with shows_domain_error(request=request) as attempt:
+        line = services.carry_over_accept(process=process, actor=request.user)
+    if attempt.succeeded:
         messages.success(
             request,
             _("The carry-over from last year has been added to the budget: %(description)s.")

@@ -1,5 +1,5 @@
-"""Step 10: the final version of the school plan made known to all staff (page, PDF, e-mail),
-with an optional period in which staff may comment.
+"""Step 10's writes: the final version of the school plan made known to all staff (page, PDF,
+e-mail), with an optional period in which staff may comment.
 
 The version published is the latest one marked final (step 9). Whoever was agreed for step 10
 publishes it; when the director and the PMR agreed to do it together, the first of them
@@ -22,15 +22,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from processes.models import ProcessStep
-from processes.predicates import (
-    is_director,
-    is_pmr_member,
-    is_school_staff,
-    is_steering_member,
-)
 from processes.services import (
     decision_record,
-    may_complete_step,
     process_lock,
     sign_off_sides_for,
     step_complete,
@@ -40,36 +33,19 @@ from processes.services import (
 from units.models import StaffMember
 from werkdruk.exceptions import DomainError
 
-from .models import Publication, PublicationComment, SchoolPlanVersion
+from ..models import Publication, PublicationComment
+from ..selectors.publication import (
+    STEP,
+    comment_period_open,
+    latest_version,
+    may_comment,
+    may_publish,
+    publication_of,
+)
 
 logger = logging.getLogger(__name__)
 
-STEP = 10
-COMPLETE = "processes.complete_step"
 COMMENT_MAX = 5000
-
-
-def latest_version(process) -> SchoolPlanVersion | None:
-    """The latest version of ``process``'s school plan marked final, if any."""
-    return (
-        SchoolPlanVersion.objects.filter(school_plan__process=process)
-        .select_related("school_plan")
-        .order_by("-number")
-        .first()
-    )
-
-
-def publication_of(version) -> Publication | None:
-    if version is None:
-        return None
-    return Publication.objects.filter(version=version).first()
-
-
-def may_publish(user, step) -> bool:
-    """Whether ``user`` carries out step 10 (as agreed by the director and the PMR)."""
-    if not user.is_authenticated or not step.agreed_actor:
-        return False
-    return user.has_perm(COMPLETE, step) and may_complete_step(user, step)
 
 
 def _unsigned_side(actor, step) -> str:
@@ -238,21 +214,6 @@ def publication_notices_send(*, publication_id) -> int:
 # --- comments ---------------------------------------------------------------------------
 
 
-def may_comment(user, process) -> bool:
-    """Staff of the school (and its director, PMR and steering group); not the board."""
-    return (
-        is_school_staff(user, process)
-        or is_director(user, process)
-        or is_pmr_member(user, process)
-        or is_steering_member(user, process)
-    )
-
-
-def comment_period_open(publication, today=None) -> bool:
-    today = today or timezone.localdate()
-    return publication.comments_until is not None and today <= publication.comments_until
-
-
 @transaction.atomic
 def publication_comment_add(*, publication, actor, text) -> PublicationComment:
     """A staff member's comment on the published plan, within the comment period."""
@@ -279,14 +240,3 @@ def publication_comment_add(*, publication, actor, text) -> PublicationComment:
     return PublicationComment.objects.create(
         publication=publication, author=actor, author_name=str(actor), text=text
     )
-
-
-# --- the step 10 blocker ----------------------------------------------------------------
-
-
-def step10_needs_publication(step) -> list[str]:
-    """Step 10 is done only when the latest final version has been published."""
-    version = latest_version(step.process_id)
-    if version is None or publication_of(version) is None:
-        return [_("Publish the final version of the school plan.")]
-    return []

@@ -12,14 +12,15 @@ from django.views.decorators.http import require_POST
 from plans.models import MeasureCategory
 from processes.models import ProcessStep
 from processes.selectors import process_get_for_user
+from werkdruk.domain_errors import shows_domain_error
 from werkdruk.edit_conflicts import EditConflict, edit_conflict_report
 from werkdruk.exceptions import DomainError
 from werkdruk.submissions import idempotent_post
 
-from . import merge, merge_edit
-from .forms_merge import CombineForm, IntroductionForm, SchoolMeasureForm
-from .models import SchoolPlan, SchoolPlanMeasure
-from .selectors_merge import may_merge, merge_step, school_measure_get, school_plan_page
+from ..forms.merge import CombineForm, IntroductionForm, SchoolMeasureForm
+from ..models import SchoolPlan, SchoolPlanMeasure
+from ..selectors.merge import may_merge, merge_step, school_measure_get, school_plan_page
+from ..services import merge as services
 
 PAGE = "schoolplans/merge/page.html"
 
@@ -38,10 +39,6 @@ def _school_plan(process):
     if school_plan is None:
         raise DomainError(_("Create the school plan from the unit plans first."))
     return school_plan
-
-
-def _error(request, error: DomainError) -> None:
-    messages.error(request, " ".join([error.message, *error.details]))
 
 
 def _page(request, process, *, status=200, edit_conflict=None, **forms):
@@ -67,11 +64,9 @@ def school_plan_merge(request, pk):
 @idempotent_post
 def school_plan_create(request, pk):
     process, _step = _merging(request, pk)
-    try:
-        school_plan = merge.school_plan_create(process=process, actor=request.user)
-    except DomainError as error:
-        _error(request, error)
-    else:
+    with shows_domain_error(request=request) as attempt:
+        school_plan = services.school_plan_create(process=process, actor=request.user)
+    if attempt.succeeded:
         if school_plan.created:
             text = ngettext(
                 "The school plan was created with %(count)s measure from the unit plans.",
@@ -95,21 +90,23 @@ def school_plan_introduction(request, pk):
     process, _step = _merging(request, pk)
     form = IntroductionForm(request.POST)
     if form.is_valid():
-        try:
-            merge_edit.school_plan_annotate(
-                school_plan=_school_plan(process),
-                actor=request.user,
-                introduction=form.cleaned_data["introduction"],
-                version=form.cleaned_data["version"],
-            )
-        except EditConflict as conflict:
-            report = edit_conflict_report(
-                conflict, form=form, initial_for=IntroductionForm.initial_for
-            )
-            return _page(request, process, status=409, edit_conflict=report, introduction_form=form)
-        except DomainError as error:
-            _error(request, error)
-        else:
+        # An edit conflict is a DomainError too: it is caught first and shown as a report.
+        with shows_domain_error(request=request) as attempt:
+            try:
+                services.school_plan_annotate(
+                    school_plan=_school_plan(process),
+                    actor=request.user,
+                    introduction=form.cleaned_data["introduction"],
+                    version=form.cleaned_data["version"],
+                )
+            except EditConflict as conflict:
+                report = edit_conflict_report(
+                    conflict, form=form, initial_for=IntroductionForm.initial_for
+                )
+                return _page(
+                    request, process, status=409, edit_conflict=report, introduction_form=form
+                )
+        if attempt.succeeded:
             messages.success(request, _("The introduction was saved."))
         return redirect("schoolplans:merge", pk=process.pk)
     return _page(request, process, status=400, introduction_form=form)
@@ -125,17 +122,15 @@ def school_measures_combine(request, pk):
     form = CombineForm(request.POST, choices=list(choices))
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            combined = merge_edit.school_measures_combine(
+        with shows_domain_error(form=form) as attempt:
+            combined = services.school_measures_combine(
                 measures=[SchoolPlanMeasure(pk=key) for key in data["measures"]],
                 actor=request.user,
                 title=data["title"],
                 description=data["description"],
                 annotation=data["annotation"],
             )
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
+        if attempt.succeeded:
             messages.success(
                 request, _("The measures were combined into %(title)s.") % {"title": combined}
             )
@@ -153,29 +148,31 @@ def school_measure_edit(request, pk, measure_pk):
     edit_conflict = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            merge_edit.school_measure_update(
-                measure=measure,
-                actor=request.user,
-                title=data["title"],
-                description=data["description"],
-                category=data["category"],
-                cost_per_year=data["cost_per_year"],
-                annotation=data["annotation"],
-                first_year=data["first_year"],
-                last_year=data["last_year"],
-                structural=data["structural"],
-                version=data["version"],
-            )
-        except EditConflict as conflict:
-            edit_conflict = edit_conflict_report(
-                conflict,
-                form=form,
-                initial_for=lambda stored: SchoolMeasureForm.initial_for(stored, years=form.years),
-            )
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
+        # An edit conflict is a DomainError too: it is caught first and shown as a report.
+        with shows_domain_error(form=form) as attempt:
+            try:
+                services.school_measure_update(
+                    measure=measure,
+                    actor=request.user,
+                    title=data["title"],
+                    description=data["description"],
+                    category=data["category"],
+                    cost_per_year=data["cost_per_year"],
+                    annotation=data["annotation"],
+                    first_year=data["first_year"],
+                    last_year=data["last_year"],
+                    structural=data["structural"],
+                    version=data["version"],
+                )
+            except EditConflict as conflict:
+                edit_conflict = edit_conflict_report(
+                    conflict,
+                    form=form,
+                    initial_for=lambda stored: SchoolMeasureForm.initial_for(
+                        stored, years=form.years
+                    ),
+                )
+        if attempt.succeeded and edit_conflict is None:
             messages.success(request, _("The measure was saved."))
             url = reverse("schoolplans:merge", args=[process.pk])
             return redirect(f"{url}#measure-{measure.pk}")
@@ -194,13 +191,11 @@ def school_measure_edit(request, pk, measure_pk):
 @require_POST
 def school_plan_mark_final(request, pk):
     process, step = _merging(request, pk)
-    try:
-        version = merge.school_plan_mark_final(
+    with shows_domain_error(request=request) as attempt:
+        version = services.school_plan_mark_final(
             school_plan=_school_plan(process), actor=request.user
         )
-    except DomainError as error:
-        _error(request, error)
-    else:
+    if attempt.succeeded:
         step.refresh_from_db()
         if step.state == ProcessStep.State.DONE:
             text = _("Version %(number)s is final; step 9 is done.")

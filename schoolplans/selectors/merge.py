@@ -1,8 +1,9 @@
-"""Reads of step 9: who may merge and read the school plan, and its page.
+"""Reads of step 9: who may merge and read the school plan, its page, why it cannot be marked
+final yet, and step 9's blocker.
 
-The page shows the school plan's content (``schoolplans.merge_content``) through
-``content_display``, which works on a frozen version's content just as well, and adds what
-only the working copy has: the forms to change, combine and mark final, the versions.
+The page shows the school plan's content (``selectors.content``) through ``plan_display``,
+which works on a frozen version's content just as well, and adds what only the working copy
+has: the forms to change, combine and mark final, the versions.
 """
 
 from dataclasses import dataclass
@@ -20,8 +21,8 @@ from processes.models import ProcessStep
 from processes.selectors import current_sign_offs
 from processes.services import may_complete_step, step_needs_sign_off
 
-from .merge_content import content_of, final_refusals, load
-from .models import MeasureSource, SchoolPlan, SchoolPlanMeasure, SchoolPlanVersion
+from ..models import MeasureSource, SchoolPlan, SchoolPlanMeasure, SchoolPlanVersion
+from .content import content_of, load, plan_display, school_plan_content
 
 STEP = 9
 VIEW_PROCESS = "processes.view_process"
@@ -66,6 +67,37 @@ def submitted_plans(process) -> list[UnitPlan]:
     )
 
 
+# --- marking final ------------------------------------------------------------------------
+
+
+def final_refusals(content) -> list[str]:
+    """Why ``content`` cannot be marked final: no measures, or a failing must-framework."""
+    if not content["measures"]:
+        return [_("The school plan has no measures.")]
+    verdicts = [v for group in content["verdicts"]["units"] for v in group["verdicts"]]
+    verdicts += content["verdicts"]["school"]
+    return list(
+        dict.fromkeys(v["message"] for v in verdicts if not v["ok"] and v["severity"] == "must")
+    )
+
+
+def step9_final_version_blocker(step) -> list[str]:
+    """Step 9 is finished only with a final version equal to the school plan as it stands."""
+    school_plan = SchoolPlan.objects.filter(process_id=step.process_id).first()
+    if school_plan is None:
+        return [_("Create the school plan from the unit plans and mark a version final.")]
+    latest = latest_version(school_plan)
+    current = content_hash(school_plan_content(school_plan))
+    if latest is None or latest.content_hash != current:
+        return [_("Mark a version of the school plan final.")]
+    return []
+
+
+def latest_version(school_plan) -> SchoolPlanVersion | None:
+    """The latest final version of ``school_plan`` (None before the first)."""
+    return school_plan.versions.order_by("-number").first()
+
+
 # --- the page ---------------------------------------------------------------------------
 
 
@@ -77,7 +109,7 @@ class MergePage:
     step: ProcessStep
     school_plan: SchoolPlan | None
     content: dict | None
-    plan: dict | None  # the content with labels (``selectors_ratification.plan_display``)
+    plan: dict | None  # the content with labels (``content.plan_display``)
     verdict_groups: list  # every verdict: the whole plan first, then per unit
     submitted: list  # submitted unit plans
     missing: list  # units without a submitted plan
@@ -158,8 +190,6 @@ def _untraced(process, school_plan) -> int:
 def school_plan_page(*, user, process) -> MergePage:
     """The school plan of ``process`` for step 9's page; 403 unless ``user`` may read it
     (``may_view_school_plan``). A fixed number of queries, however many measures."""
-    from .selectors_ratification import plan_display
-
     step = merge_step(process)
     if not may_view_school_plan(user, process, step):
         raise PermissionDenied

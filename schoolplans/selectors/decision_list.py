@@ -8,13 +8,14 @@ change what was ratified.
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import Q
 
 from processes.agreement import content_hash
 from processes.models import Decision
 
-from .models import RatificationRecord
+from ..models import RatificationRecord
 
 
 def _decisions(process):
@@ -67,3 +68,16 @@ def ratification_record_for(process) -> RatificationRecord | None:
 def entries_for_display(entries: list[dict]) -> list[dict]:
     """The entries with their dates as datetimes (for the ``date`` filter)."""
     return [{**entry, "date": datetime.datetime.fromisoformat(entry["date"])} for entry in entries]
+
+
+@dataclass
+class DecisionListPage:
+    entries: list[dict]
+    record: RatificationRecord | None
+
+
+def decision_list_page(*, process) -> DecisionListPage:
+    """The frozen list of the ratification if there is one, else the list as it stands."""
+    record = ratification_record_for(process)
+    entries = record.decision_list if record else decision_list_content(process)
+    return DecisionListPage(entries=entries_for_display(entries), record=record)

@@ -1,7 +1,7 @@
 """The school plan's content: what a final version freezes, the pages show, the PDF prints
 and the archive exports.
 
-``school_plan_content_build`` gathers, in a fixed number of queries however many measures
+``school_plan_content`` gathers, in a fixed number of queries however many measures
 there are, everything a reader of the school plan must see: the budget per unit and for the
 school against the planned cost per school year (with the remainder, to the cent), every
 measure with its trace to the unit measures it came from (``sources``) and its changes from
@@ -20,6 +20,9 @@ changes [{field, old, new, unit, year}]}], verdicts {units: [{unit, name, verdic
 school: [verdict]} with verdict {rule, rule_text, severity, ok, message, measure},
 minority_benefit [keys], overlaps [{first, second, reason}]. A remainder is the budget minus
 the cost (negative when overrun); None while the unit budgets are deferred.
+
+``plan_display`` adds the labels and per-year rows the pages and the PDF show, to the content
+as it stands or as a version froze it.
 """
 
 from collections import defaultdict
@@ -32,19 +35,18 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from plans.checks import MAJORITY, PlanFacts, run_checks
-from plans.models import MeasureCategory
+from plans.models import FrameworkRule, MeasureCategory
 from plans.selectors import framework_rule_list
-from plans.unit_plan_costs import measure_facts, rule_facts
+from plans.unit_plan_costs import measure_facts, rule_facts, school_year_label
 from plans.unit_plan_services import plan_verdicts
-from processes.agreement import content_hash
 from processes.models import Process
 from units.models import BudgetLine, BudgetSplit, OrganisationalUnit
-from werkdruk.money import split_by_weights
+from werkdruk.money import format_euro, split_by_weights
 
-from . import changes as changes_module
-from .changes import ZERO, amount, per_year
-from .models import MeasureSource, SchoolPlan, SchoolPlanMeasure, SchoolPlanVersion
-from .overlap import find_overlaps
+from .. import changes as changes_module
+from ..changes import ZERO, amount, per_year
+from ..models import MeasureSource, SchoolPlanMeasure
+from ..overlap import find_overlaps
 
 # --- loading ------------------------------------------------------------------------------
 
@@ -297,35 +299,135 @@ def content_of(loaded: Loaded) -> dict:
     }
 
 
-def school_plan_content_build(school_plan) -> dict:
-    """The content of ``school_plan`` in the school's language (what a version freezes)."""
+def school_plan_content(school_plan) -> dict:
+    """The school plan as it stands, JSON-ready and in the school's language: what a version
+    freezes, the pages show, the PDF prints and the archive exports."""
     with translation.override(settings.LANGUAGE_CODE):
         return content_of(load(school_plan))
 
 
-def final_refusals(content) -> list[str]:
-    """Why ``content`` cannot be marked final: no measures, or a failing must-framework."""
-    if not content["measures"]:
-        return [_("The school plan has no measures.")]
-    verdicts = [v for group in content["verdicts"]["units"] for v in group["verdicts"]]
-    verdicts += content["verdicts"]["school"]
-    return list(
-        dict.fromkeys(v["message"] for v in verdicts if not v["ok"] and v["severity"] == "must")
-    )
+# --- a frozen version's content, ready for the pages and the PDF --------------------------
 
 
-def step9_final_version_blocker(step) -> list[str]:
-    """Step 9 is finished only with a final version equal to the school plan as it stands."""
-    school_plan = SchoolPlan.objects.filter(process_id=step.process_id).first()
-    if school_plan is None:
-        return [_("Create the school plan from the unit plans and mark a version final.")]
-    latest = latest_version(school_plan)
-    current = content_hash(school_plan_content_build(school_plan))
-    if latest is None or latest.content_hash != current:
-        return [_("Mark a version of the school plan final.")]
-    return []
+def _year_label(year) -> str:
+    return school_year_label(int(year))
 
 
-def latest_version(school_plan) -> SchoolPlanVersion | None:
-    """The latest final version of ``school_plan`` (None before the first)."""
-    return school_plan.versions.order_by("-number").first()
+def _change_label(change) -> str:
+    labels = {
+        "title": _("title"),
+        "description": _("description"),
+        "category": _("category"),
+        "first_year": _("first school year"),
+        "last_year": _("last school year"),
+        "structural": _("structural"),
+        "total_cost": _("total cost"),
+    }
+    if change["field"] == "cost_per_year":
+        return _("cost in %(year)s") % {"year": _year_label(change["year"])}
+    return labels.get(change["field"], change["field"])
+
+
+def _change_value(field_name, value, categories) -> str:
+    if value is None or value == "":
+        return "–"
+    if field_name in ("cost_per_year", "total_cost"):
+        return format_euro(Decimal(str(value)))
+    if field_name in ("first_year", "last_year"):
+        return _year_label(value)
+    if field_name == "structural":
+        return _("yes") if value else _("no")
+    if field_name == "category":
+        return categories.get(value, value)
+    return str(value)
+
+
+def _measure_display(measure, years, categories) -> dict:
+    changes = [
+        {
+            "field": change["field"],
+            "label": _change_label(change),
+            "old": _change_value(change["field"], change["old"], categories),
+            "new": _change_value(change["field"], change["new"], categories),
+            "unit": change["unit"],
+            "year": change.get("year"),
+        }
+        for change in measure["changes"]
+    ]
+    changed_years = {c["year"]: c for c in changes if c["field"] == "cost_per_year"}
+    total_change = next((c for c in changes if c["field"] == "total_cost"), None)
+    costs = measure["cost_per_year"]
+    return {
+        **measure,
+        "category_label": categories.get(measure["category"], measure["category"]),
+        "years_label": " – ".join(
+            dict.fromkeys([_year_label(measure["first_year"]), _year_label(measure["last_year"])])
+        ),
+        "units_label": measure["unit_name"]
+        or ", ".join(dict.fromkeys(source["unit_name"] for source in measure["sources"])),
+        "costs": [
+            {"year": year, "amount": costs.get(str(year)), "change": changed_years.get(year)}
+            for year in years
+        ],
+        "total_change": total_change,
+        "changes": changes,
+        "sources": [
+            {**source, "category_label": categories.get(source["category"], source["category"])}
+            for source in measure["sources"]
+        ],
+    }
+
+
+def plan_display(content: dict) -> dict:
+    """``content`` (a frozen version) with labels and per-year rows for the templates, in the
+    active language: each measure's cost per school year with the unit's original where the
+    merging group changed it, its sources (the trace) and its changes (old -> new)."""
+    years = content["years"]
+    categories = content["categories"]
+    measures = [_measure_display(m, years, categories) for m in content["measures"]]
+    titles = {m["key"]: m["title"] for m in measures}
+    budget = content["budget"]
+
+    def row(entry):
+        costs = entry["cost_per_year"]
+        remainder = entry["remainder"]
+        return {
+            **entry,
+            "costs": [costs.get(str(year)) for year in years],
+            "over": remainder is not None and Decimal(remainder) < 0,
+        }
+
+    severities = dict(FrameworkRule.Severity.choices)
+
+    verdicts = [
+        {
+            **v,
+            "unit_name": group["name"],
+            "measure_title": titles.get(v["measure"]),
+            "severity_label": severities.get(v["severity"], v["severity"]),
+        }
+        for group in content["verdicts"]["units"]
+        for v in group["verdicts"]
+        if not v["ok"]
+    ] + [
+        {
+            **v,
+            "unit_name": None,
+            "measure_title": titles.get(v["measure"]),
+            "severity_label": severities.get(v["severity"], v["severity"]),
+        }
+        for v in content["verdicts"]["school"]
+        if not v["ok"]
+    ]
+    return {
+        "years": [{"year": year, "label": _year_label(year)} for year in years],
+        "measures": measures,
+        "units": [row(unit) for unit in budget["units"]],
+        "school": row(budget["school"]),
+        "verdicts": verdicts,
+        "overlaps": [
+            {**o, "first_title": titles.get(o["first"]), "second_title": titles.get(o["second"])}
+            for o in content["overlaps"]
+        ],
+        "changed_count": sum(1 for m in measures if m["changes"]),
+    }

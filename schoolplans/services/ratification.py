@@ -1,4 +1,5 @@
-"""Step 11: the PMR's decision on the published school plan and the director's signature.
+"""Step 11's writes: the evaluation agreement, the PMR's decision on the published school plan
+and the director's signature.
 
 The PMR decides at one of its meetings. Consent is the PMR's sign-off of step 11; the director
 signs after it. Both are needed, and neither is possible without the evaluation agreement, a
@@ -11,6 +12,14 @@ returned, which reopens step 8). The refused version stays on record, with its p
 
 When step 11 is done the completion hook records the ratification as a decision and freezes
 the decision list in a ``RatificationRecord``.
+
+The evaluation agreement says how the director and the PMR will evaluate the school plan (what
+is measured, the indicators, when, by whom, how the results are shared, and the follow-up next
+year). Either side records it and may change it until the PMR has consented to the plan. The
+PMR's consent covers the plan with this agreement, so afterwards a change is refused until
+step 11 is reopened (which withdraws the sign-offs; the PMR then records its decision again).
+Once the plan is ratified the agreement no longer changes. Every save is recorded as a decision
+of step 11 with the full text.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -21,19 +30,29 @@ from django.utils.translation import gettext_noop
 
 from plans.models import UnitPlan
 from plans.unit_plan_services import plan_return
-from processes.models import Decision, ProcessStep, SignOff
+from processes.models import ProcessStep, SignOff
 from processes.predicates import is_director, is_pmr_member
 from processes.services import decision_record, process_lock, step_reopen, step_sign_off
 from units.models import OrganisationalUnit
+from werkdruk.edit_conflicts import version_check, version_next
 from werkdruk.exceptions import DomainError
 
-from .decision_list import decision_list_content, decision_list_hash
-from .models import EvaluationAgreement, PmrDecision, RatificationRecord
-from .publication import latest_version, publication_of
+from ..models import EvaluationAgreement, PmrDecision, RatificationRecord
+from ..selectors.decision_list import decision_list_content, decision_list_hash
+from ..selectors.publication import latest_version, publication_of
+from ..selectors.ratification import (
+    STEP,
+    Outcome,
+    evaluation_refusal,
+    latest_pmr_decision,
+    may_edit_evaluation,
+    pmr_has_signed,
+)
 
-STEP = 11
 MERGE_STEP = 9
-Outcome = PmrDecision.Outcome
+EVALUATION_FIELDS = ("what", "indicators", "when", "responsible", "sharing", "follow_up")
+EVALUATION_REQUIRED = ("what", "indicators", "when", "responsible", "sharing")
+EVALUATION_TEXT_MAX = 5000
 
 
 def _locked_step(process, number=STEP) -> ProcessStep:
@@ -48,10 +67,6 @@ def _ensure_open(step):
             _("Step %(number)s is not open (it is %(state)s).")
             % {"number": step.number, "state": step.get_state_display()}
         )
-
-
-def pmr_has_signed(step) -> bool:
-    return step.sign_offs.filter(revision=step.revision, side=SignOff.Side.PMR).exists()
 
 
 def _units_with_plans(process, units) -> list[UnitPlan]:
@@ -216,47 +231,7 @@ def ratification_director_sign(*, process, actor) -> ProcessStep:
     return step
 
 
-# --- the step 11 blockers and completion hook -------------------------------------------
-
-
-def latest_pmr_decision(version) -> PmrDecision | None:
-    return version.pmr_decisions.order_by("-recorded_at", "-pk").first()
-
-
-def step11_blockers(step) -> list[str]:
-    """Step 11 is signed off only with an evaluation agreement, a published version and the
-    PMR's consent on that version, recorded since the step (re)opened."""
-    reasons = []
-    if not EvaluationAgreement.objects.filter(process_id=step.process_id).exists():
-        reasons.append(
-            _(
-                "Record the evaluation agreement: what is measured, the indicators, when, by "
-                "whom and how the results are shared."
-            )
-        )
-    version = latest_version(step.process_id)
-    if version is None or publication_of(version) is None:
-        reasons.append(_("Publish the final version of the school plan first (step 10)."))
-    elif not _consent_counts(step, latest_pmr_decision(version)):
-        reasons.append(_("The PMR has not yet recorded its consent to the published version."))
-    return reasons
-
-
-def _consent_counts(step, decision) -> bool:
-    """A consent counts for the step as it is now: recorded after step 11 last opened or was
-    reopened, so a sign-off on the step page cannot stand in for the PMR's recorded decision."""
-    if decision is None or decision.outcome != Outcome.CONSENT:
-        return False
-    reopened = (
-        Decision.objects.filter(
-            process_id=step.process_id, step_number=STEP, action="processes.step.reopened"
-        )
-        .order_by("-created_at")
-        .values_list("created_at", flat=True)
-        .first()
-    )
-    since = [moment for moment in (step.opened_at, reopened) if moment is not None]
-    return not since or decision.recorded_at >= max(since)
+# --- the step 11 completion hook --------------------------------------------------------
 
 
 def ratification_record_write(step) -> RatificationRecord | None:
@@ -299,3 +274,86 @@ def ratification_record_write(step) -> RatificationRecord | None:
         decision_list=entries,
         decision_list_hash=decision_list_hash(entries),
     )
+
+
+# --- the evaluation agreement ------------------------------------------------------------
+
+
+def _evaluation_clean(values: dict) -> dict:
+    cleaned = {name: (values.get(name) or "").strip() for name in EVALUATION_FIELDS}
+    missing = [name for name in EVALUATION_REQUIRED if not cleaned[name]]
+    if missing:
+        labels = [str(EvaluationAgreement._meta.get_field(name).verbose_name) for name in missing]
+        raise DomainError(
+            _("Fill in every part of the evaluation agreement."),
+            details=[_("Missing: %(field)s.") % {"field": label} for label in labels],
+        )
+    if any(len(text) > EVALUATION_TEXT_MAX for text in cleaned.values()):
+        raise DomainError(
+            _("Each part of the evaluation agreement has at most %(max)s characters.")
+            % {"max": EVALUATION_TEXT_MAX}
+        )
+    return cleaned
+
+
+@transaction.atomic
+def evaluation_agreement_save(
+    *,
+    process,
+    actor,
+    what,
+    indicators,
+    when,
+    responsible,
+    sharing,
+    follow_up="",
+    version: int | None = None,
+) -> EvaluationAgreement:
+    """Record or change the evaluation agreement (the director or a PMR member), until the
+    PMR has consented to the plan; recorded as a decision of step 11 with the full text.
+
+    ``version`` is the agreement's version the input was based on (0: none recorded yet); when
+    the other side saved in between, EditConflict is raised and nothing is written."""
+    process = process_lock(process)
+    if not may_edit_evaluation(actor, process):
+        raise PermissionDenied
+    step = ProcessStep.objects.select_for_update().get(process=process, number=STEP)
+    refusal = evaluation_refusal(step)
+    if refusal:
+        raise DomainError(refusal)
+    values = _evaluation_clean(
+        {
+            "what": what,
+            "indicators": indicators,
+            "when": when,
+            "responsible": responsible,
+            "sharing": sharing,
+            "follow_up": follow_up,
+        }
+    )
+    agreement = EvaluationAgreement.objects.select_for_update().filter(process=process).first()
+    if agreement is not None and all(getattr(agreement, k) == v for k, v in values.items()):
+        return agreement  # nothing changed: nothing to record
+    version_check(agreement, version)
+    changed = agreement is not None
+    if agreement is None:
+        agreement = EvaluationAgreement(process=process, recorded_by=actor, version=0)
+    for name, value in values.items():
+        setattr(agreement, name, value)
+    agreement.full_clean()
+    version_next(agreement)
+    agreement._history_user = actor
+    agreement.save()
+    decision_record(
+        process=process,
+        step_number=STEP,
+        action="schoolplans.evaluation.changed" if changed else "schoolplans.evaluation.recorded",
+        summary=(
+            gettext_noop("Evaluation agreement changed.")
+            if changed
+            else gettext_noop("Evaluation agreement recorded.")
+        ),
+        actor=actor,
+        content=values,
+    )
+    return agreement

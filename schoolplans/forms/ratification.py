@@ -1,6 +1,5 @@
-"""Forms of steps 10 and 11: publishing, comments, the evaluation agreement, the PMR's
-decision. They validate input; the services in ``publication``, ``evaluation`` and
-``ratification`` decide."""
+"""Forms of step 11: the evaluation agreement and the PMR's decision. They validate input;
+``schoolplans.services.ratification`` decides."""
 
 from django import forms
 from django.utils import timezone
@@ -9,55 +8,38 @@ from django.utils.translation import gettext_lazy as _
 from werkdruk.edit_conflicts import VersionField
 from werkdruk.forms import DutchDateField
 
-from .evaluation import FIELDS, TEXT_MAX
-from .models import PmrDecision
-from .publication import COMMENT_MAX
+from ..models import PmrDecision
+from ..services.ratification import EVALUATION_FIELDS, EVALUATION_TEXT_MAX
 
 
 def _textarea(rows=3):
     return forms.Textarea(attrs={"rows": rows, "class": "form-control"})
 
 
-class PublishForm(forms.Form):
-    comments_until = DutchDateField(
-        label=_("Staff may comment until (optional)"),
-        required=False,
-        help_text=_("Leave empty to publish without a comment period."),
-    )
-
-    def clean_comments_until(self):
-        day = self.cleaned_data["comments_until"]
-        if day is not None and day < timezone.localdate():
-            raise forms.ValidationError(_("The end of the comment period cannot lie in the past."))
-        return day
-
-
-class CommentForm(forms.Form):
-    text = forms.CharField(label=_("Your comment"), max_length=COMMENT_MAX, widget=_textarea(4))
-
-
 class EvaluationForm(forms.Form):
     what = forms.CharField(
         label=_("What is measured"),
-        max_length=TEXT_MAX,
+        max_length=EVALUATION_TEXT_MAX,
         widget=_textarea(),
         help_text=_("For example: the experienced workload per unit, the use of the measures."),
     )
     indicators = forms.CharField(
         label=_("Indicators"),
-        max_length=TEXT_MAX,
+        max_length=EVALUATION_TEXT_MAX,
         widget=_textarea(),
         help_text=_("How you will see whether the measures worked."),
     )
-    when = forms.CharField(label=_("When"), max_length=TEXT_MAX, widget=_textarea(2))
-    responsible = forms.CharField(label=_("By whom"), max_length=TEXT_MAX, widget=_textarea(2))
+    when = forms.CharField(label=_("When"), max_length=EVALUATION_TEXT_MAX, widget=_textarea(2))
+    responsible = forms.CharField(
+        label=_("By whom"), max_length=EVALUATION_TEXT_MAX, widget=_textarea(2)
+    )
     sharing = forms.CharField(
-        label=_("How the results are shared"), max_length=TEXT_MAX, widget=_textarea(2)
+        label=_("How the results are shared"), max_length=EVALUATION_TEXT_MAX, widget=_textarea(2)
     )
     follow_up = forms.CharField(
         label=_("Follow-up next year (optional)"),
         required=False,
-        max_length=TEXT_MAX,
+        max_length=EVALUATION_TEXT_MAX,
         widget=_textarea(2),
         help_text=_("Carried to next year's process."),
     )
@@ -68,7 +50,10 @@ class EvaluationForm(forms.Form):
         """The agreement's values; version 0 while none is recorded."""
         if agreement is None:
             return {"version": 0}
-        return {**{name: getattr(agreement, name) for name in FIELDS}, "version": agreement.version}
+        return {
+            **{name: getattr(agreement, name) for name in EVALUATION_FIELDS},
+            "version": agreement.version,
+        }
 
 
 class PmrDecisionForm(forms.Form):

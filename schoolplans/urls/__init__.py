@@ -1,0 +1,13 @@
+"""URLs of the schoolplans app, one module per sub-domain."""
+
+from . import decision_list, merge, next_year, publication, ratification
+
+app_name = "schoolplans"
+
+urlpatterns = [
+    *merge.urlpatterns,
+    *publication.urlpatterns,
+    *ratification.urlpatterns,
+    *decision_list.urlpatterns,
+    *next_year.urlpatterns,
+]
