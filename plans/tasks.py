@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import unit_plan_services as services
+from .services import unit_plans as services
 
 
 @shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)

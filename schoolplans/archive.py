@@ -21,7 +21,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from plans.selectors import framework_agreement_section
+from plans.selectors.frameworks import framework_agreement_section
 from processes.models import Decision, Process, School, SchoolYear
 from units.models import BoardAllocation, BudgetLine, BudgetSplit
 from units.selectors.units import unit_summaries

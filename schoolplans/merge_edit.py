@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from plans.models import MeasureCategory
-from plans.unit_plan_costs import AMOUNT_LIMIT, YEARS_MAX, school_year_label
+from plans.services.measure_costs import AMOUNT_LIMIT, YEARS_MAX, school_year_label
 from processes.models import ProcessStep
 from processes.services import decision_record
 from werkdruk.edit_conflicts import version_check, version_next

@@ -12,7 +12,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from plans.models import FrameworkRule, UnitPlan
-from plans.unit_plan_costs import school_year_label
+from plans.services.measure_costs import school_year_label
 from processes.models import ProcessStep
 from processes.selectors import current_sign_offs, process_step
 from processes.services import sign_off_sides_for

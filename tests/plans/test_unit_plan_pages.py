@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 
-from plans import unit_plan_services as services
 from plans.models import (
     FrameworkRule,
     FunctionCost,
@@ -22,6 +21,7 @@ from plans.models import (
     WarningAcknowledgement,
     WorkloadCause,
 )
+from plans.services import unit_plans as services
 from processes import services as process_services
 from processes.models import Decision, ProcessStep, SchoolRole, SignOff
 from tests.factories import (

@@ -9,7 +9,7 @@ from django_celery_beat.models import PeriodicTask
 
 from plans import tasks
 from plans.models import UnitPlan
-from plans.unit_plan_services import (
+from plans.services.unit_plans import (
     MeasureData,
     measure_create,
     plan_for_unit,

@@ -18,7 +18,7 @@ from plans.models import (
     WarningAcknowledgement,
     WorkloadCause,
 )
-from plans.unit_plan_services import (
+from plans.services.unit_plans import (
     measure_comment_add,
     measure_costs,
     measure_delete,

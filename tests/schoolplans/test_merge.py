@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from plans.models import MeasureCategory, UnitPlan
-from plans.unit_plan_services import (
+from plans.services.unit_plans import (
     MeasureData,
     measure_create,
     plan_for_unit,

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from plans.announcements import announcement_send
 from plans.demo import demo_load
-from plans.unit_plan_services import plan_for_unit, plan_submit
+from plans.services.announcements import announcement_send
+from plans.services.unit_plans import plan_for_unit, plan_submit
 from processes import agreement
 from processes import services as process_services
 from processes.kickoff_services import kickoff_session_create, kickoff_session_mark_held

@@ -13,8 +13,9 @@ from werkdruk.edit_conflicts import EditConflict, edit_conflict_report
 from werkdruk.exceptions import DomainError
 from werkdruk.submissions import idempotent_post
 
-from . import selectors, services
-from .forms import FrameworkMoveForm, FrameworkRuleForm
+from ..forms.frameworks import FrameworkMoveForm, FrameworkRuleForm
+from ..selectors import frameworks as selectors
+from ..services import frameworks as services
 
 MANAGE = "processes.manage_process"
 STEP = 3

@@ -21,14 +21,20 @@ from werkdruk.edit_conflicts import EditConflict, edit_conflict_report
 from werkdruk.exceptions import DomainError
 from werkdruk.submissions import idempotent_post
 
-from . import unit_plan_editor as editors
-from . import unit_plan_selectors as selectors
-from . import unit_plan_services as services
-from .models import FrameworkRule
-from .unit_plan_action_forms import AcknowledgementForm, CloseForm, CommentForm, ReturnForm
-from .unit_plan_forms import MeasureForm, PlanAnalysisForm
-from .unit_plan_history import unit_plan_history
-from .unit_plan_vote_views import approval_vote_context
+from ..forms.unit_plans import (
+    AcknowledgementForm,
+    CloseForm,
+    CommentForm,
+    MeasureForm,
+    PlanAnalysisForm,
+    ReturnForm,
+)
+from ..models import FrameworkRule
+from ..selectors import measure_editor as editors
+from ..selectors import unit_plans as selectors
+from ..selectors.unit_plan_history import unit_plan_history
+from ..services import unit_plans as services
+from .unit_plan_votes import approval_vote_context
 
 STEP = selectors.STEP
 

@@ -4,9 +4,9 @@ A unit's active members write the plan together (analysis, causes, measures, ack
 warnings) while step 8 is open and the plan is not submitted; every change is kept in the
 history (django-simple-history), and a change after the unit's vote approved the plan voids
 that approval. A measure's cost per school year is computed when it is saved and stored with
-the rates used (``plans.unit_plan_costs``). The decisions (submit, return, the joint close)
-are in ``plans.unit_plan_decisions``, the verdicts and refusals the pages show too in
-``plans.unit_plan_state``, the e-mails in ``plans.unit_plan_notices``; everything is imported
+the rates used (``plans.services.measure_costs``). The decisions (submit, return, the joint close)
+are in ``plans.services.unit_plan_decisions``, the verdicts and refusals the pages show too in
+``plans.selectors.unit_plan_state``, the e-mails in ``plans.services.unit_plan_notices``; everything is imported
 from here.
 """
 
@@ -22,7 +22,7 @@ from processes.services import require_perm
 from werkdruk.edit_conflicts import version_check, version_next
 from werkdruk.exceptions import DomainError
 
-from .models import (
+from ..models import (
     FrameworkRule,
     Measure,
     MeasureCategory,
@@ -31,10 +31,7 @@ from .models import (
     WarningAcknowledgement,
     WorkloadCause,
 )
-from .unit_plan_costs import MeasureCost, cost_inputs, measure_costs
-from .unit_plan_decisions import plan_return, plan_submit, step8_close
-from .unit_plan_notices import plan_reminders_send
-from .unit_plan_state import (
+from ..selectors.unit_plan_state import (
     edit_refusal,
     locked_plan,
     plan_verdicts,
@@ -42,6 +39,9 @@ from .unit_plan_state import (
     submit_refusals,
     units_without_submitted_plan,
 )
+from .measure_costs import MeasureCost, cost_inputs, measure_costs
+from .unit_plan_decisions import plan_return, plan_submit, step8_close
+from .unit_plan_notices import plan_reminders_send
 
 __all__ = [
     "MeasureCost",

@@ -23,8 +23,8 @@ from werkdruk.exceptions import DomainError
 from werkdruk.forms import DutchDateTimeField
 from werkdruk.submissions import idempotent_post
 
-from . import unit_plan_votes as votes
-from .unit_plan_selectors import unit_plan_get_for_user
+from ..selectors.unit_plans import unit_plan_get_for_user
+from ..services import unit_plan_votes as votes
 
 
 class PlanVoteForm(forms.Form):

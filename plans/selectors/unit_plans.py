@@ -1,6 +1,6 @@
 """Reads of step 8: the overview of the units' plans and a plan's page (measures, verdicts,
-comments, acknowledged warnings). The measure form's reads are in ``plans.unit_plan_editor``,
-the history in ``plans.unit_plan_history``.
+comments, acknowledged warnings). The measure form's reads are in ``plans.selectors.measure_editor``,
+the history in ``plans.selectors.unit_plan_history``.
 
 Each function loads what its page needs in a fixed number of queries, however many units,
 measures, comments or changes there are. Permissions come from ``plans.rules``; a unit of
@@ -21,10 +21,9 @@ from processes.services import sign_off_sides_for
 from units.models import OrganisationalUnit, UnitAnnouncement
 from units.predicates import member_unit_ids
 
-from . import costs
-from . import unit_plan_services as services
-from .checks import Verdict
-from .models import (
+from .. import costs
+from ..checks import Verdict
+from ..models import (
     FrameworkRule,
     Measure,
     MeasureComment,
@@ -32,7 +31,8 @@ from .models import (
     WarningAcknowledgement,
     WorkloadCause,
 )
-from .unit_plan_costs import school_year_label
+from ..services import unit_plans as services
+from ..services.measure_costs import school_year_label
 
 STEP = 8
 VIEW = "plans.view_unit_plan"

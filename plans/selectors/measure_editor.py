@@ -15,11 +15,11 @@ from processes.selectors import process_step
 from units.models import OrganisationalUnit
 from werkdruk.exceptions import DomainError
 
-from . import unit_plan_services as services
-from .models import FrameworkRule, FunctionCost, Measure, MeasureCategory, UnitPlan, WorkloadCause
-from .unit_plan_costs import school_year_label
-from .unit_plan_forms import school_year_choices
-from .unit_plan_selectors import (
+from ..forms.unit_plans import school_year_choices
+from ..models import FrameworkRule, FunctionCost, Measure, MeasureCategory, UnitPlan, WorkloadCause
+from ..services import unit_plans as services
+from ..services.measure_costs import school_year_label
+from .unit_plans import (
     EDIT,
     STEP,
     ZERO,
