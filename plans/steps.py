@@ -3,7 +3,8 @@ the frameworks section of the frozen agreement; step 6's announcements, their bl
 to-dos; step 8's page, to-dos and the units' approval votes on their plans.
 
 Step 8 has no blocker: it completes when the last unit submits, or when the director and the
-PMR close it jointly after the deadline with units still missing (``plans.services.unit_plan_decisions``).
+PMR close it jointly after the deadline with units still missing
+(``plans.services.unit_plan_decisions``).
 """
 
 from django.utils.translation import gettext_lazy as _

@@ -8,9 +8,8 @@ from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q
 
-from plans.models import Measure, UnitPlan
+from plans.models import Measure, UnitAnnouncement, UnitPlan
 from processes.models import KickoffSession
-from units.models import UnitAnnouncement
 
 from .models import (
     EvaluationAgreement,

@@ -24,10 +24,10 @@ from processes.predicates import (
     is_pmr_member,
     is_steering_member,
 )
-from units.models import OrganisationalUnit, UnitAnnouncement
+from units.models import OrganisationalUnit
 from units.predicates import is_unit_member
 
-from ..models import FrameworkRule
+from ..models import FrameworkRule, UnitAnnouncement
 
 STEP = 6
 PLANS_STEP = 8

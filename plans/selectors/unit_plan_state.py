@@ -11,11 +11,11 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from processes.models import ProcessStep
-from units.models import OrganisationalUnit, UnitAnnouncement, WorkingMethod
+from units.models import OrganisationalUnit, WorkingMethod
 from werkdruk.exceptions import DomainError
 
 from ..checks import PlanFacts, Verdict, run_checks
-from ..models import UnitPlan
+from ..models import UnitAnnouncement, UnitPlan
 from ..predicates import PLANS_STEP as STEP
 from ..predicates import plans_step
 from ..services.measure_costs import measure_facts, rule_facts

@@ -1,6 +1,6 @@
 """Reads of step 8: the overview of the units' plans and a plan's page (measures, verdicts,
-comments, acknowledged warnings). The measure form's reads are in ``plans.selectors.measure_editor``,
-the history in ``plans.selectors.unit_plan_history``.
+comments, acknowledged warnings). The measure form's reads are in
+``plans.selectors.measure_editor``, the history in ``plans.selectors.unit_plan_history``.
 
 Each function loads what its page needs in a fixed number of queries, however many units,
 measures, comments or changes there are. Permissions come from ``plans.rules``; a unit of
@@ -18,7 +18,7 @@ from django.utils import timezone
 from processes.models import ProcessStep
 from processes.selectors import current_sign_offs, process_step
 from processes.services import sign_off_sides_for
-from units.models import OrganisationalUnit, UnitAnnouncement
+from units.models import OrganisationalUnit
 from units.predicates import member_unit_ids
 
 from .. import costs
@@ -27,6 +27,7 @@ from ..models import (
     FrameworkRule,
     Measure,
     MeasureComment,
+    UnitAnnouncement,
     UnitPlan,
     WarningAcknowledgement,
     WorkloadCause,

@@ -26,10 +26,11 @@ from django.utils.translation import gettext_noop
 
 from processes.models import ProcessStep
 from processes.services import decision_record, process_lock, require_perm
-from units.models import OrganisationalUnit, UnitAnnouncement, UnitMembership
+from units.models import OrganisationalUnit, UnitMembership
 from werkdruk.exceptions import DomainError
 from werkdruk.money import format_euro
 
+from ..models import UnitAnnouncement
 from ..selectors.announcements import (
     COMPLETE,
     PLANS_STEP,

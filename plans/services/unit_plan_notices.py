@@ -18,9 +18,8 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 
 from processes.models import ProcessStep, StepReminder
-from units.models import UnitAnnouncement
 
-from ..models import UnitPlan
+from ..models import UnitAnnouncement, UnitPlan
 
 logger = logging.getLogger(__name__)
 

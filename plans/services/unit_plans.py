@@ -4,10 +4,10 @@ A unit's active members write the plan together (analysis, causes, measures, ack
 warnings) while step 8 is open and the plan is not submitted; every change is kept in the
 history (django-simple-history), and a change after the unit's vote approved the plan voids
 that approval. A measure's cost per school year is computed when it is saved and stored with
-the rates used (``plans.services.measure_costs``). The decisions (submit, return, the joint close)
-are in ``plans.services.unit_plan_decisions``, the verdicts and refusals the pages show too in
-``plans.selectors.unit_plan_state``, the e-mails in ``plans.services.unit_plan_notices``; everything is imported
-from here.
+the rates used (``plans.services.measure_costs``). The decisions (submit, return, the joint
+close) are in ``plans.services.unit_plan_decisions``, the verdicts and refusals the pages show
+too in ``plans.selectors.unit_plan_state``, the e-mails in ``plans.services.unit_plan_notices``;
+everything is imported from here.
 """
 
 from dataclasses import dataclass

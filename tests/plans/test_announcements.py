@@ -15,13 +15,13 @@ from django.utils.html import escape
 from django.utils.translation import gettext_noop
 
 from plans.demo import demo_load
-from plans.models import FrameworkRule
+from plans.models import FrameworkRule, UnitAnnouncement
 from plans.selectors import announcements as announcement_selectors
 from plans.services import announcements
 from processes import services
 from processes.models import Decision, ProcessStep
 from tests.factories import StaffMemberFactory
-from units.models import OrganisationalUnit, UnitAnnouncement, UnitMembership
+from units.models import OrganisationalUnit, UnitMembership
 from werkdruk.exceptions import DomainError
 from werkdruk.money import format_euro
 

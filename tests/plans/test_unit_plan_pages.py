@@ -17,6 +17,7 @@ from plans.models import (
     Measure,
     MeasureCategory,
     MeasureComment,
+    UnitAnnouncement,
     UnitPlan,
     WarningAcknowledgement,
     WorkloadCause,
@@ -31,7 +32,7 @@ from tests.factories import (
     StaffMemberFactory,
     UserFactory,
 )
-from units.models import OrganisationalUnit, UnitAnnouncement, UnitMembership, WorkingMethod
+from units.models import OrganisationalUnit, UnitMembership, WorkingMethod
 from werkdruk.money import format_euro
 
 BUDGET = Decimal("100000.00")

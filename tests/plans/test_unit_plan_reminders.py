@@ -8,7 +8,7 @@ from django.utils import formats, timezone
 from django_celery_beat.models import PeriodicTask
 
 from plans import tasks
-from plans.models import UnitPlan
+from plans.models import UnitAnnouncement, UnitPlan
 from plans.services.unit_plans import (
     MeasureData,
     measure_create,
@@ -25,7 +25,7 @@ from tests.fixtures.step8 import (
     units_of,
     user,
 )
-from units.models import UnitAnnouncement, UnitMembership
+from units.models import UnitMembership
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from plans.models import (
     FunctionCost,
     Measure,
     MeasureComment,
+    UnitAnnouncement,
     UnitPlan,
     WarningAcknowledgement,
     WorkloadCause,
@@ -45,7 +46,7 @@ from tests.fixtures.step8 import (
     units_of,
     user,
 )
-from units.models import OrganisationalUnit, UnitAnnouncement, UnitMembership, WorkingMethod
+from units.models import OrganisationalUnit, UnitMembership, WorkingMethod
 from voting.models import Vote
 from werkdruk.exceptions import DomainError
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from plans.demo import demo_load
+from plans.models import UnitAnnouncement
 from plans.services.announcements import announcement_send
 from plans.services.unit_plans import plan_for_unit, plan_submit
 from processes import agreement
@@ -28,7 +29,7 @@ from schoolplans.ratification import pmr_decision_record, ratification_director_
 from surveys import services as surveys
 from surveys.models import SurveyRound
 from tests.fixtures.step8 import account_for, add, fresh, soon, step, unit_of, units_of, user
-from units.models import StaffMember, UnitAnnouncement, UnitMembership, WorkingMethod
+from units.models import StaffMember, UnitMembership, WorkingMethod
 from units.services.working_method import MeetingData, working_method_record
 from voting import services as voting
 from voting.models import Vote
