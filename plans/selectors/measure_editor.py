@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from processes.models import ProcessStep
 from processes.selectors import process_step
 from units.models import OrganisationalUnit
+from werkdruk.domain_errors import error_lines
 from werkdruk.exceptions import DomainError
 
 from ..forms.unit_plans import school_year_choices
@@ -117,7 +118,7 @@ def measure_preview(*, editor, form=None) -> MeasurePreview:
         try:
             cost = services.measure_costs(**inputs)
         except DomainError as error:
-            problems = [error.message, *error.details]
+            problems = error_lines(error)
     if cost is None:
         return MeasurePreview([], None, problems, Budget(others_total, editor.unit.amount), [])
     data = form.cleaned_data

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from processes.selectors import process_get_for_user
 from voting.forms.manage import BASE_HELP, FRACTIONS, HALF, TWO_THIRDS
 from voting.models import Vote
-from werkdruk.exceptions import DomainError
+from werkdruk.domain_errors import shows_domain_error
 from werkdruk.forms import DutchDateTimeField
 from werkdruk.submissions import idempotent_post
 
@@ -107,11 +107,9 @@ def plan_vote_start(request, pk, unit_pk):
             for error in errors:
                 messages.error(request, f"{label}: {error}" if label else error)
         return _back(plan)
-    try:
+    with shows_domain_error(request=request) as attempt:
         votes.plan_vote_start(plan=plan, actor=request.user, **form.service_kwargs())
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
+    if attempt.succeeded:
         messages.success(
             request,
             _(
@@ -125,11 +123,9 @@ def plan_vote_start(request, pk, unit_pk):
 @require_POST
 def plan_vote_close(request, pk, unit_pk):
     plan = _plan(request, pk, unit_pk)
-    try:
+    with shows_domain_error(request=request) as attempt:
         vote = votes.plan_vote_close(plan=plan, actor=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
+    if attempt.succeeded:
         messages.success(
             request,
             _("The vote has been counted: %(outcome)s.") % {"outcome": vote.get_outcome_display()},
@@ -140,11 +136,9 @@ def plan_vote_close(request, pk, unit_pk):
 @require_POST
 def plan_vote_cancel(request, pk, unit_pk):
     plan = _plan(request, pk, unit_pk)
-    try:
+    with shows_domain_error(request=request) as attempt:
         votes.plan_vote_cancel(plan=plan, actor=request.user, grounds=request.POST.get("grounds"))
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
+    if attempt.succeeded:
         messages.success(
             request, _("The vote has been cancelled uncounted; the plan can be changed again.")
         )

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from processes.selectors import process_get_for_user, process_step
+from werkdruk.domain_errors import shows_domain_error
 from werkdruk.edit_conflicts import EditConflict, edit_conflict_report
 from werkdruk.exceptions import DomainError
 from werkdruk.submissions import idempotent_post
@@ -37,10 +38,6 @@ from ..services import unit_plans as services
 from .unit_plan_votes import approval_vote_context
 
 STEP = selectors.STEP
-
-
-def _errors(error: DomainError) -> list[str]:
-    return [error.message, *error.details]
 
 
 def _plan_url(process, unit) -> str:
@@ -76,12 +73,12 @@ def unit_plan_close(request, pk):
     process = process_get_for_user(user=request.user, pk=pk, perm=selectors.CLOSE)
     form = CloseForm(request.POST)
     if form.is_valid():
-        try:
+        with shows_domain_error() as attempt:
             step = services.step8_close(
                 process=process, actor=request.user, grounds=form.cleaned_data["grounds"]
             )
-        except DomainError as error:
-            return _overview(request, process, form, _errors(error), 400)
+        if attempt.failed:
+            return _overview(request, process, form, attempt.lines, 400)
         messages.success(
             request,
             _("Step %(number)s is closed.") % {"number": STEP}
@@ -136,24 +133,24 @@ def unit_plan_analysis(request, pk, unit_pk):
     form = PlanAnalysisForm(request.POST, causes=selectors.all_causes())
     errors = []
     if form.is_valid():
-        try:
-            services.plan_update(plan=plan, actor=request.user, **form.service_kwargs())
-        except EditConflict as conflict:
-            report = edit_conflict_report(
-                conflict,
-                form=form,
-                initial_for=lambda stored: PlanAnalysisForm.initial_for(
-                    stored, stored.causes.all()
-                ),
-            )
-            return _plan_page(
-                request, process, unit_pk, forms={"analysis": form}, status=409, conflict=report
-            )
-        except DomainError as error:
-            errors = _errors(error)
-        else:
+        with shows_domain_error() as attempt:
+            try:
+                services.plan_update(plan=plan, actor=request.user, **form.service_kwargs())
+            except EditConflict as conflict:
+                report = edit_conflict_report(
+                    conflict,
+                    form=form,
+                    initial_for=lambda stored: PlanAnalysisForm.initial_for(
+                        stored, stored.causes.all()
+                    ),
+                )
+                return _plan_page(
+                    request, process, unit_pk, forms={"analysis": form}, status=409, conflict=report
+                )
+        if attempt.succeeded:
             messages.success(request, _("The analysis is saved."))
             return redirect(_plan_url(process, unit))
+        errors = attempt.lines
     return _plan_page(
         request, process, unit_pk, forms={"analysis": form}, errors=errors, status=400
     )
@@ -171,13 +168,12 @@ def _plan_action(request, pk, unit_pk, perm, form_class, action, done, form_key=
     form = form_class(request.POST) if form_class else None
     errors = []
     if form is None or form.is_valid():
-        try:
+        with shows_domain_error() as attempt:
             action(plan, form.cleaned_data if form else {})
-        except DomainError as error:
-            errors = _errors(error)
-        else:
+        if attempt.succeeded:
             messages.success(request, done)
             return redirect(_plan_url(process, unit))
+        errors = attempt.lines
     else:
         errors = [error for field_errors in form.errors.values() for error in field_errors]
     forms = {form_key: form} if form_key else {}
@@ -332,32 +328,32 @@ def measure_edit(request, pk, unit_pk, measure_pk=None):
     form = _measure_form(editor, data=request.POST)
     errors = []
     if form.is_valid():
-        try:
-            if editor.measure is None:
-                measure = services.measure_create(
-                    plan=editor.plan, actor=request.user, data=form.measure_data()
+        with shows_domain_error() as attempt:
+            try:
+                if editor.measure is None:
+                    measure = services.measure_create(
+                        plan=editor.plan, actor=request.user, data=form.measure_data()
+                    )
+                    done = _("The measure “%(title)s” is added.")
+                else:
+                    measure = services.measure_update(
+                        measure=editor.measure,
+                        actor=request.user,
+                        data=form.measure_data(),
+                        version=form.cleaned_data["version"],
+                    )
+                    done = _("The measure “%(title)s” is saved.")
+            except EditConflict as conflict:
+                report = edit_conflict_report(
+                    conflict,
+                    form=form,
+                    initial_for=lambda stored: MeasureForm.initial_for(stored, process=process),
                 )
-                done = _("The measure “%(title)s” is added.")
-            else:
-                measure = services.measure_update(
-                    measure=editor.measure,
-                    actor=request.user,
-                    data=form.measure_data(),
-                    version=form.cleaned_data["version"],
-                )
-                done = _("The measure “%(title)s” is saved.")
-        except EditConflict as conflict:
-            report = edit_conflict_report(
-                conflict,
-                form=form,
-                initial_for=lambda stored: MeasureForm.initial_for(stored, process=process),
-            )
-            return _measure_page(request, editor, form, status=409, conflict=report)
-        except DomainError as error:
-            errors = _errors(error)
-        else:
+                return _measure_page(request, editor, form, status=409, conflict=report)
+        if attempt.succeeded:
             messages.success(request, done % {"title": measure.title})
             return redirect(_plan_url(process, editor.unit) + f"#measure-{measure.pk}")
+        errors = attempt.lines
     return _measure_page(request, editor, form, errors, status=400)
 
 
@@ -392,11 +388,9 @@ def measure_delete(request, pk, unit_pk, measure_pk):
     editor = editors.measure_editor(
         user=request.user, process=process, unit_pk=unit_pk, measure_pk=measure_pk
     )
-    try:
+    with shows_domain_error(request=request) as attempt:
         services.measure_delete(measure=editor.measure, actor=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
+    if attempt.succeeded:
         messages.success(
             request, _("The measure “%(title)s” is removed.") % {"title": editor.measure.title}
         )
