@@ -38,11 +38,11 @@ from .models import FrameworkRule, MeasureCategory, WorkloadCause
 from .services import unit_plan_votes
 from .services.announcements import announcement_send
 from .services.frameworks import framework_rule_create
+from .services.unit_plan_decisions import plan_submit
 from .services.unit_plans import (
     MeasureData,
     measure_create,
     plan_for_unit,
-    plan_submit,
     plan_update,
     warning_acknowledge,
 )

@@ -34,8 +34,8 @@ from django.utils.translation import gettext as _
 from plans.checks import MAJORITY, PlanFacts, run_checks
 from plans.models import MeasureCategory
 from plans.selectors.frameworks import framework_rule_list
+from plans.selectors.unit_plan_state import plan_verdicts
 from plans.services.measure_costs import measure_facts, rule_facts
-from plans.services.unit_plans import plan_verdicts
 from processes.agreement import content_hash
 from processes.models import Process
 from units.models import BudgetLine, BudgetSplit, OrganisationalUnit

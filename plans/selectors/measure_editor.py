@@ -18,8 +18,8 @@ from werkdruk.exceptions import DomainError
 
 from ..forms.unit_plans import school_year_choices
 from ..models import FrameworkRule, FunctionCost, Measure, MeasureCategory, UnitPlan, WorkloadCause
-from ..services import unit_plans as services
-from ..services.measure_costs import school_year_label
+from ..services.measure_costs import measure_costs, school_year_label
+from .unit_plan_state import plan_verdicts
 from .unit_plans import (
     EDIT,
     STEP,
@@ -116,7 +116,7 @@ def measure_preview(*, editor, form=None) -> MeasurePreview:
     problems = form.typed_cost_errors() if form is not None else []
     if inputs is not None:
         try:
-            cost = services.measure_costs(**inputs)
+            cost = measure_costs(**inputs)
         except DomainError as error:
             problems = error_lines(error)
     if cost is None:
@@ -138,7 +138,7 @@ def measure_preview(*, editor, form=None) -> MeasurePreview:
             total_cost=cost.total,
             cost_per_year={str(year): str(amount) for year, amount in cost.per_year.items()},
         )
-        found = services.plan_verdicts(editor.plan, measures=[*others, draft], rules=editor.rules)
+        found = plan_verdicts(editor.plan, measures=[*others, draft], rules=editor.rules)
         mine = (None, str(draft.pk))
         verdicts = verdict_rows([v for v in found if v.measure_key in mine], editor.rules)
     return MeasurePreview(

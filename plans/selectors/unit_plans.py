@@ -34,6 +34,7 @@ from ..models import (
 )
 from ..services import unit_plans as services
 from ..services.measure_costs import school_year_label
+from .unit_plan_state import edit_refusal, plan_verdicts, submit_refusals
 
 STEP = 8
 VIEW = "plans.view_unit_plan"
@@ -297,7 +298,7 @@ def unit_plan_page(*, user, process, unit_pk) -> PlanPage:
     measures = measures_of(plan, comments=True)
     rules = rules_of(process)
     acknowledgements = list(WarningAcknowledgement.objects.filter(plan=plan))
-    verdicts = services.plan_verdicts(plan, measures=measures, rules=rules)
+    verdicts = plan_verdicts(plan, measures=measures, rules=rules)
     rows = verdict_rows(verdicts, rules, acknowledgements)
     by_measure: dict[str, list] = {}
     for row in rows:
@@ -313,7 +314,7 @@ def unit_plan_page(*, user, process, unit_pk) -> PlanPage:
         .values_list("deadline", flat=True)
         .first()
     )
-    refusal = services.edit_refusal(plan, step)
+    refusal = edit_refusal(plan, step)
     may_submit = (
         _step_open(step) and plan.state != UnitPlan.State.SUBMITTED and user.has_perm(SUBMIT, plan)
     )
@@ -343,7 +344,7 @@ def unit_plan_page(*, user, process, unit_pk) -> PlanPage:
         can_comment=user.has_perm(COMMENT, plan),
         may_submit=may_submit,
         submit_refusals=(
-            services.submit_refusals(plan, step=step, measures=measures, verdicts=verdicts)
+            submit_refusals(plan, step=step, measures=measures, verdicts=verdicts)
             if may_submit
             else []
         ),

@@ -6,8 +6,7 @@ history (django-simple-history), and a change after the unit's vote approved the
 that approval. A measure's cost per school year is computed when it is saved and stored with
 the rates used (``plans.services.measure_costs``). The decisions (submit, return, the joint
 close) are in ``plans.services.unit_plan_decisions``, the verdicts and refusals the pages show
-too in ``plans.selectors.unit_plan_state``, the e-mails in ``plans.services.unit_plan_notices``;
-everything is imported from here.
+too in ``plans.selectors.unit_plan_state``, the e-mails in ``plans.services.unit_plan_notices``.
 """
 
 from dataclasses import dataclass
@@ -35,35 +34,8 @@ from ..selectors.unit_plan_state import (
     edit_refusal,
     locked_plan,
     plan_verdicts,
-    plans_deadline,
-    submit_refusals,
-    units_without_submitted_plan,
 )
-from .measure_costs import MeasureCost, cost_inputs, measure_costs
-from .unit_plan_decisions import plan_return, plan_submit, step8_close
-from .unit_plan_notices import plan_reminders_send
-
-__all__ = [
-    "MeasureCost",
-    "MeasureData",
-    "edit_refusal",
-    "measure_comment_add",
-    "measure_costs",
-    "measure_create",
-    "measure_delete",
-    "measure_update",
-    "plan_for_unit",
-    "plan_reminders_send",
-    "plan_return",
-    "plan_submit",
-    "plan_update",
-    "plan_verdicts",
-    "plans_deadline",
-    "step8_close",
-    "submit_refusals",
-    "units_without_submitted_plan",
-    "warning_acknowledge",
-]
+from .measure_costs import cost_inputs, measure_costs
 
 EDIT = "plans.edit_unit_plan"
 COMMENT = "plans.comment_unit_plan"

@@ -34,6 +34,8 @@ from ..models import FrameworkRule
 from ..selectors import measure_editor as editors
 from ..selectors import unit_plans as selectors
 from ..selectors.unit_plan_history import unit_plan_history
+from ..selectors.unit_plan_state import edit_refusal
+from ..services import unit_plan_decisions as decisions
 from ..services import unit_plans as services
 from .unit_plan_votes import approval_vote_context
 
@@ -74,7 +76,7 @@ def unit_plan_close(request, pk):
     form = CloseForm(request.POST)
     if form.is_valid():
         with shows_domain_error() as attempt:
-            step = services.step8_close(
+            step = decisions.step8_close(
                 process=process, actor=request.user, grounds=form.cleaned_data["grounds"]
             )
         if attempt.failed:
@@ -188,7 +190,7 @@ def unit_plan_submit(request, pk, unit_pk):
         unit_pk,
         selectors.SUBMIT,
         None,
-        lambda plan, data: services.plan_submit(plan=plan, actor=request.user),
+        lambda plan, data: decisions.plan_submit(plan=plan, actor=request.user),
         _("The plan is submitted. The director and the PMR can read it now."),
     )
 
@@ -201,7 +203,7 @@ def unit_plan_return(request, pk, unit_pk):
         unit_pk,
         selectors.RETURN,
         ReturnForm,
-        lambda plan, data: services.plan_return(
+        lambda plan, data: decisions.plan_return(
             plan=plan, actor=request.user, reason=data["reason"]
         ),
         _("The plan is returned to the unit; its members are told by e-mail."),
@@ -290,7 +292,7 @@ def _measure_page(request, editor, form, errors=(), status=200, quiet=False, con
             "measure": editor.measure,
             "form": form,
             "preview": preview,
-            "refusal": services.edit_refusal(editor.plan, editor.step),
+            "refusal": edit_refusal(editor.plan, editor.step),
             "errors": errors,
             "edit_conflict": conflict,
             "quiet": quiet,  # a calculation without JavaScript: no errors while still typing

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from plans.demo import demo_load
 from plans.demo_plans import demo_plans
 from plans.models import FunctionCost, Measure, UnitAnnouncement, UnitPlan
-from plans.services.unit_plans import plan_verdicts
+from plans.selectors.unit_plan_state import plan_verdicts
 from processes.models import Decision, Process, ProcessStep, School, SchoolYear, SignOff
 from units.models import (
     BoardAllocation,

@@ -22,6 +22,7 @@ from plans.models import (
     WarningAcknowledgement,
     WorkloadCause,
 )
+from plans.services import unit_plan_decisions as decisions
 from plans.services import unit_plans as services
 from processes import services as process_services
 from processes.models import Decision, ProcessStep, SchoolRole, SignOff
@@ -130,7 +131,7 @@ class World:
     def submit(self, unit=None):
         if not self.plan(unit).measures.exists():
             self.measure(unit=unit)
-        return services.plan_submit(plan=self.plan(unit), actor=self.coordinator)
+        return decisions.plan_submit(plan=self.plan(unit), actor=self.coordinator)
 
 
 @pytest.fixture
@@ -647,7 +648,7 @@ def test_the_overview_and_the_history_cost_the_same_queries_with_more_data(world
     for number in range(3):
         extra = OrganisationalUnit.objects.create(process=world.process, name=f"Unit {number}")
         services.plan_for_unit(unit=extra)
-    services.plan_return(plan=world.plan(), actor=world.director, reason="More")
+    decisions.plan_return(plan=world.plan(), actor=world.director, reason="More")
     add_measures(world, 10)
     assert count_queries(client, url("unit-plan-overview", world)) == few_overview
     world.submit()

@@ -9,13 +9,9 @@ from django_celery_beat.models import PeriodicTask
 
 from plans import tasks
 from plans.models import UnitAnnouncement, UnitPlan
-from plans.services.unit_plans import (
-    MeasureData,
-    measure_create,
-    plan_for_unit,
-    plan_reminders_send,
-    plan_submit,
-)
+from plans.services.unit_plan_decisions import plan_submit
+from plans.services.unit_plan_notices import plan_reminders_send
+from plans.services.unit_plans import MeasureData, measure_create, plan_for_unit
 from processes.models import ProcessStep, StepReminder
 from tests.fixtures.step8 import (
     account_for,

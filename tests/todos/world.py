@@ -16,7 +16,8 @@ from django.utils import timezone
 from plans.demo import demo_load
 from plans.models import UnitAnnouncement
 from plans.services.announcements import announcement_send
-from plans.services.unit_plans import plan_for_unit, plan_submit
+from plans.services.unit_plan_decisions import plan_submit
+from plans.services.unit_plans import plan_for_unit
 from processes import agreement
 from processes import services as process_services
 from processes.kickoff_services import kickoff_session_create, kickoff_session_mark_held
