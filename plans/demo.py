@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from accounts.services import user_email_vouch
-from plans.services import framework_rule_create
+from plans.services.frameworks import framework_rule_create
 from processes import services as process_services
 from processes.models import (
     Board,

@@ -33,16 +33,16 @@ from units.services.working_method import MeetingData, working_method_record
 from voting import services as voting
 from voting.models import Vote
 
-from . import unit_plan_votes
-from .announcements import announcement_send
 from .demo import DEMO_FRAMEWORKS, _user
 from .models import FrameworkRule, MeasureCategory, WorkloadCause
-from .services import framework_rule_create
-from .unit_plan_services import (
+from .services import unit_plan_votes
+from .services.announcements import announcement_send
+from .services.frameworks import framework_rule_create
+from .services.unit_plan_decisions import plan_submit
+from .services.unit_plans import (
     MeasureData,
     measure_create,
     plan_for_unit,
-    plan_submit,
     plan_update,
     warning_acknowledge,
 )

@@ -2,7 +2,7 @@
 AutodiscoverRulesConfig).
 
 These say who may act; whether the plan and step 8 allow it now (step open, plan not
-submitted) is checked by ``plans.unit_plan_services`` (``edit_refusal``, ``submit_refusals``),
+submitted) is checked by ``plans.services.unit_plans`` (``edit_refusal``, ``submit_refusals``),
 which explains a refusal instead of hiding it.
 """
 

@@ -3,7 +3,8 @@ the frameworks section of the frozen agreement; step 6's announcements, their bl
 to-dos; step 8's page, to-dos and the units' approval votes on their plans.
 
 Step 8 has no blocker: it completes when the last unit submits, or when the director and the
-PMR close it jointly after the deadline with units still missing (``unit_plan_decisions``).
+PMR close it jointly after the deadline with units still missing
+(``plans.services.unit_plan_decisions``).
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -12,10 +13,11 @@ from django.utils.translation import gettext_lazy as _
 def register() -> None:
     from processes import agreement, registry
 
-    from . import todos, unit_plan_votes
-    from .announcements import VIEW_ANNOUNCEMENTS, step6_every_unit_announced
-    from .selectors import framework_agreement_section
-    from .services import framework_rules_copy
+    from . import todos
+    from .selectors.announcements import VIEW_ANNOUNCEMENTS, step6_every_unit_announced
+    from .selectors.frameworks import framework_agreement_section
+    from .services import unit_plan_votes
+    from .services.frameworks import framework_rules_copy
 
     registry.register_step_page(
         3, _("Frameworks"), "plans:framework-list", perm=registry.VIEW_PROCESS

@@ -22,10 +22,10 @@ from processes.todos import (
     step_url,
     unsigned_sides,
 )
-from units.models import OrganisationalUnit, UnitAnnouncement, UnitMembership, WorkingMethod
+from units.models import OrganisationalUnit, UnitMembership, WorkingMethod
 from voting.models import Vote
 
-from .models import UnitPlan
+from .models import UnitAnnouncement, UnitPlan
 
 State = UnitPlan.State
 

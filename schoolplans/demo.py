@@ -34,8 +34,9 @@ from plans.demo_plans import (
     _units,
 )
 from plans.models import MeasureCategory, WorkloadCause
-from plans.services import framework_rule_create
-from plans.unit_plan_services import measure_create, plan_for_unit, plan_submit, plan_update
+from plans.services.frameworks import framework_rule_create
+from plans.services.unit_plan_decisions import plan_submit
+from plans.services.unit_plans import measure_create, plan_for_unit, plan_update
 from processes import services as process_services
 from processes.models import Process, SchoolYear
 from units.models import BoardAllocation, BudgetSplit, StaffMember, WorkingMethod

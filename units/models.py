@@ -379,59 +379,6 @@ class BudgetSplit(models.Model):
         return f"{self.process}: {self.get_method_display()}"
 
 
-class UnitAnnouncement(models.Model):
-    """Step 6: what a unit was told: its amount, the frameworks, the deadline for its plan and
-    what the plan must contain, as announced (a snapshot, not the live data).
-
-    Announcing again adds a new row and marks it current; earlier rows stay as history.
-    ``notified`` lists the staff members (pks) e-mailed about this announcement, so each is
-    told at most once.
-    """
-
-    process = models.ForeignKey(
-        "processes.Process", on_delete=models.CASCADE, related_name="unit_announcements"
-    )
-    unit = models.ForeignKey(
-        OrganisationalUnit, on_delete=models.CASCADE, related_name="announcements"
-    )
-    current = models.BooleanField(_("current"), default=True)
-    step_revision = models.PositiveIntegerField(_("revision of step 6"), default=1)
-    amount = models.DecimalField(_("amount"), null=True, blank=True, **AMOUNT)
-    deadline = models.DateField(_("deadline for the unit plan"))
-    requirements = models.TextField(_("what a plan must contain"))
-    frameworks = models.JSONField(_("frameworks as announced"), default=list, blank=True)
-    announced_at = models.DateTimeField(_("announced at"))
-    announced_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("announced by"),
-    )
-    announced_by_name = models.CharField(_("announced by (name)"), max_length=200, blank=True)
-    notified = models.JSONField(_("staff members notified"), default=list, blank=True)
-
-    class Meta:
-        verbose_name = _("unit announcement")
-        verbose_name_plural = _("unit announcements")
-        ordering = ["unit", "-announced_at", "-pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["unit"],
-                condition=models.Q(current=True),
-                name="one_current_announcement_per_unit",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(amount__gte=0) | models.Q(amount__isnull=True),
-                name="unit_announcement_amount_gte_0",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.unit}: {self.announced_at:%Y-%m-%d}"
-
-
 class WorkingMethod(models.Model):
     """Step 7: how a unit works towards its plan. One per unit (so one per unit per process).
 

@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from plans.measure_fields import (
+from plans.forms.measure_fields import (
     SchoolYearsMixin,
     amount_field,
     first_year_field,
@@ -15,7 +15,7 @@ from plans.measure_fields import (
     school_years,
 )
 from plans.models import MeasureCategory
-from plans.unit_plan_costs import school_year_label
+from plans.services.measure_costs import school_year_label
 from werkdruk.edit_conflicts import VersionField
 
 TEXT_MAX = 10000

@@ -23,10 +23,10 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from plans.models import Measure, UnitPlan
-from plans.selectors import framework_agreement_section
+from plans.models import Measure, UnitAnnouncement, UnitPlan
+from plans.selectors.frameworks import framework_agreement_section
 from processes.models import Decision, KickoffSession, Process, School, SchoolYear
-from units.models import BoardAllocation, BudgetLine, BudgetSplit, UnitAnnouncement
+from units.models import BoardAllocation, BudgetLine, BudgetSplit
 from units.selectors.units import unit_summaries
 from voting.models import Vote
 from werkdruk.exceptions import DomainError

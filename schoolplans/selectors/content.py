@@ -36,9 +36,9 @@ from django.utils.translation import gettext as _
 
 from plans.checks import MAJORITY, PlanFacts, run_checks
 from plans.models import FrameworkRule, MeasureCategory
-from plans.selectors import framework_rule_list
-from plans.unit_plan_costs import measure_facts, rule_facts, school_year_label
-from plans.unit_plan_services import plan_verdicts
+from plans.selectors.frameworks import framework_rule_list
+from plans.selectors.unit_plan_state import plan_verdicts
+from plans.services.measure_costs import measure_facts, rule_facts, school_year_label
 from processes.models import Process
 from units.models import BudgetLine, BudgetSplit, OrganisationalUnit
 from werkdruk.money import format_euro, split_by_weights

@@ -15,7 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from plans.models import FrameworkRule, Measure, UnitPlan
-from plans.unit_plan_services import units_without_submitted_plan
+from plans.selectors.unit_plan_state import units_without_submitted_plan
 from processes.agreement import content_hash
 from processes.models import ProcessStep
 from processes.selectors import current_sign_offs

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from plans.models import Measure, MeasureCategory, UnitPlan
-from plans.unit_plan_costs import AMOUNT_LIMIT, YEARS_MAX, school_year_label
+from plans.services.measure_costs import AMOUNT_LIMIT, YEARS_MAX, school_year_label
 from processes.agreement import content_hash
 from processes.models import ProcessStep
 from processes.services import (

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from plans.models import UnitPlan
-from plans.unit_plan_services import plan_return
+from plans.services.unit_plan_decisions import plan_return
 from processes.models import ProcessStep, SignOff
 from processes.predicates import is_director, is_pmr_member
 from processes.services import decision_record, process_lock, step_reopen, step_sign_off

@@ -30,16 +30,16 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from plans.announcements import announcement_send
 from plans.demo import DEMO_FRAMEWORKS, _staff, _user, demo_load
 from plans.demo_plans import _measure_data, _sign_both
 from plans.models import MeasureCategory, WorkloadCause
-from plans.services import framework_rule_create
-from plans.unit_plan_services import (
+from plans.services.announcements import announcement_send
+from plans.services.frameworks import framework_rule_create
+from plans.services.unit_plan_decisions import plan_submit
+from plans.services.unit_plans import (
     measure_comment_add,
     measure_create,
     plan_for_unit,
-    plan_submit,
     plan_update,
 )
 from processes import agreement

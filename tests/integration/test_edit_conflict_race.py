@@ -9,8 +9,8 @@ import pytest
 from django.db import connections
 from django.utils import translation
 
-from plans import unit_plan_services as services
 from plans.models import Measure
+from plans.services import unit_plans as services
 from tests.plans.test_unit_plan_pages import World
 from werkdruk.edit_conflicts import EditConflict
 

@@ -14,13 +14,14 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext_noop
 
-from plans import announcements
 from plans.demo import demo_load
-from plans.models import FrameworkRule
+from plans.models import FrameworkRule, UnitAnnouncement
+from plans.selectors import announcements as announcement_selectors
+from plans.services import announcements
 from processes import services
 from processes.models import Decision, ProcessStep
 from tests.factories import StaffMemberFactory
-from units.models import OrganisationalUnit, UnitAnnouncement, UnitMembership
+from units.models import OrganisationalUnit, UnitMembership
 from werkdruk.exceptions import DomainError
 from werkdruk.money import format_euro
 
@@ -99,7 +100,7 @@ def test_announcing_to_all_units_stores_amount_frameworks_deadline_and_text(adop
         assert current.amount == unit.amount  # to the cent
         assert current.amount.as_tuple().exponent == -2
         assert current.deadline == planned  # default: step 8's planned date
-        assert current.requirements == announcements.default_requirements()
+        assert current.requirements == announcement_selectors.default_requirements()
         assert current.announced_by == director
         assert {rule["text"] for rule in current.frameworks} == {rule.text for rule in rules}
         assert {rule["severity"]["code"] for rule in current.frameworks} == {
@@ -117,7 +118,7 @@ def test_announcing_to_all_units_stores_amount_frameworks_deadline_and_text(adop
 
 
 def test_the_default_text_names_what_a_plan_must_contain():
-    text = announcements.default_requirements()
+    text = announcement_selectors.default_requirements()
     for part in ("causes", "measures", "costs", "effects", "know it worked"):
         assert part in text
 
@@ -307,18 +308,18 @@ def test_step_6_completes_only_when_every_unit_was_announced(adopted, director):
 def test_the_blocker_names_a_unit_added_later(adopted, director):
     announce(adopted, director)
     late = OrganisationalUnit.objects.create(process=adopted, name="Nieuwe eenheid")
-    assert announcements.step6_every_unit_announced(step(adopted, 6)) == [
+    assert announcement_selectors.step6_every_unit_announced(step(adopted, 6)) == [
         "Not yet announced to: Nieuwe eenheid."
     ]
     announce(adopted, director, units=[late])
-    assert announcements.step6_every_unit_announced(step(adopted, 6)) == []
+    assert announcement_selectors.step6_every_unit_announced(step(adopted, 6)) == []
 
 
 def test_an_announcement_before_a_reopened_step_no_longer_counts(adopted, director):
     announce(adopted, director)
     services.step_reopen(step=step(adopted, 4), actor=director, grounds="Recount")
     services.step_complete_by_system(step=step(adopted, 4), summary=gettext_noop("Recounted."))
-    reasons = announcements.step6_every_unit_announced(step(adopted, 6))
+    reasons = announcement_selectors.step6_every_unit_announced(step(adopted, 6))
     assert len(reasons) == 1
     assert all(unit.name in reasons[0] for unit in units_of(adopted))
 

@@ -7,14 +7,13 @@ from django.core.management import CommandError, call_command
 
 from plans.demo import demo_load
 from plans.demo_plans import demo_plans
-from plans.models import FunctionCost, Measure, UnitPlan
-from plans.unit_plan_services import plan_verdicts
+from plans.models import FunctionCost, Measure, UnitAnnouncement, UnitPlan
+from plans.selectors.unit_plan_state import plan_verdicts
 from processes.models import Decision, Process, ProcessStep, School, SchoolYear, SignOff
 from units.models import (
     BoardAllocation,
     BudgetSplit,
     StaffMember,
-    UnitAnnouncement,
     UnitMembership,
     WorkingMethod,
 )

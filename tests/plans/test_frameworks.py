@@ -12,9 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from plans import selectors, services
 from plans.checks import MeasureFacts, PlanFacts, RuleFacts, run_checks
 from plans.models import FrameworkRule, MeasureCategory
+from plans.selectors import frameworks as selectors
+from plans.services import frameworks as services
 from processes import agreement, registry
 from processes import services as process_services
 from processes.models import Decision, ProcessStep

@@ -9,9 +9,9 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
-from plans import services as framework_services
-from plans import unit_plan_services as services
 from plans.models import FrameworkRule, Measure, UnitPlan, WorkloadCause
+from plans.services import frameworks as framework_services
+from plans.services import unit_plans as services
 from tests.fixtures.edit_conflicts import browser, conflict_rows, page_version
 from werkdruk.edit_conflicts import EditConflict
 

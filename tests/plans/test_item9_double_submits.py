@@ -9,11 +9,16 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from plans.models import FrameworkRule, Measure, MeasureComment, WarningAcknowledgement
+from plans.models import (
+    FrameworkRule,
+    Measure,
+    MeasureComment,
+    UnitAnnouncement,
+    WarningAcknowledgement,
+)
 from tests.plans import test_announcements, test_unit_plan_vote
 from tests.plans.test_unit_plan_pages import World, fte_post, url
 from tests.submissions import send_twice
-from units.models import UnitAnnouncement
 from voting.models import Vote
 
 pytestmark = pytest.mark.django_db

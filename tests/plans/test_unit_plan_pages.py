@@ -11,17 +11,19 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 
-from plans import unit_plan_services as services
 from plans.models import (
     FrameworkRule,
     FunctionCost,
     Measure,
     MeasureCategory,
     MeasureComment,
+    UnitAnnouncement,
     UnitPlan,
     WarningAcknowledgement,
     WorkloadCause,
 )
+from plans.services import unit_plan_decisions as decisions
+from plans.services import unit_plans as services
 from processes import services as process_services
 from processes.models import Decision, ProcessStep, SchoolRole, SignOff
 from tests.factories import (
@@ -31,7 +33,7 @@ from tests.factories import (
     StaffMemberFactory,
     UserFactory,
 )
-from units.models import OrganisationalUnit, UnitAnnouncement, UnitMembership, WorkingMethod
+from units.models import OrganisationalUnit, UnitMembership, WorkingMethod
 from werkdruk.money import format_euro
 
 BUDGET = Decimal("100000.00")
@@ -129,7 +131,7 @@ class World:
     def submit(self, unit=None):
         if not self.plan(unit).measures.exists():
             self.measure(unit=unit)
-        return services.plan_submit(plan=self.plan(unit), actor=self.coordinator)
+        return decisions.plan_submit(plan=self.plan(unit), actor=self.coordinator)
 
 
 @pytest.fixture
@@ -646,7 +648,7 @@ def test_the_overview_and_the_history_cost_the_same_queries_with_more_data(world
     for number in range(3):
         extra = OrganisationalUnit.objects.create(process=world.process, name=f"Unit {number}")
         services.plan_for_unit(unit=extra)
-    services.plan_return(plan=world.plan(), actor=world.director, reason="More")
+    decisions.plan_return(plan=world.plan(), actor=world.director, reason="More")
     add_measures(world, 10)
     assert count_queries(client, url("unit-plan-overview", world)) == few_overview
     world.submit()

@@ -8,14 +8,10 @@ from django.utils import formats, timezone
 from django_celery_beat.models import PeriodicTask
 
 from plans import tasks
-from plans.models import UnitPlan
-from plans.unit_plan_services import (
-    MeasureData,
-    measure_create,
-    plan_for_unit,
-    plan_reminders_send,
-    plan_submit,
-)
+from plans.models import UnitAnnouncement, UnitPlan
+from plans.services.unit_plan_decisions import plan_submit
+from plans.services.unit_plan_notices import plan_reminders_send
+from plans.services.unit_plans import MeasureData, measure_create, plan_for_unit
 from processes.models import ProcessStep, StepReminder
 from tests.fixtures.step8 import (
     account_for,
@@ -25,7 +21,7 @@ from tests.fixtures.step8 import (
     units_of,
     user,
 )
-from units.models import UnitAnnouncement, UnitMembership
+from units.models import UnitMembership
 
 
 @pytest.fixture

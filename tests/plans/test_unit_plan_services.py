@@ -14,21 +14,20 @@ from plans.models import (
     FunctionCost,
     Measure,
     MeasureComment,
+    UnitAnnouncement,
     UnitPlan,
     WarningAcknowledgement,
     WorkloadCause,
 )
-from plans.unit_plan_services import (
+from plans.selectors.unit_plan_state import plan_verdicts
+from plans.services.measure_costs import measure_costs
+from plans.services.unit_plan_decisions import plan_return, plan_submit, step8_close
+from plans.services.unit_plans import (
     measure_comment_add,
-    measure_costs,
     measure_delete,
     measure_update,
     plan_for_unit,
-    plan_return,
-    plan_submit,
     plan_update,
-    plan_verdicts,
-    step8_close,
     warning_acknowledge,
 )
 from processes.models import Decision, ProcessStep, SchoolYear, SignOff
@@ -45,7 +44,7 @@ from tests.fixtures.step8 import (
     units_of,
     user,
 )
-from units.models import OrganisationalUnit, UnitAnnouncement, UnitMembership, WorkingMethod
+from units.models import OrganisationalUnit, UnitMembership, WorkingMethod
 from voting.models import Vote
 from werkdruk.exceptions import DomainError
 

@@ -17,17 +17,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from plans import unit_plan_votes as plan_votes
 from plans.models import MeasureCategory
-from plans.unit_plan_services import (
-    MeasureData,
-    measure_create,
-    measure_delete,
-    plan_for_unit,
-    plan_return,
-    plan_submit,
-)
-from plans.unit_plan_vote_views import approval_vote_context
+from plans.services import unit_plan_votes as plan_votes
+from plans.services.unit_plan_decisions import plan_return, plan_submit
+from plans.services.unit_plans import MeasureData, measure_create, measure_delete, plan_for_unit
+from plans.views.unit_plan_votes import approval_vote_context
 from processes import services as process_services
 from processes.models import Decision, ProcessStep, SchoolRole
 from tests.factories import (

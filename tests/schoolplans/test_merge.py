@@ -11,13 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from plans.models import MeasureCategory, UnitPlan
-from plans.unit_plan_services import (
-    MeasureData,
-    measure_create,
-    plan_for_unit,
-    plan_return,
-    plan_submit,
-)
+from plans.services.unit_plan_decisions import plan_return, plan_submit
+from plans.services.unit_plans import MeasureData, measure_create, plan_for_unit
 from processes import registry, services
 from processes.agreement import content_hash
 from processes.models import Decision, ProcessStep, SignOff

@@ -22,7 +22,8 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from pypdf import PdfReader
 
-from plans.unit_plan_services import plan_for_unit, plan_submit
+from plans.services.unit_plan_decisions import plan_submit
+from plans.services.unit_plans import plan_for_unit
 from processes import registry, services
 from processes.models import Decision, ProcessStep
 from schoolplans.models import Publication, PublicationComment, SchoolPlanMeasure

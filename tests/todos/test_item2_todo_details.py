@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 
 from plans.demo import demo_load
-from plans.models import UnitPlan
+from plans.models import UnitAnnouncement, UnitPlan
 from plans.todos import _member_todo
 from processes import services as process_services
 from processes.kickoff_services import kickoff_sign_up
@@ -24,7 +24,7 @@ from processes.todos import todos_for
 from reporting.models import ReportJob
 from schoolplans.demo import demo_ratified
 from tests.fixtures.step8 import user
-from units.models import OrganisationalUnit, UnitAnnouncement, UnitMembership, WorkingMethod
+from units.models import OrganisationalUnit, UnitMembership, WorkingMethod
 
 from .test_item2_todo_matrix import shown_todos
 from .world import _session, world_at

@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from plans.announcements import announcement_send
 from plans.demo import demo_load
-from plans.unit_plan_services import plan_for_unit, plan_submit
+from plans.models import UnitAnnouncement
+from plans.services.announcements import announcement_send
+from plans.services.unit_plan_decisions import plan_submit
+from plans.services.unit_plans import plan_for_unit
 from processes import agreement
 from processes import services as process_services
 from processes.kickoff_services import kickoff_session_create, kickoff_session_mark_held
@@ -31,7 +33,7 @@ from schoolplans.services.ratification import (
 from surveys import services as surveys
 from surveys.models import SurveyRound
 from tests.fixtures.step8 import account_for, add, fresh, soon, step, unit_of, units_of, user
-from units.models import StaffMember, UnitAnnouncement, UnitMembership, WorkingMethod
+from units.models import StaffMember, UnitMembership, WorkingMethod
 from units.services.working_method import MeetingData, working_method_record
 from voting import services as voting
 from voting.models import Vote

@@ -17,24 +17,29 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from processes.selectors import process_get_for_user, process_step
+from werkdruk.domain_errors import shows_domain_error
 from werkdruk.edit_conflicts import EditConflict, edit_conflict_report
 from werkdruk.exceptions import DomainError
 from werkdruk.submissions import idempotent_post
 
-from . import unit_plan_editor as editors
-from . import unit_plan_selectors as selectors
-from . import unit_plan_services as services
-from .models import FrameworkRule
-from .unit_plan_action_forms import AcknowledgementForm, CloseForm, CommentForm, ReturnForm
-from .unit_plan_forms import MeasureForm, PlanAnalysisForm
-from .unit_plan_history import unit_plan_history
-from .unit_plan_vote_views import approval_vote_context
+from ..forms.unit_plans import (
+    AcknowledgementForm,
+    CloseForm,
+    CommentForm,
+    MeasureForm,
+    PlanAnalysisForm,
+    ReturnForm,
+)
+from ..models import FrameworkRule
+from ..selectors import measure_editor as editors
+from ..selectors import unit_plans as selectors
+from ..selectors.unit_plan_history import unit_plan_history
+from ..selectors.unit_plan_state import edit_refusal
+from ..services import unit_plan_decisions as decisions
+from ..services import unit_plans as services
+from .unit_plan_votes import approval_vote_context
 
 STEP = selectors.STEP
-
-
-def _errors(error: DomainError) -> list[str]:
-    return [error.message, *error.details]
 
 
 def _plan_url(process, unit) -> str:
@@ -70,12 +75,12 @@ def unit_plan_close(request, pk):
     process = process_get_for_user(user=request.user, pk=pk, perm=selectors.CLOSE)
     form = CloseForm(request.POST)
     if form.is_valid():
-        try:
-            step = services.step8_close(
+        with shows_domain_error() as attempt:
+            step = decisions.step8_close(
                 process=process, actor=request.user, grounds=form.cleaned_data["grounds"]
             )
-        except DomainError as error:
-            return _overview(request, process, form, _errors(error), 400)
+        if attempt.failed:
+            return _overview(request, process, form, attempt.lines, 400)
         messages.success(
             request,
             _("Step %(number)s is closed.") % {"number": STEP}
@@ -130,24 +135,24 @@ def unit_plan_analysis(request, pk, unit_pk):
     form = PlanAnalysisForm(request.POST, causes=selectors.all_causes())
     errors = []
     if form.is_valid():
-        try:
-            services.plan_update(plan=plan, actor=request.user, **form.service_kwargs())
-        except EditConflict as conflict:
-            report = edit_conflict_report(
-                conflict,
-                form=form,
-                initial_for=lambda stored: PlanAnalysisForm.initial_for(
-                    stored, stored.causes.all()
-                ),
-            )
-            return _plan_page(
-                request, process, unit_pk, forms={"analysis": form}, status=409, conflict=report
-            )
-        except DomainError as error:
-            errors = _errors(error)
-        else:
+        with shows_domain_error() as attempt:
+            try:
+                services.plan_update(plan=plan, actor=request.user, **form.service_kwargs())
+            except EditConflict as conflict:
+                report = edit_conflict_report(
+                    conflict,
+                    form=form,
+                    initial_for=lambda stored: PlanAnalysisForm.initial_for(
+                        stored, stored.causes.all()
+                    ),
+                )
+                return _plan_page(
+                    request, process, unit_pk, forms={"analysis": form}, status=409, conflict=report
+                )
+        if attempt.succeeded:
             messages.success(request, _("The analysis is saved."))
             return redirect(_plan_url(process, unit))
+        errors = attempt.lines
     return _plan_page(
         request, process, unit_pk, forms={"analysis": form}, errors=errors, status=400
     )
@@ -165,13 +170,12 @@ def _plan_action(request, pk, unit_pk, perm, form_class, action, done, form_key=
     form = form_class(request.POST) if form_class else None
     errors = []
     if form is None or form.is_valid():
-        try:
+        with shows_domain_error() as attempt:
             action(plan, form.cleaned_data if form else {})
-        except DomainError as error:
-            errors = _errors(error)
-        else:
+        if attempt.succeeded:
             messages.success(request, done)
             return redirect(_plan_url(process, unit))
+        errors = attempt.lines
     else:
         errors = [error for field_errors in form.errors.values() for error in field_errors]
     forms = {form_key: form} if form_key else {}
@@ -186,7 +190,7 @@ def unit_plan_submit(request, pk, unit_pk):
         unit_pk,
         selectors.SUBMIT,
         None,
-        lambda plan, data: services.plan_submit(plan=plan, actor=request.user),
+        lambda plan, data: decisions.plan_submit(plan=plan, actor=request.user),
         _("The plan is submitted. The director and the PMR can read it now."),
     )
 
@@ -199,7 +203,7 @@ def unit_plan_return(request, pk, unit_pk):
         unit_pk,
         selectors.RETURN,
         ReturnForm,
-        lambda plan, data: services.plan_return(
+        lambda plan, data: decisions.plan_return(
             plan=plan, actor=request.user, reason=data["reason"]
         ),
         _("The plan is returned to the unit; its members are told by e-mail."),
@@ -288,7 +292,7 @@ def _measure_page(request, editor, form, errors=(), status=200, quiet=False, con
             "measure": editor.measure,
             "form": form,
             "preview": preview,
-            "refusal": services.edit_refusal(editor.plan, editor.step),
+            "refusal": edit_refusal(editor.plan, editor.step),
             "errors": errors,
             "edit_conflict": conflict,
             "quiet": quiet,  # a calculation without JavaScript: no errors while still typing
@@ -326,32 +330,32 @@ def measure_edit(request, pk, unit_pk, measure_pk=None):
     form = _measure_form(editor, data=request.POST)
     errors = []
     if form.is_valid():
-        try:
-            if editor.measure is None:
-                measure = services.measure_create(
-                    plan=editor.plan, actor=request.user, data=form.measure_data()
+        with shows_domain_error() as attempt:
+            try:
+                if editor.measure is None:
+                    measure = services.measure_create(
+                        plan=editor.plan, actor=request.user, data=form.measure_data()
+                    )
+                    done = _("The measure “%(title)s” is added.")
+                else:
+                    measure = services.measure_update(
+                        measure=editor.measure,
+                        actor=request.user,
+                        data=form.measure_data(),
+                        version=form.cleaned_data["version"],
+                    )
+                    done = _("The measure “%(title)s” is saved.")
+            except EditConflict as conflict:
+                report = edit_conflict_report(
+                    conflict,
+                    form=form,
+                    initial_for=lambda stored: MeasureForm.initial_for(stored, process=process),
                 )
-                done = _("The measure “%(title)s” is added.")
-            else:
-                measure = services.measure_update(
-                    measure=editor.measure,
-                    actor=request.user,
-                    data=form.measure_data(),
-                    version=form.cleaned_data["version"],
-                )
-                done = _("The measure “%(title)s” is saved.")
-        except EditConflict as conflict:
-            report = edit_conflict_report(
-                conflict,
-                form=form,
-                initial_for=lambda stored: MeasureForm.initial_for(stored, process=process),
-            )
-            return _measure_page(request, editor, form, status=409, conflict=report)
-        except DomainError as error:
-            errors = _errors(error)
-        else:
+                return _measure_page(request, editor, form, status=409, conflict=report)
+        if attempt.succeeded:
             messages.success(request, done % {"title": measure.title})
             return redirect(_plan_url(process, editor.unit) + f"#measure-{measure.pk}")
+        errors = attempt.lines
     return _measure_page(request, editor, form, errors, status=400)
 
 
@@ -386,11 +390,9 @@ def measure_delete(request, pk, unit_pk, measure_pk):
     editor = editors.measure_editor(
         user=request.user, process=process, unit_pk=unit_pk, measure_pk=measure_pk
     )
-    try:
+    with shows_domain_error(request=request) as attempt:
         services.measure_delete(measure=editor.measure, actor=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
+    if attempt.succeeded:
         messages.success(
             request, _("The measure “%(title)s” is removed.") % {"title": editor.measure.title}
         )

@@ -29,8 +29,8 @@ from processes.services import (
 from werkdruk.edit_conflicts import version_check, version_next
 from werkdruk.exceptions import DomainError
 
-from .models import FrameworkRule, MeasureCategory
-from .selectors import check_parameters, framework_rule_content, framework_rule_list
+from ..models import FrameworkRule, MeasureCategory
+from ..selectors.frameworks import check_parameters, framework_rule_content, framework_rule_list
 
 STEP = 3
 MANAGE = "processes.manage_process"

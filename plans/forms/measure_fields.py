@@ -1,5 +1,5 @@
 """The school years and amounts of a measure, as both measure forms ask them: the unit-plan
-measure (step 8, ``plans.unit_plan_forms``) and the school-plan measure (step 9,
+measure (step 8, ``plans.forms.unit_plans``) and the school-plan measure (step 9,
 ``schoolplans.forms.merge``). Same fields, same choices, same check."""
 
 from django import forms
@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from werkdruk.forms import AmountField
 
-from .unit_plan_costs import school_year_label
+from ..services.measure_costs import school_year_label
 
 YEARS_SHOWN = 5  # school years offered from the process's own, more if a measure runs longer
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from werkdruk.edit_conflicts import VersionField
 from werkdruk.forms import AmountField, DutchDateField, LocalDecimalField
 
-from .models import FrameworkRule, MeasureCategory
+from ..models import FrameworkRule, MeasureCategory
 
 Check = FrameworkRule.Check
 

@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 
 from werkdruk.money import format_euro
 
-from .models import FrameworkRule, Measure, MeasureCategory, UnitPlan, WarningAcknowledgement
-from .unit_plan_costs import school_year_label
-from .unit_plan_selectors import all_causes, unit_plan_get_for_user
+from ..models import FrameworkRule, Measure, MeasureCategory, UnitPlan, WarningAcknowledgement
+from ..services.measure_costs import school_year_label
+from .unit_plans import all_causes, unit_plan_get_for_user
 
 # Fields the history does not list: bookkeeping, and the costs that follow from the inputs.
 NOT_SHOWN = {

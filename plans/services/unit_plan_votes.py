@@ -10,7 +10,7 @@ adopted approves exactly the version voted on; rejected or invalid approves noth
 members edit again. A later change or a return voids the approval (the editing services clear
 it, a return raises the revision).
 
-Only models, voting and the lower apps are imported here, so ``plans.unit_plan_state`` can
+Only models, voting and the lower apps are imported here, so ``plans.selectors.unit_plan_state`` can
 import ``plan_vote_open`` without a cycle.
 """
 
@@ -34,8 +34,8 @@ from voting.selectors import key_status as vote_key_status
 from voting.subjects import register_ballot_subject
 from werkdruk.exceptions import DomainError
 
-from .models import Measure, UnitPlan
-from .predicates import PLANS_STEP as STEP
+from ..models import Measure, UnitPlan
+from ..predicates import PLANS_STEP as STEP
 
 KIND = Vote.Kind.UNIT_PLAN
 COORDINATE = "units.coordinate_unit"

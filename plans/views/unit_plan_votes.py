@@ -6,75 +6,18 @@ another process, 403 for whoever may not see it), validates, calls one service a
 to the plan page with a message. The services check the coordinator and the state again.
 """
 
-import datetime
-
-from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from processes.selectors import process_get_for_user
-from voting.forms.manage import BASE_HELP, FRACTIONS, HALF, TWO_THIRDS
-from voting.models import Vote
-from werkdruk.exceptions import DomainError
-from werkdruk.forms import DutchDateTimeField
+from werkdruk.domain_errors import shows_domain_error
 from werkdruk.submissions import idempotent_post
 
-from . import unit_plan_votes as votes
-from .unit_plan_selectors import unit_plan_get_for_user
-
-
-class PlanVoteForm(forms.Form):
-    """When the unit's vote closes and its rule; it opens at once. Times in Europe/Amsterdam."""
-
-    closes_at = DutchDateTimeField(label=gettext_lazy("Voting closes at"))
-    base = forms.ChoiceField(
-        label=gettext_lazy("What counts as 100%"),
-        choices=Vote.Base.choices,
-        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
-    )
-    majority = forms.ChoiceField(
-        label=gettext_lazy("Majority needed"),
-        choices=[
-            (HALF, gettext_lazy("more than half")),
-            (TWO_THIRDS, gettext_lazy("more than two thirds")),
-        ],
-        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
-    )
-    quorum_percentage = forms.IntegerField(
-        label=gettext_lazy("Quorum (minimum turnout, %)"),
-        required=False,
-        min_value=0,
-        max_value=100,
-        help_text=gettext_lazy("Optional. Leave empty for no quorum."),
-        widget=forms.NumberInput(attrs={"class": "form-control"}),
-    )
-
-    @staticmethod
-    def initial_default(now=None) -> dict:
-        """Closes in a week at 17:00; more than half of the yes and no votes; no quorum."""
-        now = timezone.localtime(now or timezone.now())
-        closes = (now + datetime.timedelta(days=7)).replace(
-            hour=17, minute=0, second=0, microsecond=0
-        )
-        return {"closes_at": closes, "base": Vote.Base.YES_NO, "majority": HALF}
-
-    def base_options(self) -> list:
-        """Each choice of what counts as 100%, with what it means."""
-        return [(radio, BASE_HELP[radio.data["value"]]) for radio in self["base"]]
-
-    def service_kwargs(self) -> dict:
-        numerator, denominator = FRACTIONS[self.cleaned_data["majority"]]
-        return {
-            "closes_at": self.cleaned_data["closes_at"],
-            "base": self.cleaned_data["base"],
-            "numerator": numerator,
-            "denominator": denominator,
-            "quorum_percentage": self.cleaned_data["quorum_percentage"],
-        }
+from ..forms.unit_plan_votes import PlanVoteForm
+from ..selectors.unit_plans import unit_plan_get_for_user
+from ..services import unit_plan_votes as votes
 
 
 def approval_vote_context(*, user, plan, step) -> dict:
@@ -107,11 +50,9 @@ def plan_vote_start(request, pk, unit_pk):
             for error in errors:
                 messages.error(request, f"{label}: {error}" if label else error)
         return _back(plan)
-    try:
+    with shows_domain_error(request=request) as attempt:
         votes.plan_vote_start(plan=plan, actor=request.user, **form.service_kwargs())
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
+    if attempt.succeeded:
         messages.success(
             request,
             _(
@@ -125,11 +66,9 @@ def plan_vote_start(request, pk, unit_pk):
 @require_POST
 def plan_vote_close(request, pk, unit_pk):
     plan = _plan(request, pk, unit_pk)
-    try:
+    with shows_domain_error(request=request) as attempt:
         vote = votes.plan_vote_close(plan=plan, actor=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
+    if attempt.succeeded:
         messages.success(
             request,
             _("The vote has been counted: %(outcome)s.") % {"outcome": vote.get_outcome_display()},
@@ -140,11 +79,9 @@ def plan_vote_close(request, pk, unit_pk):
 @require_POST
 def plan_vote_cancel(request, pk, unit_pk):
     plan = _plan(request, pk, unit_pk)
-    try:
+    with shows_domain_error(request=request) as attempt:
         votes.plan_vote_cancel(plan=plan, actor=request.user, grounds=request.POST.get("grounds"))
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
+    if attempt.succeeded:
         messages.success(
             request, _("The vote has been cancelled uncounted; the plan can be changed again.")
         )

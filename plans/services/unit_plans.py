@@ -4,10 +4,9 @@ A unit's active members write the plan together (analysis, causes, measures, ack
 warnings) while step 8 is open and the plan is not submitted; every change is kept in the
 history (django-simple-history), and a change after the unit's vote approved the plan voids
 that approval. A measure's cost per school year is computed when it is saved and stored with
-the rates used (``plans.unit_plan_costs``). The decisions (submit, return, the joint close)
-are in ``plans.unit_plan_decisions``, the verdicts and refusals the pages show too in
-``plans.unit_plan_state``, the e-mails in ``plans.unit_plan_notices``; everything is imported
-from here.
+the rates used (``plans.services.measure_costs``). The decisions (submit, return, the joint
+close) are in ``plans.services.unit_plan_decisions``, the verdicts and refusals the pages show
+too in ``plans.selectors.unit_plan_state``, the e-mails in ``plans.services.unit_plan_notices``.
 """
 
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ from processes.services import require_perm
 from werkdruk.edit_conflicts import version_check, version_next
 from werkdruk.exceptions import DomainError
 
-from .models import (
+from ..models import (
     FrameworkRule,
     Measure,
     MeasureCategory,
@@ -31,39 +30,12 @@ from .models import (
     WarningAcknowledgement,
     WorkloadCause,
 )
-from .unit_plan_costs import MeasureCost, cost_inputs, measure_costs
-from .unit_plan_decisions import plan_return, plan_submit, step8_close
-from .unit_plan_notices import plan_reminders_send
-from .unit_plan_state import (
+from ..selectors.unit_plan_state import (
     edit_refusal,
     locked_plan,
     plan_verdicts,
-    plans_deadline,
-    submit_refusals,
-    units_without_submitted_plan,
 )
-
-__all__ = [
-    "MeasureCost",
-    "MeasureData",
-    "edit_refusal",
-    "measure_comment_add",
-    "measure_costs",
-    "measure_create",
-    "measure_delete",
-    "measure_update",
-    "plan_for_unit",
-    "plan_reminders_send",
-    "plan_return",
-    "plan_submit",
-    "plan_update",
-    "plan_verdicts",
-    "plans_deadline",
-    "step8_close",
-    "submit_refusals",
-    "units_without_submitted_plan",
-    "warning_acknowledge",
-]
+from .measure_costs import cost_inputs, measure_costs
 
 EDIT = "plans.edit_unit_plan"
 COMMENT = "plans.comment_unit_plan"

@@ -3,7 +3,7 @@ and the two jointly close the step after the deadline.
 
 Each locks the process, step 8 and the plan in that order, checks permission and state, and
 is recorded as a decision. The submission of the last unit completes step 8; a return after
-that reopens it. Exported by ``plans.unit_plan_services``.
+that reopens it. Exported by ``plans.services.unit_plans``.
 """
 
 from decimal import Decimal
@@ -29,10 +29,9 @@ from processes.services import (
 from werkdruk.exceptions import DomainError
 from werkdruk.money import lazy_euro
 
-from .models import UnitPlan
-from .predicates import PLANS_STEP as STEP
-from .unit_plan_notices import plan_return_notices_send
-from .unit_plan_state import (
+from ..models import UnitPlan
+from ..predicates import PLANS_STEP as STEP
+from ..selectors.unit_plan_state import (
     edit_refusal,
     locked_plan,
     plan_verdicts,
@@ -40,6 +39,7 @@ from .unit_plan_state import (
     submit_refusals,
     units_without_submitted_plan,
 )
+from .unit_plan_notices import plan_return_notices_send
 
 SUBMIT = "plans.submit_unit_plan"
 RETURN = "plans.return_unit_plan"

@@ -3,7 +3,7 @@
 Both go to the unit's active members who have an account (the coordinator is one of them),
 in the school's language. Reminders go out once per person per plan and deadline: a
 ``StepReminder`` row (unique per step, user and occasion) is written before each e-mail, so a
-retried or duplicated run sends nothing twice. Exported by ``plans.unit_plan_services``.
+retried or duplicated run sends nothing twice. Exported by ``plans.services.unit_plans``.
 """
 
 import datetime
@@ -18,9 +18,8 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 
 from processes.models import ProcessStep, StepReminder
-from units.models import UnitAnnouncement
 
-from .models import UnitPlan
+from ..models import UnitAnnouncement, UnitPlan
 
 logger = logging.getLogger(__name__)
 

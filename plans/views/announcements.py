@@ -1,58 +1,33 @@
 """Pages of step 6: the announcements overview (with the form to announce) and a unit's
 announcement as its staff read it."""
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 
 from processes.selectors import process_get_for_user, process_step
-from werkdruk.exceptions import DomainError
-from werkdruk.forms import DutchDateField
+from werkdruk.domain_errors import shows_domain_error
 from werkdruk.submissions import idempotent_post
 
-from . import announcements
+from ..forms.announcements import AnnouncementForm
+from ..selectors import announcements as selectors
+from ..services import announcements as services
 
-STEP = announcements.STEP
-
-
-class AnnouncementForm(forms.Form):
-    """To whom, by when, and what a plan must contain."""
-
-    units = forms.TypedMultipleChoiceField(
-        label=gettext_lazy("Units"),
-        coerce=int,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": gettext_lazy("Choose at least one unit.")},
-    )
-    deadline = DutchDateField(
-        label=gettext_lazy("Deadline for the unit plans"),
-        help_text=gettext_lazy("By default the planned date of step 8."),
-    )
-    text = forms.CharField(
-        label=gettext_lazy("What a plan must contain"),
-        max_length=10000,
-        widget=forms.Textarea(attrs={"rows": 12, "class": "form-control"}),
-        help_text=gettext_lazy("The standard text; adapt it to your school where needed."),
-    )
-
-    def __init__(self, *args, rows, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["units"].choices = [(row.unit.pk, row.unit.name) for row in rows]
+STEP = selectors.STEP
 
 
 def _overview_context(request, process, form=None):
     step = process_step(process, STEP)
-    rows = announcements.announcement_overview(process=process, step=step)
-    can_announce = step.state == step.State.OPEN and announcements.may_announce(request.user, step)
+    rows = selectors.announcement_overview(process=process, step=step)
+    can_announce = step.state == step.State.OPEN and selectors.may_announce(request.user, step)
     if can_announce and form is None:
         form = AnnouncementForm(
             rows=rows,
             initial={
                 "units": [row.unit.pk for row in rows],
-                "deadline": announcements.default_deadline(process),
-                "text": announcements.default_requirements(),
+                "deadline": selectors.default_deadline(process),
+                "text": selectors.default_requirements(),
             },
         )
     return {
@@ -61,7 +36,7 @@ def _overview_context(request, process, form=None):
         "rows": rows,
         "announced": sum(1 for row in rows if row.announcement),
         "can_announce": can_announce,
-        "can_read_units": request.user.has_perm(announcements.COMPLETE, process),
+        "can_read_units": request.user.has_perm(selectors.COMPLETE, process),
         "form": form if can_announce else None,
     }
 
@@ -69,7 +44,7 @@ def _overview_context(request, process, form=None):
 @idempotent_post
 def announcement_overview(request, pk):
     process = process_get_for_user(user=request.user, pk=pk)
-    if not announcements.may_view_overview(request.user, process):
+    if not selectors.may_view_overview(request.user, process):
         raise PermissionDenied
     if request.method != "POST":
         return render(
@@ -77,25 +52,21 @@ def announcement_overview(request, pk):
         )
 
     step = process_step(process, STEP)
-    if not announcements.may_announce(request.user, step):
+    if not selectors.may_announce(request.user, step):
         raise PermissionDenied
-    rows = announcements.announcement_overview(process=process, step=step)
+    rows = selectors.announcement_overview(process=process, step=step)
     form = AnnouncementForm(request.POST, rows=rows)
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            made = announcements.announcement_send(
+        with shows_domain_error(form=form) as attempt:
+            made = services.announcement_send(
                 process=process,
                 actor=request.user,
                 units=data["units"],
                 deadline=data["deadline"],
                 text=data["text"],
             )
-        except DomainError as error:
-            form.add_error(None, error.message)
-            for detail in error.details:
-                form.add_error(None, detail)
-        else:
+        if attempt.succeeded:
             messages.success(
                 request,
                 ngettext(
@@ -112,9 +83,7 @@ def announcement_overview(request, pk):
 
 def announcement_unit(request, pk, unit_pk):
     process = process_get_for_user(user=request.user, pk=pk)
-    page = announcements.unit_announcement_for_user(
-        user=request.user, process=process, unit_pk=unit_pk
-    )
+    page = selectors.unit_announcement_for_user(user=request.user, process=process, unit_pk=unit_pk)
     return render(
         request,
         "plans/announcement_unit.html",
@@ -123,6 +92,6 @@ def announcement_unit(request, pk, unit_pk):
             "page": page,
             "unit": page.unit,
             "announcement": page.announcement,
-            "can_read_units": request.user.has_perm(announcements.COMPLETE, process),
+            "can_read_units": request.user.has_perm(selectors.COMPLETE, process),
         },
     )

@@ -3,7 +3,7 @@
 ``measure_costs`` validates the input of one cost type, looks up the function's yearly or
 hourly cost per school year (``FunctionCost``; a school year without a row uses the latest
 earlier one) and computes the cost per school year with ``plans.costs``. It only reads, so the
-plan editor also uses it for its live preview. Exported by ``plans.unit_plan_services``.
+plan editor also uses it for its live preview. Exported by ``plans.services.unit_plans``.
 """
 
 import datetime
@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 
 from werkdruk.exceptions import DomainError
 
-from .checks import MeasureFacts, RuleFacts
-from .costs import CostSpec, cost_per_school_year, rate_for, total_cost
-from .models import FunctionCost, Measure
+from ..checks import MeasureFacts, RuleFacts
+from ..costs import CostSpec, cost_per_school_year, rate_for, total_cost
+from ..models import FunctionCost, Measure
 
 CostType = Measure.CostType
 YEARS_MAX = 10  # school years one measure may span

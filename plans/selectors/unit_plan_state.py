@@ -2,7 +2,7 @@
 verdicts on it, why it cannot be changed or submitted, the deadline, the units still missing.
 
 Pure on loaded objects where the pages need it: pass prefetched measures, rules and steps and
-nothing is queried. Exported by ``plans.unit_plan_services``.
+nothing is queried. Exported by ``plans.services.unit_plans``.
 """
 
 import datetime
@@ -11,16 +11,16 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from processes.models import ProcessStep
-from units.models import OrganisationalUnit, UnitAnnouncement, WorkingMethod
+from units.models import OrganisationalUnit, WorkingMethod
 from werkdruk.exceptions import DomainError
 
-from .checks import PlanFacts, Verdict, run_checks
-from .models import UnitPlan
-from .predicates import PLANS_STEP as STEP
-from .predicates import plans_step
-from .selectors import framework_rule_list
-from .unit_plan_costs import measure_facts, rule_facts
-from .unit_plan_votes import plan_vote_open
+from ..checks import PlanFacts, Verdict, run_checks
+from ..models import UnitAnnouncement, UnitPlan
+from ..predicates import PLANS_STEP as STEP
+from ..predicates import plans_step
+from ..services.measure_costs import measure_facts, rule_facts
+from ..services.unit_plan_votes import plan_vote_open
+from .frameworks import framework_rule_list
 
 State = UnitPlan.State
 StepState = ProcessStep.State

@@ -13,13 +13,14 @@ from django.utils.translation import gettext as _
 from processes.models import ProcessStep
 from processes.selectors import process_step
 from units.models import OrganisationalUnit
+from werkdruk.domain_errors import error_lines
 from werkdruk.exceptions import DomainError
 
-from . import unit_plan_services as services
-from .models import FrameworkRule, FunctionCost, Measure, MeasureCategory, UnitPlan, WorkloadCause
-from .unit_plan_costs import school_year_label
-from .unit_plan_forms import school_year_choices
-from .unit_plan_selectors import (
+from ..forms.unit_plans import school_year_choices
+from ..models import FrameworkRule, FunctionCost, Measure, MeasureCategory, UnitPlan, WorkloadCause
+from ..services.measure_costs import measure_costs, school_year_label
+from .unit_plan_state import plan_verdicts
+from .unit_plans import (
     EDIT,
     STEP,
     ZERO,
@@ -115,9 +116,9 @@ def measure_preview(*, editor, form=None) -> MeasurePreview:
     problems = form.typed_cost_errors() if form is not None else []
     if inputs is not None:
         try:
-            cost = services.measure_costs(**inputs)
+            cost = measure_costs(**inputs)
         except DomainError as error:
-            problems = [error.message, *error.details]
+            problems = error_lines(error)
     if cost is None:
         return MeasurePreview([], None, problems, Budget(others_total, editor.unit.amount), [])
     data = form.cleaned_data
@@ -137,7 +138,7 @@ def measure_preview(*, editor, form=None) -> MeasurePreview:
             total_cost=cost.total,
             cost_per_year={str(year): str(amount) for year, amount in cost.per_year.items()},
         )
-        found = services.plan_verdicts(editor.plan, measures=[*others, draft], rules=editor.rules)
+        found = plan_verdicts(editor.plan, measures=[*others, draft], rules=editor.rules)
         mine = (None, str(draft.pk))
         verdicts = verdict_rows([v for v in found if v.measure_key in mine], editor.rules)
     return MeasurePreview(

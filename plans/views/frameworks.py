@@ -9,12 +9,13 @@ from django.views.decorators.http import require_POST
 
 from processes.models import ProcessStep
 from processes.selectors import current_sign_offs, process_get_for_user, process_step
+from werkdruk.domain_errors import shows_domain_error
 from werkdruk.edit_conflicts import EditConflict, edit_conflict_report
-from werkdruk.exceptions import DomainError
 from werkdruk.submissions import idempotent_post
 
-from . import selectors, services
-from .forms import FrameworkMoveForm, FrameworkRuleForm
+from ..forms.frameworks import FrameworkMoveForm, FrameworkRuleForm
+from ..selectors import frameworks as selectors
+from ..services import frameworks as services
 
 MANAGE = "processes.manage_process"
 STEP = 3
@@ -71,18 +72,15 @@ class _RuleFormView(View):
 
     def _call(self, request, process, form, rule, call, message):
         if form.is_valid():
-            try:
-                call(**form.service_kwargs())
-            except EditConflict as conflict:
-                report = edit_conflict_report(
-                    conflict, form=form, initial_for=FrameworkRuleForm.initial_for
-                )
-                return self._render(request, process, form, rule, status=409, conflict=report)
-            except DomainError as error:
-                form.add_error(None, error.message)
-                for detail in error.details:
-                    form.add_error(None, detail)
-            else:
+            with shows_domain_error(form=form) as attempt:
+                try:
+                    call(**form.service_kwargs())
+                except EditConflict as conflict:
+                    report = edit_conflict_report(
+                        conflict, form=form, initial_for=FrameworkRuleForm.initial_for
+                    )
+                    return self._render(request, process, form, rule, status=409, conflict=report)
+            if attempt.succeeded:
                 return _succeeded(request, process, message)
         return self._render(request, process, form, rule, status=400)
 
@@ -166,10 +164,9 @@ def framework_rule_move(request, pk, rule_pk):
 @idempotent_post
 def framework_standard_set(request, pk):
     process = process_get_for_user(user=request.user, pk=pk, perm=MANAGE)
-    try:
+    with shows_domain_error(request=request) as attempt:
         services.framework_standard_set_add(process=process, actor=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
+    if attempt.failed:
         return redirect("plans:framework-list", pk=process.pk)
     return _succeeded(
         request,

@@ -1,5 +1,6 @@
-"""Forms of step 8: a unit plan's analysis and a measure (the short forms of its other actions
-are in ``plans.unit_plan_action_forms``). They read input; ``plans.unit_plan_services`` decides.
+"""Forms of step 8: a unit plan's analysis, a measure, and the short forms of its other actions
+(a comment on a measure, the reason a unit keeps a warned-about choice, returning a plan to its
+unit and closing step 8). They read input; ``plans.services.unit_plans`` decides.
 
 Choices (causes, categories, functions) come from lists the selectors loaded once, so building
 a form costs no queries.
@@ -14,6 +15,9 @@ from django.utils.translation import gettext_lazy
 from werkdruk.edit_conflicts import VersionField
 from werkdruk.forms import LocalDecimalField
 
+from ..models import Measure, WorkloadCause
+from ..services.measure_costs import school_year_label
+from ..services.unit_plans import MeasureData
 from .measure_fields import (
     SchoolYearsMixin,
     amount_field,
@@ -21,9 +25,6 @@ from .measure_fields import (
     last_year_field,
     school_years,
 )
-from .models import Measure, WorkloadCause
-from .unit_plan_costs import school_year_label
-from .unit_plan_services import MeasureData
 
 CostType = Measure.CostType
 TEXT_MAX = 5000
@@ -383,3 +384,47 @@ class MeasureForm(SchoolYearsMixin, CausesMixin, forms.Form):
             changes_task_policy=data["changes_task_policy"],
             when_money_ends=data["when_money_ends"],
         )
+
+
+# --- the short forms of the plan's other actions ---
+
+COMMENT_MAX = 2000
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("Your comment"),
+        max_length=COMMENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+        error_messages={"required": gettext_lazy("Write a comment first.")},
+    )
+
+
+class AcknowledgementForm(forms.Form):
+    rule = forms.IntegerField(widget=forms.HiddenInput)
+    measure = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=gettext_lazy("Why the unit keeps it this way"),
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+        error_messages={"required": gettext_lazy("Give the reason.")},
+    )
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for returning the plan"),
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+        help_text=gettext_lazy("The unit reads this; say what should change."),
+        error_messages={"required": gettext_lazy("Give the reason for returning the plan.")},
+    )
+
+
+class CloseForm(forms.Form):
+    grounds = forms.CharField(
+        label=gettext_lazy("Grounds (optional)"),
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+    )

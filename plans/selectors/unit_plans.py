@@ -1,6 +1,6 @@
 """Reads of step 8: the overview of the units' plans and a plan's page (measures, verdicts,
-comments, acknowledged warnings). The measure form's reads are in ``plans.unit_plan_editor``,
-the history in ``plans.unit_plan_history``.
+comments, acknowledged warnings). The measure form's reads are in
+``plans.selectors.measure_editor``, the history in ``plans.selectors.unit_plan_history``.
 
 Each function loads what its page needs in a fixed number of queries, however many units,
 measures, comments or changes there are. Permissions come from ``plans.rules``; a unit of
@@ -18,21 +18,23 @@ from django.utils import timezone
 from processes.models import ProcessStep
 from processes.selectors import current_sign_offs, process_step
 from processes.services import sign_off_sides_for
-from units.models import OrganisationalUnit, UnitAnnouncement
+from units.models import OrganisationalUnit
 from units.predicates import member_unit_ids
 
-from . import costs
-from . import unit_plan_services as services
-from .checks import Verdict
-from .models import (
+from .. import costs
+from ..checks import Verdict
+from ..models import (
     FrameworkRule,
     Measure,
     MeasureComment,
+    UnitAnnouncement,
     UnitPlan,
     WarningAcknowledgement,
     WorkloadCause,
 )
-from .unit_plan_costs import school_year_label
+from ..services import unit_plans as services
+from ..services.measure_costs import school_year_label
+from .unit_plan_state import edit_refusal, plan_verdicts, submit_refusals
 
 STEP = 8
 VIEW = "plans.view_unit_plan"
@@ -296,7 +298,7 @@ def unit_plan_page(*, user, process, unit_pk) -> PlanPage:
     measures = measures_of(plan, comments=True)
     rules = rules_of(process)
     acknowledgements = list(WarningAcknowledgement.objects.filter(plan=plan))
-    verdicts = services.plan_verdicts(plan, measures=measures, rules=rules)
+    verdicts = plan_verdicts(plan, measures=measures, rules=rules)
     rows = verdict_rows(verdicts, rules, acknowledgements)
     by_measure: dict[str, list] = {}
     for row in rows:
@@ -312,7 +314,7 @@ def unit_plan_page(*, user, process, unit_pk) -> PlanPage:
         .values_list("deadline", flat=True)
         .first()
     )
-    refusal = services.edit_refusal(plan, step)
+    refusal = edit_refusal(plan, step)
     may_submit = (
         _step_open(step) and plan.state != UnitPlan.State.SUBMITTED and user.has_perm(SUBMIT, plan)
     )
@@ -342,7 +344,7 @@ def unit_plan_page(*, user, process, unit_pk) -> PlanPage:
         can_comment=user.has_perm(COMMENT, plan),
         may_submit=may_submit,
         submit_refusals=(
-            services.submit_refusals(plan, step=step, measures=measures, verdicts=verdicts)
+            submit_refusals(plan, step=step, measures=measures, verdicts=verdicts)
             if may_submit
             else []
         ),

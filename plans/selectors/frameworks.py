@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 
 from werkdruk.money import format_euro
 
-from .checks import RuleFacts, format_percentage
-from .models import FrameworkRule
+from ..checks import RuleFacts, format_percentage
+from ..models import FrameworkRule
 
 KIND_RANK = {kind: rank for rank, kind in enumerate(FrameworkRule.Kind.values)}
 

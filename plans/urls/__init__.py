@@ -1,0 +1,12 @@
+"""URLs of the plans app, one module per sub-domain."""
+
+from . import announcements, frameworks, unit_plan_votes, unit_plans
+
+app_name = "plans"
+
+urlpatterns = [
+    *frameworks.urlpatterns,
+    *announcements.urlpatterns,
+    *unit_plans.urlpatterns,
+    *unit_plan_votes.urlpatterns,
+]
