@@ -9,8 +9,7 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, Q
 
 from plans.models import Measure, UnitPlan
-from processes.models import KickoffSession
-from units.models import UnitAnnouncement
+from units.models import KickoffSession, UnitAnnouncement
 
 from .models import (
     EvaluationAgreement,

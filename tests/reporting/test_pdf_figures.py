@@ -12,14 +12,13 @@ from decimal import Decimal
 from django.utils import translation
 from pypdf import PdfReader
 
-from processes.models import KickoffSession
 from reporting.documents import report_pdf
 from reporting.figures import school_report
 from schoolplans.decision_list import ratification_record_for
 from schoolplans.models import EvaluationAgreement
 from spending.models import MeasureSpending
 from surveys.models import Invitee, SurveyParticipation
-from units.models import BudgetLine, SchoolAllocation
+from units.models import BudgetLine, KickoffSession, SchoolAllocation
 from voting.models import Vote
 from werkdruk.money import format_euro
 

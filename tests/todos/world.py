@@ -18,8 +18,6 @@ from plans.demo import demo_load
 from plans.unit_plan_services import plan_for_unit, plan_submit
 from processes import agreement
 from processes import services as process_services
-from processes.kickoff_services import kickoff_session_create, kickoff_session_mark_held
-from processes.models import KickoffSession
 from schoolplans import merge
 from schoolplans.evaluation import evaluation_agreement_save
 from schoolplans.models import PmrDecision
@@ -28,7 +26,14 @@ from schoolplans.ratification import pmr_decision_record, ratification_director_
 from surveys import services as surveys
 from surveys.models import SurveyRound
 from tests.fixtures.step8 import account_for, add, fresh, soon, step, unit_of, units_of, user
-from units.models import StaffMember, UnitAnnouncement, UnitMembership, WorkingMethod
+from units.models import (
+    KickoffSession,
+    StaffMember,
+    UnitAnnouncement,
+    UnitMembership,
+    WorkingMethod,
+)
+from units.services.kickoff import kickoff_session_create, kickoff_session_mark_held
 from units.services.working_method import MeetingData, working_method_record
 from voting import services as voting
 from voting.models import Vote
