@@ -19,16 +19,22 @@ from django.utils import timezone
 
 from processes import agreement
 from processes import services as process_services
-from processes.kickoff_services import (
+from processes.models import Process, SchoolRole, SchoolYear
+from units.models import (
+    BudgetSplit,
+    KickoffSession,
+    OrganisationalUnit,
+    StaffMember,
+    WorkingMethod,
+)
+from units.selectors.units import staff_select
+from units.services import budget, split
+from units.services import units as unit_services
+from units.services.kickoff import (
     kickoff_attendance_count,
     kickoff_session_create,
     kickoff_session_mark_held,
 )
-from processes.models import KickoffSession, Process, SchoolRole, SchoolYear
-from units.models import BudgetSplit, OrganisationalUnit, StaffMember, WorkingMethod
-from units.selectors.units import staff_select
-from units.services import budget, split
-from units.services import units as unit_services
 from units.services.working_method import MeetingData, working_method_record
 from voting import services as voting
 from voting.models import Vote

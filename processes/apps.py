@@ -15,7 +15,3 @@ class ProcessesConfig(AppConfig):
             "processes:agreement",
             perm=registry.VIEW_PROCESS,
         )
-
-        from . import kickoff
-
-        kickoff.register()

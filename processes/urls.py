@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import kickoff_views, views
+from . import views
 
 app_name = "processes"
 
@@ -28,51 +28,4 @@ urlpatterns = [
     path("process/<int:pk>/step/<int:number>/plan/", views.step_plan, name="step-plan"),
     path("process/<int:pk>/step/<int:number>/reopen/", views.step_reopen, name="step-reopen"),
     path("process/<int:pk>/step/<int:number>/skip/", views.step_skip, name="step-skip"),
-    # step 5, the collective kick-off
-    path("process/<int:pk>/kickoff/", kickoff_views.kickoff, name="kickoff"),
-    path(
-        "process/<int:pk>/kickoff/add/",
-        kickoff_views.KickoffSessionCreateView.as_view(),
-        name="kickoff-session-create",
-    ),
-    path(
-        "process/<int:pk>/kickoff/<int:session_pk>/edit/",
-        kickoff_views.KickoffSessionUpdateView.as_view(),
-        name="kickoff-session-update",
-    ),
-    path(
-        "process/<int:pk>/kickoff/<int:session_pk>/delete/",
-        kickoff_views.KickoffSessionDeleteView.as_view(),
-        name="kickoff-session-delete",
-    ),
-    path(
-        "process/<int:pk>/kickoff/<int:session_pk>/invite/",
-        kickoff_views.kickoff_invite,
-        name="kickoff-invite",
-    ),
-    path(
-        "process/<int:pk>/kickoff/<int:session_pk>/attendance/",
-        kickoff_views.KickoffAttendanceView.as_view(),
-        name="kickoff-attendance",
-    ),
-    path(
-        "process/<int:pk>/kickoff/<int:session_pk>/held/",
-        kickoff_views.kickoff_held,
-        name="kickoff-held",
-    ),
-    path(
-        "process/<int:pk>/kickoff/<int:session_pk>/sign-up/",
-        kickoff_views.kickoff_sign_up,
-        name="kickoff-sign-up",
-    ),
-    path(
-        "process/<int:pk>/kickoff/<int:session_pk>/withdraw/",
-        kickoff_views.kickoff_withdraw,
-        name="kickoff-withdraw",
-    ),
-    path(
-        "process/<int:pk>/kickoff/<int:session_pk>.ics",
-        kickoff_views.kickoff_ics,
-        name="kickoff-ics",
-    ),
 ]

@@ -10,7 +10,7 @@ from django.utils.translation import pgettext_lazy
 from django.views import View
 from django.views.decorators.http import require_POST
 
-from werkdruk.exceptions import DomainError
+from werkdruk.domain_errors import shows_domain_error
 from werkdruk.files import download_name
 from werkdruk.pdf import pdf_response, render_pdf
 from werkdruk.submissions import idempotent_post
@@ -81,7 +81,7 @@ class ProcessCreateView(View):
                         "copy_previous", _("There is no process for the previous school year.")
                     )
             if form.is_valid():
-                try:
+                with shows_domain_error(form=form) as attempt:
                     process = services.process_create(
                         school=school,
                         school_year=year,
@@ -90,9 +90,7 @@ class ProcessCreateView(View):
                         kind=form.cleaned_data["kind"],
                         reminder_lead_days=form.cleaned_data["reminder_lead_days"],
                     )
-                except DomainError as error:
-                    form.add_error(None, error.message)
-                else:
+                if attempt.succeeded:
                     messages.success(request, _("The process has started: step 1 is open."))
                     return redirect("processes:process-detail", pk=process.pk)
         return render(request, self.template_name, {"school": school, "form": form}, status=400)
@@ -172,11 +170,9 @@ def agreement_freeze(request, pk):
     process = selectors.process_get_for_user(
         user=request.user, pk=pk, perm="processes.manage_process"
     )
-    try:
+    with shows_domain_error(request=request) as attempt:
         version = agreement.agreement_freeze(process=process, actor=request.user)
-    except DomainError as error:
-        messages.error(request, " ".join([error.message, *error.details]))
-    else:
+    if attempt.succeeded:
         messages.success(
             request,
             _("Version %(number)s of the agreement is frozen: this is what the staff vote on.")
@@ -257,13 +253,9 @@ def _step_action(form_key, perm, make_form, call):
             raise PermissionDenied
         form = make_form(request, step)
         if form.is_valid():
-            try:
+            with shows_domain_error(form=form) as attempt:
                 message = call(request.user, step, form.cleaned_data)
-            except DomainError as error:
-                form.add_error(None, error.message)
-                for detail in error.details:
-                    form.add_error(None, detail)
-            else:
+            if attempt.succeeded:
                 messages.success(request, message)
                 return redirect("processes:step-detail", pk=pk, number=number)
         return step_detail(request, pk, number, forms={form_key: form}, status=400)

@@ -1,3 +1,4 @@
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -377,6 +378,173 @@ class BudgetSplit(models.Model):
 
     def __str__(self):
         return f"{self.process}: {self.get_method_display()}"
+
+
+# --- step 5: the collective kick-off --------------------------------------------------
+
+
+class KickoffSession(models.Model):
+    """One meeting of a process's collective kick-off (step 5); a kick-off has one or more.
+
+    Times are wall-clock times in the school's time zone (Europe/Amsterdam). ``sequence`` goes
+    up on every change that matters to a calendar, so invitations are sent again for the new
+    version and calendars replace the old one (iCalendar SEQUENCE).
+    """
+
+    class Format(models.TextChoices):
+        PLENARY_THEN_SESSIONS = "plenary_then_sessions", _("plenary opening, then group sessions")
+        PLENARY = "plenary", _("plenary only")
+        GROUPS = "groups", _("in groups")
+
+    class AttendanceMode(models.TextChoices):
+        PER_PERSON = "per_person", _("per person")
+        COUNTED = "counted", _("counted")
+
+    process = models.ForeignKey(
+        "processes.Process", on_delete=models.CASCADE, related_name="kickoff_sessions"
+    )
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    date = models.DateField(_("date"))
+    starts_at = models.TimeField(_("start time"))
+    ends_at = models.TimeField(_("end time"))
+    place = models.CharField(_("place"), max_length=200)
+    agenda = models.TextField(_("agenda"), blank=True)
+    format = models.CharField(
+        _("format"), max_length=30, choices=Format.choices, default=Format.PLENARY_THEN_SESSIONS
+    )
+    in_working_time = models.BooleanField(_("in working time"), default=True)
+    meal_offered = models.BooleanField(_("meal offered"), default=False)
+    hours_credited = models.DecimalField(
+        _("hours credited"),
+        max_digits=5,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
+        help_text=_("Hours of the annual task that attending counts for."),
+    )
+    uses_sign_up = models.BooleanField(_("staff sign up"), default=False)
+    sequence = models.PositiveIntegerField(default=0)
+    attendance_mode = models.CharField(
+        _("attendance recorded"), max_length=10, choices=AttendanceMode.choices, blank=True
+    )
+    attendance_count = models.PositiveIntegerField(_("attended"), null=True, blank=True)
+    held_at = models.DateTimeField(_("recorded as held at"), null=True, blank=True)
+    held_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded as held by"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("kick-off session")
+        verbose_name_plural = _("kick-off sessions")
+        ordering = ["process", "date", "starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="kickoff_session_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(hours_credited__gte=0),
+                name="kickoff_session_hours_gte_0",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.process}: {self.title or self.place} {self.date}"
+
+    @property
+    def is_held(self) -> bool:
+        return self.held_at is not None
+
+    @property
+    def starts(self) -> datetime.datetime:
+        """When the session starts, in the school's time zone."""
+        return timezone.make_aware(datetime.datetime.combine(self.date, self.starts_at))
+
+    @property
+    def has_started(self) -> bool:
+        return timezone.now() >= self.starts
+
+
+class KickoffSignUp(models.Model):
+    """A staff member's sign-up for a kick-off session (when the session uses sign-up)."""
+
+    session = models.ForeignKey(KickoffSession, on_delete=models.CASCADE, related_name="sign_ups")
+    staff_member = models.ForeignKey(
+        StaffMember, on_delete=models.CASCADE, related_name="kickoff_sign_ups"
+    )
+    signed_up_at = models.DateTimeField(_("signed up at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("kick-off sign-up")
+        verbose_name_plural = _("kick-off sign-ups")
+        ordering = ["session", "signed_up_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "staff_member"], name="kickoff_sign_up_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.session} – {self.staff_member}"
+
+
+class KickoffAttendance(models.Model):
+    """Whether one staff member attended a session (attendance recorded per person)."""
+
+    session = models.ForeignKey(
+        KickoffSession, on_delete=models.CASCADE, related_name="attendances"
+    )
+    staff_member = models.ForeignKey(
+        StaffMember, on_delete=models.CASCADE, related_name="kickoff_attendances"
+    )
+    attended = models.BooleanField(_("attended"))
+
+    class Meta:
+        verbose_name = _("kick-off attendance")
+        verbose_name_plural = _("kick-off attendances")
+        ordering = ["session", "staff_member__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "staff_member"], name="kickoff_attendance_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.session} – {self.staff_member}: {self.attended}"
+
+
+class KickoffInvitation(models.Model):
+    """Written before an invitation is sent: one per staff member per version of a session,
+    so a repeated or concurrent send never mails anyone twice for the same version."""
+
+    session = models.ForeignKey(
+        KickoffSession, on_delete=models.CASCADE, related_name="invitations"
+    )
+    staff_member = models.ForeignKey(
+        StaffMember, on_delete=models.CASCADE, related_name="kickoff_invitations"
+    )
+    sequence = models.PositiveIntegerField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("kick-off invitation")
+        verbose_name_plural = _("kick-off invitations")
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "staff_member", "sequence"],
+                name="kickoff_invitation_once_per_version",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.session} – {self.staff_member} (v{self.sequence})"
 
 
 class WorkingMethod(models.Model):

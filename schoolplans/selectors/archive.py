@@ -25,8 +25,8 @@ from django.utils.translation import gettext as _
 
 from plans.models import Measure, UnitAnnouncement, UnitPlan
 from plans.selectors.frameworks import framework_agreement_section
-from processes.models import Decision, KickoffSession, Process, School, SchoolYear
-from units.models import BoardAllocation, BudgetLine, BudgetSplit
+from processes.models import Decision, Process, School, SchoolYear
+from units.models import BoardAllocation, BudgetLine, BudgetSplit, KickoffSession
 from units.selectors.units import unit_summaries
 from voting.models import Vote
 from werkdruk.exceptions import DomainError

@@ -44,19 +44,25 @@ from plans.services.unit_plans import (
 )
 from processes import agreement
 from processes import services as process_services
-from processes.kickoff_services import (
-    kickoff_attendance_count,
-    kickoff_session_create,
-    kickoff_session_mark_held,
-)
-from processes.models import KickoffSession, PupilCount, School, SchoolRole, SchoolYear
+from processes.models import PupilCount, School, SchoolRole, SchoolYear
 from schoolplans.demo import _publish_and_ratify, demo_ratified
 from schoolplans.services import merge
 from spending.demo import demo_spending
 from surveys.demo import demo_survey
-from units.models import BudgetSplit, OrganisationalUnit, StaffCategory, WorkingMethod
+from units.models import (
+    BudgetSplit,
+    KickoffSession,
+    OrganisationalUnit,
+    StaffCategory,
+    WorkingMethod,
+)
 from units.services import allocation, budget, split
 from units.services import units as unit_services
+from units.services.kickoff import (
+    kickoff_attendance_count,
+    kickoff_session_create,
+    kickoff_session_mark_held,
+)
 from units.services.working_method import MeetingData, working_method_record
 from voting import services as voting
 from voting.models import Vote

@@ -4,11 +4,12 @@ once; the second goes to the same page with "This was already saved." (tests/sub
 import pytest
 from django.urls import reverse
 
-from processes.models import KickoffSession, Process, SignOff
-from tests.processes import test_kickoff as kickoff_tests
+from processes.models import Process, SignOff
 from tests.processes.conftest import finish_steps_1_to_4, step
-from tests.processes.test_kickoff_views import form_data
 from tests.submissions import send_twice
+from tests.units import test_kickoff as kickoff_tests
+from tests.units.test_kickoff_views import form_data
+from units.models import KickoffSession
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,7 @@ def test_item9_a_process_started_twice_is_one_process(client, director, school):
 
 def test_item9_a_kickoff_session_added_twice_is_one_session(client, step5_open, pmr):
     client.force_login(pmr)
-    add = reverse("processes:kickoff-session-create", args=[step5_open.pk])
+    add = reverse("units:kickoff-session-create", args=[step5_open.pk])
     send_twice(client, page=add, action=add, data=form_data())
     assert KickoffSession.objects.filter(process=step5_open).count() == 1
 

@@ -13,13 +13,20 @@ from django.test.utils import CaptureQueriesContext
 
 from plans.demo_plans import demo_plans
 from plans.models import Measure, MeasureComment, UnitPlan
-from processes.models import Decision, KickoffSession, SchoolYear
+from processes.models import Decision, SchoolYear
 from reporting.selectors.figures import ZERO, board_report, school_report
 from schoolplans.models import EvaluationAgreement, RatificationRecord, SchoolPlanVersion
 from spending.models import MeasureSpending
 from surveys.models import Invitee, SurveyParticipation, SurveyResponse, SurveyRound
 from tests.factories import SchoolFactory, UserFactory
-from units.models import BudgetLine, SchoolAllocation, StaffMember, UnitMeeting, UnitMembership
+from units.models import (
+    BudgetLine,
+    KickoffSession,
+    SchoolAllocation,
+    StaffMember,
+    UnitMeeting,
+    UnitMembership,
+)
 from voting.models import Vote
 
 

@@ -13,14 +13,13 @@ from decimal import Decimal
 from django.utils import translation
 from pypdf import PdfReader
 
-from processes.models import KickoffSession
 from reporting.documents import report_pdf
 from reporting.selectors.figures import school_report
 from schoolplans.models import EvaluationAgreement
 from schoolplans.selectors.decision_list import ratification_record_for
 from spending.models import MeasureSpending
 from surveys.models import Invitee, SurveyParticipation
-from units.models import BudgetLine, SchoolAllocation
+from units.models import BudgetLine, KickoffSession, SchoolAllocation
 from voting.models import Vote
 from werkdruk.money import format_euro
 

@@ -18,13 +18,13 @@ from plans.demo import demo_load
 from plans.models import UnitAnnouncement, UnitPlan
 from plans.todos import _member_todo
 from processes import services as process_services
-from processes.kickoff_services import kickoff_sign_up
 from processes.models import SchoolYear
 from processes.todos import todos_for
 from reporting.models import ReportJob
 from schoolplans.demo import demo_ratified
 from tests.fixtures.step8 import user
 from units.models import OrganisationalUnit, UnitMembership, WorkingMethod
+from units.services.kickoff import kickoff_sign_up
 
 from .test_item2_todo_matrix import shown_todos
 from .world import _session, world_at
@@ -115,7 +115,7 @@ def test_item2_a_unit_plan_asks_its_member_what_its_state_needs(unit, member, te
 
 def test_item2_the_kickoff_asks_to_record_it_once_it_began_and_sign_up_once(client):
     world = world_at("5 and 6 under way")
-    kickoff = reverse("processes:kickoff", args=[world.process.pk])
+    kickoff = reverse("units:kickoff", args=[world.process.pk])
     today = _session(world, date=timezone.localdate(), sign_up=False)  # began at 0:00
     held = f"Record that the kick-off of {formats.date_format(today.date, 'j F Y')} was held"
     assert shown_todos(client, world.users["steering"]) == [

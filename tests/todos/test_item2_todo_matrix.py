@@ -54,7 +54,7 @@ def _urls(world):
         "step": lambda number: reverse("processes:step-detail", args=[pk, number]),
         "agreement": reverse("processes:agreement", args=[pk]),
         "vote": reverse("voting:vote-manage", args=[pk]),
-        "kickoff": reverse("processes:kickoff", args=[pk]),
+        "kickoff": reverse("units:kickoff", args=[pk]),
         "announcements": reverse("plans:announcement-overview", args=[pk]),
         "working_methods": reverse("units:working-method-overview", args=[pk]),
         "unit_plans": reverse("plans:unit-plan-overview", args=[pk]),

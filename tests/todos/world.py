@@ -20,8 +20,6 @@ from plans.services.unit_plan_decisions import plan_submit
 from plans.services.unit_plans import plan_for_unit
 from processes import agreement
 from processes import services as process_services
-from processes.kickoff_services import kickoff_session_create, kickoff_session_mark_held
-from processes.models import KickoffSession
 from schoolplans.models import PmrDecision
 from schoolplans.services import merge
 from schoolplans.services.publication import plan_publish, publication_comment_add
@@ -33,7 +31,8 @@ from schoolplans.services.ratification import (
 from surveys import services as surveys
 from surveys.models import SurveyRound
 from tests.fixtures.step8 import account_for, add, fresh, soon, step, unit_of, units_of, user
-from units.models import StaffMember, UnitMembership, WorkingMethod
+from units.models import KickoffSession, StaffMember, UnitMembership, WorkingMethod
+from units.services.kickoff import kickoff_session_create, kickoff_session_mark_held
 from units.services.working_method import MeetingData, working_method_record
 from voting import services as voting
 from voting.models import Vote

@@ -1,6 +1,6 @@
 """URLs of the units app, one module per sub-domain."""
 
-from . import budget, split, staff, units, working_method
+from . import budget, kickoff, split, staff, units, working_method
 
 app_name = "units"
 
@@ -9,5 +9,6 @@ urlpatterns = [
     *budget.urlpatterns,
     *units.urlpatterns,
     *split.urlpatterns,
+    *kickoff.urlpatterns,
     *working_method.urlpatterns,
 ]

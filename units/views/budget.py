@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from processes.models import ProcessStep, SchoolYear
 from processes.selectors import current_sign_offs, process_get_for_user, process_step
+from werkdruk.domain_errors import shows_domain_error
 from werkdruk.exceptions import DomainError
 from werkdruk.submissions import idempotent_post
 
@@ -124,7 +125,7 @@ def allocation_fix(request, board_id, start_year):
     fix_error = None
     if form.is_valid():
         data = form.cleaned_data
-        try:
+        with shows_domain_error() as attempt:  # the page shows the refusal above the preview
             allocation.allocation_fix(
                 board=board,
                 school_year=school_year,
@@ -133,11 +134,10 @@ def allocation_fix(request, board_id, start_year):
                 actor=request.user,
                 expected_digest=data["preview"],
             )
-        except DomainError as error:
-            fix_error = error
-        else:
+        if attempt.succeeded:
             messages.success(request, _("The distribution has been fixed and recorded."))
             return redirect("units:allocation", board_id=board.pk, start_year=start_year)
+        fix_error = attempt.error
     elif "preview" in form.errors:
         fix_error = DomainError(form.errors["preview"][0])
     shown = AllocationForm(request.POST)  # the typed figures, with their own errors
@@ -158,16 +158,14 @@ def allocation_reopen(request, board_id, start_year):
     board, school_year = _board_and_year(request, board_id, start_year)
     form = AllocationReopenForm(request.POST)
     if form.is_valid():
-        try:
+        with shows_domain_error(form=form) as attempt:
             allocation.allocation_reopen(
                 board=board,
                 school_year=school_year,
                 actor=request.user,
                 grounds=form.cleaned_data["grounds"],
             )
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
+        if attempt.succeeded:
             messages.success(
                 request, _("The distribution has been reopened: it can be fixed again.")
             )
@@ -224,11 +222,9 @@ def budget_line_add(request, pk):
     revision = process_step(process, SPLIT_STEP).revision
     form = BudgetLineForm(request.POST)
     if form.is_valid():
-        try:
+        with shows_domain_error(form=form) as attempt:
             services.budget_line_add(process=process, actor=request.user, **form.cleaned_data)
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
+        if attempt.succeeded:
             return _done(request, process, revision, _("The budget line has been added."))
     return _budget_page(request, process, add_form=form, status=400)
 
@@ -258,11 +254,9 @@ class BudgetLineEditView(View):
         revision = process_step(process, SPLIT_STEP).revision
         form = self._form(line, request.POST)
         if form.is_valid():
-            try:
+            with shows_domain_error(form=form) as attempt:
                 services.budget_line_update(line=line, actor=request.user, **form.cleaned_data)
-            except DomainError as error:
-                form.add_error(None, error.message)
-            else:
+            if attempt.succeeded:
                 return _done(request, process, revision, _("The budget line has been changed."))
         return self._render(request, process, line, form, status=400)
 
@@ -272,10 +266,9 @@ def budget_line_remove(request, pk, line_id):
     process = process_get_for_user(user=request.user, pk=pk, perm=MANAGE)
     line = selectors.budget_line_get(process=process, pk=line_id)
     revision = process_step(process, SPLIT_STEP).revision
-    try:
+    with shows_domain_error(request=request) as attempt:
         services.budget_line_remove(line=line, actor=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
+    if attempt.failed:
         return redirect("units:budget", pk=process.pk)
     return _done(request, process, revision, _("The budget line has been removed."))
 
@@ -285,10 +278,9 @@ def budget_line_remove(request, pk, line_id):
 def budget_take_over(request, pk):
     process = process_get_for_user(user=request.user, pk=pk, perm=MANAGE)
     revision = process_step(process, SPLIT_STEP).revision
-    try:
+    with shows_domain_error(request=request) as attempt:
         services.budget_line_from_allocation(process=process, actor=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
+    if attempt.failed:
         return redirect("units:budget", pk=process.pk)
     return _done(
         request, process, revision, _("The board's allocation has been taken into the budget.")

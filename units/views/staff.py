@@ -11,7 +11,7 @@ from django.views import View
 from django.views.decorators.http import require_POST
 
 from processes.models import School
-from werkdruk.exceptions import DomainError
+from werkdruk.domain_errors import shows_domain_error
 from werkdruk.files import download_name
 from werkdruk.spreadsheets import csv_download
 from werkdruk.submissions import idempotent_post
@@ -50,11 +50,9 @@ def staff_email_usable(request, school_id, pk):
     """The director or PMR clears the "address unusable" mark: the address works again."""
     school = _school_for(request.user, school_id, "units.mark_email_unusable")
     member = get_object_or_404(StaffMember, pk=pk, school=school)
-    try:
+    with shows_domain_error(request=request) as attempt:
         staff_email_unusable_clear(member=member, actor=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
+    if attempt.succeeded:
         messages.success(
             request,
             _("The e-mail address of %(name)s counts as working again.") % {"name": member.name},

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from processes import registry
 from processes.selectors import current_sign_offs, process_get_for_user, process_step
-from werkdruk.exceptions import DomainError
+from werkdruk.domain_errors import shows_domain_error
 from werkdruk.submissions import idempotent_post
 
 from ..forms.units import AssignForm, GroupForm, MemberForm, MembersForm, StaffFilterForm, UnitForm
@@ -41,11 +41,9 @@ def _managed_unit(request, pk, unit_pk):
     return process, unit
 
 
-def _errors_of(form, error=None) -> list[str]:
-    found = [message for messages_ in form.errors.values() for message in messages_]
-    if error is not None:
-        found += [error.message, *error.details]
-    return found
+def _errors_of(form, refusal=()) -> list[str]:
+    """The form's errors, then the lines of a service's refusal, for the page's error list."""
+    return [message for messages_ in form.errors.values() for message in messages_] + [*refusal]
 
 
 def _step_context(process, *, with_blockers=False) -> dict:
@@ -150,11 +148,15 @@ def unit_create(request, pk):
     process = process_get_for_user(user=request.user, pk=pk, perm=MANAGE)
     form = UnitForm(request.POST)
     if form.is_valid():
-        try:
+        with shows_domain_error() as attempt:
             unit = services.unit_create(process=process, actor=request.user, **form.cleaned_data)
-        except DomainError as error:
+        if attempt.failed:
             return _list_page(
-                request, process, status=400, forms={"unit": form}, errors=_errors_of(form, error)
+                request,
+                process,
+                status=400,
+                forms={"unit": form},
+                errors=_errors_of(form, attempt.lines),
             )
         messages.success(request, _("Unit %(name)s has been added.") % {"name": unit.name})
         return redirect("units:unit-detail", pk=process.pk, unit_pk=unit.pk)
@@ -185,7 +187,7 @@ def unit_assign(request, pk):
     process = process_get_for_user(user=request.user, pk=pk, perm=MANAGE)
     options = selectors.staff_filter_options(process=process)
     form = AssignForm(request.POST, process=process, options=options)
-    error = None
+    refusal = []
     if form.is_valid():
         data = form.cleaned_data
         if data["mode"] == AssignForm.HAND:
@@ -200,18 +202,17 @@ def unit_assign(request, pk):
                 unassigned_only=not data["include_assigned"],
             )
             back = {}
-        try:
+        with shows_domain_error() as attempt:
             result = services.unit_members_assign(
                 unit=data["unit"], actor=request.user, staff_members=staff
             )
-        except DomainError as caught:
-            error = caught
-        else:
+        if attempt.succeeded:
             messages.success(request, _assign_message(result, data["unit"]))
             url = reverse("units:unit-list", args=[process.pk])
             return redirect(f"{url}?{urlencode(back)}" if back else url)
+        refusal = attempt.lines
     return _list_page(
-        request, process, status=400, forms={"assign": form}, errors=_errors_of(form, error)
+        request, process, status=400, forms={"assign": form}, errors=_errors_of(form, refusal)
     )
 
 
@@ -225,10 +226,10 @@ def unit_copy(request, pk):
         return _list_page(
             request, process, status=400, errors=[_("There are no units of last year to copy.")]
         )
-    try:
+    with shows_domain_error() as attempt:
         result = services.units_copy_from(process=process, source=source, actor=request.user)
-    except DomainError as error:
-        return _list_page(request, process, status=400, errors=[error.message, *error.details])
+    if attempt.failed:
+        return _list_page(request, process, status=400, errors=attempt.lines)
     messages.success(
         request,
         ngettext(
@@ -320,22 +321,21 @@ def _unit_action(form_key, make_form, call):
     def view(request, pk, unit_pk):
         process, unit = _managed_unit(request, pk, unit_pk)
         form = make_form(request, unit)
-        error = None
+        refusal = []
         if form.is_valid():
-            try:
+            with shows_domain_error() as attempt:
                 message, target = call(request.user, unit, form.cleaned_data)
-            except DomainError as caught:
-                error = caught
-            else:
+            if attempt.succeeded:
                 messages.success(request, message)
                 return redirect(target)
+            refusal = attempt.lines
         return _detail_page(
             request,
             process,
             unit,
             status=400,
             forms={form_key: form},
-            errors=_errors_of(form, error),
+            errors=_errors_of(form, refusal),
         )
 
     return view
@@ -412,22 +412,21 @@ def _group_action(form_key, make_form, call):
         process, unit = _managed_unit(request, pk, unit_pk)
         group = selectors.unit_group_get(unit=unit, group_pk=group_pk)
         form = make_form(request, group)
-        error = None
+        refusal = []
         if form.is_valid():
-            try:
+            with shows_domain_error() as attempt:
                 message = call(request.user, group, form.cleaned_data)
-            except DomainError as caught:
-                error = caught
-            else:
+            if attempt.succeeded:
                 messages.success(request, message)
                 return redirect("units:unit-detail", pk=process.pk, unit_pk=unit.pk)
+            refusal = attempt.lines
         return _detail_page(
             request,
             process,
             unit,
             status=400,
             forms={form_key: form},
-            errors=_errors_of(form, error),
+            errors=_errors_of(form, refusal),
         )
 
     return view

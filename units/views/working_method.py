@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from processes.selectors import process_get_for_user, process_step
+from werkdruk.domain_errors import error_lines
 from werkdruk.edit_conflicts import NOT_KEPT, EditConflict, edit_conflict_report, from_history
 from werkdruk.exceptions import DomainError
 
@@ -114,8 +115,8 @@ def working_method_unit(request, pk, unit_pk):
             except EditConflict as conflict:
                 edit_conflict = _conflict_report(conflict, form, meetings)
                 status = 409
-            except DomainError as error:
-                errors = [error.message, *error.details]
+            except DomainError as error:  # after EditConflict, which is a DomainError too
+                errors = error_lines(error)
             else:
                 messages.success(
                     request,

@@ -1,5 +1,6 @@
 """The kick-off pages (step 5): what each role sees and may do, every URL's permissions, the
 forms end to end and the page's query count."""
+# ruff: noqa: F811 - the procedure's fixtures are imported from tests.processes.conftest
 
 import datetime
 
@@ -10,11 +11,25 @@ from django.utils import timezone
 from django.utils.html import escape
 from icalendar import Calendar
 
-from processes.models import Decision, KickoffSession, KickoffSignUp, ProcessStep
+from processes.models import Decision, ProcessStep
 from tests.factories import StaffMemberFactory
-from tests.processes import test_kickoff as kickoff_tests
-from tests.processes.conftest import step
-from tests.processes.test_kickoff import make_session
+from tests.processes.conftest import (  # noqa: F401 - fixtures
+    board_admin,
+    director,
+    other_board_admin,
+    other_director,
+    other_school,
+    pmr,
+    process,
+    school,
+    school_year,
+    staff_user,
+    steering,
+    step,
+)
+from tests.units import test_kickoff as kickoff_tests
+from tests.units.test_kickoff import make_session
+from units.models import KickoffSession, KickoffSignUp
 
 # The kick-off's fixtures, shared (pytest finds fixtures by the names of this module).
 engine_blockers_only = kickoff_tests.engine_blockers_only
@@ -30,7 +45,7 @@ def session(step5_open, director):
 
 def url(name, process, session=None):
     args = [process.pk] if session is None else [process.pk, session.pk]
-    return reverse(f"processes:{name}", args=args)
+    return reverse(f"units:{name}", args=args)
 
 
 def form_data(**overrides) -> dict:

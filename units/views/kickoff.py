@@ -1,5 +1,5 @@
 """Pages of step 5, the collective kick-off. Thin: every write goes through
-``kickoff_services``, which checks permission and state again."""
+``services.kickoff``, which checks permission and state again."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -11,19 +11,20 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.decorators.http import require_GET, require_POST
 
-from werkdruk.exceptions import DomainError
+from processes.selectors import process_get_for_user, process_step
+from werkdruk.domain_errors import shows_domain_error
 from werkdruk.submissions import idempotent_post
 
-from . import ics, kickoff_services
-from . import kickoff as reads
-from .kickoff_forms import (
+from .. import ics
+from ..forms.kickoff import (
     AttendanceCountForm,
     AttendancePerPersonForm,
     HeldForm,
     KickoffSessionForm,
 )
-from .models import KickoffSession
-from .selectors import process_get_for_user, process_step
+from ..models import KickoffSession
+from ..selectors import kickoff as reads
+from ..services import kickoff as kickoff_services
 
 STEP = 5
 ORGANISE = "processes.complete_step"
@@ -40,11 +41,7 @@ def _process_and_step(request, pk, *, organise=False):
 
 
 def _back(process):
-    return redirect("processes:kickoff", pk=process.pk)
-
-
-def _report_error(request, error):
-    messages.error(request, " ".join([error.message, *error.details]))
+    return redirect("units:kickoff", pk=process.pk)
 
 
 def kickoff(request, pk):
@@ -52,13 +49,13 @@ def kickoff(request, pk):
     page = reads.kickoff_page(process=process, step=step, user=request.user)
     return render(
         request,
-        "processes/kickoff/kickoff.html",
+        "units/kickoff/kickoff.html",
         {"process": process, "step": step, "page": page, "held_form": HeldForm()},
     )
 
 
 class _SessionFormView(View):
-    template_name = "processes/kickoff/session_form.html"
+    template_name = "units/kickoff/session_form.html"
 
     def _render(self, request, process, step, form, session=None, status=200):
         context = {"process": process, "step": step, "form": form, "session": session}
@@ -66,13 +63,9 @@ class _SessionFormView(View):
 
     def _call(self, request, process, step, form, session, call, message):
         if form.is_valid():
-            try:
+            with shows_domain_error(form=form) as attempt:
                 call(**form.service_kwargs())
-            except DomainError as error:
-                form.add_error(None, error.message)
-                for detail in error.details:
-                    form.add_error(None, detail)
-            else:
+            if attempt.succeeded:
                 messages.success(request, message)
                 return _back(process)
         return self._render(request, process, step, form, session, status=400)
@@ -130,18 +123,16 @@ class KickoffSessionDeleteView(View):
         session = reads.kickoff_session_get(process=process, pk=session_pk)
         return render(
             request,
-            "processes/kickoff/session_confirm_delete.html",
+            "units/kickoff/session_confirm_delete.html",
             {"process": process, "step": step, "session": session},
         )
 
     def post(self, request, pk, session_pk):
         process, _step = _process_and_step(request, pk, organise=True)
         session = reads.kickoff_session_get(process=process, pk=session_pk)
-        try:
+        with shows_domain_error(request=request) as attempt:
             kickoff_services.kickoff_session_delete(session=session, actor=request.user)
-        except DomainError as error:
-            _report_error(request, error)
-        else:
+        if attempt.succeeded:
             messages.success(request, _("The session has been removed."))
         return _back(process)
 
@@ -150,11 +141,9 @@ class KickoffSessionDeleteView(View):
 def kickoff_invite(request, pk, session_pk):
     process, _step = _process_and_step(request, pk, organise=True)
     session = reads.kickoff_session_get(process=process, pk=session_pk)
-    try:
+    with shows_domain_error(request=request) as attempt:
         sent = kickoff_services.kickoff_invitations_send(session=session, actor=request.user)
-    except DomainError as error:
-        _report_error(request, error)
-    else:
+    if attempt.succeeded:
         if sent:
             messages.success(
                 request,
@@ -171,7 +160,7 @@ def kickoff_invite(request, pk, session_pk):
 
 
 class KickoffAttendanceView(View):
-    template_name = "processes/kickoff/attendance.html"
+    template_name = "units/kickoff/attendance.html"
 
     def _setup(self, request, pk, session_pk):
         process, step = _process_and_step(request, pk, organise=True)
@@ -205,7 +194,7 @@ class KickoffAttendanceView(View):
         process, step, session = self._setup(request, pk, session_pk)
         rows = reads.kickoff_attendance_rows(session=session)
         count_form = AttendanceCountForm()
-        try:
+        with shows_domain_error() as attempt:  # the page shows the refusal above the forms
             if request.POST.get("mode") == "counted":
                 count_form = AttendanceCountForm(request.POST)
                 if not count_form.is_valid():
@@ -229,9 +218,9 @@ class KickoffAttendanceView(View):
                     actor=request.user,
                     attended_staff_ids=form.cleaned_data["present"],
                 )
-        except DomainError as error:
+        if attempt.failed:
             return self._render(
-                request, process, step, session, rows, count_form, 400, error.message
+                request, process, step, session, rows, count_form, 400, attempt.error.message
             )
         messages.success(request, _("The attendance has been recorded."))
         return _back(process)
@@ -243,11 +232,9 @@ def kickoff_held(request, pk, session_pk):
     session = reads.kickoff_session_get(process=process, pk=session_pk)
     form = HeldForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
-    try:
+    with shows_domain_error(request=request) as attempt:
         kickoff_services.kickoff_session_mark_held(session=session, actor=request.user, note=note)
-    except DomainError as error:
-        _report_error(request, error)
-    else:
+    if attempt.succeeded:
         messages.success(
             request,
             _(
@@ -262,11 +249,9 @@ def _own_sign_up(request, pk, session_pk, service, success):
     """Sign up or withdraw (the signed-in staff member's own choice) and go back to the page."""
     process, _step = _process_and_step(request, pk)
     session = reads.kickoff_session_get(process=process, pk=session_pk)
-    try:
+    with shows_domain_error(request=request) as attempt:
         service(session=session, actor=request.user)
-    except DomainError as error:
-        _report_error(request, error)
-    else:
+    if attempt.succeeded:
         messages.success(request, success)
     return _back(process)
 

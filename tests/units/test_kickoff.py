@@ -1,5 +1,6 @@
 """Step 5, the collective kick-off: sessions, the calendar file, invitations (idempotent per
 version), sign-up, attendance, the held record and the step's blocker."""
+# ruff: noqa: F811 - the procedure's fixtures are imported from tests.processes.conftest
 
 import datetime
 from decimal import Decimal
@@ -11,18 +12,29 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from icalendar import Calendar
 
-from processes import ics, kickoff_services, registry
+from processes import registry
 from processes import services as process_services
-from processes.models import (
-    Decision,
-    KickoffAttendance,
-    KickoffInvitation,
-    KickoffSession,
-    KickoffSignUp,
-    ProcessStep,
-)
+from processes.models import Decision, ProcessStep
 from tests.factories import StaffMemberFactory, UserFactory
-from tests.processes.conftest import finish_steps_1_to_4, step
+from tests.processes.conftest import (  # noqa: F401 - fixtures
+    board_admin,
+    director,
+    finish_steps_1_to_4,
+    other_director,
+    other_school,
+    pmr,
+    process,
+    school,
+    school_year,
+    staff_user,
+    steering,
+    step,
+)
+from units import ics
+from units.models import KickoffAttendance, KickoffInvitation, KickoffSession, KickoffSignUp
+from units.services import kickoff as kickoff_services
+from units.steps.kickoff import kickoff_held_blocker
+from units.steps.staff import step1_needs_active_staff
 from werkdruk.exceptions import DomainError
 
 
@@ -30,9 +42,6 @@ from werkdruk.exceptions import DomainError
 def engine_blockers_only(monkeypatch):
     """Only the staff-list blocker of step 1 and the kick-off's own blocker of step 5: the
     other apps test theirs, and these tests need steps 1-4 done to open step 5."""
-    from processes.kickoff import kickoff_held_blocker
-    from units.steps.staff import step1_needs_active_staff
-
     monkeypatch.setattr(
         registry, "_blockers", {1: [step1_needs_active_staff], 5: [kickoff_held_blocker]}
     )
@@ -491,9 +500,7 @@ def test_step_5_is_completed_only_after_a_session_is_held(step5_open, director):
 
 
 def test_the_app_registers_the_blocker_and_the_page(monkeypatch):
-    from processes.kickoff import kickoff_held_blocker
-
     monkeypatch.undo()  # the real registry, as the app filled it at start-up
     assert kickoff_held_blocker in registry._blockers[5]
     page = registry.step_pages(5)[0]
-    assert (str(page.label), page.url_name) == ("Kick-off", "processes:kickoff")
+    assert (str(page.label), page.url_name) == ("Kick-off", "units:kickoff")

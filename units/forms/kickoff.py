@@ -8,8 +8,8 @@ from django.utils.translation import pgettext_lazy
 
 from werkdruk.forms import DutchDateField, DutchTimeField, LocalDecimalField
 
-from .kickoff_services import SESSION_FIELDS
-from .models import KickoffSession
+from ..models import KickoffSession
+from ..services.kickoff import SESSION_FIELDS
 
 
 class KickoffSessionForm(forms.Form):

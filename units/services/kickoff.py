@@ -17,17 +17,12 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from processes.models import ProcessStep
+from processes.services import decision_record, process_lock, require_perm
 from werkdruk.exceptions import DomainError
 
-from . import ics
-from .models import (
-    KickoffAttendance,
-    KickoffInvitation,
-    KickoffSession,
-    KickoffSignUp,
-    ProcessStep,
-)
-from .services import decision_record, process_lock, require_perm
+from .. import ics
+from ..models import KickoffAttendance, KickoffInvitation, KickoffSession, KickoffSignUp
 
 logger = logging.getLogger(__name__)
 
@@ -213,7 +208,7 @@ def _send_cancellations(session, staff, calendar: bytes, filename: str) -> None:
                 _send_session_mail(
                     session,
                     member,
-                    "processes/email/kickoff_cancelled",
+                    "units/email/kickoff_cancelled",
                     {},
                     (filename, calendar),
                     connection=connection,
@@ -235,7 +230,7 @@ def _send_session_mail(session, member, template, extra, attachment, *, connecti
             "starts_at": formats.time_format(session.starts_at, "H:i"),
             "ends_at": formats.time_format(session.ends_at, "H:i"),
             "url": settings.SITE_URL.rstrip("/")
-            + reverse("processes:kickoff", args=[session.process_id]),
+            + reverse("units:kickoff", args=[session.process_id]),
             **extra,
         }
         subject = render_to_string(f"{template}_subject.txt", context)
@@ -255,7 +250,7 @@ def _send_invitation(session, member, calendar: bytes, *, update: bool, connecti
     _send_session_mail(
         session,
         member,
-        "processes/email/kickoff_invitation",
+        "units/email/kickoff_invitation",
         {"update": update},
         (ics.session_filename(session), calendar),
         connection=connection,

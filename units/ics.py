@@ -51,7 +51,7 @@ def _description(session) -> str:
         )
     lines += [
         "",
-        settings.SITE_URL.rstrip("/") + reverse("processes:kickoff", args=[session.process_id]),
+        settings.SITE_URL.rstrip("/") + reverse("units:kickoff", args=[session.process_id]),
     ]
     return "\n".join(lines)
 
