@@ -107,7 +107,7 @@ compilemessages: | $(PY)
 # --- running ---------------------------------------------------------------------------------
 
 run: debs-run $(STAMP_RUN) compilemessages
-	mkdir -p $(VAR)/celery/queue $(VAR)/celery/processed
+	mkdir -p $(VAR)/celery/queue $(VAR)/celery/processed $(VAR)/celery/control
 	$(MANAGE) migrate --noinput
 	$(MANAGE) demo
 	bin/dev-server
