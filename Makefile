@@ -15,7 +15,15 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 .DELETE_ON_ERROR:
 
-PYTHON ?= python3.11
+# The newest supported Python that runs (3.13 to 3.11; a pyenv shim of a version that is not
+# selected prints nothing); PYTHON=... chooses another one. Evaluated once, not at each use.
+ifndef PYTHON
+PYTHON := $(firstword $(foreach v,3.13 3.12 3.11,\
+	$(shell python$(v) -c 'import sys; print(sys.executable)' 2>/dev/null)))
+endif
+ifeq ($(strip $(PYTHON)),)
+$(error No python3.13, python3.12 or python3.11 found: install one or set PYTHON=/path/to/python)
+endif
 VENV   := .venv
 BIN    := $(VENV)/bin
 PY     := $(BIN)/python
