@@ -3,6 +3,7 @@
 #   make run      install, migrate, load demo data, serve http://127.0.0.1:8000 with a real
 #                 Celery worker and beat (Ctrl-C stops all of them)
 #   make test     install what the tests need, then lint, checks and the whole test suite
+#                 (TEST_WORKERS=n: in n processes, default 2; 0: in one)
 #   make lint     ruff check and ruff format --check
 #   make format   ruff format and ruff check --fix
 #   make messages update the translation files (locale/nl, locale/en)
@@ -122,14 +123,19 @@ run: debs-run $(STAMP_RUN) compilemessages
 
 # --- quality and tests -----------------------------------------------------------------------
 
+# The tests run in TEST_WORKERS processes (pytest-xdist): two, or one on a single core; 0 runs
+# them in make's own pytest. A file's tests stay together, so its module fixtures are built once.
+TEST_WORKERS ?= $(shell n=$$(nproc); echo $$(( n < 2 ? n : 2 )))
+XDIST = -n $(TEST_WORKERS) --dist loadfile
+
 test: debs-test $(STAMP_TEST)
 	$(BIN)/ruff check .
 	$(MANAGE) makemigrations --check --dry-run
 	install -d -m 700 $(VAR)/deploy-check/vote-keys
 	$(DEPLOY_ENV) $(MANAGE) check --deploy --fail-level WARNING
 	$(MAKE) --no-print-directory compilemessages
-	$(BIN)/pytest -m "not integration"
-	$(PY) bin/run-integration-tests -m "not e2e"
+	$(BIN)/pytest $(XDIST) -m "not integration"
+	$(PY) bin/run-integration-tests $(XDIST) -m "not e2e"
 
 lint: $(STAMP_TEST)
 	$(BIN)/ruff check .
