@@ -3,6 +3,7 @@
 #   make run      install, migrate, load demo data, serve http://127.0.0.1:8000 with a real
 #                 Celery worker and beat (Ctrl-C stops all of them)
 #   make test     install what the tests need, then lint, checks and the whole test suite
+#                 (TEST_WORKERS=n: in n processes, default 2; 0: in one)
 #   make lint     ruff check and ruff format --check
 #   make format   ruff format and ruff check --fix
 #   make coverage the suite (without e2e, on SQLite) under coverage, and its report per file
@@ -18,7 +19,15 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 .DELETE_ON_ERROR:
 
-PYTHON ?= python3.11
+# The newest supported Python that runs (3.13 to 3.11; a pyenv shim of a version that is not
+# selected prints nothing); PYTHON=... chooses another one. Evaluated once, not at each use.
+ifndef PYTHON
+PYTHON := $(firstword $(foreach v,3.13 3.12 3.11,\
+	$(shell python$(v) -c 'import sys; print(sys.executable)' 2>/dev/null)))
+endif
+ifeq ($(strip $(PYTHON)),)
+$(error No python3.13, python3.12 or python3.11 found: install one or set PYTHON=/path/to/python)
+endif
 VENV   := .venv
 BIN    := $(VENV)/bin
 PY     := $(BIN)/python
@@ -120,12 +129,17 @@ compilemessages: | $(PY)
 # --- running ---------------------------------------------------------------------------------
 
 run: debs-run $(STAMP_RUN) compilemessages
-	mkdir -p $(VAR)/celery/queue $(VAR)/celery/processed
+	mkdir -p $(VAR)/celery/queue $(VAR)/celery/processed $(VAR)/celery/control
 	$(MANAGE) migrate --noinput
 	$(MANAGE) demo
 	bin/dev-server
 
 # --- quality and tests -----------------------------------------------------------------------
+
+# The tests run in TEST_WORKERS processes (pytest-xdist): two, or one on a single core; 0 runs
+# them in make's own pytest. A file's tests stay together, so its module fixtures are built once.
+TEST_WORKERS ?= $(shell n=$$(nproc); echo $$(( n < 2 ? n : 2 )))
+XDIST = -n $(TEST_WORKERS) --dist loadfile
 
 test: debs-test $(STAMP_TEST)
 	$(BIN)/ruff check .
@@ -133,8 +147,8 @@ test: debs-test $(STAMP_TEST)
 	install -d -m 700 $(VAR)/deploy-check/vote-keys
 	$(DEPLOY_ENV) $(MANAGE) check --deploy --fail-level WARNING
 	$(MAKE) --no-print-directory compilemessages
-	$(BIN)/pytest -m "not integration"
-	$(PY) bin/run-integration-tests -m "not e2e"
+	$(BIN)/pytest $(XDIST) -m "not integration"
+	$(PY) bin/run-integration-tests $(XDIST) -m "not e2e"
 
 # Every app's code ([tool.coverage.run] in pyproject.toml); not part of `make test`.
 coverage: $(STAMP_TEST) compilemessages

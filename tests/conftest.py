@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+# Plugins of our own, one concern each (tests/plugins/).
+pytest_plugins = ["tests.plugins.hypothesis_profiles", "tests.plugins.xdist_redis"]
+
 MARKED_FOLDERS = {"integration": "integration", "e2e": "e2e"}
 NEVER_SKIP_IN_CI = frozenset(MARKED_FOLDERS.values())
 

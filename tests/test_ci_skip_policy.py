@@ -46,6 +46,8 @@ SAMPLE_FILES = {
                 OUTCOMES["collection"][report.nodeid] = report.outcome
 
         def pytest_sessionfinish(session):
+            if os.environ.get("PYTEST_XDIST_WORKER"):
+                return  # under pytest-xdist the controller sees every report
             with open(os.environ["OUTCOMES_FILE"], "w") as f:
                 json.dump(OUTCOMES, f)
     """,
@@ -94,7 +96,7 @@ SAMPLE_FILES = {
 }
 
 
-def run_sample_suite(tmp_path: Path, ci: str | None):
+def run_sample_suite(tmp_path: Path, ci: str | None, xdist: bool = False):
     for name, text in SAMPLE_FILES.items():
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -104,9 +106,11 @@ def run_sample_suite(tmp_path: Path, ci: str | None):
         env["CI"] = ci
     env["PYTHONPATH"] = str(ROOT)
     env["OUTCOMES_FILE"] = str(tmp_path / "outcomes.json")
-    plugins_off = ["-p", "no:django", "-p", "no:cacheprovider", "-p", "no:xdist"]
+    plugins_off = ["-p", "no:django", "-p", "no:cacheprovider"]
+    # Under pytest-xdist the hooks run in the workers, and their reports must still fail.
+    workers = ["-n", "2"] if xdist else ["-p", "no:xdist"]
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", *plugins_off, "--continue-on-collection-errors"]
+        [sys.executable, "-m", "pytest", *plugins_off, *workers, "--continue-on-collection-errors"]
         + ["-c", str(tmp_path / "pytest.ini"), "--rootdir", str(tmp_path), "tests"],
         cwd=tmp_path,
         env=env,
@@ -119,8 +123,9 @@ def run_sample_suite(tmp_path: Path, ci: str | None):
     return result, tests, outcomes["collection"]
 
 
-def test_in_ci_a_skipped_integration_or_browser_test_fails(tmp_path):
-    result, tests, collection = run_sample_suite(tmp_path, ci="true")
+@pytest.mark.parametrize("xdist", [False, True], ids=["one-process", "xdist"])
+def test_in_ci_a_skipped_integration_or_browser_test_fails(tmp_path, xdist):
+    result, tests, collection = run_sample_suite(tmp_path, ci="true", xdist=xdist)
 
     assert tests == {
         "test_skipped_in_body": "failed",

@@ -175,7 +175,9 @@ def test_board_split_stays_within_a_cent_of_the_exact_shares_when_input_is_valid
 
 
 @settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
     total=st.integers(min_value=0, max_value=10**11).map(lambda cents: Decimal(cents) / 100),
