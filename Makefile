@@ -3,7 +3,7 @@
 #   make run      install, migrate, load demo data, serve http://127.0.0.1:8000 with a real
 #                 Celery worker and beat (Ctrl-C stops all of them)
 #   make test     install what the tests need, then lint, checks and the whole test suite
-#   make lint     ruff check and ruff format --check
+#   make lint     ruff check, ruff format --check and the floors (lint-imports)
 #   make format   ruff format and ruff check --fix
 #   make messages update the translation files (locale/nl, locale/en)
 #   make bench    the vote's benchmark (BENCH_ARGS=... passes options; docs/performance.md)
@@ -116,6 +116,7 @@ run: debs-run $(STAMP_RUN) compilemessages
 
 test: debs-test $(STAMP_TEST)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(MANAGE) makemigrations --check --dry-run
 	install -d -m 700 $(VAR)/deploy-check/vote-keys
 	$(DEPLOY_ENV) $(MANAGE) check --deploy --fail-level WARNING
@@ -126,6 +127,7 @@ test: debs-test $(STAMP_TEST)
 lint: $(STAMP_TEST)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(STAMP_TEST)
 	$(BIN)/ruff format .
