@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.template import engines
 
 # Lowest first; apps in one tuple share a floor. werkdruk and accounts are both the ground
 # floor: werkdruk's own records point at the user. Side by side (spending, surveys) means
@@ -116,3 +117,18 @@ def test_the_template_check_sees_the_references():
     references = {(template, target) for template, target, _, _ in template_references()}
     assert ("plans/framework_form.html", "includes/_field.html") in references
     assert ("plans/framework_form.html", "base.html") in references
+
+
+def test_every_referenced_template_exists():
+    # Moving a shared template must not leave an include behind that still names the old path.
+    engine = engines["django"].engine
+    missing = [
+        f"{template} -> {target}"
+        for template, target, _, _ in template_references()
+        if not any(
+            Path(origin.name).exists()
+            for loader in engine.template_loaders
+            for origin in loader.get_template_sources(target)
+        )
+    ]
+    assert missing == []
