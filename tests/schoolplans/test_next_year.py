@@ -20,7 +20,6 @@ from schoolplans.models import (
     SchoolPlanVersion,
 )
 from tests.factories import (
-    SchoolFactory,
     SchoolRoleFactory,
     SchoolYearFactory,
     StaffMemberFactory,
@@ -59,23 +58,6 @@ def follow_up_hook(monkeypatch):
     if next_year.follow_up_copy not in hooks:
         hooks.append(next_year.follow_up_copy)
     monkeypatch.setattr(registry, "_copy_hooks", hooks)
-
-
-@pytest.fixture
-def school(db):
-    school = SchoolFactory()
-    StaffMemberFactory.create_batch(3, school=school)
-    return school
-
-
-@pytest.fixture
-def director(school):
-    return SchoolRoleFactory(school=school, role=SchoolRole.Role.DIRECTOR).user
-
-
-@pytest.fixture
-def pmr(school):
-    return SchoolRoleFactory(school=school, role=SchoolRole.Role.PMR).user
 
 
 def ratify(process, *, budget_line="100000.00", content=None, follow_up=FOLLOW_UP):
