@@ -4,7 +4,7 @@
 #                 Celery worker and beat (Ctrl-C stops all of them)
 #   make test     install what the tests need, then lint, checks and the whole test suite
 #                 (TEST_WORKERS=n: in n processes, default 2; 0: in one)
-#   make lint     ruff check and ruff format --check
+#   make lint     ruff check, ruff format --check and the floors (lint-imports)
 #   make format   ruff format and ruff check --fix
 #   make coverage the suite (without e2e, on SQLite) under coverage, and its report per file
 #   make lock     regenerate requirements.lock and requirements-test.lock from pyproject.toml
@@ -143,6 +143,7 @@ XDIST = -n $(TEST_WORKERS) --dist loadfile
 
 test: debs-test $(STAMP_TEST)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(MANAGE) makemigrations --check --dry-run
 	install -d -m 700 $(VAR)/deploy-check/vote-keys
 	$(DEPLOY_ENV) $(MANAGE) check --deploy --fail-level WARNING
@@ -158,6 +159,7 @@ coverage: $(STAMP_TEST) compilemessages
 lint: $(STAMP_TEST)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(STAMP_TEST)
 	$(BIN)/ruff format .

@@ -4,6 +4,8 @@ Tests under tests/integration/ and tests/e2e/ are marked `integration` and `e2e`
 With CI set (CI=true), such a test that is skipped (a missing browser, no PostgreSQL, an
 import that failed) counts as a failure: CI must never go green without having run them.
 Keep this module free of Django imports: tests/test_ci_skip_policy.py loads it on its own.
+The fixtures every test folder shares (a school, its people, its process) live in
+tests/fixtures/people.py, loaded below by name.
 """
 
 import os
@@ -11,8 +13,12 @@ from pathlib import Path
 
 import pytest
 
-# Plugins of our own, one concern each (tests/plugins/).
-pytest_plugins = ["tests.plugins.hypothesis_profiles", "tests.plugins.xdist_redis"]
+# Plugins of our own, one concern each (tests/plugins/), and the shared fixtures (tests/fixtures/).
+pytest_plugins = [
+    "tests.plugins.hypothesis_profiles",
+    "tests.plugins.xdist_redis",
+    "tests.fixtures.people",
+]
 
 MARKED_FOLDERS = {"integration": "integration", "e2e": "e2e"}
 NEVER_SKIP_IN_CI = frozenset(MARKED_FOLDERS.values())

@@ -1,24 +1,11 @@
-"""Fixtures for the frameworks: the procedure's fixtures, and step 3 opened for real."""
+"""Fixtures for the frameworks: step 3 opened for real (the school, its people and its process
+are the shared ones of tests/fixtures/people.py)."""
 
 import pytest
 
 from processes import registry
 from tests.fixtures.language import english  # noqa: F401 - autouse, every test here
-from tests.processes import conftest as procedure
 from tests.processes.conftest import sign_both
-
-# The procedure's fixtures, shared (pytest finds fixtures by the names of this module).
-school = procedure.school
-school_year = procedure.school_year
-director = procedure.director
-pmr = procedure.pmr
-steering = procedure.steering
-staff_user = procedure.staff_user
-board_admin = procedure.board_admin
-other_school = procedure.other_school
-other_director = procedure.other_director
-other_board_admin = procedure.other_board_admin
-process = procedure.process
 
 
 @pytest.fixture

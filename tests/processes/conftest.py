@@ -2,14 +2,7 @@ import pytest
 
 from processes import services
 from processes.models import SchoolRole
-from tests.factories import (
-    BoardAdministratorFactory,
-    SchoolFactory,
-    SchoolRoleFactory,
-    SchoolYearFactory,
-    StaffMemberFactory,
-    UserFactory,
-)
+from tests.factories import SchoolRoleFactory
 from tests.fixtures.language import english  # noqa: F401 - autouse, every test here
 
 
@@ -25,67 +18,8 @@ def engine_blockers_only(monkeypatch):
 
 
 @pytest.fixture
-def school(db):
-    school = SchoolFactory()
-    StaffMemberFactory.create_batch(3, school=school)
-    return school
-
-
-@pytest.fixture
-def school_year(db):
-    return SchoolYearFactory(start_year=2026)
-
-
-@pytest.fixture
-def director(school):
-    return SchoolRoleFactory(school=school, role=SchoolRole.Role.DIRECTOR).user
-
-
-@pytest.fixture
-def pmr(school):
-    return SchoolRoleFactory(school=school, role=SchoolRole.Role.PMR).user
-
-
-@pytest.fixture
 def pmr2(school):
     return SchoolRoleFactory(school=school, role=SchoolRole.Role.PMR).user
-
-
-@pytest.fixture
-def steering(school):
-    return SchoolRoleFactory(school=school, role=SchoolRole.Role.STEERING).user
-
-
-@pytest.fixture
-def staff_user(school):
-    user = UserFactory()
-    StaffMemberFactory(school=school, user=user, email=user.email)
-    return user
-
-
-@pytest.fixture
-def board_admin(school):
-    return BoardAdministratorFactory(board=school.board).user
-
-
-@pytest.fixture
-def other_school(db):
-    return SchoolFactory()
-
-
-@pytest.fixture
-def other_director(other_school):
-    return SchoolRoleFactory(school=other_school, role=SchoolRole.Role.DIRECTOR).user
-
-
-@pytest.fixture
-def other_board_admin(other_school):
-    return BoardAdministratorFactory(board=other_school.board).user
-
-
-@pytest.fixture
-def process(school, school_year, director):
-    return services.process_create(school=school, school_year=school_year, actor=director)
 
 
 def step(process, number):

@@ -11,19 +11,6 @@ from processes.models import SchoolRole
 from reporting import tasks
 from reporting.models import ReportJob
 from tests.factories import SchoolFactory, SchoolRoleFactory
-from tests.processes.conftest import (  # noqa: F401 - fixtures
-    board_admin,
-    director,
-    other_board_admin,
-    other_director,
-    other_school,
-    pmr,
-    process,
-    school,
-    school_year,
-    staff_user,
-    steering,
-)
 
 ROLES = [
     "anonymous",

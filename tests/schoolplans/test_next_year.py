@@ -23,7 +23,6 @@ from schoolplans.selectors import next_year
 from schoolplans.services import next_year as next_year_services
 from schoolplans.urls import next_year as urls_next_year
 from tests.factories import (
-    SchoolFactory,
     SchoolRoleFactory,
     SchoolYearFactory,
     StaffMemberFactory,
@@ -62,23 +61,6 @@ def follow_up_hook(monkeypatch):
     if next_year_services.follow_up_copy not in hooks:
         hooks.append(next_year_services.follow_up_copy)
     monkeypatch.setattr(registry, "_copy_hooks", hooks)
-
-
-@pytest.fixture
-def school(db):
-    school = SchoolFactory()
-    StaffMemberFactory.create_batch(3, school=school)
-    return school
-
-
-@pytest.fixture
-def director(school):
-    return SchoolRoleFactory(school=school, role=SchoolRole.Role.DIRECTOR).user
-
-
-@pytest.fixture
-def pmr(school):
-    return SchoolRoleFactory(school=school, role=SchoolRole.Role.PMR).user
 
 
 def ratify(process, *, budget_line="100000.00", content=None, follow_up=FOLLOW_UP):

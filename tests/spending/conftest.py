@@ -4,12 +4,10 @@ ratified (as the models record it; the ratification services are tested in schoo
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
 
 from plans.models import MeasureCategory
 from processes import services as process_services
 from processes.agreement import content_hash
-from processes.models import SchoolRole
 from schoolplans.models import (
     RatificationRecord,
     SchoolPlan,
@@ -17,13 +15,11 @@ from schoolplans.models import (
     SchoolPlanVersion,
 )
 from tests.factories import (
-    BoardAdministratorFactory,
     SchoolFactory,
-    SchoolRoleFactory,
     SchoolYearFactory,
     StaffMemberFactory,
-    UserFactory,
 )
+from tests.fixtures.language import english  # noqa: F401 - autouse, every test here
 
 YEAR = 2025
 # title, category, cost per school year
@@ -35,40 +31,12 @@ MEASURES = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
-
-
 @pytest.fixture
 def school(db):
+    # Overrides the shared school (tests/fixtures/people.py): two staff members.
     school = SchoolFactory()
     StaffMemberFactory.create_batch(2, school=school)
     return school
-
-
-@pytest.fixture
-def director(school):
-    return SchoolRoleFactory(school=school, role=SchoolRole.Role.DIRECTOR).user
-
-
-@pytest.fixture
-def pmr(school):
-    return SchoolRoleFactory(school=school, role=SchoolRole.Role.PMR).user
-
-
-@pytest.fixture
-def board_admin(school):
-    return BoardAdministratorFactory(board=school.board).user
-
-
-@pytest.fixture
-def staff_user(school):
-    user = UserFactory()
-    StaffMemberFactory(school=school, user=user, email=user.email)
-    return user
 
 
 @pytest.fixture

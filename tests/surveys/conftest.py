@@ -3,47 +3,20 @@
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
 
-from processes import services as process_services
-from processes.models import SchoolRole
 from surveys import services
 from tests.factories import (
     SchoolFactory,
-    SchoolRoleFactory,
-    SchoolYearFactory,
     StaffMemberFactory,
     UserFactory,
 )
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    """Messages asserted in English (the msgids)."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+from tests.fixtures.language import english  # noqa: F401 - autouse, every test here
 
 
 @pytest.fixture
 def school(db):
+    # Overrides the shared school (tests/fixtures/people.py): no staff, `staff` below is all.
     return SchoolFactory()
-
-
-@pytest.fixture
-def director(school):
-    return SchoolRoleFactory(school=school, role=SchoolRole.Role.DIRECTOR).user
-
-
-@pytest.fixture
-def pmr(school):
-    return SchoolRoleFactory(school=school, role=SchoolRole.Role.PMR).user
-
-
-@pytest.fixture
-def process(school, director):
-    year = SchoolYearFactory(start_year=2026)
-    return process_services.process_create(school=school, school_year=year, actor=director)
 
 
 @pytest.fixture

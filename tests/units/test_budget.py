@@ -11,13 +11,11 @@ from django.urls import reverse
 from processes import services as process_services
 from processes.models import Decision, ProcessStep, SchoolRole
 from tests.factories import (
-    BoardAdministratorFactory,
     PupilCountFactory,
     SchoolFactory,
     SchoolRoleFactory,
     SchoolYearFactory,
     StaffMemberFactory,
-    UserFactory,
 )
 from units.models import BoardAllocation, BudgetLine, SchoolAllocation
 from units.selectors.budget import school_budget
@@ -31,63 +29,12 @@ EXTRA = BudgetLine.Kind.EXTRA_TRANCHE
 
 
 @pytest.fixture
-def school_year(db):
-    return SchoolYearFactory(start_year=2026)
-
-
-@pytest.fixture
 def school(school_year):
+    # Overrides the shared school (tests/fixtures/people.py): a name and 900 pupils.
     school = SchoolFactory(name="Het Voorbeeld College")
     StaffMemberFactory.create_batch(3, school=school)
     PupilCountFactory(school=school, school_year=school_year, pupil_count=900)
     return school
-
-
-@pytest.fixture
-def director(school):
-    return SchoolRoleFactory(school=school, role=SchoolRole.Role.DIRECTOR).user
-
-
-@pytest.fixture
-def pmr(school):
-    return SchoolRoleFactory(school=school, role=SchoolRole.Role.PMR).user
-
-
-@pytest.fixture
-def steering(school):
-    return SchoolRoleFactory(school=school, role=SchoolRole.Role.STEERING).user
-
-
-@pytest.fixture
-def staff_user(school):
-    user = UserFactory()
-    StaffMemberFactory(school=school, user=user, email=user.email)
-    return user
-
-
-@pytest.fixture
-def board_admin(school):
-    return BoardAdministratorFactory(board=school.board).user
-
-
-@pytest.fixture
-def other_school(db):
-    return SchoolFactory()
-
-
-@pytest.fixture
-def other_director(other_school):
-    return SchoolRoleFactory(school=other_school, role=SchoolRole.Role.DIRECTOR).user
-
-
-@pytest.fixture
-def other_board_admin(other_school):
-    return BoardAdministratorFactory(board=other_school.board).user
-
-
-@pytest.fixture
-def process(school, school_year, director):
-    return process_services.process_create(school=school, school_year=school_year, actor=director)
 
 
 @pytest.fixture

@@ -16,13 +16,6 @@ from tests.factories import (
     SchoolFactory,
     SchoolYearFactory,
 )
-from tests.processes.conftest import (  # noqa: F401 - fixtures
-    board_admin,
-    director,
-    process,
-    school,
-    school_year,
-)
 from tests.submissions import already_saved, send_twice
 from tests.units import test_allocation as allocation_tests
 from tests.units.test_staff_import import dutch_csv, upload

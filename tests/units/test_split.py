@@ -16,16 +16,7 @@ from processes import agreement, registry
 from processes.models import Decision, ProcessStep
 from processes.services import step_sign_off
 from tests.factories import StaffMemberFactory, UserFactory
-from tests.processes.conftest import (  # noqa: F401 - fixtures
-    director,
-    pmr,
-    process,
-    school,
-    school_year,
-    sign_both,
-    staff_user,
-    step,
-)
+from tests.processes.conftest import sign_both, step
 from units.models import BudgetLine, BudgetSplit, OrganisationalUnit, StaffMember, UnitMembership
 from units.services.split import split_preview, split_save, split_status
 from units.splitting import SplitChangedError, SplitError, SplitUnit, split_compute

@@ -10,19 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from processes.models import Decision, ProcessStep
-from tests.processes.conftest import (  # noqa: F401 - fixtures
-    board_admin,
-    director,
-    other_director,
-    other_school,
-    pmr,
-    process,
-    school,
-    school_year,
-    sign_both,
-    staff_user,
-    step,
-)
+from tests.processes.conftest import sign_both, step
 from tests.units.test_split import FTE_10, _member, _stored, units  # noqa: F401 - fixture
 from units.models import BudgetLine, BudgetSplit, OrganisationalUnit
 from units.services.split import split_preview, split_save

@@ -37,12 +37,8 @@ DUTCH_HEADERS = "naam;e-mail;categorie;functie;afdeling;wtf"
 
 @pytest.fixture
 def school():
+    # Overrides the shared school (tests/fixtures/people.py): no staff before the import.
     return SchoolFactory()
-
-
-@pytest.fixture
-def director(school):
-    return SchoolRoleFactory(school=school, role=SchoolRole.Role.DIRECTOR).user
 
 
 def dutch_csv(*rows, headers=DUTCH_HEADERS) -> bytes:

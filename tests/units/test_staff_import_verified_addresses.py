@@ -12,8 +12,7 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from processes.models import SchoolRole
-from tests.factories import SchoolFactory, SchoolRoleFactory, UserFactory
+from tests.factories import SchoolFactory, UserFactory
 from units.models import StaffMember
 from units.services import staff_import
 
@@ -29,12 +28,8 @@ def no_rate_limits_left_over():
 
 @pytest.fixture
 def school():
+    # Overrides the shared school (tests/fixtures/people.py): no staff before the import.
     return SchoolFactory()
-
-
-@pytest.fixture
-def director(school):
-    return SchoolRoleFactory(school=school, role=SchoolRole.Role.DIRECTOR).user
 
 
 def import_staff(school, director, *rows):

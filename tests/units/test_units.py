@@ -13,20 +13,7 @@ from processes import agreement
 from processes import services as process_services
 from processes.models import Decision, ProcessStep, SignOff
 from tests.factories import SchoolYearFactory, StaffMemberFactory
-from tests.processes.conftest import (  # noqa: F401 - fixtures
-    board_admin,
-    director,
-    other_director,
-    other_school,
-    pmr,
-    process,
-    school,
-    school_year,
-    sign_both,
-    staff_user,
-    steering,
-    step,
-)
+from tests.processes.conftest import sign_both, step
 from units.models import (
     ConversationGroup,
     OrganisationalUnit,

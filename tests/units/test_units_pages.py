@@ -11,21 +11,7 @@ from django.utils.html import escape
 from processes import services as process_services
 from processes.models import Decision
 from tests.factories import SchoolYearFactory, StaffMemberFactory
-from tests.processes.conftest import (  # noqa: F401 - fixtures
-    board_admin,
-    director,
-    other_board_admin,
-    other_director,
-    other_school,
-    pmr,
-    process,
-    school,
-    school_year,
-    sign_both,
-    staff_user,
-    steering,
-    step,
-)
+from tests.processes.conftest import sign_both, step
 from units.models import (
     ConversationGroup,
     OrganisationalUnit,

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
-from django import template
+from django import forms, template
+from django.forms.boundfield import BoundWidget
 from django.utils.html import format_html
 
 from werkdruk.money import format_euro
@@ -33,3 +34,42 @@ def submission_token():
     return format_html(
         '<input type="hidden" name="{}" value="{}">', TOKEN_FIELD, submission_token_new()
     )
+
+
+@register.filter
+def control_kind(field):
+    """How ``includes/_field.html`` lays a field out: ``hidden``, ``check`` (one checkbox),
+    ``choices`` (a list of radio buttons or checkboxes) or ``input`` (label above it)."""
+    widget = field.field.widget
+    if field.is_hidden:
+        return "hidden"
+    if isinstance(widget, forms.CheckboxInput):
+        return "check"
+    if isinstance(widget, forms.RadioSelect):  # CheckboxSelectMultiple is one too
+        return "choices"
+    return "input"
+
+
+@register.simple_tag
+def form_control(control, of=None, quiet=False):
+    """``{% form_control field %}``, or ``{% form_control option of=field %}`` for one radio
+    button or checkbox of a list: the input with its Bootstrap class, the one the form gave
+    the widget or else the one for its kind; ``is-invalid`` when the field has errors, except
+    in the live preview (``quiet``), which shows no errors."""
+    field = of or control
+    widget = field.field.widget
+    css = widget.attrs.get("class") or _bootstrap_class(widget)
+    if field.errors and not quiet:
+        css += " is-invalid"
+    if of is None:
+        return control.as_widget(attrs={"class": css})
+    data = {**control.data, "attrs": {**control.data["attrs"], "class": css}}
+    return BoundWidget(control.parent_widget, data, control.renderer).tag()
+
+
+def _bootstrap_class(widget) -> str:
+    if isinstance(widget, (forms.CheckboxInput, forms.RadioSelect)):
+        return "form-check-input"
+    if isinstance(widget, forms.Select):
+        return "form-select"
+    return "form-control"

@@ -1,0 +1,134 @@
+"""The floors hold for foreign keys and templates too, not only for imports (lint-imports).
+
+Each app may point only at apps on a lower floor: a model's foreign keys, one-to-one and
+many-to-many fields (their through models included), and a template's {% include %} and
+{% extends %}. Shared templates (templates/includes/, base.html, account/, allauth/, print/)
+belong to no app and may be used by every app.
+"""
+
+import re
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.template import engines
+
+# Lowest first; apps in one tuple share a floor. werkdruk and accounts are both the ground
+# floor: werkdruk's own records point at the user. Side by side (spending, surveys) means
+# independent: neither may point at the other.
+FLOORS = (
+    ("werkdruk", "accounts"),
+    ("processes",),
+    ("units",),
+    ("voting",),
+    ("plans",),
+    ("schoolplans",),
+    ("spending", "surveys"),
+    ("reporting",),
+)
+FLOOR = {app: number for number, floor in enumerate(FLOORS) for app in floor}
+GROUND = set(FLOORS[0])
+
+# Keys that point upwards today. The kick-off (step 5) still sits in processes with keys to
+# units.StaffMember; it moves in issue 16 (kick-off to units): then drop these.
+KNOWN_UPWARD_KEYS = {
+    ("processes.KickoffSignUp.staff_member", "units.StaffMember"),
+    ("processes.KickoffAttendance.staff_member", "units.StaffMember"),
+    ("processes.KickoffInvitation.staff_member", "units.StaffMember"),
+}
+
+TEMPLATES = Path(settings.BASE_DIR) / "templates"
+TEMPLATE_REFERENCE = re.compile(r"""{%-?\s*(?:include|extends)\s+["']([^"']+)["']""")
+
+
+def points_upwards(source_app: str, target_app: str) -> bool:
+    """Whether a reference from one app to another breaks the floors (other apps: no floor)."""
+    if source_app not in FLOOR or target_app not in FLOOR or source_app == target_app:
+        return False
+    if source_app in GROUND and target_app in GROUND:
+        return False
+    return FLOOR[target_app] >= FLOOR[source_app]
+
+
+def model_keys():
+    """(field, target model, source app, target app) for every relation our models declare."""
+    for model in apps.get_models(include_auto_created=True):
+        source = model._meta.app_label
+        if source not in FLOOR:
+            continue
+        for field in model._meta.get_fields(include_hidden=True):
+            if not field.is_relation or field.auto_created or field.related_model is None:
+                continue
+            target = field.related_model._meta
+            yield (
+                f"{model._meta.label}.{field.name}",
+                target.label,
+                source,
+                target.app_label,
+            )
+
+
+def template_references():
+    """(template, referenced template, its app, the referenced app) for literal references."""
+    for path in sorted(TEMPLATES.rglob("*.html")) + sorted(TEMPLATES.rglob("*.txt")):
+        relative = path.relative_to(TEMPLATES)
+        source_app = relative.parts[0]
+        for target in TEMPLATE_REFERENCE.findall(path.read_text(encoding="utf-8")):
+            yield str(relative), target, source_app, target.split("/")[0]
+
+
+def test_the_checker_refuses_an_upward_or_sideways_edge():
+    assert points_upwards("processes", "units")
+    assert points_upwards("units", "reporting")
+    assert points_upwards("spending", "surveys")
+    assert not points_upwards("units", "processes")
+    assert not points_upwards("reporting", "spending")
+    assert not points_upwards("plans", "plans")
+    assert not points_upwards("werkdruk", "accounts")
+    assert not points_upwards("plans", "includes")  # shared templates belong to no app
+    assert not points_upwards("units", "auth")  # contrib and third-party apps are below all
+
+
+def test_foreign_keys_point_only_downwards():
+    upward = {
+        (field, target)
+        for field, target, source_app, target_app in model_keys()
+        if points_upwards(source_app, target_app)
+    }
+    assert upward - KNOWN_UPWARD_KEYS == set()
+
+
+def test_the_known_upward_keys_still_exist():
+    # Once the kick-off has moved, this fails: then empty KNOWN_UPWARD_KEYS.
+    keys = {(field, target) for field, target, _, _ in model_keys()}
+    assert KNOWN_UPWARD_KEYS.issubset(keys)
+
+
+def test_templates_include_and_extend_only_downwards():
+    upward = [
+        f"{template} -> {target}"
+        for template, target, source_app, target_app in template_references()
+        if points_upwards(source_app, target_app)
+    ]
+    assert upward == []
+
+
+def test_the_template_check_sees_the_references():
+    references = {(template, target) for template, target, _, _ in template_references()}
+    assert ("plans/framework_form.html", "includes/_field.html") in references
+    assert ("plans/framework_form.html", "base.html") in references
+
+
+def test_every_referenced_template_exists():
+    # Moving a shared template must not leave an include behind that still names the old path.
+    engine = engines["django"].engine
+    missing = [
+        f"{template} -> {target}"
+        for template, target, _, _ in template_references()
+        if not any(
+            Path(origin.name).exists()
+            for loader in engine.template_loaders
+            for origin in loader.get_template_sources(target)
+        )
+    ]
+    assert missing == []
