@@ -29,14 +29,6 @@ FLOORS = (
 FLOOR = {app: number for number, floor in enumerate(FLOORS) for app in floor}
 GROUND = set(FLOORS[0])
 
-# Keys that point upwards today. The kick-off (step 5) still sits in processes with keys to
-# units.StaffMember; it moves in issue 16 (kick-off to units): then drop these.
-KNOWN_UPWARD_KEYS = {
-    ("processes.KickoffSignUp.staff_member", "units.StaffMember"),
-    ("processes.KickoffAttendance.staff_member", "units.StaffMember"),
-    ("processes.KickoffInvitation.staff_member", "units.StaffMember"),
-}
-
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 TEMPLATE_REFERENCE = re.compile(r"""{%-?\s*(?:include|extends)\s+["']([^"']+)["']""")
 
@@ -95,13 +87,7 @@ def test_foreign_keys_point_only_downwards():
         for field, target, source_app, target_app in model_keys()
         if points_upwards(source_app, target_app)
     }
-    assert upward - KNOWN_UPWARD_KEYS == set()
-
-
-def test_the_known_upward_keys_still_exist():
-    # Once the kick-off has moved, this fails: then empty KNOWN_UPWARD_KEYS.
-    keys = {(field, target) for field, target, _, _ in model_keys()}
-    assert KNOWN_UPWARD_KEYS.issubset(keys)
+    assert upward == set()
 
 
 def test_templates_include_and_extend_only_downwards():
