@@ -4,7 +4,6 @@ from django.http import HttpResponse
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from accounts import views as accounts_views
 from werkdruk import views as site_views
 
 
@@ -22,12 +21,10 @@ urlpatterns = [
     path("", include("spending.urls")),
     path("", include("surveys.urls")),
     path("", include("reporting.urls")),
-    # Ahead of allauth's own page of the same name: only a confirmed address becomes primary.
-    path("accounts/email/", accounts_views.email, name="account_email"),
+    # accounts' own pages first: they replace allauth's e-mail page and the admin's sign-in.
+    path("", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlanguage/", login_not_required(set_language), name="set_language"),
-    # Before the admin's own URLs: administrators sign in through allauth (second factor).
-    path("admin/login/", accounts_views.admin_login),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
     path("help/", site_views.user_guide, name="user-guide"),
