@@ -1,6 +1,5 @@
 """Step 5, the collective kick-off: sessions, the calendar file, invitations (idempotent per
 version), sign-up, attendance, the held record and the step's blocker."""
-# ruff: noqa: F811 - the procedure's fixtures are imported from tests.processes.conftest
 
 import datetime
 from decimal import Decimal
@@ -16,20 +15,7 @@ from processes import registry
 from processes import services as process_services
 from processes.models import Decision, ProcessStep
 from tests.factories import StaffMemberFactory, UserFactory
-from tests.processes.conftest import (  # noqa: F401 - fixtures
-    board_admin,
-    director,
-    finish_steps_1_to_4,
-    other_director,
-    other_school,
-    pmr,
-    process,
-    school,
-    school_year,
-    staff_user,
-    steering,
-    step,
-)
+from tests.processes.conftest import finish_steps_1_to_4, step
 from units import ics
 from units.models import KickoffAttendance, KickoffInvitation, KickoffSession, KickoffSignUp
 from units.services import kickoff as kickoff_services

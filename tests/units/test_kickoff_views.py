@@ -1,6 +1,5 @@
 """The kick-off pages (step 5): what each role sees and may do, every URL's permissions, the
 forms end to end and the page's query count."""
-# ruff: noqa: F811 - the procedure's fixtures are imported from tests.processes.conftest
 
 import datetime
 
@@ -13,20 +12,7 @@ from icalendar import Calendar
 
 from processes.models import Decision, ProcessStep
 from tests.factories import StaffMemberFactory
-from tests.processes.conftest import (  # noqa: F401 - fixtures
-    board_admin,
-    director,
-    other_board_admin,
-    other_director,
-    other_school,
-    pmr,
-    process,
-    school,
-    school_year,
-    staff_user,
-    steering,
-    step,
-)
+from tests.processes.conftest import step
 from tests.units import test_kickoff as kickoff_tests
 from tests.units.test_kickoff import make_session
 from units.models import KickoffSession, KickoffSignUp
