@@ -36,8 +36,10 @@ from units.services.kickoff import (
     kickoff_session_mark_held,
 )
 from units.services.working_method import MeetingData, working_method_record
-from voting import services as voting
 from voting.models import Vote
+from voting.services.casting import ballot_cast
+from voting.services.closing import vote_close
+from voting.services.vote import vote_create, vote_open
 
 from .demo import DEMO_FRAMEWORKS, _user
 from .models import FrameworkRule, MeasureCategory, WorkloadCause
@@ -286,7 +288,7 @@ def _staff_vote(process, pmr):
     it before its closing time. Adopted: steps 5 and 6 open."""
     agreement.agreement_freeze(process=process, actor=pmr)
     now = timezone.now()
-    vote = voting.vote_create(
+    vote = vote_create(
         process=process,
         actor=pmr,
         opens_at=now,
@@ -294,16 +296,16 @@ def _staff_vote(process, pmr):
         base=Vote.Base.VOTES_CAST,
         quorum_percentage=50,
     )
-    vote = voting.vote_open(vote=vote, actor=pmr)
+    vote = vote_open(vote=vote, actor=pmr)
     _cast(vote, every=6)
-    voting.vote_close(vote=vote, actor=pmr)
+    vote_close(vote=vote, actor=pmr)
 
 
 def _cast(vote, *, every):
     """Everyone on the roll votes: yes, except every ``every``-th (alternately no, abstain)."""
     for i, voter in enumerate(vote.voters.order_by("pk"), start=1):
         choice = "yes" if i % every else ("no" if i % (2 * every) else "abstain")
-        voting.ballot_cast(vote=vote, voter=voter, choice=choice)
+        ballot_cast(vote=vote, voter=voter, choice=choice)
 
 
 def _kickoff_and_announcements(process, director):

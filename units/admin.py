@@ -12,7 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from processes.models import School
 from werkdruk.admin import ReadOnlyAdminMixin
 
-from .forms import validate_staff_upload
+from .forms.staff import validate_staff_upload
 from .importing import StaffFileError, read_staff_file
 from .models import StaffMember
 from .resources import StaffMemberResource

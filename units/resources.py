@@ -1,7 +1,7 @@
 """The staff list as a django-import-export resource: one school per import, rows by e-mail.
 
-Used by the staff import service (``units.services.staff_import``) and by the admin's import and
-export. The resource itself enforces what an import must respect, whoever calls it:
+Used by the staff import service (``units.services.staff.staff_import``) and by the admin's import
+and export. The resource itself enforces what an import must respect, whoever calls it:
 
 - the school is fixed per import (a constructor argument, never a column) and the importing user
   needs ``units.import_staff`` on it;

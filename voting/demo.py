@@ -11,8 +11,9 @@ from processes import agreement
 from processes import services as process_services
 from processes.models import ProcessStep
 
-from . import services
 from .models import Vote, VoterMessage
+from .services.casting import ballot_cast
+from .services.vote import vote_create, vote_open
 
 DEMO_QUESTIONS = [
     "Hoe tevreden ben je over de indeling in eenheden?",
@@ -36,7 +37,7 @@ def demo_vote(process, users) -> Vote | None:
     process_services.step_sign_off(step=step3, actor=pmr, grounds="Kaders besproken in de PMR.")
     agreement.agreement_freeze(process=process, actor=pmr)
     now = timezone.now()
-    vote = services.vote_create(
+    vote = vote_create(
         process=process,
         actor=pmr,
         opens_at=now - datetime.timedelta(days=2),
@@ -48,7 +49,7 @@ def demo_vote(process, users) -> Vote | None:
         reminder_days=[3, 1],
         questions=DEMO_QUESTIONS,
     )
-    vote = services.vote_open(vote=vote, actor=pmr)
+    vote = vote_open(vote=vote, actor=pmr)
     demo_emails = {u.email for local, u in users.items() if local in NOT_YET_VOTED}
     voters = list(vote.voters.select_related("staff_member").order_by("pk"))
     # The invitations went out two days ago, except the demo teacher's: the worker sends it now.
@@ -65,5 +66,5 @@ def demo_vote(process, users) -> Vote | None:
         appreciation = {
             str(p): rng.choice([2, 3, 4, 4, 5]) for p in (1, 2, 3) if rng.random() < 0.8
         }
-        services.ballot_cast(vote=vote, voter=voter, choice=choice, appreciation=appreciation)
+        ballot_cast(vote=vote, voter=voter, choice=choice, appreciation=appreciation)
     return vote

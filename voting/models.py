@@ -5,7 +5,7 @@ are written in one transaction but share no key, timestamp or ordering column. B
 a random id and only the vote's id. While the vote is open a ballot holds nothing readable: its
 content is sealed to the vote's own key, whose private half is never in the database
 (``voting.sealing``, ``voting.keys``). Closing opens the ballots, counts them and writes them
-again, shuffled, in the clear (``services.vote_close``).
+again, shuffled, in the clear (``services.closing.vote_close``).
 """
 
 import uuid

@@ -26,11 +26,12 @@ from django.utils.translation import gettext_noop
 from processes.models import ProcessStep
 from processes.services import decision_record, process_lock, require_perm
 from units.models import WorkingMethod
-from voting import services as voting
 from voting.models import Participation, Vote, Voter
 from voting.rules_text import rule_sentence
 from voting.selectors import KEY_LOST, MIN_GROUP, TurnoutRow, vote_counted
 from voting.selectors import key_status as vote_key_status
+from voting.services.closing import register_on_close, vote_cancel, vote_close, vote_void
+from voting.services.unit_vote import unit_vote_open
 from voting.subjects import register_ballot_subject
 from werkdruk.exceptions import DomainError
 
@@ -120,7 +121,7 @@ def plan_vote_start(
     refusal = start_refusal(plan, step=step)
     if refusal:
         raise DomainError(refusal)
-    return voting.unit_vote_open(
+    return unit_vote_open(
         unit=plan.unit,
         actor=actor,
         kind=KIND,
@@ -159,7 +160,7 @@ def plan_vote_close(*, plan, actor) -> Vote:
             )
             % {"min": MIN_GROUP}
         )
-    return voting.vote_close(vote=vote, actor=actor)
+    return vote_close(vote=vote, actor=actor)
 
 
 @transaction.atomic
@@ -170,8 +171,8 @@ def plan_vote_cancel(*, plan, actor, grounds) -> Vote:
     require_perm(actor, COORDINATE, plan.unit)
     vote = _open_vote(plan)
     if vote_key_status(vote) == KEY_LOST:  # it cannot be counted: on record as void
-        return voting.vote_void(vote=vote, actor=actor, grounds=grounds)
-    return voting.vote_cancel(vote=vote, actor=actor, grounds=grounds)
+        return vote_void(vote=vote, actor=actor, grounds=grounds)
+    return vote_cancel(vote=vote, actor=actor, grounds=grounds)
 
 
 def _plan_vote_closed(vote, result, content, params, actor) -> None:
@@ -289,5 +290,5 @@ def plan_vote_panel(*, plan, user, step) -> PlanVotePanel | None:
 
 def register() -> None:
     """Wire the plan's vote into voting (from ``PlansConfig.ready()``, through plans.steps)."""
-    voting.register_on_close(KIND, _plan_vote_closed)
+    register_on_close(KIND, _plan_vote_closed)
     register_ballot_subject(KIND, template=BALLOT_TEMPLATE, context=_ballot_subject)

@@ -19,7 +19,7 @@ from django.urls import reverse
 from processes.models import SchoolRole
 from tests.factories import SchoolFactory, SchoolRoleFactory, UserFactory
 from tests.signin import sign_in_admin
-from units.services import staff_import
+from units.services.staff import staff_import
 
 pytestmark = pytest.mark.django_db
 

@@ -64,9 +64,11 @@ from units.services.kickoff import (
     kickoff_session_mark_held,
 )
 from units.services.working_method import MeetingData, working_method_record
-from voting import services as voting
 from voting.models import Vote
 from voting.services import closing
+from voting.services.casting import ballot_cast
+from voting.services.closing import vote_close
+from voting.services.vote import vote_create, vote_open
 
 PER_PUPIL = Decimal("330.00")  # the workload funds per pupil, as in the demo board's total
 MAX_MEASURE = Decimal("39000")  # below the frameworks' warning of 40,000 per measure
@@ -267,7 +269,7 @@ def _staff_vote(process, pmr, rng):
     closing time (the rest of the services keep the real clock)."""
     agreement.agreement_freeze(process=process, actor=pmr)
     now = timezone.now()
-    vote = voting.vote_create(
+    vote = vote_create(
         process=process,
         actor=pmr,
         opens_at=now - datetime.timedelta(days=7),
@@ -275,15 +277,15 @@ def _staff_vote(process, pmr, rng):
         base=Vote.Base.VOTES_CAST,
         quorum_percentage=50,
     )
-    vote = voting.vote_open(vote=vote, actor=pmr)
+    vote = vote_open(vote=vote, actor=pmr)
     turnout = rng.uniform(0.6, 0.95)
     for voter in vote.voters.order_by("pk"):
         if rng.random() < turnout:
             choice = rng.choices(["yes", "no", "abstain"], weights=[80, 12, 8])[0]
-            voting.ballot_cast(vote=vote, voter=voter, choice=choice)
+            ballot_cast(vote=vote, voter=voter, choice=choice)
     clock = SimpleNamespace(now=lambda: vote.closes_at)
     with mock.patch.object(closing, "timezone", clock):
-        voting.vote_close(vote=vote, actor=pmr)
+        vote_close(vote=vote, actor=pmr)
 
 
 def _kickoff_and_announcements(process, director, rng):

@@ -165,8 +165,9 @@ def prepare(*, ballots, warmup, with_vote):
     from plans.demo import DOMAIN, demo_load
     from processes import agreement, services
     from units.models import StaffCategory, StaffMember
-    from voting import services as voting
     from voting.models import Vote
+    from voting.services.casting import voter_token_issue
+    from voting.services.vote import vote_create, vote_open
 
     process = demo_load()["process"]
     pmr = get_user_model().objects.get(email=f"pmr@{DOMAIN}")
@@ -183,7 +184,7 @@ def prepare(*, ballots, warmup, with_vote):
         for i in range(ballots)
     )
     now = timezone.now()
-    vote = voting.vote_create(
+    vote = vote_create(
         process=process,
         actor=pmr,
         opens_at=now - datetime.timedelta(minutes=1),
@@ -195,15 +196,15 @@ def prepare(*, ballots, warmup, with_vote):
     )
     # Opening queues the invitations on commit; with eager tasks they are "sent" here, to the
     # dummy mail backend, before the clock starts (each issues a code we never see).
-    voting.vote_open(vote=vote, actor=pmr)
+    vote_open(vote=vote, actor=pmr)
     roll = list(vote.voters.select_related("staff_member").order_by("pk"))
     measured = [v for v in roll if v.staff_member.email.endswith("@" + BENCH_DOMAIN)]
     others = [v for v in roll if not v.staff_member.email.endswith("@" + BENCH_DOMAIN)]
     if len(measured) != ballots or len(others) < warmup:
         raise RuntimeError(f"roll of {len(roll)}: {len(measured)} bench voters, need {ballots}")
     with transaction.atomic():
-        codes = [(v.pk, voting.voter_token_issue(voter=v)) for v in measured]
-        warmup_codes = [(v.pk, voting.voter_token_issue(voter=v)) for v in others[:warmup]]
+        codes = [(v.pk, voter_token_issue(voter=v)) for v in measured]
+        warmup_codes = [(v.pk, voter_token_issue(voter=v)) for v in others[:warmup]]
     log(f"vote {vote.pk} open with {len(roll)} voters; {len(codes)} codes issued")
     return Data(vote_pk=vote.pk, codes=codes, warmup_codes=warmup_codes)
 

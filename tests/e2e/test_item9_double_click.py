@@ -17,13 +17,13 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 def test_item9_a_second_click_while_the_form_is_sent_sends_nothing(page, monkeypatch):
     _process, vote = open_the_vote()
-    enter = paper_views.services.paper_batch_enter
+    enter = paper_views.paper_batch_enter
 
     def slow_enter(**kwargs):
         time.sleep(1.5)  # a slow connection: the user clicks again meanwhile
         return enter(**kwargs)
 
-    monkeypatch.setattr(paper_views.services, "paper_batch_enter", slow_enter)
+    monkeypatch.setattr(paper_views, "paper_batch_enter", slow_enter)
     sign_in(page, PMR)
     enter_path = reverse("voting:paper-enter", args=[vote.pk])
     posts = []

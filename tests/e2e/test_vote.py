@@ -14,8 +14,9 @@ from django.utils import timezone
 from plans.demo import DEMO_PASSWORD, demo_load
 from processes import agreement, services
 from tests.fixtures.ballots import opened_ballots
-from voting import services as voting
 from voting.models import Participation, Vote
+from voting.services.common import sha256
+from voting.services.vote import vote_create, vote_open
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -40,7 +41,7 @@ def open_the_vote():
     services.step_sign_off(step=process.steps.get(number=3), actor=pmr)
     agreement.agreement_freeze(process=process, actor=pmr)
     now = timezone.now()
-    vote = voting.vote_create(
+    vote = vote_create(
         process=process,
         actor=pmr,
         opens_at=now - datetime.timedelta(minutes=1),
@@ -48,7 +49,7 @@ def open_the_vote():
         base=Vote.Base.VOTES_CAST,
     )
     mail.outbox.clear()
-    return process, voting.vote_open(vote=vote, actor=pmr)
+    return process, vote_open(vote=vote, actor=pmr)
 
 
 def test_a_teacher_votes_with_the_emailed_link_and_the_pmr_sees_the_turnout(
@@ -73,7 +74,7 @@ def test_a_teacher_votes_with_the_emailed_link_and_the_pmr_sees_the_turnout(
 
     receipt = page.locator('[data-testid="receipt"]').inner_text().strip()
     assert re.fullmatch(r"[A-Z0-9]{4}(-[A-Z0-9]{4}){3}", receipt), receipt
-    assert [(b["c"], b["r"]) for b in opened_ballots(vote)] == [("yes", voting.sha256(receipt))]
+    assert [(b["c"], b["r"]) for b in opened_ballots(vote)] == [("yes", sha256(receipt))]
     assert Participation.objects.get(voter__vote=vote).voter.staff_member.email == TEACHER
 
     pmr_context = browser.new_context(base_url=live_server.url, locale="nl-NL")

@@ -13,7 +13,7 @@ from plans.demo import demo_load
 from processes import agreement, services
 from voting import keys
 from voting.models import Vote
-from voting.services import ballot_cast
+from voting.services.casting import ballot_cast
 
 from .test_vote import sign_in
 

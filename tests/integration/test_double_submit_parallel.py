@@ -19,8 +19,8 @@ from django.utils import timezone
 from processes import agreement, services
 from processes.models import AgreementVersion, SchoolRole
 from tests.factories import SchoolFactory, SchoolRoleFactory, SchoolYearFactory, StaffMemberFactory
-from voting import services as voting
 from voting.models import PaperBatch, Vote
+from voting.services.vote import vote_create, vote_open
 from werkdruk.models import FormSubmission
 from werkdruk.submissions import TOKEN_FIELD
 
@@ -49,14 +49,14 @@ def open_vote():
         process=process, number=1, content=content, content_hash=agreement.content_hash(content)
     )
     now = timezone.now()
-    vote = voting.vote_create(
+    vote = vote_create(
         process=process,
         actor=pmr,
         opens_at=now - datetime.timedelta(minutes=1),
         closes_at=now + datetime.timedelta(days=1),
         base=Vote.Base.VOTES_CAST,
     )
-    return voting.vote_open(vote=vote, actor=pmr), pmr
+    return vote_open(vote=vote, actor=pmr), pmr
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):

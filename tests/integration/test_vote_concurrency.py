@@ -11,8 +11,11 @@ from processes import agreement, services
 from processes.models import AgreementVersion, SchoolRole
 from tests.factories import SchoolFactory, SchoolRoleFactory, SchoolYearFactory, StaffMemberFactory
 from tests.fixtures.ballots import opened_ballots
-from voting import services as voting
 from voting.models import Ballot, Participation, Vote
+from voting.services.casting import ballot_cast, ballot_cast_by_token, voter_token_issue
+from voting.services.closing import vote_close
+from voting.services.common import sha256
+from voting.services.vote import vote_create, vote_open
 from werkdruk.exceptions import DomainError
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -37,14 +40,14 @@ def open_vote():
         process=process, number=1, content=content, content_hash=agreement.content_hash(content)
     )
     now = timezone.now()
-    vote = voting.vote_create(
+    vote = vote_create(
         process=process,
         actor=pmr,
         opens_at=now - datetime.timedelta(minutes=1),
         closes_at=now + datetime.timedelta(days=1),
         base=Vote.Base.VOTES_CAST,
     )
-    return voting.vote_open(vote=vote, actor=pmr)
+    return vote_open(vote=vote, actor=pmr)
 
 
 def cast_at_once(vote, voter, token):
@@ -57,7 +60,7 @@ def cast_at_once(vote, voter, token):
             barrier.wait(timeout=10)
             # Each thread has its own active language: assert the English msgid.
             with translation.override("en"):
-                result = voting.ballot_cast_by_token(vote=vote, token=token, choice=choice)
+                result = ballot_cast_by_token(vote=vote, token=token, choice=choice)
         except DomainError as error:
             result = error
         finally:
@@ -75,7 +78,7 @@ def cast_at_once(vote, voter, token):
 
 def test_two_simultaneous_submissions_give_one_ballot_and_one_clear_message(open_vote):
     for voter in open_vote.voters.all()[:ROUNDS]:
-        token = voting.voter_token_issue(voter=voter)
+        token = voter_token_issue(voter=voter)
         before = Ballot.objects.count()
 
         outcomes = cast_at_once(open_vote, voter, token)
@@ -86,13 +89,13 @@ def test_two_simultaneous_submissions_give_one_ballot_and_one_clear_message(open
         assert [e.message for e in errors] == ["You have already voted in this vote."]
         assert Ballot.objects.count() == before + 1
         assert Participation.objects.filter(voter=voter).count() == 1
-        assert voting.sha256(codes[0]) in {b["r"] for b in opened_ballots(open_vote)}
+        assert sha256(codes[0]) in {b["r"] for b in opened_ballots(open_vote)}
 
 
 def test_closing_leaves_no_ballot_in_a_voters_transaction_and_rewrites_the_table(open_vote):
     voters = list(open_vote.voters.order_by("pk"))
     for voter, choice in zip(voters, ["yes", "no", "yes"], strict=True):
-        voting.ballot_cast(vote=open_vote, voter=voter, choice=choice)
+        ballot_cast(vote=open_vote, voter=voter, choice=choice)
     with connections["default"].cursor() as cursor:
         cursor.execute("SELECT xmin::text::bigint FROM voting_participation")
         participation_xids = {row[0] for row in cursor.fetchall()}
@@ -108,7 +111,7 @@ def test_closing_leaves_no_ballot_in_a_voters_transaction_and_rewrites_the_table
         file_before = cursor.fetchone()[0]
 
     Vote.objects.filter(pk=open_vote.pk).update(closes_at=timezone.now())
-    voting.vote_close(vote=open_vote)
+    vote_close(vote=open_vote)
 
     with connections["default"].cursor() as cursor:
         cursor.execute("SELECT DISTINCT xmin::text::bigint FROM voting_ballot")

@@ -20,8 +20,10 @@ from processes import agreement, services
 from processes.models import AgreementVersion, SchoolRole
 from tests.factories import SchoolFactory, SchoolRoleFactory, SchoolYearFactory, StaffMemberFactory
 from tests.fixtures.ballots import opened_ballots
-from voting import services as voting
 from voting.models import Ballot, Participation, Vote
+from voting.services.casting import ALREADY_VOTED, voter_token_issue
+from voting.services.common import sha256
+from voting.services.vote import vote_create, vote_open
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -48,14 +50,14 @@ def open_vote():
         process=process, number=1, content=content, content_hash=agreement.content_hash(content)
     )
     now = timezone.now()
-    vote = voting.vote_create(
+    vote = vote_create(
         process=process,
         actor=pmr,
         opens_at=now - datetime.timedelta(minutes=1),
         closes_at=now + datetime.timedelta(days=1),
         base=Vote.Base.VOTES_CAST,
     )
-    return voting.vote_open(vote=vote, actor=pmr)
+    return vote_open(vote=vote, actor=pmr)
 
 
 class Browser:
@@ -108,10 +110,10 @@ def cast_at_once(url) -> list[tuple[int, str]]:
 def test_simultaneous_requests_with_one_code_cast_one_ballot(live_server, open_vote):
     # The pages answer in the school's language, the default.
     with translation.override(settings.LANGUAGE_CODE):
-        already_voted = escape(gettext(voting.ALREADY_VOTED))
+        already_voted = escape(gettext(ALREADY_VOTED))
 
     for voter in open_vote.voters.order_by("pk")[:ROUNDS]:
-        token = voting.voter_token_issue(voter=voter)
+        token = voter_token_issue(voter=voter)
         url = live_server.url + reverse("voting:ballot-token", args=[token])
         before = Ballot.objects.count()
 
@@ -127,7 +129,7 @@ def test_simultaneous_requests_with_one_code_cast_one_ballot(live_server, open_v
                 assert already_voted in page
                 assert 'data-testid="receipt"' not in page
         assert Ballot.objects.count() == before + 1
-        receipt_hash = voting.sha256(receipts[0].group(1))
+        receipt_hash = sha256(receipts[0].group(1))
         assert receipt_hash in {b["r"] for b in opened_ballots(open_vote)}
         assert Participation.objects.filter(voter=voter).count() == 1
     assert Participation.objects.filter(voter__vote=open_vote).count() == ROUNDS

@@ -15,8 +15,9 @@ from django.utils import timezone
 
 from tests.fixtures.ballots import choices_cast
 from voting import keys
-from voting import services as voting
 from voting.models import Ballot, Vote
+from voting.services.casting import ballot_cast, receipt_check
+from voting.services.common import sha256
 from voting.tasks import votes_tick
 
 from .test_vote_concurrency import open_vote  # noqa: F401 (a fixture)
@@ -51,7 +52,7 @@ def test_item4_a_dump_and_xmin_during_the_vote_pair_ballots_with_voters_but_show
     before = pg_dump("--data-only").count("abstain")
     voters = list(open_vote.voters.order_by("pk"))
     receipts = [
-        voting.ballot_cast(vote=open_vote, voter=voter, choice=choice)
+        ballot_cast(vote=open_vote, voter=voter, choice=choice)
         for voter, choice in zip(voters, CHOICES, strict=True)
     ]
 
@@ -63,7 +64,7 @@ def test_item4_a_dump_and_xmin_during_the_vote_pair_ballots_with_voters_but_show
     ballots = pg_dump("--data-only", "--table", "voting_ballot")
     assert "abstain" not in ballots and "\tyes\t" not in ballots
     for receipt in receipts:
-        assert voting.sha256(receipt) not in ballots
+        assert sha256(receipt) not in ballots
     assert pg_dump("--data-only").count("abstain") == before
     # Nor is the private key anywhere in the database.
     vote = Vote.objects.get(pk=open_vote.pk)
@@ -78,7 +79,7 @@ def test_item4_the_worker_counts_with_the_key_folder_and_destroys_the_key(
 ):
     voters = list(open_vote.voters.order_by("pk"))
     receipts = [
-        voting.ballot_cast(vote=open_vote, voter=voter, choice=choice)
+        ballot_cast(vote=open_vote, voter=voter, choice=choice)
         for voter, choice in zip(voters, CHOICES, strict=True)
     ]
     sealed_ids = set(Ballot.objects.values_list("id", flat=True))
@@ -97,7 +98,7 @@ def test_item4_the_worker_counts_with_the_key_folder_and_destroys_the_key(
     assert all(sealed is None for *_rest, sealed in rows)
     # Rewritten in one transaction: the bookkeeping no longer tells one ballot from another.
     assert len(set(xmins("voting_ballot"))) == 1
-    assert all(voting.receipt_check(vote=vote, code=receipt) for receipt in receipts)
+    assert all(receipt_check(vote=vote, code=receipt) for receipt in receipts)
     # The worker destroys the key after its commit (a moment after the task's result).
     deadline = time.monotonic() + 10
     while key_files(vote) and time.monotonic() < deadline:

@@ -191,7 +191,7 @@ def _staff_csv(school, extra_rows=(), fte_of=None):
 
 
 def test_import_with_a_new_colleague_reopens_step_1_before_the_vote(agreed):
-    from units.services import staff_import
+    from units.services.staff import staff_import
 
     staff_import(
         school=agreed.school,
@@ -205,7 +205,7 @@ def test_import_with_a_new_colleague_reopens_step_1_before_the_vote(agreed):
 
 
 def test_import_changing_only_fte_reopens_step_2(agreed):
-    from units.services import staff_import
+    from units.services.staff import staff_import
 
     member = agreed.units.get(name="MT").memberships.first().staff_member
     staff_import(
@@ -218,7 +218,7 @@ def test_import_changing_only_fte_reopens_step_2(agreed):
 
 
 def test_import_of_the_same_list_reopens_nothing(agreed):
-    from units.services import staff_import
+    from units.services.staff import staff_import
 
     staff_import(school=agreed.school, actor=user("directeur"), file=_staff_csv(agreed.school))
     assert [s.state for s in agreed.steps.filter(number__in=(1, 2, 3))] == ["done"] * 3

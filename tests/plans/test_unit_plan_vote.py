@@ -35,10 +35,13 @@ from units.models import WorkingMethod
 from units.services import units as unit_services
 from units.services.working_method import MeetingData, working_method_record
 from voting import keys
-from voting import services as voting
 from voting.models import Vote
 from voting.selectors import agreement_lock
 from voting.services import closing
+from voting.services.casting import ballot_cast, voter_token_issue
+from voting.services.closing import register_on_close
+from voting.services.custody import KeyLost
+from voting.services.messages import vote_messages_send, votes_tick
 from voting.todos import vote_todos
 from werkdruk.exceptions import DomainError
 
@@ -134,7 +137,7 @@ def cast_all(vote, choices):
     voters = list(vote.voters.order_by("pk"))
     assert len(voters) == len(choices)
     for voter, choice in zip(voters, choices, strict=True):
-        voting.ballot_cast(vote=vote, voter=voter, choice=choice)
+        ballot_cast(vote=vote, voter=voter, choice=choice)
 
 
 def past_closing(vote):
@@ -278,7 +281,7 @@ def test_a_rejected_vote_approves_nothing_and_the_members_edit_again(world):
 
 def test_an_invalid_vote_approves_nothing(world):
     vote = start(world, quorum_percentage=80)
-    voting.ballot_cast(vote=vote, voter=vote.voters.first(), choice="yes")
+    ballot_cast(vote=vote, voter=vote.voters.first(), choice="yes")
     past_closing(vote)
     vote = plan_votes.plan_vote_close(plan=world.plan, actor=world.coordinator)
     assert vote.outcome == Vote.Outcome.INVALID
@@ -296,7 +299,7 @@ def test_the_periodic_task_closing_the_vote_approves_the_plan_too(world):
     vote = start(world)
     cast_all(vote, ["yes"] * 5 + ["no"])
     past_closing(vote)
-    assert voting.votes_tick()["closed"] == 1
+    assert votes_tick()["closed"] == 1
     plan = fresh(world.plan)
     assert plan.approval_vote_id == vote.pk and plan_votes.plan_is_approved(plan)
     assert Decision.objects.get(action="plans.unit_plan.approved").actor is None
@@ -304,7 +307,7 @@ def test_the_periodic_task_closing_the_vote_approves_the_plan_too(world):
 
 def test_counting_early_needs_everyone_to_have_voted(world):
     vote = start(world)
-    voting.ballot_cast(vote=vote, voter=vote.voters.first(), choice="yes")
+    ballot_cast(vote=vote, voter=vote.voters.first(), choice="yes")
     with pytest.raises(DomainError, match="still open"):
         plan_votes.plan_vote_close(plan=world.plan, actor=world.coordinator)
     with pytest.raises(PermissionDenied):
@@ -329,7 +332,7 @@ def test_item4_a_unit_vote_whose_key_is_lost_is_stopped_as_void_and_voted_again(
     cast_all(vote, ["yes"] * 6)
     keys.secrets_destroy(Vote.objects.get(pk=vote.pk).key_id)
     past_closing(vote)
-    with pytest.raises(voting.KeyLost):
+    with pytest.raises(KeyLost):
         plan_votes.plan_vote_close(plan=world.plan, actor=world.coordinator)
 
     plan_votes.plan_vote_cancel(plan=world.plan, actor=world.coordinator, grounds="Server hersteld")
@@ -360,7 +363,7 @@ def test_the_plans_reaction_is_registered_when_django_starts():
 
 def test_the_agreement_vote_keeps_its_own_reaction():
     with pytest.raises(ValueError):
-        voting.register_on_close(Vote.Kind.AGREEMENT, lambda *args: None)
+        register_on_close(Vote.Kind.AGREEMENT, lambda *args: None)
 
 
 def test_a_unit_vote_neither_locks_the_agreement_nor_shows_on_its_pages(world, client):
@@ -414,11 +417,11 @@ def test_someone_outside_the_unit_cannot_vote_on_its_plan(world, client):
 
 def test_a_member_votes_with_the_personal_link_from_the_invitation(world, client):
     vote = start(world)
-    assert voting.vote_messages_send(vote=vote) == 6
+    assert vote_messages_send(vote=vote) == 6
     subjects = {message.subject for message in mail.outbox}
     assert all("Vote on the plan of Bèta" in subject for subject in subjects)
     voter = vote.voters.order_by("pk").first()
-    token = voting.voter_token_issue(voter=voter)
+    token = voter_token_issue(voter=voter)
     url = reverse("voting:ballot-token", args=[token])
     assert "Version of the plan" in client.get(url).content.decode()
     assert client.post(url, {"stage": "cast", "choice": "no"}).status_code == 200

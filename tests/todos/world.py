@@ -34,8 +34,10 @@ from tests.fixtures.step8 import account_for, add, fresh, soon, step, unit_of, u
 from units.models import KickoffSession, StaffMember, UnitMembership, WorkingMethod
 from units.services.kickoff import kickoff_session_create, kickoff_session_mark_held
 from units.services.working_method import MeetingData, working_method_record
-from voting import services as voting
 from voting.models import Vote
+from voting.services.casting import ballot_cast
+from voting.services.closing import vote_close
+from voting.services.vote import vote_create, vote_open
 
 ROLES = ("director", "pmr", "steering", "coordinator", "teacher", "support", "board")
 
@@ -172,7 +174,7 @@ def _advance(world, state) -> None:
         process_services.step_sign_off(step=step(process, 3), actor=pmr())
     elif state == "4 draft":
         agreement.agreement_freeze(process=process, actor=pmr())
-        world.vote = voting.vote_create(
+        world.vote = vote_create(
             process=process,
             actor=pmr(),
             base=Vote.Base.VOTES_CAST,
@@ -181,12 +183,12 @@ def _advance(world, state) -> None:
             **_window(),
         )
     elif state == "4 open":
-        world.vote = voting.vote_open(vote=world.vote, actor=pmr())
+        world.vote = vote_open(vote=world.vote, actor=pmr())
     elif state == "5 and 6":
         # Everyone votes yes, so the PMR may count before the closing time: adopted.
         for voter in world.vote.voters.all():
-            voting.ballot_cast(vote=world.vote, voter=voter, choice="yes")
-        world.vote = voting.vote_close(vote=world.vote, actor=pmr())
+            ballot_cast(vote=world.vote, voter=voter, choice="yes")
+        world.vote = vote_close(vote=world.vote, actor=pmr())
     elif state == "5 and 6 under way":
         tomorrow = timezone.localdate() + datetime.timedelta(days=1)
         world.session = _session(world, date=tomorrow, sign_up=True)

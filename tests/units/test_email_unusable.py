@@ -21,7 +21,8 @@ from tests.factories import (
     UserFactory,
 )
 from units.models import EmailUnusable, StaffMember
-from units.services import staff_email_unusable_clear, staff_email_unusable_mark, staff_import
+from units.services.addresses import staff_email_unusable_clear, staff_email_unusable_mark
+from units.services.staff import staff_import
 from werkdruk.exceptions import DomainError
 
 pytestmark = pytest.mark.django_db

@@ -27,7 +27,7 @@ from tests.signin import sign_in_admin
 from units.importing import read_staff_file
 from units.models import StaffCategory, StaffMember
 from units.resources import StaffMemberResource
-from units.services import StaffImportError, staff_import
+from units.services.staff import StaffImportError, staff_import
 from werkdruk.tabular import MAX_ROWS
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from tests.factories import SchoolFactory, UserFactory
 from units.models import StaffMember
-from units.services import staff_import
+from units.services.staff import staff_import
 
 pytestmark = pytest.mark.django_db
 

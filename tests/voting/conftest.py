@@ -8,8 +8,9 @@ from django.utils import timezone, translation
 
 from plans.demo import demo_load
 from processes import agreement, services
-from voting import services as voting
 from voting.models import Vote
+from voting.services.casting import ballot_cast
+from voting.services.vote import vote_create, vote_open
 
 
 def user(local):
@@ -52,7 +53,7 @@ def window(days=7):
 
 
 def create_vote(process, actor, **rule):
-    return voting.vote_create(
+    return vote_create(
         process=process,
         actor=actor,
         **{**window(), "base": Vote.Base.VOTES_CAST, "numerator": 1, "denominator": 2, **rule},
@@ -66,7 +67,7 @@ def draft(agreed, pmr):
 
 @pytest.fixture
 def open_vote(draft, pmr):
-    return voting.vote_open(vote=draft, actor=pmr)
+    return vote_open(vote=draft, actor=pmr)
 
 
 def past_closing(vote):
@@ -83,6 +84,6 @@ def cast_many(vote, choices):
     """Cast ``choices`` for the first voters on the roll; returns their receipt codes."""
     voters = list(vote.voters.order_by("pk")[: len(choices)])
     return [
-        voting.ballot_cast(vote=vote, voter=voter, choice=choice)
+        ballot_cast(vote=vote, voter=voter, choice=choice)
         for voter, choice in zip(voters, choices, strict=True)
     ]

@@ -4,7 +4,7 @@ what is wrong with a personal code and where to go next."""
 import pytest
 from django.urls import reverse
 
-from voting import services as voting
+from voting.services.casting import voter_token_issue
 
 from .conftest import past_closing
 
@@ -24,7 +24,7 @@ def test_item3_an_unknown_code_keeps_the_ballots_own_404_notice(client, open_vot
 
 
 def test_item3_a_closed_vote_keeps_the_ballots_own_410_notice(client, open_vote):
-    token = voting.voter_token_issue(voter=open_vote.voters.first())
+    token = voter_token_issue(voter=open_vote.voters.first())
     past_closing(open_vote)
 
     response = client.get(reverse("voting:ballot-token", args=[token]))

@@ -13,9 +13,18 @@ from django.urls import reverse
 from processes.models import Decision
 from processes.selectors import dashboard_for_user
 from voting import keys, sealing
-from voting import services as voting
 from voting.models import KeyHolder, Vote
 from voting.sealing import ShareError
+from voting.services.closing import vote_close, vote_void
+from voting.services.custody import (
+    SharesNeeded,
+    key_share_collect,
+    key_share_enter,
+    key_share_for_holder,
+)
+from voting.services.messages import votes_tick
+from voting.services.paper import paper_batch_enter
+from voting.services.vote import vote_open, vote_update_rule
 from werkdruk.celery import app as celery_app
 from werkdruk.exceptions import DomainError
 
@@ -35,13 +44,13 @@ def holders(agreed):
 def split_vote(agreed, pmr, holders, django_capture_on_commit_callbacks):
     draft = create_vote(agreed, pmr, key_custody=Vote.KeyCustody.HOLDERS, key_holders=holders)
     with django_capture_on_commit_callbacks(execute=True):
-        return voting.vote_open(vote=draft, actor=pmr)
+        return vote_open(vote=draft, actor=pmr)
 
 
 def shares(vote) -> dict[str, str]:
     """Each holder's share, as the holder's page shows it (before taking it over)."""
     return {
-        holder.user.email.split("@")[0]: voting.key_share_for_holder(vote=vote, user=holder.user)
+        holder.user.email.split("@")[0]: key_share_for_holder(vote=vote, user=holder.user)
         for holder in KeyHolder.objects.filter(vote=vote).select_related("user")
     }
 
@@ -49,7 +58,7 @@ def shares(vote) -> dict[str, str]:
 def take_over_all(vote, codes, capture):
     for name, code in codes.items():
         with capture(execute=True):
-            voting.key_share_collect(vote=vote, actor=user(name), typed=code)
+            key_share_collect(vote=vote, actor=user(name), typed=code)
     return Vote.objects.get(pk=vote.pk)
 
 
@@ -72,7 +81,7 @@ def test_item4_key_holders_are_two_to_five_pmr_members_or_directors(agreed, pmr,
 def test_item4_changing_the_rule_without_naming_the_key_keeps_the_key_holders(agreed, pmr, holders):
     vote = create_vote(agreed, pmr, key_custody="holders", key_holders=holders)
     rule = {"opens_at": vote.opens_at, "closes_at": vote.closes_at, "base": "yes_no"}
-    vote = voting.vote_update_rule(vote=vote, actor=pmr, numerator=1, denominator=2, **rule)
+    vote = vote_update_rule(vote=vote, actor=pmr, numerator=1, denominator=2, **rule)
     assert vote.key_custody == "holders"
     assert [h.user for h in vote.key_holders.order_by("position")] == holders
 
@@ -98,17 +107,17 @@ def test_item4_taking_over_needs_the_exact_share_and_deletes_the_servers_copy(
 ):
     codes = shares(split_vote)
     with pytest.raises(ShareError):
-        voting.key_share_collect(vote=split_vote, actor=user("pmr"), typed=codes["pmr2"])
+        key_share_collect(vote=split_vote, actor=user("pmr"), typed=codes["pmr2"])
     last = codes["pmr"][-1]
     one_letter_off = codes["pmr"][:-1] + ("B" if last == "A" else "A")
     with pytest.raises(ShareError):
-        voting.key_share_collect(vote=split_vote, actor=user("pmr"), typed=one_letter_off)
+        key_share_collect(vote=split_vote, actor=user("pmr"), typed=one_letter_off)
 
     with django_capture_on_commit_callbacks(execute=True):
-        voting.key_share_collect(vote=split_vote, actor=user("pmr"), typed=codes["pmr"].lower())
+        key_share_collect(vote=split_vote, actor=user("pmr"), typed=codes["pmr"].lower())
 
     assert "handover-1" not in files(split_vote)
-    assert voting.key_share_for_holder(vote=split_vote, user=user("pmr")) is None
+    assert key_share_for_holder(vote=split_vote, user=user("pmr")) is None
     assert not Vote.objects.get(pk=split_vote.pk).keys_ready
     assert Decision.objects.filter(action="voting.key.share_taken_over").count() == 1
 
@@ -117,9 +126,9 @@ def test_item4_only_a_key_holder_sees_or_takes_over_a_share(split_vote):
     codes = shares(split_vote)
     outsider = user("stuurgroep")
     with pytest.raises(DomainError):
-        voting.key_share_for_holder(vote=split_vote, user=outsider)
+        key_share_for_holder(vote=split_vote, user=outsider)
     with pytest.raises(DomainError):
-        voting.key_share_collect(vote=split_vote, actor=outsider, typed=codes["pmr"])
+        key_share_collect(vote=split_vote, actor=outsider, typed=codes["pmr"])
 
 
 def test_item4_after_the_hand_over_the_vote_takes_ballots_and_invites_everyone(
@@ -146,27 +155,25 @@ def test_item4_two_key_holders_count_the_vote_and_the_key_is_destroyed(
     cast_many(vote, ["yes", "yes", "no", "abstain", "yes"])
 
     with pytest.raises(DomainError, match="after the vote closes"):
-        voting.key_share_enter(vote=vote, actor=user("pmr"), share=codes["pmr"])
+        key_share_enter(vote=vote, actor=user("pmr"), share=codes["pmr"])
     vote = past_closing(vote)
     # The scheduled close waits for the holders instead of failing.
-    voting.votes_tick()
+    votes_tick()
     assert Vote.objects.get(pk=vote.pk).state == Vote.State.OPEN
-    with pytest.raises(voting.SharesNeeded):
-        voting.vote_close(vote=vote, actor=user("pmr"))
+    with pytest.raises(SharesNeeded):
+        vote_close(vote=vote, actor=user("pmr"))
 
     with pytest.raises(ShareError, match="not a key share of this vote"):
         _public, private = sealing.keypair()
-        voting.key_share_enter(
-            vote=vote, actor=user("pmr"), share=sealing.shares_split(private, 2)[0]
-        )
-    vote = voting.key_share_enter(vote=vote, actor=user("pmr"), share=codes["pmr"])
+        key_share_enter(vote=vote, actor=user("pmr"), share=sealing.shares_split(private, 2)[0])
+    vote = key_share_enter(vote=vote, actor=user("pmr"), share=codes["pmr"])
     assert vote.state == Vote.State.OPEN
-    vote = voting.key_share_enter(vote=vote, actor=user("pmr"), share=codes["pmr"])
+    vote = key_share_enter(vote=vote, actor=user("pmr"), share=codes["pmr"])
     assert vote.state == Vote.State.OPEN  # the same share twice is still one share
 
     # The director types in a colleague's share that was handed to her.
     with django_capture_on_commit_callbacks(execute=True):
-        vote = voting.key_share_enter(vote=vote, actor=user("directeur"), share=codes["pmr2"])
+        vote = key_share_enter(vote=vote, actor=user("directeur"), share=codes["pmr2"])
 
     assert vote.state == Vote.State.CLOSED
     assert (vote.yes_count, vote.no_count, vote.abstain_count) == (3, 1, 1)
@@ -185,31 +192,31 @@ def test_item4_a_refused_count_keeps_only_one_share_on_the_server(
     codes = shares(split_vote)
     vote = take_over_all(split_vote, codes, django_capture_on_commit_callbacks)
     voters = list(vote.voters.order_by("pk")[:2])
-    voting.paper_batch_enter(vote=vote, actor=pmr, voters=voters, yes=2, no=0, abstain=0)
+    paper_batch_enter(vote=vote, actor=pmr, voters=voters, yes=2, no=0, abstain=0)
     vote = past_closing(vote)
-    voting.key_share_enter(vote=vote, actor=user("pmr"), share=codes["pmr"])
+    key_share_enter(vote=vote, actor=user("pmr"), share=codes["pmr"])
 
     with pytest.raises(DomainError, match="second teller"):
-        voting.key_share_enter(vote=vote, actor=user("directeur"), share=codes["directeur"])
+        key_share_enter(vote=vote, actor=user("directeur"), share=codes["directeur"])
 
     assert [name for name in files(vote) if name.startswith("entered")] == ["entered-1"]
     assert list(KeyHolder.objects.filter(vote=vote, share_entered=True)) == [
         KeyHolder.objects.get(vote=vote, position=1)
     ]
-    voting.votes_tick()
+    votes_tick()
     assert Vote.objects.get(pk=vote.pk).state == Vote.State.OPEN
 
 
 def test_item4_the_servers_copy_of_a_share_is_gone_when_taken_over(split_vote):
     codes = shares(split_vote)
-    voting.key_share_collect(vote=split_vote, actor=user("pmr"), typed=codes["pmr"])
+    key_share_collect(vote=split_vote, actor=user("pmr"), typed=codes["pmr"])
     assert "handover-1" not in files(split_vote)  # at once, not after the commit
 
 
 @pytest.mark.parametrize("typed", ["ÉÉÉÉ-ÅÅÅÅ", "x" * 60, "", "١٢٣٤"])
 def test_item4_a_mistyped_share_is_refused_with_a_message(split_vote, client, typed):
     with pytest.raises(ShareError):
-        voting.key_share_collect(vote=split_vote, actor=user("pmr"), typed=typed)
+        key_share_collect(vote=split_vote, actor=user("pmr"), typed=typed)
     client.force_login(user("pmr"))
     response = client.post(reverse("voting:key-share", args=[split_vote.pk]), {"share": typed})
     assert response.status_code == 400
@@ -221,9 +228,9 @@ def test_item4_lost_shares_make_the_vote_void_only_when_it_is_time_to_count(
     vote = take_over_all(split_vote, shares(split_vote), django_capture_on_commit_callbacks)
     cast_many(vote, ["yes"])
     with pytest.raises(DomainError, match="not lost"):
-        voting.vote_void(vote=vote, actor=pmr, grounds="We lost them.")
+        vote_void(vote=vote, actor=pmr, grounds="We lost them.")
 
-    vote = voting.vote_void(vote=past_closing(vote), actor=pmr, grounds="Two shares are lost.")
+    vote = vote_void(vote=past_closing(vote), actor=pmr, grounds="Two shares are lost.")
 
     assert vote.outcome == Vote.Outcome.VOID
 
@@ -293,4 +300,4 @@ def test_item4_key_holders_are_told_to_take_over_and_later_to_count(
 
 def test_item4_a_key_holder_who_is_not_pmr_cannot_close_the_vote_by_hand(split_vote):
     with pytest.raises(PermissionDenied):
-        voting.vote_close(vote=split_vote, actor=user("directeur"))
+        vote_close(vote=split_vote, actor=user("directeur"))

@@ -18,9 +18,14 @@ from django.utils import timezone
 from processes.models import Decision, ProcessStep
 from tests.fixtures.ballots import choices_cast, opened_ballots
 from voting import keys, sealing, selectors
-from voting import services as voting
 from voting.models import Ballot, PaperBatch, Vote
 from voting.services import closing
+from voting.services.casting import receipt_check
+from voting.services.closing import vote_cancel, vote_close, vote_void
+from voting.services.common import sha256
+from voting.services.custody import KeyLost, keys_sweep
+from voting.services.messages import votes_tick
+from voting.services.paper import paper_batch_confirm, paper_batch_enter
 from werkdruk.exceptions import DomainError
 
 from .conftest import cast_many, create_vote, past_closing, user
@@ -56,9 +61,7 @@ def test_item4_an_open_votes_ballots_hold_nothing_readable(open_vote):
     assert len({len(row["sealed"]) for row in rows}) == 1  # a "no" is as long as an "abstain"
     # What was cast is there for whoever holds the key (here: the test, with the server's).
     assert choices_cast(open_vote) == sorted(CHOICES)
-    assert sorted(c["r"] for c in opened_ballots(open_vote)) == sorted(
-        voting.sha256(r) for r in receipts
-    )
+    assert sorted(c["r"] for c in opened_ballots(open_vote)) == sorted(sha256(r) for r in receipts)
 
 
 def test_item4_a_copy_of_the_database_file_during_the_vote_shows_no_choice(open_vote, tmp_path):
@@ -72,7 +75,7 @@ def test_item4_a_copy_of_the_database_file_during_the_vote_shows_no_choice(open_
     assert raw.count(b"abstain") == before
     for receipt in receipts:
         assert receipt.encode() not in raw
-        assert voting.sha256(receipt).encode() not in raw
+        assert sha256(receipt).encode() not in raw
     # Nor the key that would open the ballots: only its public half is in the database.
     private = keys.secret_read(Vote.objects.get(pk=open_vote.pk).key_id, keys.PRIVATE)
     assert private is not None and private not in raw
@@ -94,7 +97,7 @@ def test_item4_the_private_key_lives_in_the_key_folder_with_owner_only_access(op
 
 def test_item4_counting_opens_the_ballots_and_the_result_equals_the_cast_choices(open_vote):
     receipts = cast_many(open_vote, CHOICES + ["yes", "yes"])
-    vote = voting.vote_close(vote=past_closing(open_vote))
+    vote = vote_close(vote=past_closing(open_vote))
 
     assert (vote.yes_count, vote.no_count, vote.abstain_count) == (3, 1, 3)
     assert vote.outcome == Vote.Outcome.REJECTED  # 3 yes of 7 cast is not more than half
@@ -102,7 +105,7 @@ def test_item4_counting_opens_the_ballots_and_the_result_equals_the_cast_choices
     assert sorted(choice for choice, _sealed in rows) == sorted(CHOICES + ["yes", "yes"])
     assert all(sealed is None for _choice, sealed in rows)
     # Receipts still work after closing.
-    assert all(voting.receipt_check(vote=vote, code=r) for r in receipts)
+    assert all(receipt_check(vote=vote, code=r) for r in receipts)
 
 
 def test_item4_after_counting_the_private_key_is_gone(
@@ -112,7 +115,7 @@ def test_item4_after_counting_the_private_key_is_gone(
     assert keys.PRIVATE in {name.split(".")[1] for name in key_files(open_vote)}
 
     with django_capture_on_commit_callbacks(execute=True):
-        voting.vote_close(vote=past_closing(open_vote))
+        vote_close(vote=past_closing(open_vote))
 
     assert key_files(open_vote) == []
 
@@ -129,12 +132,12 @@ def test_item4_the_key_survives_a_count_that_fails(
 
     monkeypatch.setitem(closing.ON_CLOSE, Vote.Kind.AGREEMENT, fail)
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(DomainError):
-        voting.vote_close(vote=past_closing(open_vote))
+        vote_close(vote=past_closing(open_vote))
 
     assert Vote.objects.get(pk=open_vote.pk).state == Vote.State.OPEN
     assert any(name.endswith(keys.PRIVATE) for name in key_files(open_vote))
     monkeypatch.undo()
-    assert voting.vote_close(vote=open_vote).yes_count == 1
+    assert vote_close(vote=open_vote).yes_count == 1
 
 
 def test_item4_a_damaged_ballot_stops_the_count(open_vote):
@@ -143,7 +146,7 @@ def test_item4_a_damaged_ballot_stops_the_count(open_vote):
     Ballot.objects.filter(pk=ballot.pk).update(sealed=b"damaged")
 
     with pytest.raises(DomainError):
-        voting.vote_close(vote=past_closing(open_vote))
+        vote_close(vote=past_closing(open_vote))
     assert Vote.objects.get(pk=open_vote.pk).state == Vote.State.OPEN
 
 
@@ -154,15 +157,15 @@ def test_item4_a_key_folder_that_is_not_there_is_not_a_lost_key(open_vote, pmr, 
 
     assert selectors.key_status(vote) == selectors.KEY_UNAVAILABLE
     with pytest.raises(keys.FolderUnavailable):
-        voting.vote_close(vote=vote, actor=pmr)
+        vote_close(vote=vote, actor=pmr)
     with pytest.raises(DomainError, match="not lost"):
-        voting.vote_void(vote=vote, actor=pmr, grounds="Gone?")
+        vote_void(vote=vote, actor=pmr, grounds="Gone?")
     assert not (tmp_path / "not-mounted").exists()  # reading never creates the folder
 
 
 def test_item4_paper_ballots_are_sealed_and_a_waiting_entry_keeps_no_counts(open_vote, pmr):
     five = list(open_vote.voters.order_by("pk")[:5])
-    batch = voting.paper_batch_enter(
+    batch = paper_batch_enter(
         vote=open_vote, actor=pmr, voters=five, yes=5, no=0, abstain=0, description="Meeting"
     )
 
@@ -170,7 +173,7 @@ def test_item4_paper_ballots_are_sealed_and_a_waiting_entry_keeps_no_counts(open
     assert not {"yes_count", "no_count", "abstain_count"} & set(stored)
     salt, digest = stored["counts_mac"].split("$")
     assert len(digest) == 64 and salt  # a salted keyed hash, its key in the key folder
-    voting.paper_batch_confirm(batch=batch, actor=user("pmr2"), yes=5, no=0, abstain=0)
+    paper_batch_confirm(batch=batch, actor=user("pmr2"), yes=5, no=0, abstain=0)
     assert PaperBatch.objects.get(pk=batch.pk).counts_mac == ""  # compared, then dropped
     assert set(Ballot.objects.filter(vote=open_vote).values_list("choice", flat=True)) == {""}
     assert choices_cast(open_vote) == ["yes"] * 5
@@ -183,16 +186,16 @@ def test_item4_a_lost_key_stops_the_count_and_the_vote_is_declared_void_and_held
     vote = past_closing(open_vote)
     keys.secrets_destroy(vote.key_id)  # the server was restored without its key folder
 
-    with pytest.raises(voting.KeyLost):
-        voting.vote_close(vote=vote, actor=pmr)
+    with pytest.raises(KeyLost):
+        vote_close(vote=vote, actor=pmr)
     # The scheduled task leaves it open (and logs), it does not count it as nothing.
-    voting.votes_tick()
+    votes_tick()
     assert Vote.objects.get(pk=vote.pk).state == Vote.State.OPEN
 
     with pytest.raises(DomainError):
-        voting.vote_void(vote=vote, actor=pmr, grounds="")
+        vote_void(vote=vote, actor=pmr, grounds="")
     with django_capture_on_commit_callbacks(execute=True):
-        vote = voting.vote_void(vote=vote, actor=pmr, grounds="Restored from a backup.")
+        vote = vote_void(vote=vote, actor=pmr, grounds="Restored from a backup.")
 
     assert (vote.state, vote.outcome, vote.cast_count) == ("closed", "void", 2)
     assert not Ballot.objects.filter(vote=vote).exists()
@@ -203,19 +206,19 @@ def test_item4_a_lost_key_stops_the_count_and_the_vote_is_declared_void_and_held
     assert vote.process.steps.get(number=4).state == ProcessStep.State.OPEN
     assert create_vote(vote.process, pmr).round == 2
     with pytest.raises(DomainError):
-        voting.receipt_check(vote=vote, code="AAAA-AAAA-AAAA-AAAA")
+        receipt_check(vote=vote, code="AAAA-AAAA-AAAA-AAAA")
 
 
 def test_item4_a_vote_whose_key_is_there_cannot_be_declared_void(open_vote, pmr):
     with pytest.raises(DomainError):
-        voting.vote_void(vote=open_vote, actor=pmr, grounds="Just because.")
+        vote_void(vote=open_vote, actor=pmr, grounds="Just because.")
     assert Vote.objects.get(pk=open_vote.pk).state == Vote.State.OPEN
 
 
 def test_item4_only_the_pmr_declares_a_vote_void(open_vote, director):
     keys.secrets_destroy(Vote.objects.get(pk=open_vote.pk).key_id)
     with pytest.raises(PermissionDenied):
-        voting.vote_void(vote=open_vote, actor=director, grounds="Lost.")
+        vote_void(vote=open_vote, actor=director, grounds="Lost.")
 
 
 def test_item4_cancelling_destroys_the_sealed_ballots_and_the_key(
@@ -223,7 +226,7 @@ def test_item4_cancelling_destroys_the_sealed_ballots_and_the_key(
 ):
     cast_many(open_vote, ["no"])
     with django_capture_on_commit_callbacks(execute=True):
-        vote = voting.vote_cancel(vote=open_vote, actor=pmr, grounds="The split must change.")
+        vote = vote_cancel(vote=open_vote, actor=pmr, grounds="The split must change.")
 
     assert (vote.outcome, vote.cast_count) == ("cancelled", 1)
     assert not Ballot.objects.filter(vote=vote).exists()
@@ -233,7 +236,7 @@ def test_item4_cancelling_destroys_the_sealed_ballots_and_the_key(
 def test_item4_the_sweep_removes_key_files_of_votes_no_longer_open(open_vote, pmr):
     stray = "00000000-0000-0000-0000-000000000001"
     keys.secret_write(stray, keys.PRIVATE, b"x" * 32)
-    assert voting.keys_sweep() == 0  # too young: a vote may be opening right now
+    assert keys_sweep() == 0  # too young: a vote may be opening right now
     old = timezone.now() - datetime.timedelta(hours=2)
     for path in keys.key_dir().iterdir():
         os.utime(path, (old.timestamp(), old.timestamp()))
@@ -241,7 +244,7 @@ def test_item4_the_sweep_removes_key_files_of_votes_no_longer_open(open_vote, pm
     (keys.key_dir() / "lost+found").mkdir(exist_ok=True)  # a volume's own folder
     (keys.key_dir() / "notes.txt").write_text("not ours")
 
-    voting.keys_sweep()
+    keys_sweep()
 
     assert not keys.secret_exists(stray, keys.PRIVATE)
     assert key_files(open_vote)  # the open vote keeps its key

@@ -17,7 +17,9 @@ from pypdf import PdfReader
 from processes.models import Decision
 from tests.refusing_mail import refusing_mail
 from units.models import StaffMember
-from voting import services as voting
+from voting.services.casting import voter_sheets_issue
+from voting.services.messages import vote_messages_send
+from voting.services.vote import vote_open
 from voting.tasks import vote_messages_send as vote_messages_task
 
 from .conftest import create_vote
@@ -56,7 +58,7 @@ def test_item10_the_owner_of_a_printed_sheet_is_told_who_printed_it_without_the_
     voters = roll(open_vote, 2)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        codes = voting.voter_sheets_issue(vote=open_vote, actor=pmr, voters=voters)
+        codes = voter_sheets_issue(vote=open_vote, actor=pmr, voters=voters)
 
     assert sorted(m.to for m in mail.outbox) == sorted([v.staff_member.email] for v in voters)
     printed_at = Decision.objects.get(action="voting.sheets.printed").created_at
@@ -101,7 +103,7 @@ def test_item10_someone_without_an_address_gets_a_sheet_and_no_mail(
     without.staff_member.refresh_from_db()
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        voting.voter_sheets_issue(vote=open_vote, actor=pmr, voters=[without, other])
+        voter_sheets_issue(vote=open_vote, actor=pmr, voters=[without, other])
     assert [m.to for m in mail.outbox] == [[other.staff_member.email]]
 
 
@@ -149,11 +151,11 @@ def test_item10_a_refused_invitation_sets_the_mark(
     vote = create_vote(agreed, pmr)
     monkeypatch.setattr(vote_messages_task, "delay", lambda vote_pk: None)
     with django_capture_on_commit_callbacks(execute=True):
-        vote = voting.vote_open(vote=vote, actor=pmr)
+        vote = vote_open(vote=vote, actor=pmr)
     refused, other = roll(vote, 2)
     refusing_mail(settings, refused.staff_member.email)
 
-    sent = voting.vote_messages_send(vote=vote)
+    sent = vote_messages_send(vote=vote)
 
     assert sent == vote.voters.count() - 1  # the others are invited all the same
     refused.staff_member.refresh_from_db()
@@ -170,7 +172,7 @@ def test_item10_a_refused_sheet_notice_sets_the_mark_and_the_others_are_told(
     refusing_mail(settings, refused.staff_member.email)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        voting.voter_sheets_issue(vote=open_vote, actor=pmr, voters=[refused, other])
+        voter_sheets_issue(vote=open_vote, actor=pmr, voters=[refused, other])
     assert [m.to for m in mail.outbox] == [[other.staff_member.email]]
     refused.staff_member.refresh_from_db()
     assert refused.staff_member.email_unusable_reason == "refused"

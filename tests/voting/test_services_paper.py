@@ -6,8 +6,10 @@ from django.core.exceptions import PermissionDenied
 
 from processes.models import Decision
 from tests.fixtures.ballots import opened_ballots
-from voting import services as voting
 from voting.models import Ballot, PaperBatch, Participation
+from voting.services.casting import ballot_cast
+from voting.services.closing import vote_close, vote_close_if_due
+from voting.services.paper import paper_batch_confirm, paper_batch_discard, paper_batch_enter
 from werkdruk.exceptions import DomainError
 
 from .conftest import past_closing, user
@@ -27,7 +29,7 @@ def five(open_vote):
 
 @pytest.fixture
 def batch(open_vote, pmr, five):
-    return voting.paper_batch_enter(
+    return paper_batch_enter(
         vote=open_vote, actor=pmr, voters=five, yes=3, no=1, abstain=1, description="Staff meeting"
     )
 
@@ -43,7 +45,7 @@ def test_matching_counts_of_the_second_teller_add_the_ballots(
     batch, pmr2, five, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        voting.paper_batch_confirm(batch=batch, actor=pmr2, yes=3, no=1, abstain=1)
+        paper_batch_confirm(batch=batch, actor=pmr2, yes=3, no=1, abstain=1)
 
     batch.refresh_from_db()
     assert (batch.state, batch.confirmed_by) == (PaperBatch.State.CONFIRMED, pmr2)
@@ -61,7 +63,7 @@ def test_matching_counts_of_the_second_teller_add_the_ballots(
 
 def test_differing_counts_change_nothing(batch, pmr2):
     with pytest.raises(DomainError, match="differ"):
-        voting.paper_batch_confirm(batch=batch, actor=pmr2, yes=2, no=2, abstain=1)
+        paper_batch_confirm(batch=batch, actor=pmr2, yes=2, no=2, abstain=1)
     batch.refresh_from_db()
     assert batch.state == PaperBatch.State.PENDING
     assert not Participation.objects.exists()
@@ -70,52 +72,50 @@ def test_differing_counts_change_nothing(batch, pmr2):
 
 def test_the_first_teller_cannot_confirm_their_own_entry(batch, pmr):
     with pytest.raises(DomainError, match="a different PMR member"):
-        voting.paper_batch_confirm(batch=batch, actor=pmr, yes=3, no=1, abstain=1)
+        paper_batch_confirm(batch=batch, actor=pmr, yes=3, no=1, abstain=1)
     assert not Ballot.objects.exists()
 
 
 def test_tellers_are_pmr_members(open_vote, five, director, batch):
     with pytest.raises(PermissionDenied):
-        voting.paper_batch_enter(
-            vote=open_vote, actor=director, voters=five, yes=5, no=0, abstain=0
-        )
+        paper_batch_enter(vote=open_vote, actor=director, voters=five, yes=5, no=0, abstain=0)
     with pytest.raises(PermissionDenied):
-        voting.paper_batch_confirm(batch=batch, actor=director, yes=3, no=1, abstain=1)
+        paper_batch_confirm(batch=batch, actor=director, yes=3, no=1, abstain=1)
 
 
 def test_counts_must_match_the_voters_ticked(open_vote, pmr, five):
     with pytest.raises(DomainError, match="must match"):
-        voting.paper_batch_enter(vote=open_vote, actor=pmr, voters=five, yes=5, no=1, abstain=0)
+        paper_batch_enter(vote=open_vote, actor=pmr, voters=five, yes=5, no=1, abstain=0)
     assert not PaperBatch.objects.exists()
 
 
 def test_someone_who_voted_online_cannot_hand_in_paper(open_vote, pmr, five):
-    voting.ballot_cast(vote=open_vote, voter=five[0], choice="no")
+    ballot_cast(vote=open_vote, voter=five[0], choice="no")
     with pytest.raises(DomainError) as error:
-        voting.paper_batch_enter(vote=open_vote, actor=pmr, voters=five, yes=5, no=0, abstain=0)
+        paper_batch_enter(vote=open_vote, actor=pmr, voters=five, yes=5, no=0, abstain=0)
     assert error.value.details == [five[0].staff_member.name]
     assert not PaperBatch.objects.exists()
 
 
 def test_voting_online_after_the_entry_blocks_the_confirmation(batch, pmr2, five):
-    voting.ballot_cast(vote=batch.vote, voter=five[2], choice="no")
+    ballot_cast(vote=batch.vote, voter=five[2], choice="no")
     with pytest.raises(DomainError) as error:
-        voting.paper_batch_confirm(batch=batch, actor=pmr2, yes=3, no=1, abstain=1)
+        paper_batch_confirm(batch=batch, actor=pmr2, yes=3, no=1, abstain=1)
     assert error.value.details == [five[2].staff_member.name]
     assert Ballot.objects.count() == 1
 
 
 def test_a_confirmed_batch_cannot_be_confirmed_again_or_discarded(batch, pmr, pmr2):
-    voting.paper_batch_confirm(batch=batch, actor=pmr2, yes=3, no=1, abstain=1)
+    paper_batch_confirm(batch=batch, actor=pmr2, yes=3, no=1, abstain=1)
     with pytest.raises(DomainError, match="already been counted"):
-        voting.paper_batch_confirm(batch=batch, actor=pmr2, yes=3, no=1, abstain=1)
+        paper_batch_confirm(batch=batch, actor=pmr2, yes=3, no=1, abstain=1)
     with pytest.raises(DomainError, match="cannot be discarded"):
-        voting.paper_batch_discard(batch=batch, actor=pmr)
+        paper_batch_discard(batch=batch, actor=pmr)
     assert Ballot.objects.count() == 5
 
 
 def test_discarding_a_pending_batch_is_recorded(batch, pmr2):
-    voting.paper_batch_discard(batch=batch, actor=pmr2)
+    paper_batch_discard(batch=batch, actor=pmr2)
     assert not PaperBatch.objects.exists()
     decision = Decision.objects.get(action="voting.paper.discarded")
     assert decision.actor == pmr2
@@ -125,11 +125,11 @@ def test_discarding_a_pending_batch_is_recorded(batch, pmr2):
 def test_closing_by_hand_waits_for_pending_paper_ballots(batch, pmr):
     vote = past_closing(batch.vote)
     with pytest.raises(DomainError, match="second teller"):
-        voting.vote_close(vote=vote, actor=pmr)
+        vote_close(vote=vote, actor=pmr)
 
 
 def test_the_scheduled_close_discards_pending_paper_uncounted(batch):
-    vote = voting.vote_close_if_due(past_closing(batch.vote))
+    vote = vote_close_if_due(past_closing(batch.vote))
     assert vote.state == vote.State.CLOSED
     assert vote.cast_count == 0
     decision = Decision.objects.get(action="voting.vote.closed")
@@ -138,6 +138,6 @@ def test_the_scheduled_close_discards_pending_paper_uncounted(batch):
 
 
 def test_paper_ballots_count_in_the_result(batch, pmr, pmr2):
-    voting.paper_batch_confirm(batch=batch, actor=pmr2, yes=3, no=1, abstain=1)
-    vote = voting.vote_close(vote=past_closing(batch.vote), actor=pmr)
+    paper_batch_confirm(batch=batch, actor=pmr2, yes=3, no=1, abstain=1)
+    vote = vote_close(vote=past_closing(batch.vote), actor=pmr)
     assert (vote.cast_count, vote.yes_count, vote.no_count, vote.abstain_count) == (5, 3, 1, 1)

@@ -11,8 +11,10 @@ from processes.models import Decision
 from tests.fixtures.ballots import opened_ballots
 from tests.processes.conftest import sign_both
 from units.models import StaffMember
-from voting import services as voting
 from voting.models import Ballot, Participation, Vote, Voter
+from voting.services.casting import ballot_cast, receipt_check
+from voting.services.closing import vote_cancel, vote_close, vote_close_if_due
+from voting.services.vote import vote_open, vote_update_rule
 from werkdruk.exceptions import DomainError
 
 from .conftest import cast_many, create_vote, past_closing, user, window
@@ -85,7 +87,7 @@ def test_the_vote_must_close_after_it_opens(agreed, pmr):
 
 
 def test_the_rule_can_change_while_draft(draft, pmr):
-    vote = voting.vote_update_rule(
+    vote = vote_update_rule(
         vote=draft,
         actor=pmr,
         **window(),
@@ -102,7 +104,7 @@ def test_the_rule_can_change_while_draft(draft, pmr):
 def test_the_rule_cannot_change_after_opening(open_vote, pmr):
     before = open_vote.rule
     with pytest.raises(DomainError, match="cannot change once the vote has opened"):
-        voting.vote_update_rule(
+        vote_update_rule(
             vote=open_vote,
             actor=pmr,
             **window(),
@@ -121,7 +123,7 @@ def test_opening_freezes_the_roll_of_active_staff(draft, agreed, pmr):
         school=school, name="Oud", email="oud@x.nl", category="OP", fte=1, active=False
     )
 
-    vote = voting.vote_open(vote=draft, actor=pmr)
+    vote = vote_open(vote=draft, actor=pmr)
 
     active = set(school.staff_members.filter(active=True).values_list("pk", flat=True))
     assert set(vote.voters.values_list("staff_member_id", flat=True)) == active
@@ -140,22 +142,22 @@ def test_opening_freezes_the_roll_of_active_staff(draft, agreed, pmr):
 
 def test_opening_twice_is_refused(open_vote, pmr):
     with pytest.raises(DomainError, match="already been opened"):
-        voting.vote_open(vote=open_vote, actor=pmr)
+        vote_open(vote=open_vote, actor=pmr)
 
 
 def test_the_director_may_not_open_the_vote(draft, director):
     with pytest.raises(PermissionDenied):
-        voting.vote_open(vote=draft, actor=director)
+        vote_open(vote=draft, actor=director)
 
 
 def test_close_refused_before_closing_time_unless_everyone_voted(open_vote, pmr):
     with pytest.raises(DomainError, match="still open"):
-        voting.vote_close(vote=open_vote, actor=pmr)
+        vote_close(vote=open_vote, actor=pmr)
 
 
 def test_an_adopted_vote_completes_step_4(open_vote, agreed, pmr):
     cast_many(open_vote, ["yes"] * 10 + ["no"] * 5 + ["abstain"] * 2)
-    vote = voting.vote_close(vote=past_closing(open_vote), actor=pmr)
+    vote = vote_close(vote=past_closing(open_vote), actor=pmr)
 
     assert vote.state == Vote.State.CLOSED
     assert vote.outcome == Vote.Outcome.ADOPTED
@@ -173,10 +175,10 @@ def test_an_adopted_vote_completes_step_4(open_vote, agreed, pmr):
 
 def test_closing_a_closed_vote_changes_nothing(open_vote, pmr):
     cast_many(open_vote, ["yes"] * 3)
-    vote = voting.vote_close(vote=past_closing(open_vote), actor=pmr)
+    vote = vote_close(vote=past_closing(open_vote), actor=pmr)
     ids = set(Ballot.objects.values_list("id", flat=True))
 
-    again = voting.vote_close(vote=vote)
+    again = vote_close(vote=vote)
 
     assert again.closed_at == vote.closed_at
     assert set(Ballot.objects.values_list("id", flat=True)) == ids
@@ -185,7 +187,7 @@ def test_closing_a_closed_vote_changes_nothing(open_vote, pmr):
 
 def test_a_scheduled_close_without_actor_records_the_system(open_vote, agreed):
     cast_many(open_vote, ["yes"] * 100)
-    voting.vote_close(vote=past_closing(open_vote))
+    vote_close(vote=past_closing(open_vote))
     closed = Decision.objects.get(action="voting.vote.closed")
     assert closed.actor is None
     assert states(agreed)[4] == "done"
@@ -193,7 +195,7 @@ def test_a_scheduled_close_without_actor_records_the_system(open_vote, agreed):
 
 def test_a_rejected_vote_reopens_step_1_and_the_next_vote_is_round_2(open_vote, agreed, pmr):
     cast_many(open_vote, ["yes"] * 5 + ["no"] * 5)  # a tie is not a majority
-    first = voting.vote_close(vote=past_closing(open_vote))  # scheduled: no actor
+    first = vote_close(vote=past_closing(open_vote))  # scheduled: no actor
 
     assert first.outcome == Vote.Outcome.REJECTED
     assert states(agreed)[1] == "open"
@@ -214,17 +216,17 @@ def test_a_rejected_vote_reopens_step_1_and_the_next_vote_is_round_2(open_vote, 
 
 
 def test_quorum_not_met_is_invalid_and_reopens_step_1(agreed, pmr):
-    vote = voting.vote_open(vote=create_vote(agreed, pmr, quorum_percentage=50), actor=pmr)
+    vote = vote_open(vote=create_vote(agreed, pmr, quorum_percentage=50), actor=pmr)
     cast_many(vote, ["yes"] * 10)
-    vote = voting.vote_close(vote=past_closing(vote), actor=pmr)
+    vote = vote_close(vote=past_closing(vote), actor=pmr)
     assert vote.outcome == Vote.Outcome.INVALID
     assert states(agreed)[1] == "open"
 
 
 def test_the_vote_may_close_early_when_everyone_voted(agreed, pmr):
-    vote = voting.vote_open(vote=create_vote(agreed, pmr), actor=pmr)
+    vote = vote_open(vote=create_vote(agreed, pmr), actor=pmr)
     cast_many(vote, ["yes"] * vote.voters.count())
-    vote = voting.vote_close(vote=vote, actor=pmr)
+    vote = vote_close(vote=vote, actor=pmr)
     assert vote.outcome == Vote.Outcome.ADOPTED
 
 
@@ -233,7 +235,7 @@ def test_closing_rewrites_the_ballots_with_new_ids_and_the_same_content(open_vot
     before_ids = set(Ballot.objects.values_list("id", flat=True))
     before = sorted((ballot["c"], ballot["r"]) for ballot in opened_ballots(open_vote))
 
-    voting.vote_close(vote=past_closing(open_vote), actor=pmr)
+    vote_close(vote=past_closing(open_vote), actor=pmr)
 
     after = list(Ballot.objects.values_list("id", "choice", "receipt_hash"))
     assert len(after) == len(before) == 8
@@ -245,13 +247,13 @@ def test_closing_rewrites_the_ballots_with_new_ids_and_the_same_content(open_vot
 def test_receipts_verify_after_closing_and_not_before(open_vote, pmr):
     codes = cast_many(open_vote, ["yes", "no"])
     with pytest.raises(DomainError, match="once the vote has closed"):
-        voting.receipt_check(vote=open_vote, code=codes[0])
+        receipt_check(vote=open_vote, code=codes[0])
 
-    vote = voting.vote_close(vote=past_closing(open_vote), actor=pmr)
+    vote = vote_close(vote=past_closing(open_vote), actor=pmr)
 
-    assert all(voting.receipt_check(vote=vote, code=code) for code in codes)
-    assert voting.receipt_check(vote=vote, code=codes[0].lower().replace("-", " "))
-    assert not voting.receipt_check(vote=vote, code="AAAA-AAAA-AAAA-AAAA")
+    assert all(receipt_check(vote=vote, code=code) for code in codes)
+    assert receipt_check(vote=vote, code=codes[0].lower().replace("-", " "))
+    assert not receipt_check(vote=vote, code="AAAA-AAAA-AAAA-AAAA")
 
 
 def test_a_vote_cannot_be_opened_when_the_closing_time_passed(draft, pmr):
@@ -260,7 +262,7 @@ def test_a_vote_cannot_be_opened_when_the_closing_time_passed(draft, pmr):
         closes_at=timezone.now() - datetime.timedelta(days=1),
     )
     with pytest.raises(DomainError, match="closing time has passed"):
-        voting.vote_open(vote=draft, actor=pmr)
+        vote_open(vote=draft, actor=pmr)
     assert not Voter.objects.exists()
 
 
@@ -271,7 +273,7 @@ def test_a_failed_vote_reopens_steps_1_to_3_even_when_its_creator_left_the_pmr(
 
     SchoolRole.objects.filter(user=pmr, role=SchoolRole.Role.PMR).delete()
     cast_many(open_vote, ["no"] * 10)
-    closed = voting.vote_close(vote=past_closing(open_vote))  # the scheduled task: no actor
+    closed = vote_close(vote=past_closing(open_vote))  # the scheduled task: no actor
     assert closed.outcome == Vote.Outcome.REJECTED
     assert states(agreed)[1] == "open"
     assert [states(agreed)[n] for n in (2, 3, 4)] == ["locked"] * 3
@@ -279,13 +281,13 @@ def test_a_failed_vote_reopens_steps_1_to_3_even_when_its_creator_left_the_pmr(
 
 def test_appreciation_averages_and_distributions_are_stored_at_closing(agreed, pmr):
     vote = create_vote(agreed, pmr, questions=["Units", "Split", "Frameworks"])
-    vote = voting.vote_open(vote=vote, actor=pmr)
+    vote = vote_open(vote=vote, actor=pmr)
     voters = list(vote.voters.order_by("pk")[:4])
     answers = [{"1": 5, "2": 1}, {"1": 4}, {"1": 4, "2": 2}, {}]
     for voter, given in zip(voters, answers, strict=True):
-        voting.ballot_cast(vote=vote, voter=voter, choice="yes", appreciation=given)
+        ballot_cast(vote=vote, voter=voter, choice="yes", appreciation=given)
 
-    vote = voting.vote_close(vote=past_closing(vote), actor=pmr)
+    vote = vote_close(vote=past_closing(vote), actor=pmr)
 
     assert vote.appreciation_result == {
         "1": {"n": 3, "average": "4.33", "distribution": [0, 0, 0, 2, 1]},
@@ -323,17 +325,17 @@ def test_too_many_questions_or_odd_reminders_are_refused(agreed, pmr, extra, mes
 
 def test_questions_change_only_before_opening(draft, pmr):
     rule = {**window(), "base": "votes_cast", "numerator": 1, "denominator": 2}
-    voting.vote_update_rule(vote=draft, actor=pmr, questions=["New"], **rule)
+    vote_update_rule(vote=draft, actor=pmr, questions=["New"], **rule)
     assert list(draft.questions.values_list("text", flat=True)) == ["New"]
-    voting.vote_open(vote=draft, actor=pmr)
+    vote_open(vote=draft, actor=pmr)
     with pytest.raises(DomainError, match="cannot change"):
-        voting.vote_update_rule(vote=draft, actor=pmr, questions=["Other"], **rule)
+        vote_update_rule(vote=draft, actor=pmr, questions=["Other"], **rule)
     assert list(draft.questions.values_list("text", flat=True)) == ["New"]
 
 
 def test_the_first_view_after_closing_closes_the_vote(open_vote):
-    assert voting.vote_close_if_due(open_vote).state == Vote.State.OPEN
-    vote = voting.vote_close_if_due(past_closing(open_vote))
+    assert vote_close_if_due(open_vote).state == Vote.State.OPEN
+    vote = vote_close_if_due(past_closing(open_vote))
     assert vote.state == Vote.State.CLOSED
     assert Decision.objects.filter(action="voting.vote.closed").count() == 1
 
@@ -359,11 +361,11 @@ def test_the_pmr_cancels_a_vote_uncounted_and_then_steps_can_reopen(
 ):
     cast_many(open_vote, ["yes", "no"])
     with pytest.raises(DomainError, match="grounds"):
-        voting.vote_cancel(vote=open_vote, actor=pmr, grounds=" ")
+        vote_cancel(vote=open_vote, actor=pmr, grounds=" ")
     with pytest.raises(PermissionDenied):
-        voting.vote_cancel(vote=open_vote, actor=director, grounds="x")
+        vote_cancel(vote=open_vote, actor=director, grounds="x")
 
-    vote = voting.vote_cancel(vote=open_vote, actor=pmr, grounds="The split had an error")
+    vote = vote_cancel(vote=open_vote, actor=pmr, grounds="The split had an error")
 
     assert (vote.state, vote.outcome, vote.cast_count) == ("closed", "cancelled", 2)
     assert vote.yes_count is None
@@ -371,13 +373,13 @@ def test_the_pmr_cancels_a_vote_uncounted_and_then_steps_can_reopen(
     decision = Decision.objects.get(action="voting.vote.cancelled")
     assert decision.grounds == "The split had an error"
     with pytest.raises(DomainError, match="cancelled"):
-        voting.receipt_check(vote=vote, code="ABCD-ABCD-ABCD-ABCD")
+        receipt_check(vote=vote, code="ABCD-ABCD-ABCD-ABCD")
     services.step_reopen(step=agreed.steps.get(number=2), actor=director, grounds="Fix split")
     assert states(agreed)[2] == "open"
 
 
 def test_round_2_needs_the_agreement_frozen_again_after_a_change(open_vote, agreed, pmr, director):
-    voting.vote_cancel(vote=open_vote, actor=pmr, grounds="A framework is wrong")
+    vote_cancel(vote=open_vote, actor=pmr, grounds="A framework is wrong")
     step3 = agreed.steps.get(number=3)
     services.step_reopen(step=step3, actor=director, grounds="Remove a framework")
     agreed.framework_rules.order_by("-pk").first().delete()
@@ -397,5 +399,5 @@ def test_opening_is_refused_when_the_agreement_changed_after_freezing(draft, agr
     left.active = False  # the unit counts in the frozen agreement no longer hold
     left.save()
     with pytest.raises(DomainError, match="freeze it again"):
-        voting.vote_open(vote=draft, actor=pmr)
+        vote_open(vote=draft, actor=pmr)
     assert not Voter.objects.exists()

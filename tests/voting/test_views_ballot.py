@@ -14,10 +14,13 @@ from processes import registry
 from processes.predicates import user_roles
 from tests.factories import StaffMemberFactory, UserFactory
 from tests.fixtures.ballots import opened_ballots
-from voting import services as voting
 from voting.models import Ballot, Participation, Vote, VoterToken
 from voting.rules_text import rule_sentence
 from voting.services import custody
+from voting.services.casting import voter_token_issue
+from voting.services.closing import vote_close
+from voting.services.common import sha256
+from voting.services.vote import vote_open
 from voting.todos import vote_todos
 
 from .conftest import create_vote, past_closing, user
@@ -36,7 +39,7 @@ def teacher(open_vote):
 
 @pytest.fixture
 def token(teacher):
-    return voting.voter_token_issue(voter=teacher)
+    return voter_token_issue(voter=teacher)
 
 
 @pytest.fixture
@@ -47,7 +50,7 @@ def token_url(token):
 @pytest.fixture
 def with_questions(agreed, pmr):
     vote = create_vote(agreed, pmr, questions=["The units", "The frameworks"])
-    return voting.vote_open(vote=vote, actor=pmr)
+    return vote_open(vote=vote, actor=pmr)
 
 
 def receipt_of(response) -> str:
@@ -107,7 +110,7 @@ def test_review_then_cast_gives_a_receipt_of_which_only_the_hash_is_kept(
     receipt = receipt_of(response)
     assert reverse("voting:receipt-check", args=[open_vote.pk]) in response.content.decode()
     assert Ballot.objects.get().vote == open_vote
-    assert [(b["c"], b["r"]) for b in opened_ballots(open_vote)] == [("no", voting.sha256(receipt))]
+    assert [(b["c"], b["r"]) for b in opened_ballots(open_vote)] == [("no", sha256(receipt))]
     assert receipt not in str(list(Ballot.objects.values_list()))
     assert token not in str(list(VoterToken.objects.values_list()))
     assert Participation.objects.get().voter.staff_member.user == user("docent")
@@ -151,8 +154,8 @@ def test_an_unknown_code_gives_a_clear_404(client, open_vote):
 
 
 def test_a_replaced_sheet_code_no_longer_opens_the_ballot(client, teacher):
-    old = voting.voter_token_issue(voter=teacher, channel=VoterToken.Channel.SHEET)
-    new = voting.voter_token_issue(voter=teacher, channel=VoterToken.Channel.SHEET)
+    old = voter_token_issue(voter=teacher, channel=VoterToken.Channel.SHEET)
+    new = voter_token_issue(voter=teacher, channel=VoterToken.Channel.SHEET)
 
     assert client.get(reverse("voting:ballot-token", args=[old])).status_code == 404
     assert cast(client, reverse("voting:ballot-token", args=[old]), choice="yes").status_code == 404
@@ -175,7 +178,7 @@ def test_a_code_of_another_vote_opens_that_vote_only(client, open_vote, pmr):
     )
     custody.keys_create(other)  # what opening does
     stranger = other.voters.create(staff_member=StaffMemberFactory(), category="OP")
-    url = reverse("voting:ballot-token", args=[voting.voter_token_issue(voter=stranger)])
+    url = reverse("voting:ballot-token", args=[voter_token_issue(voter=stranger)])
 
     page = client.get(url)
     response = cast(client, url, choice="yes")
@@ -222,7 +225,7 @@ def test_without_a_valid_choice_the_ballot_comes_back_with_400_and_nothing_is_sa
 
 def test_appreciation_answers_are_stored_on_the_ballot(client, with_questions):
     voter = with_questions.voters.get(staff_member__user=user("docent"))
-    url = reverse("voting:ballot-token", args=[voting.voter_token_issue(voter=voter)])
+    url = reverse("voting:ballot-token", args=[voter_token_issue(voter=voter)])
 
     page = client.get(url).content.decode()
     review = client.post(url, {"stage": "review", "choice": "yes", "q1": "4", "q2": ""})
@@ -241,7 +244,7 @@ def test_appreciation_answers_are_stored_on_the_ballot(client, with_questions):
 @pytest.mark.parametrize("score", ["0", "6", "x"])
 def test_an_appreciation_outside_1_to_5_is_refused_and_nothing_saved(client, with_questions, score):
     voter = with_questions.voters.get(staff_member__user=user("docent"))
-    url = reverse("voting:ballot-token", args=[voting.voter_token_issue(voter=voter)])
+    url = reverse("voting:ballot-token", args=[voter_token_issue(voter=voter)])
 
     response = cast(client, url, choice="yes", q1=score)
 
@@ -261,9 +264,9 @@ def test_before_the_opening_time_the_page_says_when_it_opens(client, agreed, pmr
         opens_at=now + datetime.timedelta(hours=2),
         closes_at=now + datetime.timedelta(days=7),
     )
-    vote = voting.vote_open(vote=vote, actor=pmr)
+    vote = vote_open(vote=vote, actor=pmr)
     voter = vote.voters.get(staff_member__user=user("docent"))
-    url = reverse("voting:ballot-token", args=[voting.voter_token_issue(voter=voter)])
+    url = reverse("voting:ballot-token", args=[voter_token_issue(voter=voter)])
 
     page = client.get(url)
     response = cast(client, url, choice="yes")
@@ -294,7 +297,7 @@ def test_after_the_closing_time_the_vote_closes_and_the_code_no_longer_works(
 
 def test_a_closed_vote_refuses_the_signed_in_ballot_too(client, open_vote, pmr):
     past_closing(open_vote)
-    voting.vote_close(vote=open_vote, actor=pmr)
+    vote_close(vote=open_vote, actor=pmr)
     client.force_login(user("docent"))
 
     response = client.get(reverse("voting:ballot", args=[open_vote.pk]))
@@ -320,7 +323,7 @@ def test_a_signed_in_voter_votes_without_a_code(client, open_vote):
     assert open_vote.agreement.content_hash in page.content.decode()
     assert review.status_code == 200
     assert response.status_code == 200
-    assert [b["r"] for b in opened_ballots(open_vote)] == [voting.sha256(receipt_of(response))]
+    assert [b["r"] for b in opened_ballots(open_vote)] == [sha256(receipt_of(response))]
     assert again.status_code == 409
     assert ALREADY_VOTED in again.content.decode()
     assert [b["c"] for b in opened_ballots(open_vote)] == ["abstain"]
@@ -457,9 +460,9 @@ def test_the_ballot_page_has_a_constant_number_of_queries(client, agreed, pmr, q
     session and user, the vote, the user's roles (3), the roll line, voted?, the questions."""
     StaffMemberFactory.create_batch(30, school=agreed.school)
     vote = create_vote(agreed, pmr, questions=[f"Question {n}" for n in range(questions)])
-    vote = voting.vote_open(vote=vote, actor=pmr)
+    vote = vote_open(vote=vote, actor=pmr)
     voter = vote.voters.get(staff_member__user=user("docent"))
-    token_url = reverse("voting:ballot-token", args=[voting.voter_token_issue(voter=voter)])
+    token_url = reverse("voting:ballot-token", args=[voter_token_issue(voter=voter)])
 
     by_code = _count(client, token_url)
     client.force_login(user("docent"))
@@ -499,7 +502,7 @@ def test_the_vote_shows_as_a_todo_until_the_voter_has_voted(client, open_vote, t
 
 def test_the_todo_is_gone_when_the_vote_has_closed(client, open_vote, pmr):
     past_closing(open_vote)
-    voting.vote_close(vote=open_vote, actor=pmr)
+    vote_close(vote=open_vote, actor=pmr)
     client.force_login(user("docent"))
 
     assert "Vote on the agreement" not in dashboard(client)
@@ -537,7 +540,7 @@ def test_the_todo_costs_one_query_for_staff(open_vote):
 
 def test_a_personal_code_never_reaches_the_log(client, open_vote, caplog):
     voter = open_vote.voters.first()
-    token = voting.voter_token_issue(voter=voter)
+    token = voter_token_issue(voter=voter)
     url = reverse("voting:ballot-token", args=[token])
 
     with caplog.at_level("INFO"):

@@ -18,9 +18,11 @@ from tests.processes.conftest import sign_both
 from tests.signin import sign_in_admin
 from units.models import StaffMember
 from voting import keys
-from voting import services as voting
 from voting.models import Vote, Voter
 from voting.rules_text import rule_sentence
+from voting.services.casting import ballot_cast
+from voting.services.closing import vote_close
+from voting.services.vote import vote_open
 
 from .conftest import cast_many, create_vote, past_closing, user
 
@@ -160,7 +162,7 @@ def test_post_permission_matrix(client, request, agreed, name):
     elif needs == "draft":
         vote = create_vote(agreed, pmr)
     else:
-        vote = voting.vote_open(vote=create_vote(agreed, pmr), actor=pmr)
+        vote = vote_open(vote=create_vote(agreed, pmr), actor=pmr)
         if needs in ("due", "lost"):
             vote = past_closing(vote)
         if needs == "lost":
@@ -255,7 +257,7 @@ def test_open_vote_page_links_roll_paper_and_sheets_and_polls_turnout(client, pm
 def test_a_vote_opened_before_its_opening_time_is_shown_as_scheduled(client, pmr, agreed):
     opens = timezone.now() + datetime.timedelta(days=1)
     vote = create_vote(agreed, pmr, opens_at=opens, closes_at=opens + datetime.timedelta(days=7))
-    voting.vote_open(vote=vote, actor=pmr)
+    vote_open(vote=vote, actor=pmr)
     client.force_login(pmr)
     page = text(client.get(reverse("voting:vote-manage", args=[agreed.pk])))
     assert "scheduled: opens on" in page
@@ -448,7 +450,7 @@ def test_first_view_after_closing_closes_the_vote_and_moves_the_procedure(
 
 def test_a_rejected_round_stays_on_the_page_next_to_round_2(client, pmr, director, open_vote):
     cast_many(open_vote, ["no"])
-    voting.vote_close(vote=past_closing(open_vote), actor=pmr)
+    vote_close(vote=past_closing(open_vote), actor=pmr)
     process = open_vote.process
     client.force_login(pmr)
     page = text(client.get(reverse("voting:vote-manage", args=[process.pk])))
@@ -489,7 +491,7 @@ def test_result_after_closing_shows_counts_rule_and_appreciation(client, agreed,
     vote = create_vote(
         agreed, pmr, quorum_percentage=1, questions=["The split?", "The frameworks?"]
     )
-    voting.vote_open(vote=vote, actor=pmr)
+    vote_open(vote=vote, actor=pmr)
     voters = list(vote.voters.order_by("pk")[:4])
     for voter, choice, answers in zip(
         voters,
@@ -497,7 +499,7 @@ def test_result_after_closing_shows_counts_rule_and_appreciation(client, agreed,
         [{"1": 5, "2": 2}, {"1": 4}, {"1": 4}, {}],
         strict=True,
     ):
-        voting.ballot_cast(vote=vote, voter=voter, choice=choice, appreciation=answers)
+        ballot_cast(vote=vote, voter=voter, choice=choice, appreciation=answers)
     past_closing(vote)
     # A staff member is the first to look after closing: that closes the vote.
     client.force_login(user("docent"))
@@ -527,7 +529,7 @@ def test_result_after_closing_shows_counts_rule_and_appreciation(client, agreed,
 
 
 def test_result_shows_an_invalid_vote_without_quorum(client, agreed, pmr):
-    vote = voting.vote_open(vote=create_vote(agreed, pmr, quorum_percentage=50), actor=pmr)
+    vote = vote_open(vote=create_vote(agreed, pmr, quorum_percentage=50), actor=pmr)
     cast_many(vote, ["yes", "yes"])
     past_closing(vote)
     client.force_login(pmr)
@@ -558,7 +560,7 @@ def test_turnout_shows_units_of_five_or_more_only(client, director, open_vote):
 
 def test_turnout_of_a_closed_vote_stops_polling(client, pmr, open_vote):
     past_closing(open_vote)
-    voting.vote_close(vote=open_vote, actor=pmr)
+    vote_close(vote=open_vote, actor=pmr)
     client.force_login(pmr)
     page = text(client.get(reverse("voting:vote-turnout", args=[open_vote.pk])))
     assert 'data-testid="turnout"' in page
@@ -651,7 +653,7 @@ def test_roll_remove_of_a_voter_of_another_vote_is_not_found(client, pmr, open_v
 
 def test_the_roll_of_a_closed_vote_is_read_only(client, pmr, open_vote):
     past_closing(open_vote)
-    voting.vote_close(vote=open_vote, actor=pmr)
+    vote_close(vote=open_vote, actor=pmr)
     client.force_login(pmr)
     page = text(client.get(reverse("voting:vote-roll", args=[open_vote.pk])))
     assert reverse("voting:voter-add", args=[open_vote.pk]) not in page
@@ -752,9 +754,9 @@ def test_item5_the_result_writes_averages_with_a_decimal_comma_in_dutch(
 ):
     """It said "Gemiddeld 4.33": the stored average is text, shown without localising it."""
     vote = create_vote(agreed, pmr, quorum_percentage=1, questions=["The split?"])
-    voting.vote_open(vote=vote, actor=pmr)
+    vote_open(vote=vote, actor=pmr)
     for voter, score in zip(vote.voters.order_by("pk")[:3], [5, 4, 4], strict=True):
-        voting.ballot_cast(vote=vote, voter=voter, choice="yes", appreciation={"1": score})
+        ballot_cast(vote=vote, voter=voter, choice="yes", appreciation={"1": score})
     past_closing(vote)
     settings.LANGUAGE_CODE = "nl"
     client.force_login(pmr)

@@ -13,8 +13,10 @@ from processes.models import School, SchoolRole
 from tests.factories import SchoolRoleFactory, UserFactory
 from tests.fixtures.ballots import opened_ballots
 from tests.pdf_layout import capture_documents, layout_problems
-from voting import services as voting
 from voting.models import Ballot, PaperBatch, Participation, Vote, VoterToken
+from voting.services.casting import voter_for_token, voter_token_issue
+from voting.services.closing import vote_close
+from voting.services.paper import paper_batch_confirm, paper_batch_enter
 from werkdruk.exceptions import DomainError
 
 from .conftest import cast_many, past_closing, user
@@ -79,7 +81,7 @@ def stored(vote):
 @pytest.fixture
 def batch(open_vote, pmr):
     """Three paper ballots (2 yes, 1 no) entered by the first teller, pmr@demo."""
-    return voting.paper_batch_enter(
+    return paper_batch_enter(
         vote=open_vote,
         actor=pmr,
         voters=roll(open_vote, 3),
@@ -279,9 +281,7 @@ def test_two_tellers_add_the_ballots_only_when_their_counts_match(client, open_v
 
 
 def test_the_second_teller_does_not_see_the_first_count(client, open_vote, pmr, pmr2):
-    voting.paper_batch_enter(
-        vote=open_vote, actor=pmr, voters=roll(open_vote, 13), yes=7, no=5, abstain=1
-    )
+    paper_batch_enter(vote=open_vote, actor=pmr, voters=roll(open_vote, 13), yes=7, no=5, abstain=1)
     client.force_login(pmr2)
     batch = PaperBatch.objects.get(vote=open_vote)
     listed = main_text(client.get(list_url(open_vote)))
@@ -293,7 +293,7 @@ def test_the_second_teller_does_not_see_the_first_count(client, open_vote, pmr, 
 
 
 def test_a_confirmed_batch_is_not_confirmed_again(client, open_vote, batch, pmr2):
-    voting.paper_batch_confirm(batch=batch, actor=pmr2, **counts(2, 1))
+    paper_batch_confirm(batch=batch, actor=pmr2, **counts(2, 1))
     client.force_login(pmr2)
     before = stored(open_vote)
     response = client.post(confirm_url(batch), counts(2, 1), follow=True)
@@ -371,7 +371,7 @@ def test_a_pending_entry_can_be_discarded(client, open_vote, batch, pmr2):
 
 
 def test_a_counted_entry_cannot_be_discarded(client, open_vote, batch, pmr, pmr2):
-    voting.paper_batch_confirm(batch=batch, actor=pmr2, **counts(2, 1))
+    paper_batch_confirm(batch=batch, actor=pmr2, **counts(2, 1))
     client.force_login(pmr)
     before = stored(open_vote)
     response = client.post(discard_url(batch), follow=True)
@@ -412,9 +412,9 @@ def test_the_pages_need_a_fixed_number_of_queries(
 ):
     """However many entries and voters: session, user, vote, process (3), roles (3), then
     the page's own reads (batches, voters, pending names / sheets printed)."""
-    voting.paper_batch_confirm(batch=batch, actor=pmr2, **counts(2, 1))
+    paper_batch_confirm(batch=batch, actor=pmr2, **counts(2, 1))
     for offset in (3, 6):
-        voting.paper_batch_enter(
+        paper_batch_enter(
             vote=open_vote,
             actor=pmr,
             voters=roll(open_vote, 2, offset=offset),
@@ -422,7 +422,7 @@ def test_the_pages_need_a_fixed_number_of_queries(
             no=0,
             abstain=0,
         )
-    voting.voter_token_issue(voter=roll(open_vote, 1)[0], channel=VoterToken.Channel.SHEET)
+    voter_token_issue(voter=roll(open_vote, 1)[0], channel=VoterToken.Channel.SHEET)
     client.force_login(pmr2)
     pending = PaperBatch.objects.filter(state=PaperBatch.State.PENDING).first()
     for url, queries in (
@@ -469,7 +469,7 @@ def test_sheets_are_a_pdf_with_a_working_code_per_voter(client, open_vote, pmr, 
         assert open_vote.process.school.name in text
         codes = CODE.findall(text)
         assert len(set(codes)) == 1, text
-        assert voting.voter_for_token(vote=open_vote, token=codes[0]) == voter
+        assert voter_for_token(vote=open_vote, token=codes[0]) == voter
     rows = VoterToken.objects.filter(voter__in=voters)
     assert set(rows.values_list("channel", flat=True)) == {VoterToken.Channel.SHEET}
     assert rows.count() == 2
@@ -498,16 +498,16 @@ def test_item1_the_sheets_pdf_is_clean_page_by_page(client, open_vote, pmr, sett
 
 def test_a_reprinted_sheet_replaces_the_earlier_one(client, open_vote, pmr):
     voter = roll(open_vote, 1)[0]
-    emailed = voting.voter_token_issue(voter=voter)
+    emailed = voter_token_issue(voter=voter)
     client.force_login(pmr)
     first = CODE.findall(pdf_pages(client.post(sheets_url(open_vote), {"voters": [voter.pk]}))[0])
     second = CODE.findall(pdf_pages(client.post(sheets_url(open_vote), {"voters": [voter.pk]}))[0])
 
     assert first[0] != second[0]
     with pytest.raises(DomainError):
-        voting.voter_for_token(vote=open_vote, token=first[0])
-    assert voting.voter_for_token(vote=open_vote, token=second[0]) == voter
-    assert voting.voter_for_token(vote=open_vote, token=emailed) == voter  # e-mail unaffected
+        voter_for_token(vote=open_vote, token=first[0])
+    assert voter_for_token(vote=open_vote, token=second[0]) == voter
+    assert voter_for_token(vote=open_vote, token=emailed) == voter  # e-mail unaffected
     html = client.get(sheets_url(open_vote)).content.decode()
     assert html.count("has a voting sheet: a new one replaces it") == 1
 
@@ -541,7 +541,7 @@ def test_sheets_are_refused_for_no_one_or_someone_who_cannot_vote(client, open_v
 
 def test_sheets_are_refused_once_the_vote_is_closed(client, open_vote, pmr):
     voter = roll(open_vote, 1)[0]
-    voting.vote_close(vote=past_closing(open_vote), actor=pmr)
+    vote_close(vote=past_closing(open_vote), actor=pmr)
     assert Vote.objects.get(pk=open_vote.pk).state == Vote.State.CLOSED
     client.force_login(pmr)
     page = client.get(sheets_url(open_vote))

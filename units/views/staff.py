@@ -16,11 +16,12 @@ from werkdruk.files import download_name
 from werkdruk.spreadsheets import csv_download
 from werkdruk.submissions import idempotent_post
 
-from .. import selectors
-from ..forms import StaffImportForm
+from ..forms.staff import StaffImportForm
 from ..importing import TEMPLATE_HEADERS
 from ..models import StaffMember
-from ..services import StaffImportError, staff_email_unusable_clear, staff_import
+from ..selectors.staff import staff_member_list, staff_member_summary
+from ..services.addresses import staff_email_unusable_clear
+from ..services.staff import StaffImportError, staff_import
 
 FILE_STAFF_TEMPLATE = pgettext_lazy("file name", "staff import template")
 
@@ -37,8 +38,8 @@ def staff_list(request, school_id):
     school = _school_for(request.user, school_id, "units.view_staff")
     context = {
         "school": school,
-        "staff_members": selectors.staff_member_list(school=school),
-        "summary": selectors.staff_member_summary(school=school),
+        "staff_members": staff_member_list(school=school),
+        "summary": staff_member_summary(school=school),
         "can_import": request.user.has_perm("units.import_staff", school),
         "can_mark": request.user.has_perm("units.mark_email_unusable", school),
     }

@@ -1,7 +1,7 @@
 """Forms of the ballot pages: typing a personal code, the ballot itself, checking a receipt.
 
 The forms only read what was typed or ticked; whether a ballot may be cast is decided by
-``voting.services.ballot_cast``.
+``voting.services.casting.ballot_cast``.
 """
 
 from django import forms

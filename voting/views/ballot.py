@@ -20,10 +20,11 @@ from processes import agreement
 from werkdruk.domain_errors import shows_domain_error
 from werkdruk.exceptions import DomainError
 
-from .. import services
 from ..forms.ballot import BallotForm, CodeEntryForm, ReceiptCheckForm
 from ..models import Participation, Vote
 from ..rules_text import rule_sentence
+from ..services import casting
+from ..services.common import AlreadyVoted, VoteClosed, normalise_code
 from ..subjects import ballot_subject
 from .common import close_if_due
 
@@ -86,7 +87,7 @@ class _BallotView(View):
         if Participation.objects.filter(voter=self.voter).exists():
             status = 409 if post else 200
             raise _Stop(
-                _notice(request, "voted", gettext(services.ALREADY_VOTED), vote=vote, status=status)
+                _notice(request, "voted", gettext(casting.ALREADY_VOTED), vote=vote, status=status)
             )
 
     def _form(self, data=None, initial=None):
@@ -124,13 +125,13 @@ class _BallotView(View):
         if stage == "review":
             return self._render(request, "voting/ballot/review.html", form, summary=form.summary())
         try:
-            receipt = services.ballot_cast(
+            receipt = casting.ballot_cast(
                 vote=self.vote,
                 voter=self.voter,
                 choice=form.cleaned_data["choice"],
                 appreciation=form.appreciation(),
             )
-        except services.AlreadyVoted as error:
+        except AlreadyVoted as error:
             return _notice(request, "voted", error.message, vote=self.vote, status=409)
         except DomainError as error:
             self.vote.refresh_from_db(fields=["state", "opens_at", "closes_at"])
@@ -151,8 +152,8 @@ class TokenBallotView(_BallotView):
 
     def find_voter(self, request, token):
         try:
-            return services.voter_for_token(token=token)
-        except services.VoteClosed as error:
+            return casting.voter_for_token(token=token)
+        except VoteClosed as error:
             raise _Stop(_notice(request, "closed", error.message, status=410)) from None
         except DomainError as error:
             raise _Stop(_notice(request, "not_found", error.message, status=404)) from None
@@ -167,7 +168,7 @@ class SignedInBallotView(_BallotView):
         if vote is None:
             message = _("This vote does not exist or is not one of your school's.")
             raise _Stop(_notice(request, "not_found", message, status=404))
-        voter = services.voter_for_user(vote=vote, user=request.user)
+        voter = casting.voter_for_user(vote=vote, user=request.user)
         if voter is None:
             if vote.state == Vote.State.DRAFT:
                 raise _Stop(_notice(request, "not_open", "", vote=vote))
@@ -187,7 +188,7 @@ def code_entry(request):
     form = CodeEntryForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
-            code = services.normalise_code(form.cleaned_data["code"])
+            code = normalise_code(form.cleaned_data["code"])
             if code:
                 return redirect("voting:ballot-token", token=code)
             form.add_error("code", _("Type the code from your e-mail or sheet."))
@@ -208,7 +209,7 @@ def receipt_check(request, vote_pk):
     if request.method == "POST":
         if form.is_valid():
             with shows_domain_error(form=form):
-                counted = services.receipt_check(vote=vote, code=form.cleaned_data["code"])
+                counted = casting.receipt_check(vote=vote, code=form.cleaned_data["code"])
         if not form.is_valid():
             status = 400
     context = {

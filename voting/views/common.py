@@ -5,8 +5,8 @@ from django.http import Http404
 from processes.selectors import process_get_for_user
 from werkdruk.domain_errors import shows_domain_error
 
-from .. import services
 from ..models import Vote
+from ..services.closing import vote_close_if_due
 
 
 def vote_get_for_user(*, user, vote_pk, perm=None) -> Vote:
@@ -30,5 +30,5 @@ def close_if_due(vote, request=None) -> Vote:
     which retries; the page then shows the vote as it is.
     """
     with shows_domain_error(request=request):
-        return services.vote_close_if_due(vote)
+        return vote_close_if_due(vote)
     return vote

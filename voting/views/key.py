@@ -14,9 +14,11 @@ from django.views.decorators.debug import sensitive_post_parameters
 from processes.selectors import process_step
 from werkdruk.domain_errors import shows_domain_error
 
-from .. import selectors, services
+from .. import selectors
 from ..forms.key import KeyShareForm
 from ..models import KeyHolder, Vote
+from ..services.common import AGREEMENT_STEP
+from ..services.custody import key_share_collect, key_share_enter, key_share_for_holder
 from .common import vote_get_for_user
 
 VIEW = "voting.view_vote"
@@ -47,9 +49,9 @@ def key_share(request, vote_pk):
         share = form.cleaned_data["share"]
         with shows_domain_error() as attempt:
             if task == TAKE_OVER:
-                vote = services.key_share_collect(vote=vote, actor=request.user, typed=share)
+                vote = key_share_collect(vote=vote, actor=request.user, typed=share)
             else:
-                vote = services.key_share_enter(vote=vote, actor=request.user, share=share)
+                vote = key_share_enter(vote=vote, actor=request.user, share=share)
         if attempt.succeeded:
             return _after(request, vote, task)
         form.add_error("share", attempt.error.message)  # the typed share is what was refused
@@ -58,10 +60,10 @@ def key_share(request, vote_pk):
     if task == TAKE_OVER:
         # Refused when the key folder is not available on this machine.
         with shows_domain_error(request=request):
-            share = services.key_share_for_holder(vote=vote, user=request.user)
+            share = key_share_for_holder(vote=vote, user=request.user)
     context = {
         "process": vote.process,
-        "step": process_step(vote.process, services.AGREEMENT_STEP),
+        "step": process_step(vote.process, AGREEMENT_STEP),
         "vote": vote,
         "holder": holder,
         "key": panel,

@@ -18,15 +18,18 @@ from units.models import StaffMember
 from werkdruk.domain_errors import shows_domain_error
 from werkdruk.submissions import idempotent_post
 
-from .. import selectors, services
+from .. import selectors
 from ..forms.manage import BASE_HELP, VoteForm, VoterAddForm
 from ..models import Participation, Vote, Voter
 from ..rules_text import rule_sentence
+from ..services import closing, roll
+from ..services import vote as vote_services
+from ..services.common import AGREEMENT_STEP
 from .common import close_if_due, vote_get_for_user
 
 MANAGE = "voting.manage_vote"
 VIEW = "voting.view_vote"
-STEP = services.AGREEMENT_STEP
+STEP = AGREEMENT_STEP
 
 # What a vote is doing now, for the badge on the page. COUNTING: past its closing time but not
 # counted yet (its key holders have not typed in their shares, or its key is lost).
@@ -162,7 +165,7 @@ def vote_create(request, pk):
     form = VoteForm(request.POST, **_form_kwargs(process))
 
     def call(**data):
-        services.vote_create(process=process, actor=request.user, **data)
+        vote_services.vote_create(process=process, actor=request.user, **data)
         messages.success(
             request,
             _("The vote has been prepared. Check it, then fix the rule and open the vote."),
@@ -183,7 +186,7 @@ def vote_edit(request, vote_pk):
     form = VoteForm(request.POST, initial=VoteForm.initial_for(vote), **_form_kwargs(process))
 
     def call(**data):
-        services.vote_update_rule(vote=vote, actor=request.user, **data)
+        vote_services.vote_update_rule(vote=vote, actor=request.user, **data)
         messages.success(request, _("The vote has been saved."))
 
     return _save(request, process, form, call, vote)
@@ -193,7 +196,7 @@ def vote_edit(request, vote_pk):
 def vote_open(request, vote_pk):
     vote = vote_get_for_user(user=request.user, vote_pk=vote_pk, perm=MANAGE)
     with shows_domain_error(request=request) as attempt:
-        vote = services.vote_open(vote=vote, actor=request.user)
+        vote = vote_services.vote_open(vote=vote, actor=request.user)
     if attempt.succeeded:
         messages.success(
             request,
@@ -209,7 +212,7 @@ def vote_open(request, vote_pk):
 def vote_close(request, vote_pk):
     vote = vote_get_for_user(user=request.user, vote_pk=vote_pk, perm=MANAGE)
     with shows_domain_error(request=request) as attempt:
-        vote = services.vote_close(vote=vote, actor=request.user)
+        vote = closing.vote_close(vote=vote, actor=request.user)
     if attempt.failed:
         return redirect("voting:vote-manage", pk=vote.process_id)
     messages.success(request, _("The vote has been closed and counted."))
@@ -220,7 +223,7 @@ def vote_close(request, vote_pk):
 def vote_cancel(request, vote_pk):
     vote = vote_get_for_user(user=request.user, vote_pk=vote_pk, perm=MANAGE)
     with shows_domain_error(request=request) as attempt:
-        services.vote_cancel(vote=vote, actor=request.user, grounds=request.POST.get("grounds"))
+        closing.vote_cancel(vote=vote, actor=request.user, grounds=request.POST.get("grounds"))
     if attempt.succeeded:
         messages.success(request, _("The vote has been cancelled; its ballots are not counted."))
     return redirect("voting:vote-manage", pk=vote.process_id)
@@ -231,7 +234,7 @@ def vote_void(request, vote_pk):
     """Declare the vote void when its key is lost (recorded with the grounds)."""
     vote = vote_get_for_user(user=request.user, vote_pk=vote_pk, perm=MANAGE)
     with shows_domain_error(request=request) as attempt:
-        services.vote_void(vote=vote, actor=request.user, grounds=request.POST.get("grounds"))
+        closing.vote_void(vote=vote, actor=request.user, grounds=request.POST.get("grounds"))
     if attempt.succeeded:
         messages.success(
             request, _("The vote has been declared void. Prepare the next round to hold it again.")
@@ -342,7 +345,7 @@ def voter_add(request, vote_pk):
     if form.is_valid():
         member = form.cleaned_data["staff_member"]
         with shows_domain_error(request=request) as attempt:
-            services.voter_add(
+            roll.voter_add(
                 vote=vote,
                 staff_member=member,
                 actor=request.user,
@@ -361,7 +364,7 @@ def voter_remove(request, vote_pk, voter_pk):
     vote = vote_get_for_user(user=request.user, vote_pk=vote_pk, perm=MANAGE)
     voter = get_object_or_404(Voter.objects.select_related("staff_member"), pk=voter_pk, vote=vote)
     with shows_domain_error(request=request) as attempt:
-        services.voter_remove(voter=voter, actor=request.user, grounds=request.POST.get("grounds"))
+        roll.voter_remove(voter=voter, actor=request.user, grounds=request.POST.get("grounds"))
     if attempt.succeeded:
         messages.success(
             request,

@@ -29,10 +29,12 @@ from werkdruk.files import download_name
 from werkdruk.pdf import pdf_response, render_pdf
 from werkdruk.submissions import idempotent_post
 
-from .. import services
 from ..forms.paper import CountsForm, PaperEntryForm, TokenSheetForm, not_voted
 from ..models import PaperBatch, Vote, VoterToken
+from ..services.casting import voter_sheets_issue
 from ..services.common import ensure_accepting
+from ..services.messages import ballot_url
+from ..services.paper import paper_batch_confirm, paper_batch_discard, paper_batch_enter
 from .common import vote_get_for_user
 
 MANAGE = "voting.manage_vote"
@@ -102,7 +104,7 @@ def paper_enter(request, vote_pk):
     form = PaperEntryForm(request.POST, vote=vote)
     if form.is_valid():
         with shows_domain_error(form=form) as attempt:
-            batch = services.paper_batch_enter(
+            batch = paper_batch_enter(
                 vote=vote,
                 actor=request.user,
                 voters=form.cleaned_data["voters"],
@@ -150,7 +152,7 @@ def paper_confirm(request, vote_pk, batch_pk):
     form = CountsForm(request.POST)
     if form.is_valid():
         with shows_domain_error(form=form) as attempt:
-            services.paper_batch_confirm(batch=batch, actor=request.user, **form.counts())
+            paper_batch_confirm(batch=batch, actor=request.user, **form.counts())
         if attempt.succeeded:
             messages.success(
                 request,
@@ -170,7 +172,7 @@ def paper_discard(request, vote_pk, batch_pk):
     vote = vote_get_for_user(user=request.user, vote_pk=vote_pk, perm=MANAGE)
     batch = _batch_get(vote, batch_pk)
     with shows_domain_error(request=request) as attempt:
-        services.paper_batch_discard(batch=batch, actor=request.user)
+        paper_batch_discard(batch=batch, actor=request.user)
     if attempt.succeeded:
         messages.success(request, _("The entry has been discarded; nothing was counted."))
     return redirect("voting:paper-list", vote_pk=vote.pk)
@@ -220,7 +222,7 @@ def token_sheets(request, vote_pk):
         return _render_sheets_page(request, vote, form, status=400)
     voters = list(form.cleaned_data["voters"])
     with shows_domain_error(form=form) as attempt:
-        codes = services.voter_sheets_issue(
+        codes = voter_sheets_issue(
             vote=vote,
             actor=request.user,
             voters=voters,
@@ -236,7 +238,7 @@ def token_sheets(request, vote_pk):
             {
                 "voter": voter,
                 "code": code,
-                "qr": mark_safe(_qr_svg(services.ballot_url(code))),  # noqa: S308 - our own SVG
+                "qr": mark_safe(_qr_svg(ballot_url(code))),  # noqa: S308 - our own SVG
             }
             for voter, code in zip(voters, codes, strict=True)
         ]
