@@ -17,6 +17,7 @@ import pytest
 pytest_plugins = [
     "tests.plugins.hypothesis_profiles",
     "tests.plugins.xdist_redis",
+    "tests.plugins.reference_data",
     "tests.fixtures.people",
 ]
 
