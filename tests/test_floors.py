@@ -6,9 +6,14 @@ many-to-many fields (their through models included), and a template's {% include
 belong to no app and may be used by every app.
 """
 
+import os
 import re
+import subprocess
+import sys
+import tomllib
 from pathlib import Path
 
+import pytest
 from django.apps import apps
 from django.conf import settings
 from django.template import engines
@@ -118,3 +123,56 @@ def test_every_referenced_template_exists():
         )
     ]
     assert missing == []
+
+
+# The import contract itself: pyproject.toml's contracts, run by lint-imports on stand-in apps
+# of the same names, refuse an import of a higher app by a lower one (and between the two apps
+# that share a floor), and accept a downward one.
+def lint_stand_in_apps(tmp_path, imports: dict[str, str]):
+    linter = tomllib.loads((Path(settings.BASE_DIR) / "pyproject.toml").read_text())["tool"][
+        "importlinter"
+    ]
+    lines = ["[importlinter]", "root_packages ="]
+    lines += [f"    {app}" for app in linter["root_packages"]]
+    for number, contract in enumerate(linter["contracts"]):
+        lines += ["", f"[importlinter:contract:{number}]", f"name = {contract['name']}"]
+        lines += [f"type = {contract['type']}", "layers ="]
+        lines += [f"    {layer}" for layer in contract["layers"]]
+        if contract.get("ignore_imports"):
+            lines += ["ignore_imports ="] + [f"    {i}" for i in contract["ignore_imports"]]
+    (tmp_path / ".importlinter").write_text("\n".join(lines) + "\n")
+    for app in linter["root_packages"]:
+        (tmp_path / app).mkdir()
+        (tmp_path / app / "__init__.py").write_text("")
+        (tmp_path / app / "module.py").write_text(imports.get(app, ""))
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "lint-imports"), "--no-cache", "--no-logo"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+    )
+
+
+@pytest.mark.parametrize(
+    "imports",
+    [
+        {"processes": "import units.module\n"},  # the engine reaching up to a step app
+        {"units": "from reporting import module\n"},
+        {"spending": "import surveys.module\n"},  # side by side: neither imports the other
+    ],
+    ids=["processes->units", "units->reporting", "spending->surveys"],
+)
+def test_the_import_contract_refuses_an_upward_or_sideways_import(tmp_path, imports):
+    result = lint_stand_in_apps(tmp_path, imports)
+    assert result.returncode == 1, result.stdout
+    assert "BROKEN" in result.stdout
+
+
+def test_the_import_contract_accepts_downward_imports(tmp_path):
+    result = lint_stand_in_apps(
+        tmp_path, {"reporting": "import surveys.module\n", "units": "import processes.module\n"}
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "KEPT" in result.stdout
