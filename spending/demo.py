@@ -14,7 +14,7 @@ from processes.models import SchoolRole
 
 from . import selectors
 from .models import MeasureSpending
-from .services import SpendingData, spending_record
+from .services.spending import SpendingData, spending_record
 
 Status = MeasureSpending.Status
 # category -> (share of the planned amount spent, status, fte hired, note)

@@ -6,7 +6,7 @@ from werkdruk.edit_conflicts import VersionField
 from werkdruk.forms import AmountField, LocalDecimalField
 
 from .models import FTE_MAX, MeasureSpending
-from .services import SpendingData
+from .services.spending import SpendingData
 
 
 class SpendingForm(forms.Form):

@@ -23,8 +23,8 @@ from werkdruk.submissions import idempotent_post
 from . import selectors
 from .forms import SpendingForm, SpendingImportForm
 from .importing import TEMPLATE_HEADERS
-from .imports import STATUS_ALIASES, SpendingImportError, spending_import
-from .services import spending_record
+from .services.imports import STATUS_ALIASES, SpendingImportError, spending_import
+from .services.spending import spending_record
 
 VIEW = "spending.view_spending"
 RECORD = "spending.record_spending"

@@ -13,9 +13,9 @@ from django.test.utils import override_settings
 
 from processes.models import SchoolRole
 
-from . import services
 from .content import items
 from .models import SurveyRound
+from .services import answers, rounds
 
 CENTRES = {"quantitative": 2.6, "emotional": 2.1, "cognitive": 3.2, "control": 1.8}
 FOLLOW_UP_SHIFT = {"quantitative": -0.3, "emotional": -0.1, "cognitive": 0.0, "control": -0.1}
@@ -49,8 +49,8 @@ def _fill(survey_round, rng, shift, share):
     for invitee in survey_round.invitees.select_related("staff_member"):
         if rng.random() > share:
             continue
-        background = services.background_default(invitee)
-        services.response_submit(
+        background = answers.background_default(invitee)
+        answers.response_submit(
             invitee=invitee, answers=_answers(rng, survey_round, shift), background=background
         )
 
@@ -58,7 +58,7 @@ def _fill(survey_round, rng, shift, share):
 @transaction.atomic
 def demo_survey(process):
     """Last year's baseline and follow-up, both answered by most staff and closed."""
-    questionnaire = services.questionnaire_ensure(process=process)
+    questionnaire = rounds.questionnaire_ensure(process=process)
     if questionnaire.rounds.exists():
         return questionnaire
     director = SchoolRole.objects.get(school=process.school, role=SchoolRole.Role.DIRECTOR).user
@@ -68,9 +68,7 @@ def demo_survey(process):
             (SurveyRound.Kind.BASELINE, {}, 0.7),
             (SurveyRound.Kind.FOLLOW_UP, FOLLOW_UP_SHIFT, 0.6),
         ):
-            survey_round = services.round_send(
-                questionnaire=questionnaire, actor=director, kind=kind
-            )
+            survey_round = rounds.round_send(questionnaire=questionnaire, actor=director, kind=kind)
             _fill(survey_round, rng, shift, share)
-            services.round_close(survey_round=survey_round, actor=director)
+            rounds.round_close(survey_round=survey_round, actor=director)
     return questionnaire

@@ -4,9 +4,9 @@ Anonymity by construction, as for the secret vote (``voting.models``): that some
 (SurveyParticipation, linked to a person on the round's roll) and what they answered
 (SurveyResponse) are written in one transaction but share no key, timestamp or ordering column.
 A response carries a random id, its round, the coarse background the respondent chose (staff
-category, unit, fte band) and the answers; nothing else. ``services.round_close`` rewrites the
-responses with new random ids in one shuffled batch (the PostgreSQL ``xmin`` argument of
-``voting.services.closing.vote_close``).
+category, unit, fte band) and the answers; nothing else. ``services.rounds.round_close``
+rewrites the responses with new random ids in one shuffled batch (the PostgreSQL ``xmin``
+argument of ``voting.services.closing.vote_close``).
 
 The questionnaire's content is data (JSON, see ``content.py``): the default shipped by
 migration 0002 as a SurveyTemplate, copied into each year's Questionnaire, frozen into each

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import reminders
+from .services import reminders
 
 
 @shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)

@@ -10,13 +10,8 @@ from schoolplans.models import EvaluationAgreement
 from spending.selectors import ratified_measures, spending_overview
 from surveys.charts import comparison_chart
 from surveys.models import SurveyRound
-from surveys.selectors import (
-    dimension_labels,
-    questionnaire_of,
-    round_results,
-    school_history,
-    turnout,
-)
+from surveys.selectors.results import dimension_labels, round_results, school_history
+from surveys.selectors.rounds import questionnaire_of, turnout
 
 from ..sections import (
     CategoryRow,

@@ -13,11 +13,11 @@ from django.views.decorators.cache import never_cache
 from werkdruk.domain_errors import shows_domain_error
 from werkdruk.exceptions import DomainError
 
-from .. import selectors, services
-from ..forms import AnswerForm
+from ..forms.answers import AnswerForm
 from ..models import SurveyParticipation, SurveyRound
-
-VIEW = selectors.VIEW
+from ..selectors.results import VIEW
+from ..selectors.rounds import round_get_for_user
+from ..services import answers as services
 
 
 class _AnswerView(View):
@@ -85,7 +85,7 @@ class TokenAnswerView(_AnswerView):
 @method_decorator(never_cache, name="dispatch")
 class SignedInAnswerView(_AnswerView):
     def find_invitee(self, request, round_pk):
-        survey_round = selectors.round_get_for_user(user=request.user, pk=round_pk, perm=VIEW)
+        survey_round = round_get_for_user(user=request.user, pk=round_pk, perm=VIEW)
         invitee = services.invitee_for_user(survey_round=survey_round, user=request.user)
         if invitee is None:
             raise Http404

@@ -6,17 +6,19 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from .. import charts, selectors, services
+from .. import charts
+from ..selectors import results as selectors
+from ..selectors.rounds import process_for_user, questionnaire_of, turnout
+from ..services.rounds import MANAGE
 
-MANAGE = services.MANAGE
 VIEW = selectors.VIEW
 
 
 @require_GET
 def results(request, pk):
     """The year's rounds (closed ones with enough answers) and the comparison over the years."""
-    process = selectors.process_for_user(user=request.user, pk=pk, perm=VIEW)
-    questionnaire = selectors.questionnaire_of(process)
+    process = process_for_user(user=request.user, pk=pk, perm=VIEW)
+    questionnaire = questionnaire_of(process)
     rounds = list(questionnaire.rounds.all()) if questionnaire else []
     managers = request.user.has_perm(MANAGE, process)
     shown = []
@@ -27,7 +29,7 @@ def results(request, pk):
             {
                 "result": result,
                 "chart": chart,
-                "turnout": selectors.turnout(survey_round),
+                "turnout": turnout(survey_round),
                 "labels": selectors.dimension_labels(survey_round.content),
             }
         )

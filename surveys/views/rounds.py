@@ -10,9 +10,10 @@ from django.views.decorators.http import require_GET, require_POST
 from werkdruk.domain_errors import shows_domain_error
 from werkdruk.submissions import idempotent_post
 
-from .. import selectors, services
-from ..forms import SendForm, TextsForm
+from ..forms.rounds import SendForm, TextsForm
 from ..models import SurveyTemplate
+from ..selectors import rounds as selectors
+from ..services import rounds as services
 
 MANAGE = services.MANAGE
 

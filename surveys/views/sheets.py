@@ -1,8 +1,8 @@
 """Printed code sheets for staff without a usable e-mail address (director and PMR).
 
 GET: choose the people (those whose e-mail address does not work first, and ticked). POST:
-issue a new code for each (``sheets.invitee_sheets_issue``, which tells each person by e-mail
-that a sheet was printed for them) and return the PDF, one page per person.
+issue a new code for each (``services.sheets.invitee_sheets_issue``, which tells each person by
+e-mail that a sheet was printed for them) and return the PDF, one page per person.
 The codes go only into the PDF: never on a page, in a message or in the log, and the response
 is not cached.
 """
@@ -20,10 +20,11 @@ from werkdruk.domain_errors import shows_domain_error
 from werkdruk.files import download_name
 from werkdruk.pdf import pdf_response, render_pdf
 
-from .. import selectors, services
-from ..forms import SheetForm
+from ..forms.sheets import SheetForm
 from ..models import SurveyRound, SurveyToken
-from ..sheets import invitee_sheets_issue
+from ..selectors.rounds import round_get_for_user
+from ..services.rounds import MANAGE, answer_url
+from ..services.sheets import invitee_sheets_issue
 
 FILE_SURVEY_SHEETS = pgettext_lazy("file name", "survey codes")
 
@@ -63,9 +64,7 @@ def _page(request, survey_round, form, status=200):
 
 def code_sheets(request, round_pk):
     """GET: choose the people. POST: a new code each, printed in a PDF."""
-    survey_round = selectors.round_get_for_user(
-        user=request.user, pk=round_pk, perm=services.MANAGE
-    )
+    survey_round = round_get_for_user(user=request.user, pk=round_pk, perm=MANAGE)
     if request.method != "POST":
         return _page(request, survey_round, SheetForm(survey_round=survey_round))
     form = SheetForm(request.POST, survey_round=survey_round)
@@ -87,8 +86,8 @@ def code_sheets(request, round_pk):
             {
                 "name": invitee.staff_member.name,
                 "code": code,
-                "url": services.answer_url(code),
-                "qr": mark_safe(_qr_svg(services.answer_url(code))),  # noqa: S308 - our own SVG
+                "url": answer_url(code),
+                "qr": mark_safe(_qr_svg(answer_url(code))),  # noqa: S308 - our own SVG
             }
             for invitee, code in zip(invitees, codes, strict=True)
         ]

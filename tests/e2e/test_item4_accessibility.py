@@ -16,8 +16,8 @@ from plans.demo import demo_load
 from plans.demo_plans import demo_plans
 from schoolplans.demo import demo_ratified
 from spending.demo import demo_spending
-from surveys import services as surveys
 from surveys.demo import demo_survey
+from surveys.services import rounds as surveys
 from tests.e2e.axe import axe_findings
 from tests.e2e.test_vote import sign_in
 from voting.demo import demo_vote

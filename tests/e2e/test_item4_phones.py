@@ -17,8 +17,8 @@ from django.urls import reverse
 from plans.demo import demo_load
 from schoolplans.demo import demo_ratified
 from spending.demo import demo_spending
-from surveys import services as surveys
 from surveys.demo import demo_survey
+from surveys.services import rounds as surveys
 from tests.e2e.test_vote import BALLOT_LINK, TEACHER, open_the_vote, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -9,8 +9,9 @@ from django.utils import translation
 
 from processes import services as process_services
 from processes.models import SchoolRole
-from surveys import services
 from surveys.models import SurveyParticipation, SurveyResponse
+from surveys.services.answers import AlreadyAnswered, response_submit
+from surveys.services.rounds import questionnaire_ensure, round_send
 from tests.factories import (
     SchoolFactory,
     SchoolRoleFactory,
@@ -35,8 +36,8 @@ def survey_round():
     process = process_services.process_create(
         school=school, school_year=SchoolYearFactory(start_year=2026), actor=director
     )
-    questionnaire = services.questionnaire_ensure(process=process)
-    return services.round_send(questionnaire=questionnaire, actor=director, kind="baseline")
+    questionnaire = questionnaire_ensure(process=process)
+    return round_send(questionnaire=questionnaire, actor=director, kind="baseline")
 
 
 def answer_at_once(survey_round, invitee):
@@ -48,7 +49,7 @@ def answer_at_once(survey_round, invitee):
         try:
             barrier.wait(timeout=10)
             with translation.override("en"):
-                services.response_submit(invitee=invitee, answers=answers, background={})
+                response_submit(invitee=invitee, answers=answers, background={})
             result = "saved"
         except DomainError as error:
             result = error
@@ -73,7 +74,7 @@ def test_two_simultaneous_answers_give_one_response_and_one_clear_message(survey
 
         assert len(outcomes) == 2 and outcomes.count("saved") == 1
         (refusal,) = [o for o in outcomes if o != "saved"]
-        assert isinstance(refusal, services.AlreadyAnswered)
+        assert isinstance(refusal, AlreadyAnswered)
         assert "already" in str(refusal)
         assert SurveyResponse.objects.count() == before + 1
         assert SurveyParticipation.objects.filter(invitee=invitee).count() == 1

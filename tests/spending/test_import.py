@@ -11,9 +11,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from processes.models import Decision
-from spending.imports import SpendingImportError, spending_import
 from spending.models import MeasureSpending
-from spending.services import IMPORTED, SpendingData, spending_record
+from spending.services.imports import SpendingImportError, spending_import
+from spending.services.spending import IMPORTED, SpendingData, spending_record
 from tests.fixtures.spreadsheets import ods
 
 D = Decimal

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from spending.models import MeasureSpending
-from spending.services import SpendingData, spending_record
+from spending.services.spending import SpendingData, spending_record
 
 from .conftest import ratify
 

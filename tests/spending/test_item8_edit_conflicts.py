@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from processes.models import SchoolRole
-from spending.imports import spending_import
 from spending.models import MeasureSpending
+from spending.services.imports import spending_import
 from tests.factories import SchoolRoleFactory
 from tests.fixtures.edit_conflicts import browser, conflict_rows, page_version
 

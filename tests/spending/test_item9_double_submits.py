@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from processes.models import Decision
 from spending.models import MeasureSpending
-from spending.services import IMPORTED
+from spending.services.spending import IMPORTED
 from tests.submissions import send_twice
 
 from .conftest import YEAR

@@ -14,7 +14,7 @@ from django.utils.html import escape
 from processes import services as process_services
 from processes.models import SchoolRole
 from spending.models import MeasureSpending
-from spending.services import SpendingData, spending_record
+from spending.services.spending import SpendingData, spending_record
 from tests.factories import SchoolFactory, SchoolRoleFactory, SchoolYearFactory
 from werkdruk.money import format_euro
 

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from processes.models import Decision
 from spending import selectors
 from spending.models import MeasureSpending
-from spending.services import MEASURE_CANCELLED, SpendingData, spending_record
+from spending.services.spending import MEASURE_CANCELLED, SpendingData, spending_record
 from werkdruk.exceptions import DomainError
 
 from .conftest import YEAR, ratify

@@ -4,7 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from surveys import services
+from surveys.services.answers import response_submit
+from surveys.services.rounds import questionnaire_ensure, round_send
 from tests.factories import (
     SchoolFactory,
     StaffMemberFactory,
@@ -30,13 +31,13 @@ def staff(school):
 
 @pytest.fixture
 def questionnaire(process):
-    return services.questionnaire_ensure(process=process)
+    return questionnaire_ensure(process=process)
 
 
 @pytest.fixture
 def sent(questionnaire, pmr, staff, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        return services.round_send(questionnaire=questionnaire, actor=pmr, kind="baseline")
+        return round_send(questionnaire=questionnaire, actor=pmr, kind="baseline")
 
 
 def answers_for(content, value=2, measures=(), effect="same", attendance="always"):
@@ -58,7 +59,7 @@ def answers_for(content, value=2, measures=(), effect="same", attendance="always
 
 
 def answer(survey_round, invitee, value=2, background=None, **kwargs):
-    services.response_submit(
+    response_submit(
         invitee=invitee,
         answers=answers_for(survey_round.content, value, survey_round.measures, **kwargs),
         background=background or {},

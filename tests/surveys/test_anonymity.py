@@ -9,8 +9,8 @@ from django.contrib.auth import get_user_model
 from django.db import models
 
 from processes.models import Decision
-from surveys import services
 from surveys.models import Invitee, SurveyParticipation, SurveyResponse, SurveyRound, SurveyToken
+from surveys.services.rounds import round_close
 from tests.fixtures.ballots import opened_responses
 from units.models import StaffMember
 from voting import keys
@@ -98,7 +98,7 @@ def test_item4_closing_opens_the_responses_and_destroys_the_key(
     key_id = SurveyRound.objects.get(pk=sent.pk).key_id
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.round_close(survey_round=sent, actor=pmr)
+        round_close(survey_round=sent, actor=pmr)
 
     response = SurveyResponse.objects.get(round=sent)
     assert (response.category, response.sealed) == ("OOP", None)
@@ -110,7 +110,7 @@ def test_item4_a_round_whose_key_is_lost_closes_without_results_on_record(sent, 
     answer(sent, sent.invitees.first(), background={})
     keys.secrets_destroy(SurveyRound.objects.get(pk=sent.pk).key_id)
 
-    survey_round = services.round_close(survey_round=sent, actor=pmr)
+    survey_round = round_close(survey_round=sent, actor=pmr)
 
     assert survey_round.state == SurveyRound.State.CLOSED
     assert not SurveyResponse.objects.filter(round=sent).exists()
@@ -122,7 +122,7 @@ def test_item4_a_key_folder_that_is_not_there_leaves_the_round_open(sent, pmr, s
     settings.VOTE_KEY_DIR = str(tmp_path / "not-mounted")
 
     with pytest.raises(keys.FolderUnavailable):
-        services.round_close(survey_round=sent, actor=pmr)
+        round_close(survey_round=sent, actor=pmr)
     assert SurveyRound.objects.get(pk=sent.pk).state == SurveyRound.State.OPEN
 
 

@@ -2,9 +2,9 @@
 
 from plans.demo import demo_load
 from schoolplans.demo import demo_ratified
-from surveys import selectors
 from surveys.demo import demo_survey
 from surveys.models import SurveyResponse
+from surveys.selectors.results import round_results, school_history
 
 
 def test_the_demo_survey_asks_about_the_ratified_measures_and_has_results(db):
@@ -16,9 +16,9 @@ def test_the_demo_survey_asks_about_the_ratified_measures_and_has_results(db):
     baseline = rounds[0]
     titles = [m["title"] for m in baseline.measures]
     assert titles and titles == [m.title for m in process.school_plan.measures.order_by("order")]
-    result = selectors.round_results(baseline)
+    result = round_results(baseline)
     assert result.shown and len(result.dimensions) == 4
     assert all(len(m.answers) == 5 for m in result.measures)
     assert SurveyResponse.objects.filter(round=baseline).count() == result.n
-    history = selectors.school_history(process.school)
+    history = school_history(process.school)
     assert [row.survey_round for row in history] == rounds

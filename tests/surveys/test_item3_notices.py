@@ -4,7 +4,7 @@ gets the site's 404 page with a way back instead of Django's bare English one.""
 import pytest
 from django.urls import reverse
 
-from surveys import services
+from surveys.services.rounds import round_close, token_issue
 
 pytestmark = pytest.mark.django_db
 
@@ -12,8 +12,8 @@ ERROR_PAGE = 'data-testid="error-page"'
 
 
 def test_item3_a_closed_rounds_link_keeps_its_own_410_notice(client, sent, pmr):
-    token = services.token_issue(sent.invitees.first())
-    services.round_close(survey_round=sent, actor=pmr)
+    token = token_issue(sent.invitees.first())
+    round_close(survey_round=sent, actor=pmr)
 
     response = client.get(reverse("surveys:answer-token", args=[token]))
 

@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from surveys import reminders, services
 from surveys.models import SurveyRound
+from surveys.services import reminders
+from surveys.services.rounds import round_send
 from tests.refusing_mail import refusing_mail
 from units.models import StaffMember
 
@@ -94,7 +95,7 @@ def test_item10_a_refused_invitation_sets_the_mark_and_the_others_are_invited(
     refusing_mail(settings, refused.email)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.round_send(questionnaire=questionnaire, actor=pmr, kind="baseline")
+        round_send(questionnaire=questionnaire, actor=pmr, kind="baseline")
     assert len(mail.outbox) == len(staff) - 1
     refused.refresh_from_db()
     assert refused.email_unusable and refused.email_unusable_reason == "refused"
@@ -105,7 +106,7 @@ def test_item10_a_refused_reminder_sets_the_mark(
     settings, questionnaire, pmr, staff, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        survey_round = services.round_send(
+        survey_round = round_send(
             questionnaire=questionnaire, actor=pmr, kind="baseline", closes_on=CLOSES_ON
         )
     SurveyRound.objects.filter(pk=survey_round.pk).update(sent_at=at(1))

@@ -4,8 +4,8 @@ per-measure tables folded away in <details>."""
 import pytest
 from django.urls import reverse
 
-from surveys import services
 from surveys.models import SurveyRound
+from surveys.services.rounds import round_close
 
 from .conftest import answer
 
@@ -20,7 +20,7 @@ def closed_with(survey_round, pmr, responses, measures):
     survey_round.refresh_from_db()
     for invitee in survey_round.invitees.order_by("pk")[:responses]:
         answer(survey_round, invitee, background={"category": "OP"})
-    services.round_close(survey_round=survey_round, actor=pmr)
+    round_close(survey_round=survey_round, actor=pmr)
 
 
 @pytest.mark.parametrize(("responses", "measures"), [(5, 1), (10, 12)])

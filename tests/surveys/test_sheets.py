@@ -11,9 +11,10 @@ from django.utils.html import escape
 from pypdf import PdfReader
 
 from processes.models import Decision
-from surveys import services
 from surveys.models import SurveyToken
-from surveys.sheets import invitee_sheets_issue
+from surveys.services.answers import invitee_for_token
+from surveys.services.rounds import round_close, round_send
+from surveys.services.sheets import invitee_sheets_issue
 from tests.pdf_layout import capture_documents, layout_problems
 from werkdruk.exceptions import DomainError
 
@@ -40,8 +41,8 @@ def test_a_printed_code_leaves_the_emailed_one_working(sent, pmr):
     invitee = sent.invitees.order_by("pk").first()
     emailed = emailed_token(invitee)
     (code,) = invitee_sheets_issue(survey_round=sent, actor=pmr, invitees=[invitee])
-    assert services.invitee_for_token(token=emailed) == invitee  # nobody is cut off
-    assert services.invitee_for_token(token=code) == invitee
+    assert invitee_for_token(token=emailed) == invitee  # nobody is cut off
+    assert invitee_for_token(token=code) == invitee
     assert not SurveyToken.objects.filter(token_hash=code).exists()  # only the hash is kept
 
 
@@ -51,11 +52,11 @@ def test_a_reprinted_sheet_replaces_the_earlier_sheet(sent, pmr):
     (second,) = invitee_sheets_issue(survey_round=sent, actor=pmr, invitees=[invitee])
     assert first != second
     with pytest.raises(DomainError):
-        services.invitee_for_token(token=first)
-    assert services.invitee_for_token(token=second) == invitee
-    assert services.invitee_for_token(token=emailed_token(invitee)) == invitee
+        invitee_for_token(token=first)
+    assert invitee_for_token(token=second) == invitee
+    assert invitee_for_token(token=emailed_token(invitee)) == invitee
     other = sent.invitees.order_by("pk")[1]
-    assert services.invitee_for_token(token=emailed_token(other)) == other  # others unaffected
+    assert invitee_for_token(token=emailed_token(other)) == other  # others unaffected
 
 
 def test_printing_is_recorded_without_names_or_codes_in_the_summary(sent, pmr):
@@ -81,8 +82,8 @@ def test_sheets_are_refused_for_staff_nobody_another_round_and_a_closed_round(
         invitee_sheets_issue(survey_round=sent, actor=staff[0].user, invitees=[invitee])
     with pytest.raises(DomainError, match="Choose the people"):
         invitee_sheets_issue(survey_round=sent, actor=pmr, invitees=[])
-    services.round_close(survey_round=sent, actor=pmr)
-    follow_up = services.round_send(questionnaire=questionnaire, actor=pmr, kind="follow_up")
+    round_close(survey_round=sent, actor=pmr)
+    follow_up = round_send(questionnaire=questionnaire, actor=pmr, kind="follow_up")
     with pytest.raises(DomainError, match="roll of this round"):
         invitee_sheets_issue(survey_round=follow_up, actor=pmr, invitees=[invitee])
     with pytest.raises(DomainError, match="closed"):
@@ -122,7 +123,7 @@ def test_sheets_are_a_pdf_with_a_working_code_per_person(client, sent, pmr, sett
         assert "https://werkdruk.example/survey/code/" in text
         codes = set(CODE.findall(text))
         assert len(codes) == 1, text
-        assert services.invitee_for_token(token=codes.pop()) == invitee
+        assert invitee_for_token(token=codes.pop()) == invitee
     html = client.get(sheets_url(sent)).content.decode()
     assert html.count("has a sheet: a new one replaces it") == 2
 
@@ -149,7 +150,7 @@ def test_no_one_or_someone_off_the_roll_is_refused_on_the_page(client, sent, pmr
 
 
 def test_a_closed_round_prints_no_sheets(client, sent, pmr):
-    services.round_close(survey_round=sent, actor=pmr)
+    round_close(survey_round=sent, actor=pmr)
     client.force_login(pmr)
     page = client.get(sheets_url(sent)).content.decode()
     assert 'data-testid="closed"' in page and 'data-testid="code-sheets"' not in page

@@ -9,8 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from processes.models import Decision
-from surveys import reminders, services, tasks
+from surveys import tasks
 from surveys.models import SurveyReminder, SurveyRound, SurveyToken
+from surveys.services import reminders
+from surveys.services.answers import invitee_for_token
+from surveys.services.rounds import round_close, round_send, token_issue
 from werkdruk.exceptions import DomainError
 
 from .conftest import answer
@@ -31,7 +34,7 @@ def token_in(message):
 def open_round(questionnaire, pmr, staff, django_capture_on_commit_callbacks):
     """The baseline, sent on 1 March 2027 to ten staff members, closing on 20 March."""
     with django_capture_on_commit_callbacks(execute=True):
-        survey_round = services.round_send(
+        survey_round = round_send(
             questionnaire=questionnaire, actor=pmr, kind="baseline", closes_on=CLOSES_ON
         )
     SurveyRound.objects.filter(pk=survey_round.pk).update(sent_at=at(1))
@@ -59,8 +62,8 @@ def test_a_round_without_closing_date_is_never_closed_by_the_tick(sent):
 
 
 def test_closing_by_the_system_after_a_manual_close_is_not_an_error(open_round, pmr):
-    services.round_close(survey_round=open_round, actor=pmr)
-    assert services.round_close(survey_round=open_round).state == "closed"
+    round_close(survey_round=open_round, actor=pmr)
+    assert round_close(survey_round=open_round).state == "closed"
     assert Decision.objects.filter(action="surveys.round.closed").count() == 1
 
 
@@ -118,14 +121,14 @@ def test_the_reminders_new_code_opens_the_survey_next_to_the_invitations(open_ro
     invitee = open_round.invitees.order_by("pk").first()
     reminders._remind(invitee, open_round)
     token = token_in(mail.outbox[0])
-    assert services.invitee_for_token(token=token) == invitee
+    assert invitee_for_token(token=token) == invitee
     assert SurveyToken.objects.filter(invitee=invitee, channel="email").count() == 2
     page = client.get(reverse("surveys:answer-token", args=[token]))
     assert 'data-testid="answer-form"' in page.content.decode()
 
 
 def test_someone_with_a_printed_sheet_is_reminded_without_a_new_code(open_round, pmr):
-    from surveys.sheets import invitee_sheets_issue
+    from surveys.services.sheets import invitee_sheets_issue
 
     invitee = open_round.invitees.select_related("staff_member").order_by("pk").first()
     (code,) = invitee_sheets_issue(survey_round=open_round, actor=pmr, invitees=[invitee])
@@ -137,7 +140,7 @@ def test_someone_with_a_printed_sheet_is_reminded_without_a_new_code(open_round,
     assert "Use the personal code on the sheet you were given" in body
     assert reverse("account_login") in body
     assert SurveyToken.objects.filter(invitee=invitee, channel="email").count() == emailed
-    assert services.invitee_for_token(token=code) == invitee
+    assert invitee_for_token(token=code) == invitee
 
 
 @pytest.mark.parametrize(
@@ -157,7 +160,7 @@ def test_when_a_reminder_is_due(open_round, sent_day, closes_on, today, due):
 
 
 def test_no_reminders_for_a_closed_round(open_round, pmr):
-    services.round_close(survey_round=open_round, actor=pmr)
+    round_close(survey_round=open_round, actor=pmr)
     assert reminders.round_reminders_send(survey_round=open_round, today=CLOSES_ON) == 0
     assert not mail.outbox
 
@@ -222,8 +225,8 @@ def test_the_beat_schedule_is_seeded(db):
 
 
 def test_a_closed_rounds_link_shows_closed_and_takes_no_answers(open_round, pmr, client):
-    token = services.token_issue(open_round.invitees.first())
-    services.round_close(survey_round=open_round, actor=pmr)
+    token = token_issue(open_round.invitees.first())
+    round_close(survey_round=open_round, actor=pmr)
     url = reverse("surveys:answer-token", args=[token])
     page = client.get(url)
     assert page.status_code == 410

@@ -2,7 +2,8 @@
 
 import pytest
 
-from surveys import content, services
+from surveys import content
+from surveys.services.rounds import ratified_measures, round_close
 from surveys.todos import survey_todos
 from werkdruk.exceptions import DomainError
 
@@ -16,12 +17,12 @@ def test_invited_staff_who_have_not_answered_get_a_todo(sent, staff, process, pm
     answer(sent, sent.invitees.get(staff_member=staff[0]))
     assert survey_todos(staff[0].user, [process]) == {}
     assert survey_todos(pmr, [process]) == {}  # not on the staff list
-    services.round_close(survey_round=sent, actor=pmr)
+    round_close(survey_round=sent, actor=pmr)
     assert survey_todos(staff[1].user, [process]) == {}
 
 
 def test_without_a_ratified_plan_no_measure_is_asked(sent, process):
-    assert services.ratified_measures(process) == []
+    assert ratified_measures(process) == []
     assert sent.measures == []
 
 

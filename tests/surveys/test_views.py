@@ -7,8 +7,9 @@ from django.utils.html import escape
 
 from processes import services as process_services
 from processes.models import SchoolRole
-from surveys import services
 from surveys.models import Questionnaire, SurveyParticipation, SurveyResponse
+from surveys.services.answers import response_submit
+from surveys.services.rounds import questionnaire_ensure, round_close, round_send
 from tests.factories import SchoolFactory, SchoolRoleFactory, SchoolYearFactory, UserFactory
 from tests.fixtures.ballots import opened_responses
 
@@ -159,7 +160,7 @@ def test_results_of_a_closed_round_for_everyone_in_the_school(
     for invitee in invitees[:6]:
         answer(sent, invitee, value=3, background={"category": "OP"})
     answer(sent, invitees[6], value=1, background={"category": "MT"}, attendance="no_time")
-    services.round_close(survey_round=sent, actor=pmr)
+    round_close(survey_round=sent, actor=pmr)
     url = reverse("surveys:results", args=[process.pk])
     client.force_login(staff[0].user)
     page = client.get(url).content.decode()
@@ -177,7 +178,7 @@ def test_results_of_a_closed_round_for_everyone_in_the_school(
 
 def test_free_texts_only_for_the_director_and_pmr(client, process, sent, staff, pmr):
     for invitee in sent.invitees.all()[:5]:
-        services.response_submit(
+        response_submit(
             invitee=invitee,
             answers={
                 **answers_for(sent.content),
@@ -185,7 +186,7 @@ def test_free_texts_only_for_the_director_and_pmr(client, process, sent, staff, 
             },
             background={},
         )
-    services.round_close(survey_round=sent, actor=pmr)
+    round_close(survey_round=sent, actor=pmr)
     url = reverse("surveys:results", args=[process.pk])
     client.force_login(pmr)
     assert escape("Minder vergaderingen <b>") in client.get(url).content.decode()
@@ -196,18 +197,18 @@ def test_free_texts_only_for_the_director_and_pmr(client, process, sent, staff, 
 def test_the_comparison_over_the_years(client, process, director, pmr, staff, sent):
     for invitee in sent.invitees.all()[:5]:
         answer(sent, invitee, value=2)
-    services.round_close(survey_round=sent, actor=pmr)
+    round_close(survey_round=sent, actor=pmr)
     later = process_services.process_create(
         school=process.school,
         school_year=SchoolYearFactory(start_year=2027),
         actor=director,
         copy_from=process,
     )
-    questionnaire = services.questionnaire_ensure(process=later)
-    next_round = services.round_send(questionnaire=questionnaire, actor=pmr, kind="baseline")
+    questionnaire = questionnaire_ensure(process=later)
+    next_round = round_send(questionnaire=questionnaire, actor=pmr, kind="baseline")
     for invitee in next_round.invitees.all()[:5]:
         answer(next_round, invitee, value=3)
-    services.round_close(survey_round=next_round, actor=pmr)
+    round_close(survey_round=next_round, actor=pmr)
     client.force_login(UserFactory())
     assert client.get(reverse("surveys:results", args=[later.pk])).status_code == 404
     client.force_login(staff[0].user)

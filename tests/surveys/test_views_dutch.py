@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils import translation
 
-from surveys import services
+from surveys.services.rounds import round_close
 
 from .conftest import answer
 
@@ -11,7 +11,7 @@ from .conftest import answer
 def test_pages_show_the_dutch_texts_in_dutch(client, settings, process, sent, staff, pmr):
     for invitee in sent.invitees.all()[:5]:
         answer(sent, invitee)
-    services.round_close(survey_round=sent, actor=pmr)
+    round_close(survey_round=sent, actor=pmr)
     settings.LANGUAGE_CODE = "nl"
     with translation.override("nl"):
         client.force_login(pmr)

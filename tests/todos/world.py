@@ -28,8 +28,8 @@ from schoolplans.services.ratification import (
     pmr_decision_record,
     ratification_director_sign,
 )
-from surveys import services as surveys
 from surveys.models import SurveyRound
+from surveys.services import rounds as surveys
 from tests.fixtures.step8 import account_for, add, fresh, soon, step, unit_of, units_of, user
 from units.models import KickoffSession, StaffMember, UnitMembership, WorkingMethod
 from units.services.kickoff import kickoff_session_create, kickoff_session_mark_held

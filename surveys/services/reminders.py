@@ -26,8 +26,8 @@ from django.utils import timezone, translation
 
 from units.services.addresses import staff_email_refused
 
-from .models import Invitee, SurveyReminder, SurveyRound, SurveyToken
-from .services import answer_url, round_close, token_issue
+from ..models import Invitee, SurveyReminder, SurveyRound, SurveyToken
+from .rounds import answer_url, round_close, token_issue
 
 logger = logging.getLogger(__name__)
 

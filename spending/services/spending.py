@@ -1,5 +1,5 @@
 """Writes of the spending app: the director records spending on a ratified measure by hand.
-The import of a finance export is in ``spending.imports``.
+The import of a finance export is in ``services.imports``.
 
 Each write locks the process, checks the permission and that the plan is ratified, and keeps
 the row's history with the person who made it. Cancelling a ratified measure is also recorded
@@ -20,8 +20,8 @@ from werkdruk.edit_conflicts import version_check, version_next
 from werkdruk.exceptions import DomainError
 from werkdruk.money import lazy_euro
 
-from . import selectors
-from .models import FTE_MAX, MeasureSpending
+from .. import selectors
+from ..models import FTE_MAX, MeasureSpending
 
 MEASURE_CANCELLED = "spending.measure.cancelled"
 IMPORTED = "spending.imported"

@@ -1,4 +1,4 @@
-"""Reads of the workload survey, for its pages and for the later reporting app.
+"""Reads of the survey results, for the results page and for the reporting app.
 
 The reporting API: ``round_results(survey_round)`` (one round: per dimension, per staff
 category, per unit, the effect, measure and attendance questions) and ``school_history(school)``
@@ -10,48 +10,11 @@ last person answered.
 
 from dataclasses import dataclass, field
 
-from django.http import Http404
-from django.shortcuts import get_object_or_404
-
-from processes.models import Process
-
-from . import content as content_module
-from . import scoring
-from .models import Invitee, Questionnaire, SurveyParticipation, SurveyResponse, SurveyRound
+from .. import content as content_module
+from .. import scoring
+from ..models import SurveyResponse, SurveyRound
 
 VIEW = "surveys.view_results"
-
-
-def process_for_user(*, user, pk, perm) -> Process:
-    """The process with its school and year; 404 unless ``user`` has ``perm`` on it."""
-    process = get_object_or_404(Process.objects.select_related("school", "school_year"), pk=pk)
-    if not user.has_perm(perm, process):
-        raise Http404
-    return process
-
-
-def round_get_for_user(*, user, pk, perm) -> SurveyRound:
-    """The round with its process; 404 unless ``user`` has ``perm`` on it."""
-    survey_round = get_object_or_404(
-        SurveyRound.objects.select_related(
-            "questionnaire__process__school", "questionnaire__process__school_year"
-        ),
-        pk=pk,
-    )
-    if not user.has_perm(perm, survey_round):
-        raise Http404
-    return survey_round
-
-
-def questionnaire_of(process) -> Questionnaire | None:
-    return Questionnaire.objects.filter(process=process).prefetch_related("rounds").first()
-
-
-def turnout(survey_round) -> dict:
-    """How many were invited and how many answered (numbers only, never who)."""
-    invited = Invitee.objects.filter(round=survey_round).count()
-    answered = SurveyParticipation.objects.filter(invitee__round=survey_round).count()
-    return {"invited": invited, "answered": answered}
 
 
 @dataclass(frozen=True)

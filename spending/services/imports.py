@@ -24,10 +24,10 @@ from werkdruk.numbers import NumberError, parse_number
 from werkdruk.spreadsheets import restore_formula_text
 from werkdruk.tabular import read_upload
 
-from .importing import SpendingFileError, read_spending_file, school_year_start
-from .models import FTE_MAX, MeasureSpending
-from .selectors import ZERO, spending_overview
-from .services import (
+from ..importing import SpendingFileError, read_spending_file, school_year_start
+from ..models import FTE_MAX, MeasureSpending
+from ..selectors import ZERO, spending_overview
+from .spending import (
     AMOUNT_LIMIT,
     IMPORTED,
     SpendingData,

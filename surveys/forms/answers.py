@@ -1,21 +1,12 @@
-"""Forms built from a questionnaire's content: the answer form and the text editor."""
+"""The answer form, built from a round's questionnaire content."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from units.models import StaffCategory
-from werkdruk.forms import DutchDateField
 
-from . import content as content_module
-from .models import FteBand, Invitee, SurveyRound
-
-TEXT_PATHS = (
-    ("effect:school", lambda c: c["effect"]["school"]),
-    ("effect:self", lambda c: c["effect"]["self"]),
-    ("effect:why", lambda c: c["effect"]["why"]),
-    ("measure:question", lambda c: c["measure"]["question"]),
-    ("attendance:question", lambda c: c["attendance"]["question"]),
-)
+from .. import content as content_module
+from ..models import FteBand, SurveyRound
 
 
 def _options(block):
@@ -128,71 +119,3 @@ class AnswerForm(forms.Form):
 
     def background(self) -> dict:
         return {key: self.cleaned_data[key] for key in ("category", "unit_name", "fte_band")}
-
-
-class TextsForm(forms.Form):
-    """The questionnaire's texts, Dutch and English side by side (keys and scales stay)."""
-
-    def __init__(self, content, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.rows = []
-        paths = [(f"item:{e['key']}", e["text"]) for _d, e in content_module.items(content)]
-        paths += [(path, get(content)) for path, get in TEXT_PATHS]
-        for path, current in paths:
-            names = []
-            for lang in ("nl", "en"):
-                name = f"{path}:{lang}"
-                self.fields[name] = forms.CharField(
-                    label=lang.upper(), initial=current[lang], max_length=500
-                )
-                names.append(name)
-            self.rows.append((path, names))
-
-    def texts(self) -> dict:
-        return {
-            path: {"nl": self.cleaned_data[nl], "en": self.cleaned_data[en]}
-            for path, (nl, en) in self.rows
-        }
-
-
-class SendForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Round"), choices=SurveyRound.Kind.choices)
-    closes_on = DutchDateField(label=_("Closes on"), required=False)
-
-
-NOT_ON_ROLL = _("Choose people on the roll of this round.")
-
-
-class SheetForm(forms.Form):
-    """The people on the roll who get a printed sheet with a personal code."""
-
-    invitees = forms.ModelMultipleChoiceField(
-        label=_("Staff members"),
-        queryset=Invitee.objects.none(),
-        error_messages={
-            "required": _("Tick the people who need a personal survey sheet."),
-            "invalid_choice": NOT_ON_ROLL,
-            "invalid_pk_value": NOT_ON_ROLL,
-        },
-    )
-
-    mark_unusable = forms.BooleanField(
-        label=_(
-            "Also record that the e-mail address of the ticked people does not work: they "
-            "are listed first next time."
-        ),
-        required=False,
-    )
-
-    def __init__(self, *args, survey_round, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["invitees"].queryset = (
-            Invitee.objects.filter(round=survey_round)
-            .select_related("staff_member")
-            .order_by("staff_member__name", "pk")
-        )
-
-    def selected(self) -> set[str]:
-        if not self.is_bound:
-            return set()
-        return {str(value) for value in self.data.getlist("invitees")}

@@ -24,8 +24,8 @@ from processes.services import decision_record, process_lock, require_perm
 from units.services.addresses import sheet_printed_notify, staff_email_unusable_mark
 from werkdruk.exceptions import DomainError
 
-from .models import SurveyRound, SurveyToken
-from .services import MANAGE, kind_label, token_issue
+from ..models import SurveyRound, SurveyToken
+from .rounds import MANAGE, kind_label, token_issue
 
 
 @transaction.atomic
