@@ -2,7 +2,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +14,27 @@ class Board(models.Model):
     """A school board (schoolbestuur): the legal employer of one or more schools."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)
+    sender_name = models.CharField(
+        _("sender name for e-mails"),
+        max_length=100,
+        blank=True,
+        help_text=_("Shown as the sender of the e-mails to this board's staff."),
+    )
+    reply_to = models.EmailField(
+        _("reply-to address"),
+        blank=True,
+        help_text=_("Where replies to the e-mails to this board's staff go."),
+    )
+    retention_years = models.PositiveSmallIntegerField(
+        _("keep staff data for (years)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text=_(
+            "Staff of processes that ended longer ago than this are removed (pseudonymised). "
+            "Empty: kept until removed by hand."
+        ),
+    )
 
     class Meta:
         verbose_name = _("board")
@@ -83,6 +104,13 @@ class School(models.Model):
     name = models.CharField(_("name"), max_length=200)
     brin = models.CharField(_("BRIN code"), max_length=6, unique=True, validators=[brin_validator])
     city = models.CharField(_("city"), max_length=100, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="nl",
+        help_text=_("The language of the school's documents and decision list."),
+    )
 
     class Meta:
         verbose_name = _("school")
@@ -126,6 +154,26 @@ class BoardAdministrator(models.Model):
         ordering = ["board", "user"]
         constraints = [
             models.UniqueConstraint(fields=["user", "board"], name="board_admin_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.board})"
+
+
+class GmrMember(models.Model):
+    """A member of the board's participation council (GMR): reads the board's step 0."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="gmr_roles"
+    )
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="gmr_members")
+
+    class Meta:
+        verbose_name = _("GMR member")
+        verbose_name_plural = _("GMR members")
+        ordering = ["board", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "board"], name="gmr_member_unique"),
         ]
 
     def __str__(self):

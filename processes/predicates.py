@@ -6,6 +6,7 @@ The object may be a School, or anything with a ``school`` attribute (Process) or
 """
 
 import rules
+from django.db.models import Value
 
 from .models import Board, School, SchoolRole
 
@@ -23,7 +24,8 @@ def school_of(obj) -> School | None:
 
 
 def user_roles(user) -> dict:
-    """All roles of ``user``: school roles by school id, boards administered, staff schools."""
+    """All roles of ``user``: school roles by school id, boards administered, GMR boards, staff
+    schools."""
     cache = getattr(user, "_werkdruk_roles", None)
     if cache is None:
         schools: dict[int, set[str]] = {}
@@ -31,9 +33,17 @@ def user_roles(user) -> dict:
             "school_id", "role"
         ):
             schools.setdefault(school_id, set()).add(role)
-        boards = set(user.board_roles.values_list("board_id", flat=True))
+        boards, gmr = set(), set()
+        board_roles = (
+            user.board_roles.order_by().annotate(gmr=Value(False)).values_list("board_id", "gmr")
+        )
+        gmr_roles = (
+            user.gmr_roles.order_by().annotate(gmr=Value(True)).values_list("board_id", "gmr")
+        )
+        for board_id, is_gmr in board_roles.union(gmr_roles, all=True):
+            (gmr if is_gmr else boards).add(board_id)
         staff = set(user.staff_memberships.filter(active=True).values_list("school_id", flat=True))
-        cache = {"schools": schools, "boards": boards, "staff": staff}
+        cache = {"schools": schools, "boards": boards, "gmr": gmr, "staff": staff}
         user._werkdruk_roles = cache
     return cache
 
@@ -61,6 +71,15 @@ def is_board_admin(user, obj) -> bool:
         return False
     board_id = obj.pk if isinstance(obj, Board) else getattr(school_of(obj), "board_id", None)
     return board_id in user_roles(user)["boards"]
+
+
+@rules.predicate
+def is_gmr_member(user, obj) -> bool:
+    """Member of the GMR of the board the object (a Board or anything of a school) belongs to."""
+    if not user.is_authenticated or obj is None:
+        return False
+    board_id = obj.pk if isinstance(obj, Board) else getattr(school_of(obj), "board_id", None)
+    return board_id in user_roles(user)["gmr"]
 
 
 @rules.predicate

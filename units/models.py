@@ -75,6 +75,12 @@ class StaffMember(models.Model):
         choices=EmailUnusable.choices,
         blank=True,
     )
+    pseudonymised_at = models.DateTimeField(
+        _("personal data removed at"),
+        null=True,
+        blank=True,
+        help_text=_("Set when the person's data was removed; the row stays as a placeholder."),
+    )
 
     history = HistoricalRecords()
 
@@ -129,6 +135,42 @@ class StaffMember(models.Model):
             self.email_unusable_reason = EmailUnusable.NO_ADDRESS
             changed = True
         return changed
+
+
+class FunctionCategory(models.Model):
+    """A school's confirmed mapping from a function name in its HR export to a staff category,
+    for staff lists without a category column. Kept for next year's import."""
+
+    school = models.ForeignKey(
+        "processes.School",
+        on_delete=models.CASCADE,
+        related_name="function_categories",
+        verbose_name=_("school"),
+    )
+    function = models.CharField(_("function"), max_length=100)
+    category = models.CharField(_("staff category"), max_length=3, choices=StaffCategory.choices)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("function category")
+        verbose_name_plural = _("function categories")
+        ordering = ["school", "function"]
+        constraints = [
+            models.UniqueConstraint(
+                "school", Lower("function"), name="function_category_unique_per_school"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.function}: {self.category}"
 
 
 AMOUNT = {"max_digits": 12, "decimal_places": 2}

@@ -14,6 +14,7 @@ def health(request):
 
 urlpatterns = [
     path("", include("processes.urls")),
+    path("", include("organisation.urls")),
     path("", include("units.urls")),
     path("", include("plans.urls")),
     path("", include("voting.urls")),
@@ -21,6 +22,7 @@ urlpatterns = [
     path("", include("spending.urls")),
     path("", include("surveys.urls")),
     path("", include("reporting.urls")),
+    path("", include("privacy.urls")),
     # accounts' own pages first: they replace allauth's e-mail page and the admin's sign-in.
     path("", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),

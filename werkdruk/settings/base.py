@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "werkdruk",
     "accounts",
     "processes",
+    "organisation",
     "units",
     "plans",
     "voting",
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "spending",
     "surveys",
     "reporting",
+    "privacy",
 ]
 
 MIDDLEWARE = [
