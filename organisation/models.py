@@ -91,3 +91,105 @@ class Invitation(models.Model):
             and self.withdrawn_at is None
             and self.expires_at > timezone.now()
         )
+
+
+class SignInProvider(models.Model):
+    """A board's own OpenID Connect sign-in (the school's Microsoft, Google or SURFconext
+    account), set up by its board administrators in the product.
+
+    allauth gets these as its apps (``organisation.signin_adapter``): nothing is in the
+    settings. Only people the board knows (staff of its schools, an open invitation, a role on
+    the board) with a verified address in ``allowed_domains`` get in through it.
+    """
+
+    class Kind(models.TextChoices):
+        ENTRA = "entra", _("Microsoft Entra ID (Microsoft 365)")
+        GOOGLE = "google", _("Google Workspace")
+        SURFCONEXT = "surfconext", _("SURFconext")
+        OIDC = "oidc", _("Other OpenID Connect provider")
+
+    GOOGLE_ISSUER = "https://accounts.google.com"
+    SURFCONEXT_ISSUER = "https://connect.surfconext.nl"
+
+    board = models.ForeignKey(
+        "processes.Board",
+        on_delete=models.CASCADE,
+        related_name="signin_providers",
+        verbose_name=_("board"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    label = models.CharField(
+        _("label"),
+        max_length=100,
+        help_text=_('Shown on the sign-in button: "Sign in with <label>".'),
+    )
+    client_id = models.CharField(_("client ID"), max_length=255)
+    client_secret = models.CharField(_("client secret"), max_length=1000)
+    tenant_id = models.CharField(
+        _("tenant ID"),
+        max_length=100,
+        blank=True,
+        help_text=_("Microsoft Entra ID only: the directory (tenant) ID of the school's account."),
+    )
+    server_url = models.URLField(
+        _("issuer (server URL)"),
+        blank=True,
+        help_text=_(
+            "Other OpenID Connect providers (and a SURFconext test environment): the issuer "
+            "URL, where /.well-known/openid-configuration is found."
+        ),
+    )
+    allowed_domains = models.TextField(
+        _("allowed e-mail domains"),
+        help_text=_("One or more domains, separated by spaces, commas or new lines."),
+    )
+    enabled = models.BooleanField(_("enabled"), default=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("sign-in provider")
+        verbose_name_plural = _("sign-in providers")
+        ordering = ["board", "label", "id"]
+
+    def __str__(self):
+        return f"{self.board}: {self.label}"
+
+    @property
+    def provider_id(self) -> str:
+        """allauth's name of this provider: in the callback URL registered at the provider."""
+        return f"signin-{self.pk}"
+
+    @property
+    def issuer(self) -> str:
+        """The issuer the ID token must name (allauth checks it against the discovery
+        document fetched from it)."""
+        if self.kind == self.Kind.ENTRA:
+            return f"https://login.microsoftonline.com/{self.tenant_id}/v2.0"
+        if self.kind == self.Kind.GOOGLE:
+            return self.GOOGLE_ISSUER
+        if self.kind == self.Kind.SURFCONEXT:
+            return (self.server_url or self.SURFCONEXT_ISSUER).rstrip("/")
+        return self.server_url.rstrip("/")
+
+    @property
+    def domains(self) -> list[str]:
+        return domains_parse(self.allowed_domains)
+
+    @property
+    def secret_hint(self) -> str:
+        """What is shown of the secret: its last four characters at most."""
+        if len(self.client_secret) <= 8:
+            return "••••"
+        return f"••••{self.client_secret[-4:]}"
+
+
+def domains_parse(text: str) -> list[str]:
+    """The e-mail domains in ``text`` (spaces, commas, semicolons or new lines between them),
+    lower case, without a leading "@", each once, in order."""
+    seen: list[str] = []
+    for part in text.replace(",", " ").replace(";", " ").split():
+        domain = part.strip().lstrip("@").lower().rstrip(".")
+        if domain and domain not in seen:
+            seen.append(domain)
+    return seen

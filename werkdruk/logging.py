@@ -5,8 +5,14 @@ import re
 
 # Paths that carry a personal code: a ballot (/vote/code/) or a survey link (/survey/code/).
 VOTING_CODE_PATH = re.compile(r"/(vote|survey)/code/[^/?#\s\"'<>]+", re.IGNORECASE)
-# A code typed into a form that ended up in a query string (?code=..., ?token=...).
-CODE_PARAMETER = re.compile(r"([?&;](?:code|token)=)[^&;#\s\"'<>]+", re.IGNORECASE)
+# A code typed into a form that ended up in a query string (?code=..., ?token=...), and what an
+# OpenID Connect provider sends back to the sign-in callback (?code=...&state=..., and the
+# tokens of an implicit or fragment response).
+CODE_PARAMETER = re.compile(
+    r"([?&;#](?:code|token|state|session_state|id_token|access_token|refresh_token)=)"
+    r"[^&;#\s\"'<>]+",
+    re.IGNORECASE,
+)
 # A code on its own (voting.services.common.new_code: groups of four, in exception messages
 # or arguments): four or more groups, so receipts (four) and personal codes (five) both go.
 PERSONAL_CODE = re.compile(

@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "axes",
     "django_htmx",
     "import_export",
@@ -147,6 +149,18 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Werkdruk] "
 # Sign-up is closed: an unknown address gets no e-mail at all (not an invitation to sign up).
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# Sign-in with the school's own account (OpenID Connect): each board sets up its providers in
+# the product (organisation.SignInProvider); the adapter serves them to allauth as its apps, so
+# nothing is configured here. It links a sign-in to an account only by a verified address the
+# board knows, and never makes an account for a stranger (docs/architecture.md, "Sign-in with
+# the school's account"). Sign-in starts by POST only; tokens are not stored.
+SOCIALACCOUNT_ADAPTER = "organisation.signin_adapter.SignInAdapter"
+SOCIALACCOUNT_PROVIDERS = {}
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Werkdruk"
 
