@@ -33,7 +33,8 @@ def signin_verified_address(*, provider: SignInProvider, id_token: dict, userinf
     Microsoft Entra ID sends no ``email_verified``: the address is the ``email`` claim, else the
     ``preferred_username`` (the work account's sign-in name), accepted only from the board's own
     tenant (the token's issuer and ``tid`` are the configured tenant's), so the school's
-    directory vouches for it. A domain check follows in ``signin_address_allowed``.
+    directory vouches for it; an optional ``xms_edov`` claim that is not true refuses it. A
+    domain check follows in ``signin_address_allowed``.
     """
     claims = {**id_token, **userinfo}
     if provider.kind == SignInProvider.Kind.ENTRA:
@@ -44,6 +45,8 @@ def signin_verified_address(*, provider: SignInProvider, id_token: dict, userinf
             return None
         if str(id_token.get("tid", "")).lower() != tenant:
             return None
+        if "xms_edov" in claims and not _is_true(claims["xms_edov"]):
+            return None  # Microsoft says the address's domain is not verified by its owner
         address = claims.get("email") or claims.get("preferred_username") or ""
     else:
         if not _is_true(claims.get("email_verified")):

@@ -1,6 +1,7 @@
 """The board's sign-in providers page (board administrators only). Thin: every write goes
 through ``services.signin``, which checks permission again."""
 
+from allauth.utils import build_absolute_uri
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -41,7 +42,7 @@ def _provider(board, provider_pk):
 def callback_url(request, provider) -> str:
     """The redirect URL to register at the provider for this sign-in."""
     path = reverse("openid_connect_callback", kwargs={"provider_id": provider.provider_id})
-    return request.build_absolute_uri(path)
+    return build_absolute_uri(request, path)  # as allauth builds the one it sends
 
 
 def signin_providers(request, pk):

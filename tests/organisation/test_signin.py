@@ -222,6 +222,11 @@ def test_entra_has_no_email_verified_the_own_tenant_vouches(school):
     [
         {"iss": f"https://login.microsoftonline.com/{TENANT}/v2.0", "tid": "another-tenant"},
         {"iss": "https://login.microsoftonline.com/another/v2.0", "tid": TENANT},
+        {
+            "iss": f"https://login.microsoftonline.com/{TENANT}/v2.0",
+            "tid": TENANT,
+            "xms_edov": False,
+        },
     ],
 )
 def test_entra_from_another_tenant_is_refused(school, token):
