@@ -432,9 +432,11 @@ def test_board_admin_adds_changes_and_removes_a_provider(client, school, board_a
     assert provider.client_secret == SECRET  # left empty: kept
     assert not provider.enabled
 
+    SocialAccount.objects.create(user=board_admin, provider=provider.provider_id, uid="x")
     response = client.post(_url("delete", school.board, provider))
     assert response.status_code == 302
     assert not SignInProvider.objects.exists()
+    assert not SocialAccount.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -535,6 +537,21 @@ def test_the_callbacks_code_and_state_are_redacted():
     assert "af0ifjsldkj" not in redacted
     assert "?code=…&state=…&iss=" in redacted
     assert "id_token=…" in redact_codes("/cb#id_token=eyJhbGciOi.x.y&session_state=abc")
+
+
+def test_the_projects_handler_writes_no_callback_code_or_state():
+    from tests.werkdruk.test_log_redaction import console_output
+
+    logger = logging.getLogger("django.server")
+    with console_output() as output:
+        logger.warning(
+            '"GET /accounts/oidc/signin-1/login/callback/?state=Zt5sTaTe&code=c0d3V4lue '
+            'HTTP/1.1" 403'
+        )
+    logged = output.getvalue()
+    assert "callback/?state=…&code=…" in logged
+    assert "Zt5sTaTe" not in logged
+    assert "c0d3V4lue" not in logged
 
 
 def test_a_refusal_logs_no_address(school, caplog):
