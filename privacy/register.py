@@ -812,7 +812,6 @@ NOT_PERSONAL = {
     "schoolplans.MeasureSource.unit_name": "a unit's name",
     "surveys.SurveyTemplate.name": "a questionnaire template's name",
     "surveys.SurveyResponse.unit_name": "the unit an anonymous answer belongs to",
-    "organisation.Invitation.board": "an organisation",
 }
 
 # Fields never shown in an export: a code, hash or secret would let the reader act as the
