@@ -3,11 +3,14 @@
 
 import datetime
 import hashlib
+import json
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.apps import apps
 from django.contrib.sessions.backends.db import SessionStore
+from django.db import models
 from django.utils import timezone
 
 from organisation.models import Invitation
@@ -30,6 +33,7 @@ from units.models import (
     KickoffSession,
     KickoffSignUp,
     OrganisationalUnit,
+    StaffMember,
     UnitMembership,
     WorkingMethod,
 )
@@ -171,5 +175,41 @@ def person_with_everything(*, process, director) -> Person:
     return Person(member, user, vote, survey_round, store.session_key)
 
 
-def decisions_count(process):
-    return Decision.objects.filter(process=process).count()
+def _text_fields(model):
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if isinstance(f, models.CharField | models.TextField | models.JSONField)
+    ]
+
+
+def traces(needles) -> list[str]:
+    """Every text and JSON value of every row of every model that holds one of ``needles``."""
+    found = []
+    for model in apps.get_models(include_auto_created=True):
+        fields = _text_fields(model)
+        if not fields:
+            continue
+        for row in model._default_manager.values("pk", *(f.name for f in fields)):
+            for f in fields:
+                value = json.dumps(row[f.name], ensure_ascii=False).lower()
+                if any(needle.lower() in value for needle in needles):
+                    found.append(f"{model._meta.label}.{f.name} (pk {row['pk']})")
+    return found
+
+
+def totals(person):
+    vote = person.vote
+    return {
+        "turnout": Participation.objects.filter(voter__vote=vote).count(),
+        "tally": sorted(Ballot.objects.filter(vote=vote).values_list("choice", flat=True)),
+        "survey participations": SurveyParticipation.objects.filter(
+            invitee__round=person.survey_round
+        ).count(),
+        "survey responses": SurveyResponse.objects.filter(round=person.survey_round).count(),
+        "unit members": UnitMembership.objects.count(),
+        "fte and category": list(
+            StaffMember.objects.order_by("pk").values_list("pk", "fte", "category")
+        ),
+        "decisions": Decision.objects.exclude(action="privacy.staff_removed").count(),
+    }
