@@ -37,6 +37,7 @@ class Section:
     model_label: str
     title: str
     fields: list[str]
+    labels: dict[str, str] = field(default_factory=dict)
     rows: list[dict] = field(default_factory=list)
 
 
@@ -146,10 +147,14 @@ def person_export(*, member) -> dict:
             model_label=model_label,
             title=str(model._meta.verbose_name_plural),
             fields=[f.name for f in columns],
+            labels={f.name: str(f.verbose_name) for f in columns},
         )
         if personal_fields[0].via == "session":
             sessions = user_sessions(member.user) if with_account else []
             section.fields = ["expire_date"]
+            section.labels = {
+                "expire_date": str(Session._meta.get_field("expire_date").verbose_name)
+            }
             section.rows = [{"expire_date": s.expire_date.isoformat()} for s in sessions]
             sections.append(section)
             continue
@@ -173,6 +178,7 @@ def person_export(*, member) -> dict:
             section.model_label: {
                 "title": section.title,
                 "fields": section.fields,
+                "labels": section.labels,
                 "rows": section.rows,
             }
             for section in sections

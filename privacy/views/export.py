@@ -73,7 +73,8 @@ def export_pdf(request, school_id, pk):
             "title": section["title"],
             "fields": section["fields"],
             "rows": [
-                [(name, row.get(name)) for name in section["fields"]] for row in section["rows"]
+                [(section["labels"].get(name, name), row.get(name)) for name in section["fields"]]
+                for row in section["rows"]
             ],
         }
         for label, section in data["records"].items()

@@ -9,11 +9,13 @@ from allauth.account.models import EmailAddress
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.apps import apps
 from django.contrib.sessions.models import Session
+from weasyprint.formatting_structure import boxes
 
 from privacy.selectors.export import person_export
 from privacy.services.removal import placeholder_name, staff_member_remove
 from processes.models import Decision, SchoolRole
 from tests.factories import SchoolRoleFactory, StaffMemberFactory
+from tests.pdf_layout import capture_documents, layout_problems
 from tests.privacy.builders import EMAIL, NAME, person_with_everything, totals, traces
 from tests.privacy.register_table import personal_fields
 from units.models import StaffMember
@@ -101,9 +103,20 @@ def test_export_pdf_and_json_downloads(client, person, director):
     assert response.status_code == 200
     assert response.json()["person"]["email"] == EMAIL
     assert "attachment" in response["Content-Disposition"]
-    response = client.get(f"/privacy/school/{school.pk}/staff/{person.member.pk}/export.pdf")
+    with capture_documents() as captured:
+        response = client.get(f"/privacy/school/{school.pk}/staff/{person.member.pk}/export.pdf")
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
+    [(template, document)] = captured
+    assert not layout_problems(document, template)
+    text = " ".join(
+        box.text
+        for page in document.pages
+        for box in page._page_box.descendants()
+        if isinstance(box, boxes.TextBox)
+    )
+    assert NAME in text and EMAIL in text
+    assert hashlib.sha256(b"vote-code").hexdigest() not in text
 
 
 def test_removal_leaves_no_trace_and_keeps_thetotals(person, director):
