@@ -9,6 +9,7 @@ from allauth.account.models import EmailAddress
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.apps import apps
 from django.contrib.sessions.models import Session
+from django.test import Client
 from weasyprint.formatting_structure import boxes
 
 from privacy.selectors.export import person_export
@@ -205,3 +206,14 @@ def test_an_account_used_at_another_school_keeps_its_identity(person, director, 
 def test_the_reason_is_required(person, director):
     with pytest.raises(DomainError):
         staff_member_remove(member=person.member, actor=director, reason="  ")
+
+
+def test_the_person_loses_access_at_once(client, person, director):
+    theirs = Client()
+    theirs.force_login(person.user)
+    assert theirs.get("/").status_code == 200
+    client.force_login(director)
+    url = f"/privacy/school/{person.member.school_id}/staff/{person.member.pk}/remove/"
+    assert client.post(url, {"reason": "left", "confirm": "on"}).status_code == 302
+    response = theirs.get("/")
+    assert response.status_code == 302 and "login" in response["Location"]
