@@ -167,25 +167,21 @@ def pseudonymise(member) -> StaffMember:
     name, email = placeholder_name(member), placeholder_email(member)
     user = member.user
     with_account = account_is_only_here(member)
-    emails = person_emails(member)
+    emails = needles["emails"]
     now = timezone.now()
 
     member.name, member.email = name, email
     member.function = member.department = ""
     member.active = False
     member.pseudonymised_at = now
-    member.email_unusable_since, member.email_unusable_reason = now, EmailUnusable.NO_ADDRESS
     if not with_account:
         member.user = None
     member.save()
-    member.history.all().update(
-        name=name,
-        email=email,
-        function="",
-        department="",
-        email_unusable_since=None,
-        email_unusable_reason="",
+    # After save: a changed address clears the "unusable" mark, and the placeholder is one.
+    StaffMember.objects.filter(pk=member.pk).update(
+        email_unusable_since=now, email_unusable_reason=EmailUnusable.NO_ADDRESS
     )
+    member.history.all().update(name=name, email=email, function="", department="")
 
     if user is not None and with_account:
         _account_close(user, name, emails)
@@ -207,13 +203,23 @@ def pseudonymise(member) -> StaffMember:
 
 
 def _needles(member) -> dict[str, set[str]]:
-    """The person's names and addresses as they may have been copied into other records."""
+    """The person's names and addresses as they may have been copied into other records.
+
+    When the account stays (the person works elsewhere too), its own name and addresses are
+    the person's identity there and are not searched for."""
     names = {member.name}
     names.update(member.history.values_list("name", flat=True))
-    emails = set(person_emails(member))
-    emails.update(e.lower() for e in member.history.values_list("email", flat=True) if e)
-    if member.user is not None and account_is_only_here(member):
-        names.add(member.user.name)
+    emails = {e.lower() for e in member.history.values_list("email", flat=True) if e}
+    emails.add(member.email.lower())
+    if member.user is not None:
+        account_emails = person_emails(member) - {member.email.lower()}
+        if account_is_only_here(member):
+            names.add(member.user.name)
+            emails |= account_emails
+        else:
+            kept = account_emails | {member.user.email.lower()}
+            names -= {member.user.name}
+            emails -= kept
     names = {n.strip() for n in names if n and len(n.strip()) >= MIN_NAME_LENGTH}
     # A placeholder is never a needle (removal twice, or a name already replaced).
     names = {n for n in names if not n.startswith(placeholder_name(member))}

@@ -146,6 +146,7 @@ def test_removal_leaves_no_trace_and_keeps_thetotals(person, director):
     assert member.email.endswith("@verwijderd.invalid")
     assert (member.function, member.department, member.active) == ("", "", False)
     assert member.pseudonymised_at is not None
+    assert member.email_unusable  # no mail goes to the placeholder
     assert set(member.history.values_list("name", flat=True)) == {member.name}
 
     user = person.user
@@ -201,6 +202,10 @@ def test_an_account_used_at_another_school_keeps_its_identity(person, director, 
     assert person.user.is_active and person.user.email == EMAIL
     assert member.user is None
     assert StaffMember.objects.filter(school=other_school, name=NAME).exists()
+    # Their identity elsewhere stays: the decisions they took, their verified address.
+    assert Decision.objects.filter(actor=person.user, actor_name=NAME).exists()
+    assert EmailAddress.objects.filter(user=person.user, email=EMAIL).exists()
+    assert member.name not in Decision.objects.get(action="test.something").actor_name
 
 
 def test_the_reason_is_required(person, director):
