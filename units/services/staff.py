@@ -3,6 +3,7 @@ a domain error with user-facing messages."""
 
 import logging
 from dataclasses import dataclass
+from decimal import Decimal
 
 import tablib
 from django.conf import settings
@@ -217,6 +218,7 @@ class PreviewPerson:
     category: str | None  # None: the function's category is still to be chosen
     category_source: str  # "file", "confirmed" or "function"
     status: str  # "new", "changed" or "unchanged"
+    fte: Decimal
     changed_fields: tuple[str, ...] = ()
 
 
@@ -326,13 +328,16 @@ def _preview(*, school, reading, actor, token) -> StaffImportPreview:
             choice = functions[function_key(person.function)]
             category = choice.category if choice.known else None
             source = "confirmed" if choice.known else "function"
+        fte = FteWidget().clean(person.fte)
         member = existing.get(email)
         if member is None:
-            people.append(PreviewPerson(person, category, source, "new"))
+            people.append(PreviewPerson(person, category, source, "new", fte))
             continue
-        changed = _changed_fields(member, person, category)
+        changed = _changed_fields(member, person, category, fte)
         people.append(
-            PreviewPerson(person, category, source, "changed" if changed else "unchanged", changed)
+            PreviewPerson(
+                person, category, source, "changed" if changed else "unchanged", fte, changed
+            )
         )
     leaving = [
         member
@@ -349,12 +354,12 @@ def _preview(*, school, reading, actor, token) -> StaffImportPreview:
     )
 
 
-def _changed_fields(member: StaffMember, person: PersonRead, category) -> tuple[str, ...]:
+def _changed_fields(member: StaffMember, person: PersonRead, category, fte) -> tuple[str, ...]:
     read = {
         "name": " ".join(person.name.split()),
         "function": " ".join(str(person.function).split()),
         "department": " ".join(str(person.department).split()),
-        "fte": FteWidget().clean(person.fte),
+        "fte": fte,
     }
     changed = [name for name, value in read.items() if getattr(member, name) != value]
     if category is not None and member.category != category:
