@@ -782,3 +782,12 @@ def test_preview_and_confirmation_are_for_the_schools_director_only(
         assert client.get(confirm_url(school)).status_code == 403
     if who != "director":
         assert not StaffMember.objects.filter(email="kim@school.example").exists()
+
+
+def test_the_import_pages_button_sends_the_file_to_the_preview(client, school, director):
+    client.force_login(director)
+
+    page = client.get(reverse("units:staff-import", kwargs={"school_id": school.pk}))
+
+    assert f'formaction="{preview_url(school)}"' in page.content.decode()
+    assert client.get(preview_url(school)).status_code == 302  # a GET goes back to the upload
