@@ -791,3 +791,28 @@ def test_the_import_pages_button_sends_the_file_to_the_preview(client, school, d
 
     assert f'formaction="{preview_url(school)}"' in page.content.decode()
     assert client.get(preview_url(school)).status_code == 302  # a GET goes back to the upload
+
+
+def test_the_import_button_pressed_twice_imports_once(client, school, director, monkeypatch):
+    from tests.submissions import already_saved, form_token
+    from units.views import staff as staff_views
+    from werkdruk.submissions import TOKEN_FIELD
+
+    confirmed = []
+    real = staff_views.staff_import_confirm
+
+    def counted(**kwargs):
+        confirmed.append(kwargs["school"])
+        return real(**kwargs)
+
+    monkeypatch.setattr(staff_views, "staff_import_confirm", counted)
+    client.force_login(director)
+    preview = client.post(preview_url(school), {"file": make_file("afas", "csv")})
+    data = {**confirm_data(preview), TOKEN_FIELD: form_token(preview, confirm_url(school))}
+
+    first, second = (client.post(confirm_url(school), data) for _ in "12")
+
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert already_saved(second)
+    assert confirmed == [school]
+    assert StaffMember.objects.filter(school=school).count() == 3
