@@ -253,18 +253,23 @@ class StaffMemberResource(FormulaSafeResourceMixin, resources.ModelResource):
         report_skipped = True
         name = gettext_lazy("Staff list of one school")
 
-    def __init__(self, *, school=None, **kwargs):
+    def __init__(self, *, school=None, row_numbers=None, **kwargs):
         super().__init__(**kwargs)
         self.school = school
+        # Data row i of the dataset (1-based) is Excel row row_numbers[i - 1], when the dataset
+        # was made from a file read by appointments (units.importing.read_staff_list).
+        self.row_numbers = row_numbers
         self._existing: dict[str, StaffMember] = {}
         self._emails_in_file: set[str] = set()
         self._duplicate_of: dict[int, int] = {}
         self._blank_rows = 0
         self._user = None
 
-    @staticmethod
-    def excel_row_number(row_number: int) -> int:
-        """Data row ``i`` of the dataset is row ``i + 1`` in Excel: the headers are row 1."""
+    def excel_row_number(self, row_number: int) -> int:
+        """Data row ``i`` of the dataset is row ``i + 1`` in Excel: the headers are row 1 (or
+        the row ``row_numbers`` says)."""
+        if self.row_numbers:
+            return self.row_numbers[row_number - 1]
         return row_number + 1
 
     def get_result_class(self):

@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from ..models import StaffCategory
+
 ALLOWED_EXTENSIONS = (".csv", ".xlsx", ".ods")
 
 
@@ -39,3 +41,27 @@ class StaffImportForm(forms.Form):
         validators=[validate_staff_upload],
         widget=forms.FileInput(attrs={"accept": ",".join(ALLOWED_EXTENSIONS)}),
     )
+
+
+class StaffImportConfirmForm(forms.Form):
+    """The preview's form: the rows as read (signed, ``token``) and a category for each function
+    the school has not confirmed yet (a file without category column)."""
+
+    token = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, functions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.function_fields = []
+        for index, choice in enumerate(functions):
+            name = f"function_{index}"
+            self.fields[name] = forms.ChoiceField(
+                label=choice.function,
+                choices=[("", _("Choose…")), *StaffCategory.choices],
+                initial=choice.category or "",
+                help_text=_("Proposed from the function's name.") if choice.category else "",
+            )
+            self.function_fields.append((name, choice))
+
+    def choices(self) -> dict[str, str]:
+        """Function (its key) -> the chosen category."""
+        return {choice.key: self.cleaned_data[name] for name, choice in self.function_fields}

@@ -3,11 +3,14 @@ a domain error with user-facing messages."""
 
 import logging
 from dataclasses import dataclass
+from decimal import Decimal
 
+import tablib
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, PermissionDenied
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from import_export.results import RowResult
@@ -16,16 +19,22 @@ from accounts.services import users_get_or_create_by_address
 from processes import registry
 from processes.models import Process, ProcessStep, School
 from processes.services import step_content_changed
+from werkdruk.exceptions import DomainError
 from werkdruk.tabular import read_upload
 
+from ..hr_layouts import function_key, propose_category
 from ..importing import (
+    COLUMN_LABELS,
+    HEADER_ALIASES,
     ImportRejected,
     ImportRowError,
+    PersonRead,
     StaffFileError,
-    read_staff_file,
+    StaffReading,
+    read_staff_list,
 )
-from ..models import StaffMember
-from ..resources import ERROR_CODE, StaffMemberResource
+from ..models import FunctionCategory, StaffCategory, StaffMember
+from ..resources import ERROR_CODE, FteWidget, StaffCategoryWidget, StaffMemberResource
 
 logger = logging.getLogger(__name__)
 
@@ -51,13 +60,17 @@ class StaffImportResult:
 
 @transaction.atomic
 def staff_import(*, school: School, file, actor, dry_run: bool = False) -> StaffImportResult:
-    """Replace the staff list of ``school`` by the uploaded file (CSV or XLSX).
+    """Replace the staff list of ``school`` by the uploaded file (CSV, XLSX or ODS), at once.
 
-    ``file`` is an uploaded file (anything with ``read()`` and ``name``). Every row is validated
-    before anything is kept: when any row (or the file) is wrong, nothing is written and
-    StaffImportError lists each problem with its Excel row number. Otherwise staff are matched
-    by e-mail address (case-insensitive) and added or updated, and staff of the school missing
-    from the file are deactivated (never deleted). ``dry_run`` validates and counts only.
+    ``file`` is an uploaded file (anything with ``read()`` and ``name``), in any layout
+    ``units.importing.read_staff_list`` reads. Every row is validated before anything is kept:
+    when any row (or the file) is wrong, nothing is written and StaffImportError lists each
+    problem with its Excel row number. Otherwise staff are matched by e-mail address
+    (case-insensitive) and added or updated, and staff of the school missing from the file are
+    deactivated (never deleted). ``dry_run`` validates and counts only. A file without a category
+    column is imported only when every function in it has a confirmed category
+    (``units.FunctionCategory``); new functions are confirmed in the preview
+    (``staff_import_preview`` and ``staff_import_confirm``, the import page's way).
 
     Raises PermissionDenied unless ``actor`` has ``units.import_staff`` on the school.
     """
@@ -65,24 +78,47 @@ def staff_import(*, school: School, file, actor, dry_run: bool = False) -> Staff
         raise PermissionDenied
     # One import per school at a time: the second waits and then sees the first one's rows.
     School.objects.select_for_update().filter(pk=school.pk).first()
+    reading = _read(file)
+    known = _known_categories(school)
+    unknown = _unknown_functions(reading, known)
+    if unknown:
+        raise StaffImportError(
+            [
+                StaffImportRowError(
+                    None,
+                    (
+                        _("Column missing: %(column)s. Use one of these headers: %(headers)s.")
+                        % {
+                            "column": COLUMN_LABELS["category"],
+                            "headers": ", ".join(HEADER_ALIASES["category"]),
+                        },
+                        _(
+                            "Or confirm the category of these functions in the import's "
+                            "preview: %(functions)s."
+                        )
+                        % {"functions": ", ".join(unknown.values())},
+                    ),
+                )
+            ]
+        )
+    return _import_reading(
+        school=school, reading=reading, categories=known, actor=actor, dry_run=dry_run
+    )
 
+
+def _read(file, *, today=None) -> StaffReading:
     content, filename = read_upload(file)
     try:
-        dataset = read_staff_file(content, filename)
+        return read_staff_list(content, filename, today=today or timezone.localdate())
     except StaffFileError as error:
         raise StaffImportError([StaffImportRowError(None, tuple(error.messages))]) from error
 
+
+def _import_reading(*, school, reading, categories, actor, dry_run) -> StaffImportResult:
     before = _agreement_facts(school)
-    resource = StaffMemberResource(school=school)
-    result = resource.import_data(
-        dataset,
-        dry_run=dry_run,
-        raise_errors=False,
-        use_transactions=True,
-        rollback_on_validation_errors=True,
-        user=actor,
+    result, errors = _run_resource(
+        school=school, reading=reading, categories=categories, actor=actor, dry_run=dry_run
     )
-    errors = staff_import_errors(result)
     if errors:
         raise StaffImportError(errors)
     if not dry_run:
@@ -94,6 +130,281 @@ def staff_import(*, school: School, file, actor, dry_run: bool = False) -> Staff
         deactivated=result.deactivated,
         dry_run=dry_run,
         accounts_created=0 if dry_run else staff_accounts_link(school=school),
+    )
+
+
+def _run_resource(*, school, reading, categories, actor, dry_run):
+    """The resource's import of ``reading`` (categories of functions from ``categories``), and
+    every problem of the file and the resource, row by row."""
+    dataset = tablib.Dataset(headers=["name", "email", "category", "function", "department", "fte"])
+    for person in reading.people:
+        dataset.append(
+            [
+                person.name,
+                person.email,
+                _category_of(person, reading, categories),
+                person.function,
+                person.department,
+                person.fte,
+            ]
+        )
+    resource = StaffMemberResource(
+        school=school, row_numbers=[person.row for person in reading.people]
+    )
+    result = resource.import_data(
+        dataset,
+        dry_run=dry_run,
+        raise_errors=False,
+        use_transactions=True,
+        rollback_on_validation_errors=True,
+        user=actor,
+    )
+    by_row: dict[int | None, list[str]] = {}
+    for error in [*reading.errors, *staff_import_errors(result)]:
+        by_row.setdefault(error.row_number, []).extend(error.messages)
+    errors = [StaffImportRowError(None, tuple(by_row.pop(None)))] if None in by_row else []
+    errors.extend(StaffImportRowError(row, tuple(by_row[row])) for row in sorted(by_row))
+    return result, errors
+
+
+def _category_of(person: PersonRead, reading: StaffReading, categories: dict[str, str]) -> str:
+    if reading.has_category:
+        return person.category
+    return categories.get(function_key(person.function), "")
+
+
+def _known_categories(school) -> dict[str, str]:
+    """Function (as ``function_key`` compares it) -> category, as confirmed for ``school``."""
+    return {
+        function_key(mapping.function): mapping.category
+        for mapping in FunctionCategory.objects.filter(school=school)
+    }
+
+
+def _unknown_functions(reading: StaffReading, known: dict[str, str]) -> dict[str, str]:
+    """Functions of the file without a category (the file has no category column, the school
+    no confirmed one): key -> the function as first written in the file."""
+    if reading.has_category:
+        return {}
+    unknown: dict[str, str] = {}
+    for person in reading.people:
+        key = function_key(person.function)
+        if key and key not in known:
+            unknown.setdefault(key, person.function)
+    return unknown
+
+
+# The preview: how the file was read, before anything is imported.
+
+PREVIEW_SALT = "units.staff-import-preview"
+PREVIEW_MAX_AGE = 2 * 60 * 60  # seconds a preview can be confirmed
+
+
+@dataclass(frozen=True)
+class FunctionChoice:
+    """A function of a file without category column: its category, confirmed earlier
+    (``known``) or proposed from its name (None when nothing is proposed)."""
+
+    key: str
+    function: str
+    category: str | None
+    known: bool
+    people: int
+
+
+@dataclass(frozen=True)
+class PreviewPerson:
+    person: PersonRead
+    category: str | None  # None: the function's category is still to be chosen
+    category_source: str  # "file", "confirmed" or "function"
+    status: str  # "new", "changed" or "unchanged"
+    fte: Decimal
+    changed_fields: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class StaffImportPreview:
+    reading: StaffReading
+    people: list[PreviewPerson]
+    leaving: list[StaffMember]
+    functions: list[FunctionChoice]
+    token: str
+    appointments: int
+
+    @property
+    def choices_needed(self) -> list[FunctionChoice]:
+        return [choice for choice in self.functions if not choice.known]
+
+    def count(self, status: str) -> int:
+        return sum(1 for person in self.people if person.status == status)
+
+
+def staff_import_preview(*, school: School, file, actor, today=None) -> StaffImportPreview:
+    """Read the uploaded staff list and say what importing it would do, writing nothing.
+
+    Raises StaffImportError, as the import itself would, when the file or a row is wrong
+    (functions without a category are no error here: the preview asks for them). The preview's
+    ``token`` carries the rows as read, signed, to ``staff_import_confirm``.
+    """
+    if not actor.has_perm("units.import_staff", school):
+        raise PermissionDenied
+    reading = _read(file, today=today)
+    token = signing.dumps(
+        {"school": school.pk, "actor": actor.pk, "reading": reading.as_json()},
+        salt=PREVIEW_SALT,
+        compress=True,
+    )
+    return _preview(school=school, reading=reading, actor=actor, token=token)
+
+
+def staff_import_preview_restore(*, school: School, token: str, actor) -> StaffImportPreview:
+    """The preview of ``token`` again (e.g. when a category was not chosen)."""
+    if not actor.has_perm("units.import_staff", school):
+        raise PermissionDenied
+    reading = _reading_from_token(school=school, token=token, actor=actor)
+    return _preview(school=school, reading=reading, actor=actor, token=token)
+
+
+def _reading_from_token(*, school, token, actor) -> StaffReading:
+    try:
+        data = signing.loads(token, salt=PREVIEW_SALT, max_age=PREVIEW_MAX_AGE)
+    except signing.SignatureExpired:
+        raise DomainError(_("The preview has expired: upload the file again.")) from None
+    except signing.BadSignature:
+        raise DomainError(_("The preview cannot be used: upload the file again.")) from None
+    if data.get("school") != school.pk or data.get("actor") != actor.pk:
+        raise DomainError(_("The preview cannot be used: upload the file again."))
+    return StaffReading.from_json(data["reading"])
+
+
+def _preview(*, school, reading, actor, token) -> StaffImportPreview:
+    known = _known_categories(school)
+    functions: dict[str, FunctionChoice] = {}
+    if not reading.has_category:
+        counts: dict[str, int] = {}
+        for person in reading.people:
+            key = function_key(person.function)
+            counts[key] = counts.get(key, 0) + 1
+            if key not in functions:
+                functions[key] = FunctionChoice(
+                    key=key,
+                    function=person.function,
+                    category=known.get(key) or propose_category(person.function),
+                    known=key in known,
+                    people=0,
+                )
+        functions = {
+            key: FunctionChoice(
+                key=choice.key,
+                function=choice.function,
+                category=choice.category,
+                known=choice.known,
+                people=counts[key],
+            )
+            for key, choice in functions.items()
+        }
+    # Validate every row as the import will, a function still to choose counted as teaching
+    # staff (the category is valid whatever the director chooses).
+    trial = {key: choice.category or StaffCategory.OP.value for key, choice in functions.items()}
+    with transaction.atomic():
+        _result, errors = _run_resource(
+            school=school, reading=reading, categories=trial, actor=actor, dry_run=True
+        )
+    if errors:
+        raise StaffImportError(errors)
+
+    existing = {
+        member.email.lower(): member for member in StaffMember.objects.filter(school=school)
+    }
+    people = []
+    emails = set()
+    for person in reading.people:
+        email = person.email.lower()
+        emails.add(email)
+        if reading.has_category:
+            category = StaffCategoryWidget().clean(person.category)
+            source = "file"
+        else:
+            choice = functions[function_key(person.function)]
+            category = choice.category if choice.known else None
+            source = "confirmed" if choice.known else "function"
+        fte = FteWidget().clean(person.fte)
+        member = existing.get(email)
+        if member is None:
+            people.append(PreviewPerson(person, category, source, "new", fte))
+            continue
+        changed = _changed_fields(member, person, category, fte)
+        people.append(
+            PreviewPerson(
+                person, category, source, "changed" if changed else "unchanged", fte, changed
+            )
+        )
+    leaving = [
+        member
+        for email, member in sorted(existing.items(), key=lambda item: item[1].name)
+        if member.active and email not in emails
+    ]
+    return StaffImportPreview(
+        reading=reading,
+        people=people,
+        leaving=leaving,
+        functions=sorted(functions.values(), key=lambda choice: choice.key),
+        token=token,
+        appointments=sum(person.appointments for person in reading.people),
+    )
+
+
+def _changed_fields(member: StaffMember, person: PersonRead, category, fte) -> tuple[str, ...]:
+    read = {
+        "name": " ".join(person.name.split()),
+        "function": " ".join(str(person.function).split()),
+        "department": " ".join(str(person.department).split()),
+        "fte": fte,
+    }
+    changed = [name for name, value in read.items() if getattr(member, name) != value]
+    if category is not None and member.category != category:
+        changed.append("category")
+    if not member.active:
+        changed.append("active")
+    return tuple(str(StaffMember._meta.get_field(name).verbose_name) for name in changed)
+
+
+@transaction.atomic
+def staff_import_confirm(
+    *, school: School, token: str, choices: dict[str, str], actor
+) -> StaffImportResult:
+    """Import the staff list of a preview (``token``), all or nothing.
+
+    ``choices`` maps functions (``function_key``) to the category the director chose; each
+    function of a file without category column that has no confirmed category must be among
+    them. The choices are kept for the school (``units.FunctionCategory``), in the same
+    transaction as the import: a refused import keeps none of them.
+    """
+    if not actor.has_perm("units.import_staff", school):
+        raise PermissionDenied
+    School.objects.select_for_update().filter(pk=school.pk).first()
+    reading = _reading_from_token(school=school, token=token, actor=actor)
+    known = _known_categories(school)
+    unknown = _unknown_functions(reading, known)
+    valid = set(StaffCategory.values)
+    missing = [function for key, function in unknown.items() if choices.get(key) not in valid]
+    if missing:
+        raise DomainError(
+            _("Choose the staff category of these functions: %(functions)s.")
+            % {"functions": ", ".join(missing)}
+        )
+    now = timezone.now()
+    for key, function in unknown.items():
+        FunctionCategory.objects.create(
+            school=school,
+            function=function[: FunctionCategory._meta.get_field("function").max_length],
+            category=choices[key],
+            confirmed_by=actor,
+            confirmed_at=now,
+        )
+        known[key] = choices[key]
+    return _import_reading(
+        school=school, reading=reading, categories=known, actor=actor, dry_run=False
     )
 
 

@@ -10,6 +10,16 @@ urlpatterns = [
         name="staff-import",
     ),
     path(
+        "staff/school/<int:school_id>/import/preview/",
+        staff.StaffImportPreviewView.as_view(),
+        name="staff-import-preview",
+    ),
+    path(
+        "staff/school/<int:school_id>/import/confirm/",
+        staff.StaffImportConfirmView.as_view(),
+        name="staff-import-confirm",
+    ),
+    path(
         "staff/school/<int:school_id>/import/template.csv",
         staff.staff_import_template,
         name="staff-import-template",

@@ -1,5 +1,10 @@
 """Pages of the staff list: the list itself (with the "address unusable" mark, which the
-director and PMR clear here), the import, and the import's CSV template."""
+director and PMR clear here), the import, and the import's CSV template.
+
+The import page uploads to the preview (how the file was read, what would change, the category
+of new functions); its "Import" button confirms. A file posted to the import page itself is
+imported at once, as before the preview existed (same rules; a file whose functions still need
+a category is refused there)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -12,16 +17,24 @@ from django.views.decorators.http import require_POST
 
 from processes.models import School
 from werkdruk.domain_errors import shows_domain_error
+from werkdruk.exceptions import DomainError
 from werkdruk.files import download_name
+from werkdruk.numbers import format_number
 from werkdruk.spreadsheets import csv_download
 from werkdruk.submissions import idempotent_post
 
-from ..forms.staff import StaffImportForm
+from ..forms.staff import StaffImportConfirmForm, StaffImportForm
 from ..importing import TEMPLATE_HEADERS
 from ..models import StaffMember
 from ..selectors.staff import staff_member_list, staff_member_summary
 from ..services.addresses import staff_email_unusable_clear
-from ..services.staff import StaffImportError, staff_import
+from ..services.staff import (
+    StaffImportError,
+    staff_import,
+    staff_import_confirm,
+    staff_import_preview,
+    staff_import_preview_restore,
+)
 
 FILE_STAFF_TEMPLATE = pgettext_lazy("file name", "staff import template")
 
@@ -78,38 +91,134 @@ class StaffImportView(View):
             result = staff_import(school=school, file=form.cleaned_data["file"], actor=request.user)
         except StaffImportError as error:
             return self._render(request, school, form, import_error=error, status=400)
-        messages.success(
-            request,
-            ngettext(
-                "The staff list has been imported: %(added)s added, %(changed)s changed, "
-                "%(unchanged)s unchanged, %(deactivated)s deactivated; %(accounts)s new "
-                "account (this person signs in with a code sent by e-mail).",
-                "The staff list has been imported: %(added)s added, %(changed)s changed, "
-                "%(unchanged)s unchanged, %(deactivated)s deactivated; %(accounts)s new "
-                "accounts (they sign in with a code sent by e-mail).",
-                result.accounts_created,
-            )
-            % {
-                "added": result.added,
-                "changed": result.changed,
-                "unchanged": result.unchanged,
-                "deactivated": result.deactivated,
-                "accounts": result.accounts_created,
-            },
-        )
+        _imported(request, result)
         return redirect("units:staff-list", school_id=school.pk)
 
     def _render(self, request, school, form, import_error=None, status=200):
-        errors = import_error.errors if import_error else []
-        context = {
-            "school": school,
-            "form": form,
-            "import_error": import_error,
-            "file_errors": [error for error in errors if error.row_number is None],
-            "row_errors": [error for error in errors if error.row_number is not None],
-            "template_headers": TEMPLATE_HEADERS,
-        }
-        return render(request, self.template_name, context, status=status)
+        return _render_upload(request, school, form, import_error=import_error, status=status)
+
+
+def _render_upload(request, school, form, import_error=None, status=200):
+    errors = import_error.errors if import_error else []
+    context = {
+        "school": school,
+        "form": form,
+        "import_error": import_error,
+        "file_errors": [error for error in errors if error.row_number is None],
+        "row_errors": [error for error in errors if error.row_number is not None],
+        "template_headers": TEMPLATE_HEADERS,
+    }
+    return render(request, "units/staff_import.html", context, status=status)
+
+
+def _imported(request, result) -> None:
+    messages.success(
+        request,
+        ngettext(
+            "The staff list has been imported: %(added)s added, %(changed)s changed, "
+            "%(unchanged)s unchanged, %(deactivated)s deactivated; %(accounts)s new "
+            "account (this person signs in with a code sent by e-mail).",
+            "The staff list has been imported: %(added)s added, %(changed)s changed, "
+            "%(unchanged)s unchanged, %(deactivated)s deactivated; %(accounts)s new "
+            "accounts (they sign in with a code sent by e-mail).",
+            result.accounts_created,
+        )
+        % {
+            "added": result.added,
+            "changed": result.changed,
+            "unchanged": result.unchanged,
+            "deactivated": result.deactivated,
+            "accounts": result.accounts_created,
+        },
+    )
+
+
+class StaffImportPreviewView(View):
+    """The uploaded file as read: nothing is imported until the preview is confirmed."""
+
+    def get(self, request, school_id):
+        _school_for(request.user, school_id, "units.import_staff")
+        return redirect("units:staff-import", school_id=school_id)
+
+    def post(self, request, school_id):
+        school = _school_for(request.user, school_id, "units.import_staff")
+        form = StaffImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return _render_upload(request, school, form, status=400)
+        try:
+            preview = staff_import_preview(
+                school=school, file=form.cleaned_data["file"], actor=request.user
+            )
+        except StaffImportError as error:
+            return _render_upload(request, school, form, import_error=error, status=400)
+        confirm = StaffImportConfirmForm(
+            initial={"token": preview.token}, functions=preview.choices_needed
+        )
+        return _render_preview(request, school, preview, confirm)
+
+
+@method_decorator(idempotent_post, name="post")
+class StaffImportConfirmView(View):
+    """The preview's "Import" button: the categories of new functions, then the import."""
+
+    def get(self, request, school_id):
+        _school_for(request.user, school_id, "units.import_staff")
+        return redirect("units:staff-import", school_id=school_id)
+
+    def post(self, request, school_id):
+        school = _school_for(request.user, school_id, "units.import_staff")
+        try:
+            preview = staff_import_preview_restore(
+                school=school, token=request.POST.get("token", ""), actor=request.user
+            )
+        except StaffImportError as error:  # the staff list changed since: rows now refused
+            return _render_upload(
+                request, school, StaffImportForm(), import_error=error, status=400
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect("units:staff-import", school_id=school.pk)
+        form = StaffImportConfirmForm(request.POST, functions=preview.choices_needed)
+        if not form.is_valid():
+            return _render_preview(request, school, preview, form, status=400)
+        try:
+            result = staff_import_confirm(
+                school=school,
+                token=form.cleaned_data["token"],
+                choices=form.choices(),
+                actor=request.user,
+            )
+        except StaffImportError as error:
+            return _render_upload(
+                request, school, StaffImportForm(), import_error=error, status=400
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+            return _render_preview(request, school, preview, form, status=400)
+        _imported(request, result)
+        return redirect("units:staff-list", school_id=school.pk)
+
+
+def _render_preview(request, school, preview, form, status=200):
+    fte = sum((person.fte for person in preview.people), start=0)
+    summary = _("%(appointments)s → %(people)s, %(fte)s fte") % {
+        "appointments": ngettext(
+            "%(count)s appointment", "%(count)s appointments", preview.appointments
+        )
+        % {"count": preview.appointments},
+        "people": ngettext("%(count)s person", "%(count)s people", len(preview.people))
+        % {"count": len(preview.people)},
+        "fte": format_number(fte),
+    }
+    context = {
+        "school": school,
+        "preview": preview,
+        "form": form,
+        "summary": summary,
+        "counts": {status: preview.count(status) for status in ("new", "changed", "unchanged")},
+        "choice_fields": [(form[name], choice) for name, choice in form.function_fields],
+    }
+    return render(request, "units/staff_import_preview.html", context, status=status)
 
 
 def staff_import_template(request, school_id):
