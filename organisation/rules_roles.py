@@ -26,9 +26,9 @@ rules.add_perm("organisation.change_school_roles", is_director | is_board_admin)
 
 # The school's function costs (on a School): kept by the director and the board; on a Board:
 # the board's administrators keep them for every school at once.
-rules.add_perm("organisation.change_function_costs", is_director | is_board_admin)
-rules.add_perm("organisation.change_board_function_costs", is_board_admin)
+rules.add_perm("plans.change_function_costs", is_director | is_board_admin)
+rules.add_perm("plans.change_board_function_costs", is_board_admin)
 
 # The board's step 0 and its decisions (on a Board) are read by its administrators and its GMR
 # members; only the administrators change anything (units.manage_allocation).
-rules.add_perm("organisation.read_board", is_board_admin | is_gmr_member)
+rules.add_perm("processes.read_board", is_board_admin | is_gmr_member)
