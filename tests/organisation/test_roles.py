@@ -325,3 +325,117 @@ def test_removed_pmr_member_gets_403_on_the_next_request_when_removed_meanwhile(
     # The same client, the next request: the roles are read again.
     assert client.get(url).status_code == 403
     assert client.post(manage, {"planned_date": "1-1-2027"}).status_code == 403
+
+
+# --- the GMR reads the board's step 0 and its decisions, and changes nothing ---------------
+
+
+@pytest.fixture
+def fixed_allocation(school, school_year, board_admin):
+    from decimal import Decimal
+
+    from tests.factories import PupilCountFactory
+    from units.services import allocation
+
+    PupilCountFactory(school=school, school_year=school_year, pupil_count=800)
+    return allocation.allocation_fix(
+        board=school.board,
+        school_year=school_year,
+        total=Decimal("100000"),
+        board_office_fte=Decimal("0"),
+        actor=board_admin,
+    )
+
+
+def test_gmr_member_reads_step_0_and_the_boards_decisions_when_fixed(
+    client, school, school_year, gmr, fixed_allocation
+):
+    client.force_login(gmr)
+    dashboard = client.get(reverse("processes:dashboard")).content.decode()
+    assert reverse("processes:board-detail", args=[school.board.pk]) in dashboard
+    board_page = client.get(reverse("processes:board-detail", args=[school.board.pk]))
+    assert board_page.status_code == 200
+    content = board_page.content.decode()
+    assert 'data-testid="read-only"' in content
+    decision = Decision.objects.get(board=school.board, step_number=0)
+    assert decision.summary in content  # the board's decisions
+    assert reverse("reporting:board-dashboard", args=[school.board.pk]) not in content
+    page = client.get(reverse("units:allocation", args=[school.board.pk, school_year.start_year]))
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert 'data-testid="allocation-fixed"' in content
+    assert decision.summary in content
+    assert reverse("units:allocation-reopen", args=[school.board.pk, 2026]) not in content
+    current = reverse("units:allocation-for", args=[school.board.pk, "current"])
+    assert client.get(current).status_code == 302
+
+
+def test_gmr_member_sees_no_form_when_step_0_is_not_fixed(client, school, school_year, gmr):
+    client.force_login(gmr)
+    page = client.get(reverse("units:allocation", args=[school.board.pk, school_year.start_year]))
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert 'data-testid="allocation-not-fixed"' in content
+    assert 'data-testid="allocation-form"' not in content
+
+
+@pytest.mark.parametrize(
+    "name,data",
+    [
+        ("allocation-preview", {"total": "1000", "board_office_fte": "0"}),
+        ("allocation-fix", {"total": "1000", "board_office_fte": "0", "preview": "x"}),
+        ("allocation-reopen", {"grounds": "GMR wants it"}),
+    ],
+)
+def test_gmr_member_gets_403_on_any_change_of_step_0_when_posting(
+    client, school, school_year, gmr, fixed_allocation, name, data
+):
+    client.force_login(gmr)
+    before = list(Decision.objects.values_list("pk", flat=True))
+    url = reverse(f"units:{name}", args=[school.board.pk, school_year.start_year])
+    assert client.post(url, data).status_code == 403
+    assert list(Decision.objects.values_list("pk", flat=True)) == before
+    fixed_allocation.refresh_from_db()
+    assert fixed_allocation.fixed_at is not None
+
+
+def test_gmr_member_cannot_change_through_the_services_when_called(
+    school, school_year, gmr, fixed_allocation
+):
+    from units.services import allocation
+
+    with pytest.raises(PermissionDenied):
+        allocation.allocation_reopen(
+            board=school.board, school_year=school_year, actor=gmr, grounds="x"
+        )
+
+
+def test_gmr_member_of_another_board_reads_nothing_when_requested(
+    client, school, school_year, other_school
+):
+    outsider = UserFactory()
+    GmrMember.objects.create(user=outsider, board=other_school.board)
+    client.force_login(outsider)
+    assert client.get(reverse("processes:board-detail", args=[school.board.pk])).status_code == 404
+    url = reverse("units:allocation", args=[school.board.pk, school_year.start_year])
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_board_page_is_read_by_admins_and_gmr_only_when_requested(client, request, school, role):
+    _login(client, request, role)
+    response = client.get(reverse("processes:board-detail", args=[school.board.pk]))
+    expected = {"anonymous": 302, "board_admin": 200, "gmr": 200}.get(role, 404)
+    assert response.status_code == expected, role
+
+
+def test_roles_page_is_linked_where_the_director_looks_when_signed_in(
+    client, school, director, process
+):
+    client.force_login(director)
+    url = reverse("organisation:school-roles", args=[school.pk])
+    dashboard = client.get(reverse("processes:dashboard")).content.decode()
+    assert url in dashboard
+    assert reverse("plans:function-costs", args=[school.pk]) in dashboard
+    detail = client.get(reverse("processes:process-detail", args=[process.pk])).content.decode()
+    assert url in detail
