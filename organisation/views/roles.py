@@ -22,11 +22,11 @@ def _page(request, school, *, appoint_form=None, status=200):
     can_change = request.user.has_perm(CHANGE, school)
     context = {
         "school": school,
+        "candidates": list(candidates) if can_change else [],
         "holders": selectors.role_holders(school),
         "history": selectors.role_history(school),
         "can_change": can_change,
         "appoint_form": appoint_form or SchoolRoleAppointForm(candidates=candidates),
-        "replace_form": SchoolRoleReplaceForm(candidates=candidates, prefix="replace"),
         "process": selectors.open_process_of(school),
     }
     return render(request, PAGE, context, status=status)

@@ -439,3 +439,24 @@ def test_roles_page_is_linked_where_the_director_looks_when_signed_in(
     assert reverse("plans:function-costs", args=[school.pk]) in dashboard
     detail = client.get(reverse("processes:process-detail", args=[process.pk])).content.decode()
     assert url in detail
+
+
+def test_roles_page_query_count_does_not_grow_with_holders_when_listed(
+    client, school, director, process
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(director)
+    url = reverse("organisation:school-roles", args=[school.pk])
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    before = count()
+    for index in range(6):
+        member = _staff(school, f"Member {index}")
+        services.school_role_appoint(school=school, actor=director, user=member, role="pmr")
+    assert count() == before
