@@ -28,7 +28,7 @@ REPLACED = "organisation.school_role.replaced"
 
 
 def _lock_school(school) -> School:
-    return School.objects.select_for_update().select_related("board").get(pk=school.pk)
+    return School.objects.select_for_update().get(pk=school.pk)  # the school row only
 
 
 def _record(*, school, actor, action, summary, params, content) -> Decision:
