@@ -7,4 +7,5 @@ class OrganisationConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self):
-        from . import rules_signin  # noqa: F401 - registers the sign-in permissions
+        # rules autodiscovers rules.py only; these register their permissions on import.
+        from . import rules_roles, rules_signin  # noqa: F401

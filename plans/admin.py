@@ -65,14 +65,16 @@ class FunctionCostAdmin(SimpleHistoryAdmin):
     list_display = [
         "function",
         "school_year",
+        "school",
         "yearly_cost",
         "hourly_cost_shown",
         "is_example",
         "source",
         "order",
     ]
-    list_filter = ["school_year", "is_example"]
-    list_select_related = ["school_year"]
+    list_filter = ["school_year", "is_example", ("school", admin.EmptyFieldListFilter)]
+    list_select_related = ["school_year", "school"]
+    raw_id_fields = ["school"]
     search_fields = ["function", "source"]
     ordering = ["-school_year__start_year", "order", "function"]
 

@@ -159,22 +159,41 @@ class UnitAnnouncement(models.Model):
 
 
 class FunctionCostQuerySet(models.QuerySet):
-    def yearly_costs(self, function: str) -> dict:
-        """The yearly cost of 1.0 fte of ``function`` per school year, keyed by start year: the
-        ``rates`` that ``plans.costs.cost_per_school_year`` takes for an fte measure."""
-        rows = self.filter(function=function).select_related("school_year")
-        return {row.school_year.start_year: row.yearly_cost for row in rows}
+    def for_school(self, school) -> "FunctionCostQuerySet":
+        """The rows that count for ``school``: the defaults (no school) and its own rows. With
+        ``school`` None: the defaults only."""
+        if school is None:
+            return self.filter(school__isnull=True)
+        return self.filter(models.Q(school__isnull=True) | models.Q(school=school))
 
-    def hourly_costs(self, function: str) -> dict:
+    def table(self, function: str, school=None) -> dict:
+        """The row of ``function`` per school year, keyed by start year: the school's own row
+        where it has one, otherwise the default."""
+        rows = self.for_school(school).filter(function=function).select_related("school_year")
+        table = {}
+        for row in sorted(rows, key=lambda row: row.school_id is not None):
+            table[row.school_year.start_year] = row  # the school's own row comes last and wins
+        return table
+
+    def yearly_costs(self, function: str, school=None) -> dict:
+        """The yearly cost of 1.0 fte of ``function`` per school year, keyed by start year: the
+        ``rates`` that ``plans.costs.cost_per_school_year`` takes for an fte measure. For
+        ``school``, its own figures override the defaults year by year."""
+        return {year: row.yearly_cost for year, row in self.table(function, school).items()}
+
+    def hourly_costs(self, function: str, school=None) -> dict:
         """The hourly cost of ``function`` per school year (stored, or derived from the yearly
         cost), keyed by start year: the ``rates`` for an hours measure."""
-        rows = self.filter(function=function).select_related("school_year")
-        return {row.school_year.start_year: row.effective_hourly_cost for row in rows}
+        return {
+            year: row.effective_hourly_cost for year, row in self.table(function, school).items()
+        }
 
 
 class FunctionCost(models.Model):
     """The yearly cost of one function (teaching assistant, teacher LB, ...) at 1.0 fte in one
-    school year: reference data the administrator keeps, used to cost personnel measures.
+    school year, used to cost personnel measures: the defaults for every school (no school;
+    seeded as examples) and a school's own rows, kept by its director or its board, which
+    replace the default of that function and school year for that school.
 
     The hourly cost is stored only when the administrator gives one; left empty, it is derived
     from the yearly cost over the CAO VO norm year of 1659 hours for 1.0 fte
@@ -187,6 +206,18 @@ class FunctionCost(models.Model):
         on_delete=models.PROTECT,
         related_name="function_costs",
         verbose_name=_("school year"),
+    )
+    school = models.ForeignKey(
+        "processes.School",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="function_costs",
+        verbose_name=_("school"),
+        help_text=_(
+            "Empty: the default for every school. A school's own row replaces the default of "
+            "that function and school year for that school."
+        ),
     )
     function = models.CharField(_("function"), max_length=100)
     yearly_cost = models.DecimalField(
@@ -221,11 +252,20 @@ class FunctionCost(models.Model):
         ordering = ["school_year", "order", "function"]
         constraints = [
             models.UniqueConstraint(
-                fields=["school_year", "function"], name="plans_functioncost_unique_per_year"
-            )
+                fields=["school_year", "function"],
+                condition=models.Q(school__isnull=True),
+                name="plans_functioncost_unique_per_year",
+            ),
+            models.UniqueConstraint(
+                fields=["school", "school_year", "function"],
+                condition=models.Q(school__isnull=False),
+                name="plans_functioncost_unique_per_school_year",
+            ),
         ]
 
     def __str__(self):
+        if self.school_id:
+            return f"{self.function} ({self.school_year}, {self.school})"
         return f"{self.function} ({self.school_year})"
 
     @property

@@ -94,11 +94,24 @@ def school_get_for_user(*, user, pk, perm="processes.view_process") -> School:
     return school
 
 
-def board_get_for_user(*, user, pk) -> Board:
+def board_get_for_user(*, user, pk, perm="processes.view_board") -> Board:
+    """The board; 404 when missing or when ``user`` lacks ``perm`` on it
+    (``processes.read_board``: also the board's GMR members, who only read)."""
     board = get_object_or_404(Board, pk=pk)
-    if not user.has_perm("processes.view_board", board):
+    if not user.has_perm(perm, board):
         raise Http404
     return board
+
+
+def board_decisions(*, board):
+    """The board's own decisions (step 0), newest first."""
+    return (
+        Decision.objects.filter(
+            board=board, school__isnull=True, process__isnull=True, step_number=0
+        )
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+    )
 
 
 def current_sign_offs(step) -> dict[str, SignOff]:
@@ -194,7 +207,13 @@ def dashboard_for_user(*, user) -> dict:
     entries = list(boards.values())
     for board_pk, todos in board_todos(user, entries).items():
         boards[board_pk]["todos"] = todos
-    return {"cards": cards, "boards": entries, "school_year": school_year}
+    gmr_boards = list(Board.objects.filter(pk__in=roles["gmr"]).order_by("name"))
+    return {
+        "cards": cards,
+        "boards": entries,
+        "gmr_boards": gmr_boards,
+        "school_year": school_year,
+    }
 
 
 def _board_row(school, process) -> dict:
@@ -230,7 +249,9 @@ def board_overview(*, board) -> dict:
     return {
         "board": board,
         "rows": rows,
-        "board_processes": list(
-            BoardProcess.objects.filter(board=board).select_related("school_year")
-        ),
+        "board_processes": board_processes(board=board),
     }
+
+
+def board_processes(*, board) -> list[BoardProcess]:
+    return list(BoardProcess.objects.filter(board=board).select_related("school_year"))

@@ -37,10 +37,22 @@ def dashboard(request):
 
 
 def board_detail(request, pk):
-    board = selectors.board_get_for_user(user=request.user, pk=pk)
+    """The board's page: for its administrators everything; its GMR members read step 0 and
+    the board's decisions only."""
+    board = selectors.board_get_for_user(user=request.user, pk=pk, perm="processes.read_board")
+    decisions = selectors.board_decisions(board=board)
+    if not request.user.has_perm("processes.view_board", board):
+        context = {
+            "board": board,
+            "read_only": True,
+            "decisions": decisions,
+            "board_processes": selectors.board_processes(board=board),
+        }
+        return render(request, "processes/board_detail.html", context)
     overview = selectors.board_overview(board=board)
     found = todos.board_todos(request.user, [overview])
-    return render(request, "processes/board_detail.html", {**overview, "todos": found[board.pk]})
+    context = {**overview, "todos": found[board.pk], "decisions": decisions}
+    return render(request, "processes/board_detail.html", context)
 
 
 @method_decorator(idempotent_post, name="post")

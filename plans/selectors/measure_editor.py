@@ -56,7 +56,8 @@ def _functions(process) -> list[str]:
     a missing year uses the latest earlier one)."""
     last = school_year_choices(process)[-1][0]
     names = (
-        FunctionCost.objects.filter(school_year__start_year__lte=last)
+        FunctionCost.objects.for_school(process.school)
+        .filter(school_year__start_year__lte=last)
         .values("function")
         .annotate(order=Max("order"))
         .order_by("order", "function")
@@ -116,7 +117,7 @@ def measure_preview(*, editor, form=None) -> MeasurePreview:
     problems = form.typed_cost_errors() if form is not None else []
     if inputs is not None:
         try:
-            cost = measure_costs(**inputs)
+            cost = measure_costs(**inputs, school=editor.process.school)
         except DomainError as error:
             problems = error_lines(error)
     if cost is None:

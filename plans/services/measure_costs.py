@@ -1,9 +1,10 @@
 """A measure's cost from what a unit enters, and measures and rules as facts for the checks.
 
 ``measure_costs`` validates the input of one cost type, looks up the function's yearly or
-hourly cost per school year (``FunctionCost``; a school year without a row uses the latest
-earlier one) and computes the cost per school year with ``plans.costs``. It only reads, so the
-plan editor also uses it for its live preview. Exported by ``plans.services.unit_plans``.
+hourly cost per school year (``FunctionCost``: the school's own row, else the default; a
+school year without a row uses the latest earlier one) and computes the cost per school year
+with ``plans.costs``. It only reads, so the plan editor also uses it for its live preview.
+Exported by ``plans.services.unit_plans``.
 """
 
 import datetime
@@ -124,9 +125,10 @@ def cost_inputs(
     return fields
 
 
-def _function_rates(function, cost_type, years) -> tuple[dict[int, Decimal], bool]:
-    """The function's rate in each of ``years`` and whether any of them is an example value."""
-    rows = list(FunctionCost.objects.filter(function=function).select_related("school_year"))
+def _function_rates(function, cost_type, years, school=None) -> tuple[dict[int, Decimal], bool]:
+    """The function's rate in each of ``years`` and whether any of them is an example value.
+    For ``school`` its own figures replace the defaults, school year by school year."""
+    rows = list(FunctionCost.objects.table(function, school).values())
     if not rows:
         raise DomainError(
             _("There is no yearly cost for the function %(function)s.") % {"function": function}
@@ -161,6 +163,7 @@ def measure_costs(
     first_year,
     last_year,
     structural,
+    school=None,
 ) -> MeasureCost:
     """What a measure costs per school year and in total, and the rates used (no writes).
 
@@ -179,7 +182,7 @@ def measure_costs(
     rates: dict = {}
     rate: Decimal | dict | None = None
     if fields["function"]:
-        rate, example = _function_rates(fields["function"], cost_type, charged)
+        rate, example = _function_rates(fields["function"], cost_type, charged, school)
         key = "yearly_cost" if cost_type == CostType.FTE else "hourly_cost"
         rates = {
             "function": fields["function"],

@@ -158,6 +158,7 @@ def _measure_fields(plan, data: MeasureData) -> tuple[dict, list[WorkloadCause]]
         first_year=data.first_year,
         last_year=data.last_year,
         structural=bool(data.structural),
+        school=plan.process.school,
     )
     fields = {
         "title": _text(data.title, field="title", limit=LINE_MAX, required=True),

@@ -1,6 +1,6 @@
 """URLs of the plans app, one module per sub-domain."""
 
-from . import announcements, frameworks, unit_plan_votes, unit_plans
+from . import announcements, frameworks, function_costs, unit_plan_votes, unit_plans
 
 app_name = "plans"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     *announcements.urlpatterns,
     *unit_plans.urlpatterns,
     *unit_plan_votes.urlpatterns,
+    *function_costs.urlpatterns,
 ]

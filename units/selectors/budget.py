@@ -3,23 +3,38 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from processes.models import Board, SchoolYear
+from processes.models import Board, Decision, SchoolYear
 from werkdruk.money import percentages
 
 from ..models import BoardAllocation, BudgetLine, SchoolAllocation
 from ..services.allocation import AllocationPreview, AllocationRow
 
 
-def allocation_board_get_for_user(*, user, board_id) -> Board:
-    """The board, if ``user`` may distribute its funds; 404 when missing or not theirs."""
+def allocation_board_get_for_user(*, user, board_id, perm="units.manage_allocation") -> Board:
+    """The board, if ``user`` may read its step 0 (its administrators and its GMR members,
+    ``processes.read_board``); 404 when missing or not theirs, 403 when the user may read it but
+    not ``perm`` (None: reading is enough)."""
     board = get_object_or_404(Board, pk=board_id)
-    if not user.has_perm("units.manage_allocation", board):
+    if not user.has_perm("processes.read_board", board):
         raise Http404
+    if perm is not None and not user.has_perm(perm, board):
+        raise PermissionDenied
     return board
+
+
+def allocation_decisions(*, board, school_year):
+    """The board's step 0 decisions of ``school_year`` (fixed, reopened), in time order."""
+    return Decision.objects.filter(
+        board=board,
+        process__isnull=True,
+        step_number=0,
+        content__school_year=str(school_year),
+    ).order_by("created_at", "id")
 
 
 def school_year_get(*, start_year) -> SchoolYear:

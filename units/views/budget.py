@@ -24,12 +24,13 @@ ALLOCATION_PAGE = "units/allocation_detail.html"
 ALLOCATION_PREVIEW = "units/includes/_allocation_preview.html"
 BUDGET_PAGE = "units/budget_detail.html"
 MANAGE = "processes.manage_process"
+MANAGE_ALLOCATION = "units.manage_allocation"
 
 # --- step 0: the board's split -----------------------------------------------------------
 
 
-def _board_and_year(request, board_id, start_year):
-    board = selectors.allocation_board_get_for_user(user=request.user, board_id=board_id)
+def _board_and_year(request, board_id, start_year, perm=MANAGE_ALLOCATION):
+    board = selectors.allocation_board_get_for_user(user=request.user, board_id=board_id, perm=perm)
     return board, selectors.school_year_get(start_year=start_year)
 
 
@@ -75,18 +76,24 @@ def _allocation_context(
         "preview": preview,
         "preview_error": preview_error,
         "reopen_form": extra.pop("reopen_form", None) or AllocationReopenForm(),
+        "can_manage": extra.pop("can_manage", True),
+        "decisions": selectors.allocation_decisions(board=board, school_year=school_year),
         **extra,
     }
 
 
 def allocation_detail(request, board_id, start_year):
-    board, school_year = _board_and_year(request, board_id, start_year)
-    return render(request, ALLOCATION_PAGE, _allocation_context(board, school_year))
+    """Read by the board's administrators and its GMR members; only the administrators get
+    the forms."""
+    board, school_year = _board_and_year(request, board_id, start_year, perm=None)
+    can_manage = request.user.has_perm(MANAGE_ALLOCATION, board)
+    context = _allocation_context(board, school_year, can_manage=can_manage)
+    return render(request, ALLOCATION_PAGE, context)
 
 
 def allocation_for(request, board_id, which):
     """The page of the current or the next school year (linked from the board's page)."""
-    board = selectors.allocation_board_get_for_user(user=request.user, board_id=board_id)
+    board = selectors.allocation_board_get_for_user(user=request.user, board_id=board_id, perm=None)
     if which not in ("current", "next"):
         raise Http404
     school_year = SchoolYear.objects.current()
