@@ -1,6 +1,5 @@
-"""Permissions of the school's roles page, the function cost pages and the GMR's reading
-access (django-rules). rules autodiscovers only ``rules.py``, so ``OrganisationConfig.ready()``
-imports this module.
+"""Permissions of the school's roles page (django-rules). rules autodiscovers only
+``rules.py``, so ``OrganisationConfig.ready()`` imports this module.
 
 Predicates read a user's roles once per request (``processes.predicates.user_roles`` caches
 them on the request's user object), so a role removed now is gone on the person's next request.
@@ -11,7 +10,6 @@ import rules
 from processes.predicates import (
     is_board_admin,
     is_director,
-    is_gmr_member,
     is_pmr_member,
     is_steering_member,
 )
@@ -23,12 +21,3 @@ rules.add_perm(
     is_director | is_pmr_member | is_steering_member | is_board_admin,
 )
 rules.add_perm("organisation.change_school_roles", is_director | is_board_admin)
-
-# The school's function costs (on a School): kept by the director and the board; on a Board:
-# the board's administrators keep them for every school at once.
-rules.add_perm("plans.change_function_costs", is_director | is_board_admin)
-rules.add_perm("plans.change_board_function_costs", is_board_admin)
-
-# The board's step 0 and its decisions (on a Board) are read by its administrators and its GMR
-# members; only the administrators change anything (units.manage_allocation).
-rules.add_perm("processes.read_board", is_board_admin | is_gmr_member)

@@ -49,3 +49,8 @@ rules.add_perm(
     "plans.view_announcements",
     is_director | is_pmr_member | is_steering_member | is_board_admin,
 )
+
+# The school's function costs (on a School): kept by the director and the board; on a Board:
+# the board's administrators keep them for every school at once.
+rules.add_perm("plans.change_function_costs", is_director | is_board_admin)
+rules.add_perm("plans.change_board_function_costs", is_board_admin)
