@@ -14,9 +14,16 @@ def school_year_choices():
     return [(year, f"{year}-{year + 1}") for year in range(current + 1, current - 6, -1)]
 
 
+class BrinField(forms.CharField):
+    """A BRIN code as typed: spaces dropped and capitals made before it is checked."""
+
+    def to_python(self, value):
+        return super().to_python(value).replace(" ", "").upper()
+
+
 class SchoolForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
-    brin = forms.CharField(
+    brin = BrinField(
         label=_("BRIN code"),
         max_length=6,
         validators=[brin_validator],
@@ -29,9 +36,6 @@ class SchoolForm(forms.Form):
         initial="nl",
         help_text=_("The language of the school's documents, decisions and e-mails."),
     )
-
-    def clean_brin(self):
-        return self.cleaned_data["brin"].strip().upper()
 
     def service_kwargs(self) -> dict:
         return {key: self.cleaned_data[key] for key in ("name", "brin", "city", "language")}
