@@ -132,5 +132,6 @@ def test_a_board_starts_and_a_director_gets_the_procedure_going_in_the_browser(
     assert director.locator("html").get_attribute("lang") == "nl"
     assert school.name in director.locator("h1").inner_text()
     assert process.steps.get(number=1).state == "open"
+    director.context.close()
 
     assert not [path for path in visited if path.startswith("/admin")]
