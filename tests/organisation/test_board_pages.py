@@ -6,11 +6,13 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from organisation.models import Invitation
 from organisation.services import board as services
 from organisation.services import invitations as invitation_services
 from processes.models import Board, BoardAdministrator, Decision, GmrMember, PupilCount, School
+from processes.services import decision_record
 from tests.factories import BoardAdministratorFactory, SchoolYearFactory, UserFactory
 from units.services.addresses import sheet_printed_notify
 from werkdruk.exceptions import DomainError
@@ -395,3 +397,20 @@ def test_school_email_comes_from_the_site_when_the_board_set_no_sender(settings,
     )
     assert mail.outbox[-1].from_email == "Werkdruk <noreply@werkdruk.example.nl>"
     assert mail.outbox[-1].reply_to == []
+
+
+# --- the school's language in its decisions -----------------------------------------------
+
+
+@pytest.mark.parametrize("language,expected", [("nl", "het systeem"), ("en", "the system")])
+def test_decisions_are_written_in_the_schools_language_when_it_is_known(
+    settings, process, language, expected
+):
+    settings.LANGUAGE_CODE = "en" if language == "nl" else "nl"  # the site's is the other one
+    School.objects.filter(pk=process.school_id).update(language=language)
+    process.school.refresh_from_db()
+    decision = decision_record(
+        process=process, action="test.language", summary=gettext_noop("the system")
+    )
+    assert decision.summary == expected
+    assert decision.actor_name == expected
