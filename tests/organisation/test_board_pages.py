@@ -414,3 +414,21 @@ def test_decisions_are_written_in_the_schools_language_when_it_is_known(
     )
     assert decision.summary == expected
     assert decision.actor_name == expected
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_invitation_link_is_accepted_by_its_address_only_whoever_is_signed_in(
+    client, request, school, board_admin, role
+):
+    """The acceptance page needs no sign-in; a signed-in person of another address is refused
+    (nobody here has the invited address)."""
+    _invitation, token = invitation_services.invitation_create(
+        actor=board_admin, board=school.board, role=Invitation.Role.GMR, email="new@x.example.org"
+    )
+    user = login(client, request, role)
+    link = reverse("organisation:invitation-accept", args=[token])
+    assert client.get(link).status_code == (200 if user is None else 403)
+    response = client.post(link)
+    assert response.status_code == (302 if user is None else 403)
+    accepted = GmrMember.objects.filter(user__email="new@x.example.org").exists()
+    assert accepted == (user is None)
