@@ -4,7 +4,15 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from processes.models import Board, BoardAdministrator, GmrMember, PupilCount, School, SchoolRole
+from processes.models import (
+    Board,
+    BoardAdministrator,
+    Decision,
+    GmrMember,
+    PupilCount,
+    School,
+    SchoolRole,
+)
 
 from ..models import Invitation
 
@@ -56,4 +64,14 @@ def board_admin_page(*, board) -> dict:
         "gmr_members": GmrMember.objects.filter(board=board).select_related("user"),
         "admin_invitations": [i for i in invitations if i.role == Invitation.Role.BOARD_ADMIN],
         "gmr_invitations": [i for i in invitations if i.role == Invitation.Role.GMR],
+        "role_decisions": role_decisions(board=board),
     }
+
+
+def role_decisions(*, board, limit=50) -> list[Decision]:
+    """The board's recorded changes of roles (its own and its schools'), newest first."""
+    return list(
+        Decision.objects.filter(board=board, action__startswith="organisation.role.")
+        .select_related("school")
+        .order_by("-created_at", "-id")[:limit]
+    )

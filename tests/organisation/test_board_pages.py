@@ -297,6 +297,9 @@ def test_removed_administrator_loses_access_on_the_next_request_when_removed(
     decision = Decision.objects.get(action="organisation.role.board_admin.removed")
     assert decision.board == school.board and str(second) in decision.summary
     assert decision.actor == board_admin
+    client.force_login(board_admin)
+    page = client.get(manage).content.decode()
+    assert decision.summary.replace("'", "&#x27;") in page
 
 
 def test_handing_over_means_invite_then_step_down_when_accepted(client, school, board_admin):
