@@ -6,6 +6,7 @@ Idempotent: running it again changes nothing. Names are generated deterministica
 import random
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
@@ -245,11 +246,23 @@ def demo_load(stdout=None) -> dict:
     year = SchoolYear.objects.current()
     board, _ = Board.objects.get_or_create(name="Stichting Voortgezet Onderwijs Rijnstreek")
     main, _ = School.objects.get_or_create(
-        brin="12AB", defaults={"board": board, "name": "Erasmus College", "city": "Leiden"}
+        brin="12AB",
+        # The demo speaks the site's language (decisions are written in the school's).
+        defaults={
+            "board": board,
+            "name": "Erasmus College",
+            "city": "Leiden",
+            "language": settings.LANGUAGE_CODE,
+        },
     )
     second, _ = School.objects.get_or_create(
         brin="34CD",
-        defaults={"board": board, "name": "Het Baken Lyceum", "city": "Alphen aan den Rijn"},
+        defaults={
+            "board": board,
+            "name": "Het Baken Lyceum",
+            "city": "Alphen aan den Rijn",
+            "language": settings.LANGUAGE_CODE,
+        },
     )
     for school, pupils in ((main, 1450), (second, 620)):
         for y in (year.previous(), year):

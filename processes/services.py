@@ -10,7 +10,6 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 from werkdruk.exceptions import DomainError
 
 from . import registry
+from .mail import board_send_mail
 from .models import Decision, Process, ProcessStep, School, SchoolRole, SignOff, StepReminder
 from .predicates import is_director, is_pmr_member, is_steering_member
 from .registry import Actor, Completion
@@ -53,9 +53,12 @@ def _role_label(actor, school) -> str:
         return ", ".join(str(role.get_role_display()) for role in roles)
 
 
-def in_school_language(message, params=None) -> str:
-    """``message`` (a msgid) translated into the school's language, with ``params`` filled in."""
-    with translation.override(settings.LANGUAGE_CODE):
+def in_school_language(message, params=None, *, school=None) -> str:
+    """``message`` (a msgid) translated into the school's language, with ``params`` filled in.
+
+    The language is ``school.language`` when the school is known, else the site's default."""
+    language = getattr(school, "language", None) or settings.LANGUAGE_CODE
+    with translation.override(language):
         text = gettext(message)
         if not params:
             return text
@@ -88,11 +91,15 @@ def decision_record(
         process=process,
         step_number=step_number,
         action=action,
-        summary=in_school_language(summary, params),
+        summary=in_school_language(summary, params, school=process.school),
         content=content or {},
         grounds=grounds,
         actor=actor,
-        actor_name=str(actor) if actor else in_school_language(gettext_noop("the system")),
+        actor_name=(
+            str(actor)
+            if actor
+            else in_school_language(gettext_noop("the system"), school=process.school)
+        ),
         actor_role=_role_label(actor, process.school) if actor else "",
     )
 
@@ -664,7 +671,12 @@ def _send_step_reminder(step, user, occasion):
             + url
             + "\n"
         )
-    send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, [user.email])
+    board_send_mail(
+        step.process.school.board,
+        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
+        body,
+        [user.email],
+    )
 
 
 def step_reminders_send(*, today=None) -> int:

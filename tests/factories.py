@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import factory
+from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from accounts.services import user_email_vouch
@@ -51,6 +52,9 @@ class SchoolFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Het College {n}")
     brin = factory.Sequence(lambda n: f"{n % 100:02d}{chr(65 + (n // 100) % 26)}{chr(65 + n % 26)}")
     city = "Utrecht"
+    # The language the test runs in (tests/fixtures/language.py sets English): decisions are
+    # written in the school's language.
+    language = factory.LazyFunction(lambda: settings.LANGUAGE_CODE)
 
 
 class PupilCountFactory(factory.django.DjangoModelFactory):

@@ -5,6 +5,8 @@ import re
 
 # Paths that carry a personal code: a ballot (/vote/code/) or a survey link (/survey/code/).
 VOTING_CODE_PATH = re.compile(r"/(vote|survey)/code/[^/?#\s\"'<>]+", re.IGNORECASE)
+# The link of an invitation to a role (organisation): /invitation/<token>/.
+INVITATION_PATH = re.compile(r"/invitation/[^/?#\s\"'<>]+", re.IGNORECASE)
 # A code typed into a form that ended up in a query string (?code=..., ?token=...), and what an
 # OpenID Connect provider sends back to the sign-in callback (?code=...&state=..., and the
 # tokens of an implicit or fragment response).
@@ -23,6 +25,7 @@ PERSONAL_CODE = re.compile(
 def redact_codes(text: str) -> str:
     """``text`` with every personal code replaced by an ellipsis."""
     text = VOTING_CODE_PATH.sub(r"/\1/code/…", text)
+    text = INVITATION_PATH.sub("/invitation/…", text)
     text = CODE_PARAMETER.sub(r"\1…", text)
     return PERSONAL_CODE.sub("…", text)
 

@@ -11,12 +11,13 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import get_connection, send_mail
+from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
+from processes.mail import board_send_mail
 from processes.models import ProcessStep, StepReminder
 
 from ..models import UnitAnnouncement, UnitPlan
@@ -46,15 +47,15 @@ def unit_recipients(unit_id):
     )
 
 
-def _send(template, context, user, connection) -> None:
+def _send(template, context, user, connection, board=None) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         context = {**context, "name": str(user)}
         subject = render_to_string(f"plans/email/{template}_subject.txt", context).strip()
         body = render_to_string(f"plans/email/{template}_body.txt", context)
-    send_mail(
+    board_send_mail(
+        board,
         settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
         body,
-        None,
         [user.email],
         connection=connection,
     )
@@ -81,7 +82,7 @@ def plan_return_notices_send(*, plan_id) -> int:
     with get_connection() as connection:
         for user in unit_recipients(plan.unit_id):
             try:
-                _send("unit_plan_returned", context, user, connection)
+                _send("unit_plan_returned", context, user, connection, plan.process.school.board)
             except Exception:  # one bad address must not stop the others
                 logger.exception("Return notice of plan %s to user %s failed", plan.pk, user.pk)
                 continue
@@ -142,7 +143,9 @@ def _remind(step, announcement, today, connection) -> int:
         except IntegrityError:
             continue  # already reminded of this deadline
         try:
-            _send("unit_plan_reminder", context, user, connection)
+            _send(
+                "unit_plan_reminder", context, user, connection, announcement.process.school.board
+            )
         except Exception:  # one bad address must not stop the others
             logger.exception("Plan reminder of plan %s to user %s failed", plan.pk, user.pk)
             continue

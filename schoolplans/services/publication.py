@@ -13,7 +13,7 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.mail import get_connection, send_mail
+from django.core.mail import get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -21,6 +21,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from processes.mail import board_send_mail
 from processes.models import ProcessStep
 from processes.services import (
     decision_record,
@@ -153,10 +154,10 @@ def _notice(publication, staff_member, connection):
         }
         subject = render_to_string("schoolplans/email/publication_subject.txt", context).strip()
         body = render_to_string("schoolplans/email/publication_body.txt", context)
-    send_mail(
+    board_send_mail(
+        process.school.board,
         settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
         body,
-        None,
         [staff_member.email],
         connection=connection,
     )

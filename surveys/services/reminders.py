@@ -18,12 +18,12 @@ import logging
 import smtplib
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from processes.mail import board_send_mail
 from units.services.addresses import staff_email_refused
 
 from ..models import Invitee, SurveyReminder, SurveyRound, SurveyToken
@@ -59,8 +59,11 @@ def _send(invitee, survey_round, token):
         }
         subject = render_to_string("surveys/email/reminder_subject.txt", context).strip()
         body = render_to_string("surveys/email/reminder_body.txt", context)
-    send_mail(
-        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, [invitee.staff_member.email]
+    board_send_mail(
+        survey_round.questionnaire.process.school.board,
+        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
+        body,
+        [invitee.staff_member.email],
     )
 
 

@@ -10,7 +10,6 @@ import smtplib
 import uuid
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -18,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from processes.mail import board_send_mail
 from processes.services import decision_record, process_lock, require_perm
 from schoolplans.models import RatificationRecord
 from units.models import StaffMember
@@ -134,7 +134,12 @@ def _send_invitations(survey_round, codes):
             subject = render_to_string("surveys/email/invitation_subject.txt", context).strip()
             body = render_to_string("surveys/email/invitation_body.txt", context)
             try:
-                send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, [email])
+                board_send_mail(
+                    survey_round.process.school.board,
+                    settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
+                    body,
+                    [email],
+                )
             except smtplib.SMTPRecipientsRefused:
                 logger.warning("Survey invitation to staff member %s was refused", member_id)
                 refused.append(member_id)

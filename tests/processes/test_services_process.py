@@ -147,6 +147,8 @@ def test_decisions_are_written_in_the_school_language_whatever_the_actor_uses(
     from django.utils import translation
 
     settings.LANGUAGE_CODE = "nl"
+    process.school.language = "nl"  # a Dutch school: the tests' schools speak English
+    process.school.save()
     with translation.override("en"):
         services.step_sign_off(step=step(process, 1), actor=director)
     decision = Decision.objects.get(action="processes.step.signed_off")

@@ -167,17 +167,17 @@ def test_no_reminders_for_a_closed_round(open_round, pmr):
 
 def failing_mail(monkeypatch, error, times=1, to=None):
     """Make sending raise ``error`` (``times`` times, only to ``to`` when given); the calls."""
-    real_send_mail = reminders.send_mail
+    real_send_mail = reminders.board_send_mail
     calls = []
 
-    def send_mail(subject, body, from_email, recipients, **kwargs):
+    def send_mail(board, subject, body, recipients, **kwargs):
         calls.append(recipients[0])
         failing = to is None or recipients == [to]
         if failing and sum(1 for c in calls if to is None or c == to) <= times:
             raise error
-        return real_send_mail(subject, body, from_email, recipients, **kwargs)
+        return real_send_mail(board, subject, body, recipients, **kwargs)
 
-    monkeypatch.setattr(reminders, "send_mail", send_mail)
+    monkeypatch.setattr(reminders, "board_send_mail", send_mail)
     return calls
 
 

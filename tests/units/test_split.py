@@ -480,6 +480,8 @@ def test_save_stores_exactly_the_preview_and_records_a_decision(process, units, 
 
 def test_decision_is_recorded_in_the_school_language(process, units, director, settings):
     settings.LANGUAGE_CODE = "nl"
+    process.school.language = "nl"  # a Dutch school: the tests' schools speak English
+    process.school.save()
     split_save(process=process, actor=director, **FTE_10)
     summary = Decision.objects.get(action="units.split.saved").summary
     assert "€\xa090.000,00" in summary

@@ -16,12 +16,13 @@ import logging
 import smtplib
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from processes.mail import board_email
 from processes.services import require_perm
 from werkdruk.exceptions import DomainError
 
@@ -97,12 +98,13 @@ def sheet_printed_notify(*, what, printer, printed_at, members) -> int:
         messages = [
             (
                 member.pk,
-                EmailMessage(
+                board_email(
+                    member.school.board,
                     subject,
                     render_to_string(
                         "units/email/sheet_printed.txt", {**context, "name": member.name}
                     ),
-                    to=[member.email],
+                    [member.email],
                 ),
             )
             for member in members

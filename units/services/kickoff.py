@@ -9,7 +9,7 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -17,6 +17,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from processes.mail import board_email
 from processes.models import ProcessStep
 from processes.services import decision_record, process_lock, require_perm
 from werkdruk.exceptions import DomainError
@@ -235,10 +236,10 @@ def _send_session_mail(session, member, template, extra, attachment, *, connecti
         }
         subject = render_to_string(f"{template}_subject.txt", context)
         body = render_to_string(f"{template}_body.txt", context)
-    message = EmailMessage(
+    message = board_email(
+        session.process.school.board,
         settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
         body,
-        None,
         [member.email],
         connection=connection,
     )

@@ -12,12 +12,12 @@ import logging
 import smtplib
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
+from processes.mail import board_send_mail
 from units.services.addresses import staff_email_refused
 
 from .. import keys
@@ -70,8 +70,11 @@ def _send(voter, occasion, token):
         }
         subject = render_to_string("voting/email/ballot_subject.txt", context).strip()
         body = render_to_string("voting/email/ballot_body.txt", context)
-    send_mail(
-        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, [voter.staff_member.email]
+    board_send_mail(
+        vote.process.school.board,
+        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
+        body,
+        [voter.staff_member.email],
     )
 
 

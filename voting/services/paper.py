@@ -8,13 +8,14 @@ waiting entry only, so a form sent twice does not enter the same ballots twice.
 """
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
+from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from processes.mail import board_email
 from processes.services import decision_record, require_perm
 from werkdruk.exceptions import DomainError
 
@@ -158,15 +159,15 @@ def _paper_voters_notify(vote, meeting, recipients):
             + _("Your paper ballot was counted: %(school)s") % context
         )
         messages = [
-            (
+            board_email(
+                vote.process.school.board,
                 subject,
                 render_to_string("voting/email/paper_counted.txt", {**context, "name": name}),
-                None,
                 [email],
             )
             for name, email in recipients
         ]
-    send_mass_mail(messages)
+    get_connection().send_messages(messages)
 
 
 @transaction.atomic

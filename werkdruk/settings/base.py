@@ -295,6 +295,9 @@ VOTE_KEY_DIR = env.str("VOTE_KEY_DIR", default=str(VAR_DIR / "vote-keys"))
 # Absolute address of the site, for links in e-mails sent outside a request.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
+# How long an e-mailed invitation to a role (organisation.Invitation) stays usable, in days.
+INVITATION_EXPIRY_DAYS = env.int("INVITATION_EXPIRY_DAYS", default=14)
+
 # Uploads (staff lists, finance exports): the largest file accepted, and for an Excel workbook
 # (a zip archive) how far it may unpack and how tightly it may be packed, checked before it is
 # parsed, so a small "zip bomb" cannot make the web process grow by hundreds of MB.
