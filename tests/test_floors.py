@@ -20,16 +20,18 @@ from django.template import engines
 
 # Lowest first; apps in one tuple share a floor. werkdruk and accounts are both the ground
 # floor: werkdruk's own records point at the user. Side by side (spending, surveys) means
-# independent: neither may point at the other.
+# independent: neither may point at the other. The same floors as the import-linter contract
+# in pyproject.toml (test_floors_match_the_import_contract).
 FLOORS = (
     ("werkdruk", "accounts"),
     ("processes",),
     ("units",),
-    ("voting",),
+    ("voting", "organisation"),
     ("plans",),
     ("schoolplans",),
     ("spending", "surveys"),
     ("reporting",),
+    ("privacy",),
 )
 FLOOR = {app: number for number, floor in enumerate(FLOORS) for app in floor}
 GROUND = set(FLOORS[0])
@@ -176,3 +178,15 @@ def test_the_import_contract_accepts_downward_imports(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "KEPT" in result.stdout
+
+
+def test_floors_match_the_import_contract():
+    """The floors here and the layers of the import-linter contract are the same."""
+    with open(Path(settings.BASE_DIR) / "pyproject.toml", "rb") as file:
+        contracts = tomllib.load(file)["tool"]["importlinter"]["contracts"]
+    layers = next(c["layers"] for c in contracts if c["type"] == "layers")
+    contract_floors = [tuple(sorted(app.strip() for app in layer.split("|"))) for layer in layers]
+    ours = [tuple(sorted(floor)) for floor in reversed(FLOORS)]
+    # werkdruk and accounts are one floor here (keys), two layers in the contract (imports).
+    assert contract_floors[:-2] == ours[:-1]
+    assert set(contract_floors[-2] + contract_floors[-1]) == set(ours[-1])

@@ -1,11 +1,11 @@
 """Reads for sign-in with the school's own account: the providers, the address a provider
 vouches for, and whether a board knows that address."""
 
-from django.apps import apps
 from django.utils import timezone
 
 from accounts.selectors import email_owner
 from processes.models import BoardAdministrator, GmrMember, SchoolRole
+from units.models import StaffMember
 
 from ..models import Invitation, SignInProvider
 
@@ -69,11 +69,7 @@ def signin_address_allowed(*, provider: SignInProvider, address: str) -> bool:
 
 
 def board_staff_by_address(*, board, address: str):
-    """The board's active staff records with this address (any of its schools).
-
-    The staff list lives in units, a floor above: reached by the model's name, as the floors
-    allow (docs/architecture.md), never imported."""
-    StaffMember = apps.get_model("units", "StaffMember")
+    """The board's active staff records with this address (any of its schools)."""
     return StaffMember.objects.filter(
         school__board=board,
         active=True,

@@ -230,10 +230,12 @@ def _needles(member) -> dict[str, set[str]]:
 def _account_close(user, name, emails):
     EmailAddress = apps.get_model("account", "EmailAddress")
     Authenticator = apps.get_model("mfa", "Authenticator")
+    SocialAccount = apps.get_model("socialaccount", "SocialAccount")
     for session in user_sessions(user):
         session.delete()
     EmailAddress.objects.filter(user=user).delete()
     Authenticator.objects.filter(user=user).delete()
+    SocialAccount.objects.filter(user=user).delete()
     _axes_delete(emails)
     user.groups.clear()
     user.user_permissions.clear()
