@@ -26,6 +26,7 @@ def _page(request, school, *, appoint_form=None, status=200):
         "holders": selectors.role_holders(school),
         "history": selectors.role_history(school),
         "can_change": can_change,
+        "can_invite": request.user.has_perm("organisation.invite_school_team", school),
         "appoint_form": appoint_form or SchoolRoleAppointForm(candidates=candidates),
         "process": selectors.open_process_of(school),
     }

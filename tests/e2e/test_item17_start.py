@@ -44,22 +44,16 @@ def accept(page, path, role):
     page.wait_for_url(f"**/start/{role}/")
 
 
-def appoint_pmr_member(director_page, browser, live_server, visited, school, email):
-    """The director appoints a PMR member: an invitation by e-mail, accepted by that person.
-
-    One step, so the integrator can switch it to the roles page (issue 17, item 2)."""
+def appoint_pmr_member(director_page, school, email):
+    """The director appoints an imported staff member as PMR member on the school's roles page."""
     director_page.goto("/start/director/")
-    director_page.locator('[data-testid="start-invite"]').click()
-    director_page.wait_for_url(f"**/school/{school.pk}/invitations/")
-    director_page.locator('input[name="name"]').fill("Pieter Bakker")
-    director_page.locator('input[name="email"]').fill("p.bakker@plein.example.nl")
+    director_page.locator('[data-testid="start-roles"]').click()
+    director_page.wait_for_url(f"**/school/{school.pk}/roles/")
+    member = school.staff_members.get(email=email)
     director_page.locator('select[name="role"]').select_option("pmr")
-    director_page.locator('[data-testid="invite-submit"]').click()
-    director_page.wait_for_url(f"**/school/{school.pk}/invitations/")
-    assert mail.outbox[-1].to == [email]
-    member = new_person(browser, live_server, visited)
-    accept(member, invitation_path(mail.outbox[-1].body), "pmr")
-    member.context.close()
+    director_page.locator('select[name="user"]').select_option(str(member.user_id))
+    director_page.locator('[data-testid="appoint-submit"]').click()
+    director_page.wait_for_url(f"**/school/{school.pk}/roles/")
 
 
 def test_a_board_starts_and_a_director_gets_the_procedure_going_in_the_browser(
@@ -116,10 +110,13 @@ def test_a_board_starts_and_a_director_gets_the_procedure_going_in_the_browser(
         files=[{"name": "personeel.csv", "mimeType": "text/csv", "buffer": STAFF_CSV}]
     )
     director.locator('form[enctype="multipart/form-data"] button[type="submit"]').click()
+    director.wait_for_url(f"**/staff/school/{school.pk}/import/preview/")
+    assert "3" in director.locator('[data-testid="merge-summary"]').inner_text()
+    director.locator('main form button[type="submit"].btn-primary').click()
     director.wait_for_url(f"**/staff/school/{school.pk}/")
     assert school.staff_members.filter(active=True).count() == 3
 
-    appoint_pmr_member(director, browser, live_server, visited, school, "p.bakker@plein.example.nl")
+    appoint_pmr_member(director, school, "p.bakker@plein.example.nl")
     assert SchoolRole.objects.filter(
         school=school, role="pmr", user__email="p.bakker@plein.example.nl"
     ).exists()
