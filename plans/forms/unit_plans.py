@@ -220,10 +220,14 @@ class MeasureForm(SchoolYearsMixin, CausesMixin, forms.Form):
         help_text=gettext_lazy("Can it be organised: people, rooms, timetable?"),
     )
     changes_task_policy = forms.BooleanField(
-        label=gettext_lazy("Changes the task policy (taakbeleid)"),
+        label=gettext_lazy("This measure changes the task policy (taakbeleid)"),
         required=False,
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
-        help_text=gettext_lazy("Changes to the task policy need the PMR's separate consent."),
+        help_text=gettext_lazy(
+            "The workload plan is not the place to change the task policy. If this measure "
+            "changes it anyway, mark it: under the Wms the PMR consents to it separately, "
+            "and the school plan cannot be ratified without that consent."
+        ),
     )
     when_money_ends = _text(
         gettext_lazy("When the money ends"),

@@ -17,6 +17,7 @@ from ..forms.ratification import EvaluationForm, PmrDecisionForm
 from ..models import EvaluationAgreement, PmrDecision
 from ..selectors import ratification as selectors
 from ..selectors.content import plan_display
+from ..selectors.task_policy import task_policy_annotate
 from ..services import ratification as services
 
 
@@ -71,7 +72,11 @@ def _ratification_render(request, process, *, decision_form=None, status=200):
         "step": page.step,
         "version": page.version,
         "content": page.version.content if page.version else None,
-        "plan": plan_display(page.version.content) if page.version else None,
+        "plan": (
+            task_policy_annotate(plan_display(page.version.content), page.version)
+            if page.version
+            else None
+        ),
         "decision_form": decision_form if page.can_decide else None,
     }
     return render(request, "schoolplans/ratification/detail.html", context, status=status)
