@@ -224,9 +224,10 @@ class MeasureForm(SchoolYearsMixin, CausesMixin, forms.Form):
         required=False,
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
         help_text=gettext_lazy(
-            "The workload plan is not the place to change the task policy. If this measure "
-            "changes it anyway, mark it: under the Wms the PMR consents to it separately, "
-            "and the school plan cannot be ratified without that consent."
+            "Keep the workload plan and the task policy apart. Mark the measure if it changes "
+            "how the task policy is filled in (for example a duty that no longer counts): the "
+            "PMR consents to that change separately (Wms art. 12(1)(h)) and the school plan is "
+            "not ratified without it. Other changes to the task policy are not for this plan."
         ),
     )
     when_money_ends = _text(
