@@ -308,6 +308,21 @@ def test_the_pmr_records_through_the_page_and_errors_are_shown(client, world):
     client.force_login(user("directeur"))
     html = client.get(page(world)).content.decode()
     assert 'data-state="consent"' in html and 'data-testid="task-policy-form"' not in html
+    ratification = reverse("schoolplans:ratification", args=[world.process.pk])
+    assert 'data-testid="task-policy-link"' in client.get(ratification).content.decode()
+    client.force_login(user("docent"))
+    assert 'data-testid="task-policy-link"' not in client.get(ratification).content.decode()
+
+
+def test_the_ratification_page_names_the_measure_without_consent(client, world):
+    client.force_login(user("directeur"))
+    url = reverse("schoolplans:ratification", args=[world.process.pk])
+    html = client.get(url).content.decode()
+    assert 'data-testid="blockers"' in html and TASK_TITLE in html
+    response = client.post(reverse("schoolplans:ratification-director", args=[world.process.pk]))
+    assert response.status_code == 302
+    assert step(world.process, 11).state == StepState.OPEN
+    assert not RatificationRecord.objects.exists()
 
 
 def test_the_state_shows_next_to_the_measure_in_the_plan_and_the_pdf(client, world):
