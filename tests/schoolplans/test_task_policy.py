@@ -6,9 +6,10 @@ the page and its permissions; the state shown next to the measure."""
 import datetime
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from plans.services.unit_plan_decisions import plan_submit
 from plans.services.unit_plans import plan_for_unit
@@ -16,7 +17,7 @@ from processes import services
 from processes.models import Decision, ProcessStep
 from schoolplans.models import RatificationRecord, TaskPolicyConsent
 from schoolplans.selectors.ratification import step11_blockers
-from schoolplans.selectors.task_policy import task_policy_rows
+from schoolplans.selectors.task_policy import STATE_LABELS, task_policy_rows
 from schoolplans.services import merge
 from schoolplans.services.ratification import (
     pmr_decision_record,
@@ -34,6 +35,7 @@ from tests.fixtures.step8 import add, coordinator, step8_process, units_of, user
 from tests.schoolplans.test_publication import (  # noqa: F401 (fixtures)
     ORIGINAL,
     World,
+    pdf_text,
     publish,
     ratify_steps,
     step,
@@ -337,3 +339,6 @@ def test_the_state_shows_next_to_the_measure_in_the_plan_and_the_pdf(client, wor
         reverse("schoolplans:school-plan-pdf", args=[world.process.pk, world.version.number])
     )
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    with translation.override(settings.LANGUAGE_CODE):  # the PDF is in the school's language
+        label = str(STATE_LABELS["consent"])
+    assert label in pdf_text(b"".join(pdf.streaming_content) if pdf.streaming else pdf.content)
