@@ -7,7 +7,8 @@ director and the PMR, the staff vote adopted, the kick-off held, the announcemen
 method per unit (all deciding by consensus), the three unit plans submitted; then the school
 plan merged from them (one amount changed, two similar training measures combined), marked
 final by the director, published by the PMR with a comment period, the evaluation agreement
-recorded, the PMR's consent at its meeting and the director's sign-off. Its decision list is
+recorded, the PMR's separate consent to the measure that changes the task policy (the
+meeting hours), its consent at its meeting and the director's sign-off. Its decision list is
 frozen with the ratification, and ``manage.py export_process --school 34CD --year <last>``
 exports it.
 
@@ -44,7 +45,8 @@ from units.services import allocation, budget, split
 from units.services.working_method import MeetingData, working_method_record
 
 from .models import SchoolPlanMeasure
-from .services import merge, publication, ratification
+from .selectors.task_policy import task_policy_measures
+from .services import merge, publication, ratification, task_policy
 
 BOARD_TOTAL = Decimal("664200.00")  # last year's workload funds of the demo board
 
@@ -59,7 +61,7 @@ PLANS = {
             ("professionalisation", "Scholing digitaal toetsen en nakijken", 1, "fixed",
              "4500.00", None, 75),
             ("organisational", "Eén teamvergadering per maand in plaats van twee", 1, "none",
-             None, None, 100),
+             None, None, 100, {"changes_task_policy": True}),
         ],
     ),
     "Docenten talen en kunst": (
@@ -238,6 +240,15 @@ def _publish_and_ratify(process, version, director, pmr, teacher):
         follow_up="Volgend jaar de enquête opnieuw afnemen en de correctie-uren voortzetten "
         "als die de werkdruk in de toetsweken merkbaar verlaagden.",
     )
+    # The meeting hours are part of the task policy: the PMR consents to that separately.
+    for measure in task_policy_measures(version):
+        task_policy.task_policy_decision_record(
+            version=version,
+            actor=pmr,
+            measure_key=measure["key"],
+            outcome="consent",
+            meeting_date=today,
+        )
     ratification.pmr_decision_record(
         version=version, actor=pmr, outcome="consent", meeting_date=today
     )

@@ -325,3 +325,45 @@ class RatificationRecord(models.Model):
         if self.pk is not None:
             raise ValidationError(_("A ratification record cannot be changed."))
         super().save(*args, **kwargs)
+
+
+class TaskPolicyConsent(models.Model):
+    """The PMR's separate decision (consent or refusal) on one measure of the school plan that
+    changes the task policy (taakbeleid), which the Wms leaves to the PMR's consent.
+
+    It is given on a final version and bound to the measure's content in that version
+    (``measure_hash``, see ``selectors.task_policy.measure_hash``): a later version counts it
+    only while the measure with the same key is unchanged. Rows are never changed; a new
+    decision on the same measure is a new row, and the latest one counts."""
+
+    class Outcome(models.TextChoices):
+        CONSENT = "consent", _("consent")
+        REFUSAL = "refusal", _("refusal")
+
+    version = models.ForeignKey(
+        SchoolPlanVersion, on_delete=models.PROTECT, related_name="task_policy_consents"
+    )
+    measure_key = models.CharField(_("measure"), max_length=20)
+    measure_title = models.CharField(_("title"), max_length=200)
+    measure_hash = models.CharField(_("SHA-256 of the measure"), max_length=64)
+    outcome = models.CharField(_("decision"), max_length=10, choices=Outcome.choices)
+    meeting_date = models.DateField(_("date of the PMR meeting"))
+    reasons = models.TextField(_("reasons"), blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("PMR decision on the task policy")
+        verbose_name_plural = _("PMR decisions on the task policy")
+        ordering = ["version", "measure_key", "recorded_at", "pk"]
+        indexes = [models.Index(fields=["measure_key", "measure_hash"])]
+
+    def __str__(self):
+        return f"{self.version}: {self.measure_title} ({self.get_outcome_display()})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError(_("A recorded PMR decision cannot be changed."))
+        super().save(*args, **kwargs)

@@ -14,3 +14,17 @@ def may_read_school_plan(user, process) -> bool:
 
 
 rules.add_perm(VIEW_SCHOOL_PLAN, may_read_school_plan)
+
+
+VIEW_TASK_POLICY = "schoolplans.view_task_policy"
+
+
+@rules.predicate
+def may_read_task_policy_page(user, process) -> bool:
+    """The task-policy consents of a process: the director, the PMR and the steering group."""
+    from .selectors.task_policy import may_read_task_policy
+
+    return may_read_task_policy(user, process)
+
+
+rules.add_perm(VIEW_TASK_POLICY, may_read_task_policy_page)

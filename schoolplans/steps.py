@@ -9,7 +9,7 @@ def register() -> None:
     from processes import registry
 
     from . import todos
-    from .rules import VIEW_SCHOOL_PLAN
+    from .rules import VIEW_SCHOOL_PLAN, VIEW_TASK_POLICY
     from .selectors.merge import step9_final_version_blocker
     from .selectors.publication import step10_needs_publication
     from .selectors.ratification import step11_blockers
@@ -37,6 +37,14 @@ def register() -> None:
         (_("Decision list (page and PDF)"), "schoolplans:decision-list"),
     ):
         registry.register_step_page(11, label, url_name, perm=registry.VIEW_PROCESS)
+    for number in (9, 11):
+        registry.register_step_page(
+            number,
+            _("Task policy: the PMR's separate consent"),
+            "schoolplans:task-policy",
+            perm=VIEW_TASK_POLICY,
+            who=_("the director, the PMR and the steering group"),
+        )
     registry.register_blocker(11, step11_blockers)
     registry.register_completion_hook(11, ratification_record_write)
     registry.register_copy_hook(follow_up_copy)

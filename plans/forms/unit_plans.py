@@ -220,10 +220,15 @@ class MeasureForm(SchoolYearsMixin, CausesMixin, forms.Form):
         help_text=gettext_lazy("Can it be organised: people, rooms, timetable?"),
     )
     changes_task_policy = forms.BooleanField(
-        label=gettext_lazy("Changes the task policy (taakbeleid)"),
+        label=gettext_lazy("This measure changes the task policy (taakbeleid)"),
         required=False,
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
-        help_text=gettext_lazy("Changes to the task policy need the PMR's separate consent."),
+        help_text=gettext_lazy(
+            "Keep the workload plan and the task policy apart. Mark the measure if it changes "
+            "how the task policy is filled in (for example a duty that no longer counts): the "
+            "PMR consents to that change separately (Wms art. 12(1)(h)) and the school plan is "
+            "not ratified without it. Other changes to the task policy are not for this plan."
+        ),
     )
     when_money_ends = _text(
         gettext_lazy("When the money ends"),

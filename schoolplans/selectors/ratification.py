@@ -15,6 +15,7 @@ from units.models import OrganisationalUnit
 from ..models import EvaluationAgreement, PmrDecision, RatificationRecord, SchoolPlanVersion
 from .decision_list import ratification_record_for
 from .publication import final_versions, latest_version, publication_of
+from .task_policy import step11_task_policy_blockers
 
 STEP = 11
 Outcome = PmrDecision.Outcome
@@ -66,6 +67,7 @@ def step11_blockers(step) -> list[str]:
         reasons.append(_("Publish the final version of the school plan first (step 10)."))
     elif not _consent_counts(step, latest_pmr_decision(version)):
         reasons.append(_("The PMR has not yet recorded its consent to the published version."))
+    reasons.extend(step11_task_policy_blockers(step))
     return reasons
 
 

@@ -10,6 +10,10 @@ A refusal records the PMR's reasons and sends the plan back: to step 9 (the merg
 with the reasons as grounds) or, for the units the PMR names, to step 8 (those units' plans are
 returned, which reopens step 8). The refused version stays on record, with its publication.
 
+Every measure that changes the task policy needs the PMR's separate consent first
+(``services.task_policy``): without it the PMR's consent to the plan and the director's
+signature are refused with the measures named, and step 11 shows it as a blocker.
+
 When step 11 is done the completion hook records the ratification as a decision and freezes
 the decision list in a ``RatificationRecord``.
 
@@ -48,6 +52,7 @@ from ..selectors.ratification import (
     may_edit_evaluation,
     pmr_has_signed,
 )
+from ..selectors.task_policy import task_policy_refusal
 
 MERGE_STEP = 9
 EVALUATION_FIELDS = ("what", "indicators", "when", "responsible", "sharing", "follow_up")
@@ -133,12 +138,21 @@ def pmr_decision_record(
     reasons = (reasons or "").strip()
     units = list(units_to_revise or ())
     if outcome == Outcome.CONSENT:
+        _check_task_policy(latest)
         if units:
             raise DomainError(_("Units are sent back only with a refusal."))
         return _consent(step, latest, actor, meeting_date, reasons)
     if not reasons:
         raise DomainError(_("Give the PMR's reasons for refusing the plan."))
     return _refusal(step, latest, actor, meeting_date, reasons, _units_with_plans(process, units))
+
+
+def _check_task_policy(version) -> None:
+    """Refused while a measure of ``version`` that changes the task policy lacks the PMR's
+    separate consent (see ``services.task_policy``), naming those measures."""
+    refusal = task_policy_refusal(version)
+    if refusal:
+        raise DomainError(refusal)
 
 
 def _decision_content(version, meeting_date, **extra) -> dict:
@@ -226,6 +240,7 @@ def ratification_director_sign(*, process, actor) -> ProcessStep:
         raise PermissionDenied
     step = _locked_step(process)
     _ensure_open(step)
+    _check_task_policy(latest_version(process))
     step_sign_off(step=step, actor=actor, side=SignOff.Side.DIRECTOR)
     step.refresh_from_db()
     return step

@@ -21,6 +21,7 @@ from werkdruk.submissions import idempotent_post
 from ..forms.publication import CommentForm, PublishForm
 from ..selectors import publication as selectors
 from ..selectors.content import plan_display
+from ..selectors.task_policy import task_policy_annotate
 from ..services import publication as services
 
 FILE_SCHOOL_PLAN = pgettext_lazy("file name", "school plan")
@@ -34,7 +35,11 @@ def _publication_render(request, process, *, publish_form=None, comment_form=Non
         "step": page.step,
         "version": page.version,
         "content": page.version.content if page.version else None,
-        "plan": plan_display(page.version.content) if page.version else None,
+        "plan": (
+            task_policy_annotate(plan_display(page.version.content), page.version)
+            if page.version
+            else None
+        ),
         "publish_form": publish_form or (PublishForm() if page.can_publish else None),
         "comment_form": comment_form or (CommentForm() if page.can_comment else None),
     }
@@ -108,7 +113,7 @@ def school_plan_pdf(request, pk, number):
             "process": process,
             "version": version,
             "content": version.content,
-            "plan": plan_display(version.content),
+            "plan": task_policy_annotate(plan_display(version.content), version),
         }
         pdf = render_pdf("schoolplans/pdf/school_plan.html", context)
     name = download_name(

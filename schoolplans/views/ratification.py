@@ -15,8 +15,10 @@ from werkdruk.submissions import idempotent_post
 
 from ..forms.ratification import EvaluationForm, PmrDecisionForm
 from ..models import EvaluationAgreement, PmrDecision
+from ..rules import VIEW_TASK_POLICY
 from ..selectors import ratification as selectors
 from ..selectors.content import plan_display
+from ..selectors.task_policy import task_policy_annotate
 from ..services import ratification as services
 
 
@@ -71,8 +73,13 @@ def _ratification_render(request, process, *, decision_form=None, status=200):
         "step": page.step,
         "version": page.version,
         "content": page.version.content if page.version else None,
-        "plan": plan_display(page.version.content) if page.version else None,
+        "plan": (
+            task_policy_annotate(plan_display(page.version.content), page.version)
+            if page.version
+            else None
+        ),
         "decision_form": decision_form if page.can_decide else None,
+        "can_read_task_policy": request.user.has_perm(VIEW_TASK_POLICY, process),
     }
     return render(request, "schoolplans/ratification/detail.html", context, status=status)
 

@@ -21,6 +21,7 @@ from schoolplans.models import (
     RatificationRecord,
     SchoolPlanMeasure,
     SchoolPlanVersion,
+    TaskPolicyConsent,
 )
 from schoolplans.selectors import next_year
 from schoolplans.selectors.archive import archive_content
@@ -114,6 +115,10 @@ def test_plan_was_published_evaluated_consented_and_signed(ratified):
         "director",
         "pmr",
     }
+    # The meeting hours are part of the task policy: the PMR consented to that separately.
+    (task_policy,) = TaskPolicyConsent.objects.filter(version=version)
+    assert task_policy.outcome == "consent"
+    assert task_policy.measure_title == "Eén teamvergadering per maand in plaats van twee"
     record = RatificationRecord.objects.get(version=version)
     assert record.decision_list and record.decision_list_hash == content_hash(record.decision_list)
     assert Decision.objects.filter(process=ratified, action="schoolplans.plan.ratified").exists()
