@@ -273,3 +273,18 @@ def test_rejecting_without_reasons_is_refused_on_the_page(client, proposed, dire
     )
     assert response.status_code == 400
     assert step(proposed, 5).proposed_side == "pmr"
+
+
+def test_a_waiting_proposal_is_a_to_do_of_the_other_side_only(process, director, pmr):
+    from processes.todos import todos_for
+
+    finish_steps_1_to_4(process, director, pmr)
+    propose(process, director, "director")
+
+    def texts(user):
+        return [str(todo.text) for todo in todos_for(user, type(process).objects.get(pk=process.pk))]
+
+    assert any("Agree to or reject who carries out step 5" in t for t in texts(pmr))
+    assert not any("Agree to or reject" in t for t in texts(director))
+    services.step_agree_actor(step=step(process, 5), actor=pmr)
+    assert not any("Agree to or reject" in t for t in texts(pmr))
