@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from processes import services
-from processes.models import Decision, ProcessStep, SchoolRole
+from processes.models import Decision, Process, ProcessStep, SchoolRole
 from tests.factories import SchoolRoleFactory
 from werkdruk.exceptions import DomainError
 
@@ -282,7 +282,8 @@ def test_a_waiting_proposal_is_a_to_do_of_the_other_side_only(process, director,
     propose(process, director, "director")
 
     def texts(user):
-        return [str(todo.text) for todo in todos_for(user, type(process).objects.get(pk=process.pk))]
+        fresh = Process.objects.get(pk=process.pk)
+        return [str(todo.text) for todo in todos_for(user, fresh)]
 
     assert any("Agree to or reject who carries out step 5" in t for t in texts(pmr))
     assert not any("Agree to or reject" in t for t in texts(director))
