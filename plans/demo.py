@@ -409,9 +409,11 @@ def _demo_process(school, year, board, users, board_admin):
     )
     process = process_services.process_create(school=school, school_year=year, actor=director)
     for number, actor in ((5, "steering"), (6, "director"), (9, "steering"), (10, "pmr")):
-        process_services.step_assign_actor(
+        # One side proposes, the other agrees (both sign off who carries it out).
+        process_services.step_propose_actor(
             step=process.steps.get(number=number), actor=director, agreed_actor=actor
         )
+        process_services.step_agree_actor(step=process.steps.get(number=number), actor=pmr)
     budget.budget_line_from_allocation(process=process, actor=director)
     budget.budget_line_add(
         process=process,

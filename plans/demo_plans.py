@@ -192,9 +192,11 @@ def _demo_plans(school, year) -> Process:
     director, pmr = users["directeur.baken"], users["pmr.baken"]
     process = process_services.process_create(school=school, school_year=year, actor=director)
     for number in (5, 6):
-        process_services.step_assign_actor(
+        # One side proposes, the other agrees (both sign off who carries it out).
+        process_services.step_propose_actor(
             step=process.steps.get(number=number), actor=director, agreed_actor="director"
         )
+        process_services.step_agree_actor(step=process.steps.get(number=number), actor=pmr)
     budget.budget_line_from_allocation(process=process, actor=director)
     units = _units(process, director, users)
     _sign_both(process, 1, director, pmr, "Drie eenheden, besproken in de PMR.")

@@ -62,6 +62,27 @@ class StepActorForm(forms.Form):
     )
 
 
+class StepActorAgreeForm(forms.Form):
+    """The other side's agreement to the waiting proposal of who carries out a step."""
+
+    proposal = forms.IntegerField(widget=forms.HiddenInput())
+    grounds = forms.CharField(
+        label=_("Remarks (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=5000,
+    )
+
+
+class StepActorRejectForm(forms.Form):
+    """The other side's rejection of the waiting proposal, with reasons."""
+
+    proposal = forms.IntegerField(widget=forms.HiddenInput())
+    grounds = forms.CharField(
+        label=_("Reasons for rejecting"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
+    )
+
+
 class StepPlanForm(forms.Form):
     planned_date = DutchDateField(label=_("Planned date"))
 

@@ -306,6 +306,26 @@ class ProcessStep(models.Model):
     agreed_actor_detail = models.CharField(
         _("name of the facilitator or group"), max_length=200, blank=True
     )
+    # A proposal of who carries out the step, by one side (director or PMR), waiting for the
+    # other side's agreement. ``agreed_actor`` above is only what both sides agreed.
+    proposed_actor = models.CharField(
+        _("proposed actor"), max_length=10, choices=AgreedActor.choices, blank=True
+    )
+    proposed_actor_detail = models.CharField(
+        _("proposed name of the facilitator or group"), max_length=200, blank=True
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    proposed_side = models.CharField(_("proposed on behalf of"), max_length=10, blank=True)
+    proposed_at = models.DateTimeField(_("proposed at"), null=True, blank=True)
+    # Bumped on every proposal: an agreement or rejection names the proposal it answers.
+    proposal_number = models.PositiveIntegerField(default=0)
     # Bumped on every reopening: sign-offs of an earlier revision no longer count.
     revision = models.PositiveIntegerField(default=1)
 

@@ -424,45 +424,261 @@ def step_complete_by_system(*, step, summary, params=None, content=None, actor=N
     return step
 
 
-@transaction.atomic
-def step_assign_actor(*, step, actor, agreed_actor, detail="") -> ProcessStep:
-    """Record who carries out a step for which the CAO names no actor."""
-    step = _lock_step(step)
-    require_perm(actor, "processes.manage_process", step)
+def _ensure_actor_may_change(step):
     if step.definition.actor != Actor.AGREED:
         raise DomainError(
             _("The CAO fixes who carries out step %(number)s.") % {"number": step.number}
         )
     if step.is_finished:
         raise DomainError(_("Step %(number)s is already finished.") % {"number": step.number})
-    if agreed_actor not in ProcessStep.AgreedActor.values:
-        raise DomainError(_("Choose who carries out the step."))
     if step.sign_offs.filter(revision=step.revision).exists():
         raise DomainError(
             _("Step %(number)s has been signed off already; reopen it to change who does it.")
             % {"number": step.number}
         )
-    step.agreed_actor = agreed_actor
-    step.agreed_actor_detail = detail.strip()
-    step.save(update_fields=["agreed_actor", "agreed_actor_detail"])
+
+
+def _actor_params(step, who, detail) -> dict:
+    return {
+        "number": step.number,
+        "who": ProcessStep.AgreedActor(who).label,
+        "detail": detail,
+    }
+
+
+def _other_side(side) -> str:
+    return SignOff.Side.PMR if side == SignOff.Side.DIRECTOR else SignOff.Side.DIRECTOR
+
+
+def _clear_proposal(step):
+    step.proposed_actor = ""
+    step.proposed_actor_detail = ""
+    step.proposed_by = None
+    step.proposed_side = ""
+    step.proposed_at = None
+
+
+PROPOSAL_FIELDS = [
+    "proposed_actor",
+    "proposed_actor_detail",
+    "proposed_by",
+    "proposed_side",
+    "proposed_at",
+    "proposal_number",
+]
+
+
+@transaction.atomic
+def step_propose_actor(*, step, actor, agreed_actor, detail="", side=None) -> ProcessStep:
+    """One side (director or PMR) proposes who carries out a step for which the CAO names no
+    actor. The proposal binds nothing until the other side agrees (``step_agree_actor``); an
+    earlier agreed choice stays in force until then.
+
+    A proposal of the other side that is still waiting must be answered first; the same side
+    may replace its own proposal.
+    """
+    step = _lock_step(step)
+    require_perm(actor, "processes.manage_process", step)
+    _ensure_actor_may_change(step)
+    if agreed_actor not in ProcessStep.AgreedActor.values:
+        raise DomainError(_("Choose who carries out the step."))
+    sides = sign_off_sides_for(actor, step)
+    if side is None and sides:
+        side = sides[0]
+    if side not in sides:
+        raise PermissionDenied
+    detail = detail.strip()
+    if step.proposed_side and step.proposed_side != side:
+        raise DomainError(
+            _(
+                "The other side has already proposed who carries out step %(number)s: agree to "
+                "or reject that proposal first."
+            )
+            % {"number": step.number}
+        )
+    if (agreed_actor, detail) == (step.agreed_actor, step.agreed_actor_detail):
+        raise DomainError(
+            _("This is already the agreed choice for step %(number)s.") % {"number": step.number}
+        )
+    step.proposed_actor = agreed_actor
+    step.proposed_actor_detail = detail
+    step.proposed_by = actor
+    step.proposed_side = side
+    step.proposed_at = timezone.now()
+    step.proposal_number += 1
+    step.save(update_fields=PROPOSAL_FIELDS)
     decision_record(
         process=step.process,
         step_number=step.number,
-        action="processes.step.actor_assigned",
+        action="processes.step.actor_proposed",
         summary=(
-            gettext_noop("Step %(number)s will be carried out by: %(who)s (%(detail)s).")
-            if step.agreed_actor_detail
-            else gettext_noop("Step %(number)s will be carried out by: %(who)s.")
+            gettext_noop(
+                "Proposal for step %(number)s, waiting for the other side's agreement: carried "
+                "out by %(who)s (%(detail)s)."
+            )
+            if detail
+            else gettext_noop(
+                "Proposal for step %(number)s, waiting for the other side's agreement: carried "
+                "out by %(who)s."
+            )
         ),
-        params={
-            "number": step.number,
-            "who": ProcessStep.AgreedActor(agreed_actor).label,
-            "detail": step.agreed_actor_detail,
-        },
+        params=_actor_params(step, agreed_actor, detail),
         actor=actor,
-        content={"agreed_actor": agreed_actor, "detail": step.agreed_actor_detail},
+        content={
+            "proposed_actor": agreed_actor,
+            "detail": detail,
+            "side": side,
+            "proposal": step.proposal_number,
+        },
     )
     return step
+
+
+def _answering_side(step, actor, proposal):
+    """The side on which ``actor`` answers the waiting proposal of ``step``; refuses the
+    proposer themself and the proposer's own side."""
+    if not step.proposed_side:
+        raise DomainError(
+            _("Nobody has proposed who carries out step %(number)s.") % {"number": step.number}
+        )
+    if proposal is not None and proposal != step.proposal_number:
+        raise DomainError(
+            _("The proposal for step %(number)s has changed in the meantime; read it again.")
+            % {"number": step.number}
+        )
+    if step.proposed_by_id == actor.pk:
+        raise DomainError(
+            _(
+                "You made this proposal yourself: someone on the other side (director or PMR) "
+                "must agree to it."
+            )
+        )
+    side = _other_side(step.proposed_side)
+    if side not in sign_off_sides_for(actor, step):
+        raise DomainError(
+            _("Only the director can answer a proposal of the PMR.")
+            if side == SignOff.Side.DIRECTOR
+            else _("Only a member of the PMR can answer a proposal of the director.")
+        )
+    return side
+
+
+def actor_proposal_waiting_for(step) -> str:
+    """The side (director or PMR) whose answer the waiting proposal of ``step`` needs, or ""."""
+    return _other_side(step.proposed_side) if step.proposed_side else ""
+
+
+def may_answer_actor_proposal(actor, step) -> bool:
+    """Whether ``actor`` may agree to or reject the waiting proposal of ``step`` (not the
+    proposer, and on the other side)."""
+    if not step.proposed_side or not actor.is_authenticated or step.proposed_by_id == actor.pk:
+        return False
+    return actor_proposal_waiting_for(step) in sign_off_sides_for(actor, step)
+
+
+@transaction.atomic
+def step_agree_actor(*, step, actor, proposal=None, grounds="") -> ProcessStep:
+    """The other side agrees to the waiting proposal: from now on it is who carries out the
+    step. ``proposal`` (its number, when given) must still be the waiting one."""
+    step = _lock_step(step)
+    require_perm(actor, "processes.manage_process", step)
+    _ensure_actor_may_change(step)
+    side = _answering_side(step, actor, proposal)
+    proposer, proposer_side = step.proposed_by, step.proposed_side
+    step.agreed_actor = step.proposed_actor
+    step.agreed_actor_detail = step.proposed_actor_detail
+    number = step.proposal_number
+    _clear_proposal(step)
+    step.save(update_fields=["agreed_actor", "agreed_actor_detail", *PROPOSAL_FIELDS])
+    decision_record(
+        process=step.process,
+        step_number=step.number,
+        action="processes.step.actor_agreed",
+        summary=(
+            gettext_noop(
+                "Agreed by director and PMR: step %(number)s will be carried out by: "
+                "%(who)s (%(detail)s)."
+            )
+            if step.agreed_actor_detail
+            else gettext_noop(
+                "Agreed by director and PMR: step %(number)s will be carried out by: %(who)s."
+            )
+        ),
+        params=_actor_params(step, step.agreed_actor, step.agreed_actor_detail),
+        actor=actor,
+        grounds=grounds.strip(),
+        content={
+            "agreed_actor": step.agreed_actor,
+            "detail": step.agreed_actor_detail,
+            "side": side,
+            "proposal": number,
+            "proposed_by": str(proposer) if proposer else "",
+            "proposed_side": proposer_side,
+        },
+    )
+    return step
+
+
+@transaction.atomic
+def step_reject_actor(*, step, actor, grounds, proposal=None) -> ProcessStep:
+    """The other side rejects the waiting proposal, with reasons. The step goes back to what
+    was agreed before (no choice, if nothing was)."""
+    step = _lock_step(step)
+    require_perm(actor, "processes.manage_process", step)
+    _ensure_actor_may_change(step)
+    grounds = grounds.strip()
+    if not grounds:
+        raise DomainError(_("Give the reasons for rejecting the proposal."))
+    side = _answering_side(step, actor, proposal)
+    rejected, rejected_detail = step.proposed_actor, step.proposed_actor_detail
+    number = step.proposal_number
+    _clear_proposal(step)
+    step.save(update_fields=PROPOSAL_FIELDS)
+    decision_record(
+        process=step.process,
+        step_number=step.number,
+        action="processes.step.actor_rejected",
+        summary=gettext_noop("Proposal for step %(number)s rejected: carried out by %(who)s."),
+        params=_actor_params(step, rejected, rejected_detail),
+        actor=actor,
+        grounds=grounds,
+        content={
+            "rejected_actor": rejected,
+            "detail": rejected_detail,
+            "side": side,
+            "proposal": number,
+        },
+    )
+    return step
+
+
+def _counterpart(step, proposer, side):
+    """Someone other than ``proposer`` on the other side of ``step``'s school."""
+    role = SchoolRole.Role.PMR if side == SignOff.Side.DIRECTOR else SchoolRole.Role.DIRECTOR
+    found = (
+        SchoolRole.objects.filter(school_id=step.process.school_id, role=role, user__is_active=True)
+        .exclude(user=proposer)
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    if found is None:
+        raise DomainError(_("Nobody on the other side can agree to this proposal."))
+    return found.user
+
+
+@transaction.atomic
+def step_assign_actor(*, step, actor, agreed_actor, detail="", agreed_by=None) -> ProcessStep:
+    """Propose as ``actor`` and record the other side's agreement at once (demo data and
+    tests; never called by a view). ``agreed_by`` is who agrees; without it, the first other
+    active person on the other side of the school."""
+    current = _lock_step(step)
+    if (current.agreed_actor, current.agreed_actor_detail) == (agreed_actor, detail.strip()):
+        return current  # already agreed: nothing to record
+    step = step_propose_actor(step=step, actor=actor, agreed_actor=agreed_actor, detail=detail)
+    if agreed_by is None:
+        agreed_by = _counterpart(step, actor, step.proposed_side)
+    return step_agree_actor(step=step, actor=agreed_by, proposal=step.proposal_number)
 
 
 @transaction.atomic

@@ -130,13 +130,21 @@ def todos_by_process(user, processes) -> dict[int, list[Todo]]:
             if step.state != ProcessStep.State.OPEN:
                 continue
             step.process = process
+            label = {"number": step.number, "label": step.definition.label}
+            if step.definition.actor == Actor.AGREED and step.proposed_side:
+                # A proposal waits for the other side (never for the proposer themself).
+                waiting = "pmr" if step.proposed_side == "director" else "director"
+                if waiting in roles and step.proposed_by_id != user.pk:
+                    text = _("Agree to or reject who carries out step %(number)s: %(label)s")
+                    found[process.pk].append(
+                        Todo(text % label, step_url(step), step, step.is_overdue)
+                    )
+                if not step.agreed_actor:
+                    continue
             if step.definition.actor == Actor.AGREED and not step.agreed_actor:
                 # Nothing can happen before the director and the PMR say who does it.
                 if {"director", "pmr"} & roles:
-                    text = _("Record who carries out step %(number)s: %(label)s") % {
-                        "number": step.number,
-                        "label": step.definition.label,
-                    }
+                    text = _("Record who carries out step %(number)s: %(label)s") % label
                     found[process.pk].append(Todo(text, step_url(step), step, step.is_overdue))
             elif registry.step_todo_providers(step.number):
                 by_step.setdefault(step.number, []).append(step)

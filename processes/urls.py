@@ -25,6 +25,16 @@ urlpatterns = [
         views.step_assign_actor,
         name="step-assign-actor",
     ),
+    path(
+        "process/<int:pk>/step/<int:number>/actor/agree/",
+        views.step_agree_actor,
+        name="step-agree-actor",
+    ),
+    path(
+        "process/<int:pk>/step/<int:number>/actor/reject/",
+        views.step_reject_actor,
+        name="step-reject-actor",
+    ),
     path("process/<int:pk>/step/<int:number>/plan/", views.step_plan, name="step-plan"),
     path("process/<int:pk>/step/<int:number>/reopen/", views.step_reopen, name="step-reopen"),
     path("process/<int:pk>/step/<int:number>/skip/", views.step_skip, name="step-skip"),

@@ -20,7 +20,9 @@ from .forms import (
     GroundsForm,
     ProcessCreateForm,
     SignOffForm,
+    StepActorAgreeForm,
     StepActorForm,
+    StepActorRejectForm,
     StepCompleteForm,
     StepPlanForm,
 )
@@ -247,6 +249,12 @@ def step_detail(request, pk, number, forms=None, status=200):
         or StepActorForm(
             initial={"agreed_actor": step.agreed_actor, "detail": step.agreed_actor_detail}
         ),
+        "proposal_waiting_for": services.actor_proposal_waiting_for(step),
+        "can_answer_proposal": services.may_answer_actor_proposal(user, step),
+        "agree_form": forms.get("actor_agree")
+        or StepActorAgreeForm(prefix="agree", initial={"proposal": step.proposal_number}),
+        "reject_form": forms.get("actor_reject")
+        or StepActorRejectForm(prefix="reject", initial={"proposal": step.proposal_number}),
         "plan_form": forms.get("plan") or StepPlanForm(initial={"planned_date": step.planned_date}),
         "reopen_form": forms.get("reopen") or GroundsForm(prefix="reopen"),
         "skip_form": forms.get("skip") or GroundsForm(prefix="skip"),
@@ -289,11 +297,25 @@ def _complete(user, step, data):
     return _("The step has been recorded as done.")
 
 
-def _assign_actor(user, step, data):
-    services.step_assign_actor(
+def _propose_actor(user, step, data):
+    services.step_propose_actor(
         step=step, actor=user, agreed_actor=data["agreed_actor"], detail=data["detail"]
     )
-    return _("It has been recorded who carries out this step.")
+    return _("Your proposal has been recorded; it applies once the other side agrees.")
+
+
+def _agree_actor(user, step, data):
+    services.step_agree_actor(
+        step=step, actor=user, proposal=data["proposal"], grounds=data["grounds"]
+    )
+    return _("You have agreed: it is now recorded who carries out this step.")
+
+
+def _reject_actor(user, step, data):
+    services.step_reject_actor(
+        step=step, actor=user, proposal=data["proposal"], grounds=data["grounds"]
+    )
+    return _("You have rejected the proposal.")
 
 
 def _plan(user, step, data):
@@ -320,7 +342,19 @@ step_complete = _step_action(
     _complete,
 )
 step_assign_actor = _step_action(
-    "actor", MANAGE, lambda request, step: StepActorForm(request.POST), _assign_actor
+    "actor", MANAGE, lambda request, step: StepActorForm(request.POST), _propose_actor
+)
+step_agree_actor = _step_action(
+    "actor_agree",
+    MANAGE,
+    lambda request, step: StepActorAgreeForm(request.POST, prefix="agree"),
+    _agree_actor,
+)
+step_reject_actor = _step_action(
+    "actor_reject",
+    MANAGE,
+    lambda request, step: StepActorRejectForm(request.POST, prefix="reject"),
+    _reject_actor,
 )
 step_plan = _step_action("plan", MANAGE, lambda request, step: StepPlanForm(request.POST), _plan)
 step_reopen = _step_action(

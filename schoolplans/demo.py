@@ -119,9 +119,11 @@ def _demo_ratified(school, year, board) -> Process:
         )
     process = process_services.process_create(school=school, school_year=year, actor=director)
     for number, who in ((5, "director"), (6, "director"), (9, "director"), (10, "pmr")):
-        process_services.step_assign_actor(
+        # One side proposes, the other agrees (both sign off who carries it out).
+        process_services.step_propose_actor(
             step=process.steps.get(number=number), actor=director, agreed_actor=who
         )
+        process_services.step_agree_actor(step=process.steps.get(number=number), actor=pmr)
     _agreement(process, director, pmr, users)
     _staff_vote(process, pmr)
     _kickoff_and_announcements(process, director)

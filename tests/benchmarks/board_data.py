@@ -207,9 +207,11 @@ def _ratified(school, year, users, rng):
     director, pmr = users["director"], users["pmr"]
     process = process_services.process_create(school=school, school_year=year, actor=director)
     for number, who in ((5, "director"), (6, "director"), (9, "director"), (10, "pmr")):
-        process_services.step_assign_actor(
+        # One side proposes, the other agrees (both sign off who carries it out).
+        process_services.step_propose_actor(
             step=process.steps.get(number=number), actor=director, agreed_actor=who
         )
+        process_services.step_agree_actor(step=process.steps.get(number=number), actor=pmr)
     budget.budget_line_from_allocation(process=process, actor=director)
     units = _units(process, director, rng)
     _sign_both(process, 1, director, pmr, "Eenheden besproken in de PMR.")

@@ -130,7 +130,7 @@ def test_step_plan_is_refused_when_step_is_finished(process, director, pmr):
         services.step_plan(step=step(process, 1), actor=pmr, planned_date=datetime.date(2027, 1, 5))
 
 
-def test_step_assign_actor_only_for_steps_without_a_cao_actor(process, director):
+def test_step_assign_actor_only_for_steps_without_a_cao_actor(process, director, pmr):
     with pytest.raises(DomainError):
         services.step_assign_actor(step=step(process, 1), actor=director, agreed_actor="pmr")
     services.step_assign_actor(

@@ -203,12 +203,18 @@ def test_attendance_per_person_and_counted_through_the_page(client, step5_open, 
     assert response.status_code == 400
 
 
-def test_mark_held_then_complete_step_5_on_the_step_page(client, step5_open, director):
+def test_mark_held_then_complete_step_5_on_the_step_page(client, step5_open, director, pmr):
     client.force_login(director)
     client.post(
         reverse("processes:step-assign-actor", args=[step5_open.pk, 5]),
         {"agreed_actor": "director"},
     )
+    client.force_login(pmr)  # the choice binds once the PMR agrees
+    client.post(
+        reverse("processes:step-agree-actor", args=[step5_open.pk, 5]),
+        {"agree-proposal": str(step(step5_open, 5).proposal_number)},
+    )
+    client.force_login(director)
     session = make_session(step5_open, director, date=TODAY(), starts_at=datetime.time(0, 0))
     complete = reverse("processes:step-complete", args=[step5_open.pk, 5])
 
