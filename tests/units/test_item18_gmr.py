@@ -412,3 +412,21 @@ def test_fix_through_the_page_asks_for_advice_when_chosen(
     )
     assert response.status_code == 302
     assert BoardAllocation.objects.get(board=board).gmr_kind == "advice"
+
+
+def test_board_todo_waits_for_the_gmr_when_submitted_and_returns_when_refused(
+    board, schools, board_admin, gmr
+):
+    from processes.models import PupilCount, SchoolYear
+    from units.steps.allocation import allocation_todos
+
+    year = SchoolYear.objects.current()
+    for school in schools:
+        PupilCount.objects.get_or_create(
+            school=school, school_year=year, defaults={"pupil_count": 100}
+        )
+    assert board.pk in allocation_todos(board_admin, [board])
+    _submit(board, year, board_admin)
+    assert board.pk not in allocation_todos(board_admin, [board])
+    _record(board, year, gmr, decision=REFUSED, reasons="Nog niet.")
+    assert board.pk in allocation_todos(board_admin, [board])
