@@ -430,3 +430,25 @@ def test_board_todo_waits_for_the_gmr_when_submitted_and_returns_when_refused(
     assert board.pk not in allocation_todos(board_admin, [board])
     _record(board, year, gmr, decision=REFUSED, reasons="Nog niet.")
     assert board.pk in allocation_todos(board_admin, [board])
+
+
+def test_report_documents_name_the_gmr_decision_when_section_a_is_written(
+    board, schools, school_year, board_admin, gmr
+):
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from reporting.docx.parts import _gmr_decision
+
+    _submit(board, school_year, board_admin)
+    _record(board, school_year, gmr, decision=CONSENT)
+    share = school_share(school=schools[0], school_year=school_year)
+    with translation.override("en"):
+        section = amount_section(share=share, process=None)
+        text = _gmr_decision(section)
+        assert text.startswith("consent given, meeting of ")
+        html = render_to_string(
+            "reporting/includes/_section_a.html",
+            {"report": type("Report", (), {"amounts": section, "school_name": "Alpha College"})},
+        )
+    assert 'data-testid="report-gmr"' in html and "consent given" in html
