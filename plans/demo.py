@@ -3,12 +3,14 @@
 Idempotent: running it again changes nothing. Names are generated deterministically.
 """
 
+import datetime
 import random
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.services import user_email_vouch
 from plans.services.frameworks import framework_rule_create
@@ -16,13 +18,21 @@ from processes import services as process_services
 from processes.models import (
     Board,
     BoardAdministrator,
+    GmrMember,
     Process,
     PupilCount,
     School,
     SchoolRole,
     SchoolYear,
 )
-from units.models import BudgetLine, BudgetSplit, OrganisationalUnit, StaffCategory, StaffMember
+from units.models import (
+    BoardAllocation,
+    BudgetLine,
+    BudgetSplit,
+    OrganisationalUnit,
+    StaffCategory,
+    StaffMember,
+)
 from units.selectors.units import staff_select
 from units.services import allocation, budget, split
 from units.services import units as unit_services
@@ -305,6 +315,7 @@ def demo_load(stdout=None) -> dict:
     )
     board_admin = _user("bestuur", "Carla Zwart")
     BoardAdministrator.objects.get_or_create(user=board_admin, board=board)
+    demo_gmr_member(board)
     _user("admin", "Beheerder", staff=True, superuser=True)
 
     # About 120 staff at the main school (5 demo users included), 40 at the second.
@@ -397,10 +408,37 @@ DEMO_FRAMEWORKS = [
 ]
 
 
+def demo_gmr_member(board):
+    """The demo board's GMR member (gmr@demo.werkdruk.nl)."""
+    member = _user("gmr", "Joke Verbeek")
+    GmrMember.objects.get_or_create(user=member, board=board)
+    return member
+
+
+def demo_allocation_final(*, board, school_year, total, board_office_fte, actor):
+    """Step 0 as the demo shows it: the board administrator fixes the distribution and submits
+    it to the GMR, and the demo GMR member records the GMR's consent of a week ago."""
+    allocation.allocation_fix(
+        board=board,
+        school_year=school_year,
+        total=total,
+        board_office_fte=board_office_fte,
+        actor=actor,
+    )
+    return allocation.allocation_gmr_record(
+        board=board,
+        school_year=school_year,
+        actor=demo_gmr_member(board),
+        decision=BoardAllocation.GmrDecision.CONSENT,
+        meeting_date=timezone.localdate() - datetime.timedelta(days=7),
+        reasons="De GMR stemt in: de verdeling naar leerlingaantal is navolgbaar.",
+    )
+
+
 def _demo_process(school, year, board, users, board_admin):
     """Steps 0-2 agreed, step 3 signed by the director and waiting for the PMR."""
     director, pmr = users["directeur"], users["pmr"]
-    allocation.allocation_fix(
+    demo_allocation_final(
         board=board,
         school_year=year,
         total=Decimal("687450.00"),

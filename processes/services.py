@@ -104,10 +104,23 @@ def decision_record(
     )
 
 
+BOARD_ADMINISTRATOR = gettext_noop("board administrator")
+
+
 def board_decision_record(
-    *, board, school_year, action, summary, params=None, actor=None, content=None, grounds=""
+    *,
+    board,
+    school_year,
+    action,
+    summary,
+    params=None,
+    actor=None,
+    content=None,
+    grounds="",
+    actor_role=BOARD_ADMINISTRATOR,
 ) -> Decision:
-    """Write one immutable decision of a board (step 0), in the school language."""
+    """Write one immutable decision of a board (step 0), in the school language. ``actor_role``
+    (a gettext_noop msgid) names the role the actor acted in."""
     return Decision.objects.create(
         board=board,
         step_number=0,
@@ -117,7 +130,7 @@ def board_decision_record(
         grounds=grounds,
         actor=actor,
         actor_name=str(actor) if actor else in_school_language(gettext_noop("the system")),
-        actor_role=in_school_language(gettext_noop("board administrator")) if actor else "",
+        actor_role=in_school_language(actor_role) if actor else "",
     )
 
 

@@ -49,6 +49,9 @@ class AmountSection:
     budget_lines: list[BudgetLineRow]
     school_budget: Decimal  # the sum of the budget lines
     split: SplitSection | None = None  # None: no split saved (or no process)
+    gmr_decision: str = ""  # the GMR's decision on step 0: consent, advice ("": not recorded)
+    gmr_decision_label: str = ""
+    gmr_meeting_date: datetime.date | None = None
 
 
 # --- b. how and with whom --------------------------------------------------------------------

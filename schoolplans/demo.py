@@ -24,7 +24,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from plans.demo import DEMO_FRAMEWORKS, _user
+from plans.demo import DEMO_FRAMEWORKS, _user, demo_allocation_final
 from plans.demo_plans import (
     BAKEN_UNITS,
     _baken_users,
@@ -41,7 +41,7 @@ from plans.services.unit_plans import measure_create, plan_for_unit, plan_update
 from processes import services as process_services
 from processes.models import Process, SchoolYear
 from units.models import BoardAllocation, BudgetSplit, StaffMember, WorkingMethod
-from units.services import allocation, budget, split
+from units.services import budget, split
 from units.services.working_method import MeetingData, working_method_record
 
 from .models import SchoolPlanMeasure
@@ -110,7 +110,7 @@ def _demo_ratified(school, year, board) -> Process:
     if not BoardAllocation.objects.filter(
         board=board, school_year=year, fixed_at__isnull=False
     ).exists():
-        allocation.allocation_fix(
+        demo_allocation_final(
             board=board,
             school_year=year,
             total=BOARD_TOTAL,

@@ -164,8 +164,18 @@ class SchoolAllocationInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 @admin.register(BoardAllocation)
 class BoardAllocationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["board", "school_year", "total", "board_office_amount", "fixed_at", "fixed_by"]
-    list_filter = ["board", "school_year"]
+    list_display = [
+        "board",
+        "school_year",
+        "total",
+        "board_office_amount",
+        "submitted_at",
+        "gmr_decision",
+        "gmr_meeting_date",
+        "fixed_at",
+        "fixed_by",
+    ]
+    list_filter = ["board", "school_year", "gmr_decision"]
     list_select_related = ["board", "school_year", "fixed_by"]
     inlines = [SchoolAllocationInline]
 

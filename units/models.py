@@ -179,8 +179,20 @@ AMOUNT = {"max_digits": 12, "decimal_places": 2}
 class BoardAllocation(models.Model):
     """Step 0: the board's workload funds for a school year, divided over its schools.
 
-    The shares are stored as shown; ``fixed_at`` is set when the board administrator fixes it.
+    The shares are stored as shown. The board administrator fixes the proposal and submits it
+    to the GMR (``submitted_at``), asking for its consent or its advice (``gmr_kind``); a GMR
+    member records the GMR's decision. ``fixed_at`` is set (the distribution is final) only when
+    the GMR consents or has given its advice; a refusal sends it back to the administrator.
     """
+
+    class GmrKind(models.TextChoices):
+        CONSENT = "consent", _("consent")
+        ADVICE = "advice", _("advice")
+
+    class GmrDecision(models.TextChoices):
+        CONSENT = "consent", _("consent given")
+        REFUSED = "refused", _("consent refused")
+        ADVICE = "advice", _("advice given")
 
     board = models.ForeignKey(
         "processes.Board", on_delete=models.PROTECT, related_name="allocations"
@@ -201,6 +213,22 @@ class BoardAllocation(models.Model):
     fixed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    submitted_at = models.DateTimeField(_("submitted to the GMR at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    gmr_kind = models.CharField(
+        _("asked of the GMR"), max_length=10, choices=GmrKind.choices, blank=True
+    )
+    gmr_decision = models.CharField(
+        _("decision of the GMR"), max_length=10, choices=GmrDecision.choices, blank=True
+    )
+    gmr_meeting_date = models.DateField(_("date of the GMR meeting"), null=True, blank=True)
+    gmr_reasons = models.TextField(_("reasons of the GMR"), blank=True)
+    gmr_recorded_at = models.DateTimeField(_("GMR decision recorded at"), null=True, blank=True)
+    gmr_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("board allocation")
@@ -217,6 +245,16 @@ class BoardAllocation(models.Model):
 
     def __str__(self):
         return f"{self.board} {self.school_year}"
+
+    @property
+    def awaiting_gmr(self) -> bool:
+        """Submitted to the GMR, whose decision is not recorded yet."""
+        return self.submitted_at is not None and self.fixed_at is None
+
+    @property
+    def refused(self) -> bool:
+        """Sent back by the GMR (consent refused) and not submitted again."""
+        return self.gmr_decision == self.GmrDecision.REFUSED and self.submitted_at is None
 
 
 class SchoolAllocation(models.Model):

@@ -2,7 +2,7 @@
 
 import rules
 
-from processes.predicates import is_board_admin, is_director, is_pmr_member
+from processes.predicates import is_board_admin, is_director, is_gmr_member, is_pmr_member
 
 # The director keeps the staff list; PMR and board see it (domain.md, section 10).
 rules.add_perm("units.import_staff", is_director)
@@ -24,3 +24,6 @@ rules.add_perm(
     is_unit_member | is_director | is_pmr_member | is_steering_member,
 )
 rules.add_perm("units.coordinate_unit", is_unit_coordinator)
+
+# Step 0: a member of the board's GMR records the GMR's consent or advice on the distribution.
+rules.add_perm("units.record_gmr_decision", is_gmr_member)

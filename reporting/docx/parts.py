@@ -103,6 +103,15 @@ def categories(document, rows, footers=()):
 # --- a. the amount -----------------------------------------------------------------------------
 
 
+def _gmr_decision(amounts) -> str:
+    if not amounts.gmr_decision:
+        return _("not recorded")
+    if amounts.gmr_meeting_date is None:
+        return amounts.gmr_decision_label
+    date = date_format(amounts.gmr_meeting_date, "j F Y")
+    return f"{amounts.gmr_decision_label}, " + _("meeting of %(date)s") % {"date": date}
+
+
 def section_a(document, report):
     amounts = report.amounts
     if amounts.board_total is None:
@@ -115,6 +124,7 @@ def section_a(document, report):
                 _("Share of %(school)s") % {"school": report.school_name},
                 euro(amounts.school_share),
             ),
+            (_("Decision of the GMR on the distribution"), _gmr_decision(amounts)),
         ]
         if amounts.pupil_count is not None:
             rows.append((_("Pupil count the share is based on"), amounts.pupil_count))

@@ -67,6 +67,9 @@ def amount_section(*, share, process) -> AmountSection:
     return AmountSection(
         board_total=allocation.total if allocation else None,
         board_office=allocation.board_office_amount if allocation else None,
+        gmr_decision=allocation.gmr_decision if allocation else "",
+        gmr_decision_label=allocation.get_gmr_decision_display() if allocation else "",
+        gmr_meeting_date=allocation.gmr_meeting_date if allocation else None,
         school_share=share.amount if share else None,
         pupil_count=share.pupil_count if share else None,
         budget_lines=[
@@ -148,10 +151,14 @@ FINISHING = frozenset(
         "processes.step.completed",
         "processes.step.skipped",
         "schoolplans.plan.ratified",
-        "units.allocation.fixed",
+        "units.allocation.fixed",  # before issue 18: final when the board fixed it
+        "units.allocation.gmr_consent",
+        "units.allocation.gmr_advice",
     }
 )
-REOPENING = frozenset({"processes.step.reopened", "units.allocation.reopened"})
+REOPENING = frozenset(
+    {"processes.step.reopened", "units.allocation.reopened", "units.allocation.gmr_refused"}
+)
 
 
 def step_summaries(entries) -> list[StepSummary]:

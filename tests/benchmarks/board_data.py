@@ -30,7 +30,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from plans.demo import DEMO_FRAMEWORKS, _staff, _user, demo_load
+from plans.demo import DEMO_FRAMEWORKS, _staff, _user, demo_allocation_final, demo_load
 from plans.demo_plans import _measure_data, _sign_both
 from plans.models import MeasureCategory, WorkloadCause
 from plans.services.announcements import announcement_send
@@ -56,7 +56,7 @@ from units.models import (
     StaffCategory,
     WorkingMethod,
 )
-from units.services import allocation, budget, split
+from units.services import budget, split
 from units.services import units as unit_services
 from units.services.kickoff import (
     kickoff_attendance_count,
@@ -168,7 +168,7 @@ def _fix_allocation(board, year):
     pupils = sum(PupilCount.objects.filter(school__board=board, school_year=year).values_list(
         "pupil_count", flat=True
     ))  # fmt: skip
-    allocation.allocation_fix(
+    demo_allocation_final(
         board=board,
         school_year=year,
         total=PER_PUPIL * pupils,

@@ -336,10 +336,10 @@ def fixed_allocation(school, school_year, board_admin):
     from decimal import Decimal
 
     from tests.factories import PupilCountFactory
-    from units.services import allocation
+    from tests.fixtures.gmr import fix_and_consent
 
     PupilCountFactory(school=school, school_year=school_year, pupil_count=800)
-    return allocation.allocation_fix(
+    return fix_and_consent(
         board=school.board,
         school_year=school_year,
         total=Decimal("100000"),
@@ -358,7 +358,9 @@ def test_gmr_member_reads_step_0_and_the_boards_decisions_when_fixed(
     assert board_page.status_code == 200
     content = board_page.content.decode()
     assert 'data-testid="read-only"' in content
-    decision = Decision.objects.get(board=school.board, step_number=0)
+    decision = Decision.objects.get(
+        board=school.board, step_number=0, action="units.allocation.submitted"
+    )
     assert escape(decision.summary) in content  # the board's decisions
     assert reverse("reporting:board-dashboard", args=[school.board.pk]) not in content
     page = client.get(reverse("units:allocation", args=[school.board.pk, school_year.start_year]))

@@ -39,7 +39,12 @@ def test_demo_builds_a_board_with_two_schools_and_a_running_process(db):
     assert list(SignOff.objects.filter(step=step3).values_list("side", flat=True)) == ["director"]
     # Steps 0-3 have real content: a fixed board split, five units with everyone placed,
     # an fte split after a 10% reserve, six frameworks.
-    assert BoardAllocation.objects.get(board=main.board).fixed_at is not None
+    allocation = BoardAllocation.objects.get(board=main.board)
+    assert allocation.fixed_at is not None
+    # ... final after the consent of the board's GMR, recorded by its member (issue 18)
+    assert allocation.gmr_decision == BoardAllocation.GmrDecision.CONSENT
+    assert allocation.gmr_recorded_by.email == "gmr@demo.werkdruk.nl"
+    assert allocation.gmr_recorded_by.gmr_roles.filter(board=main.board).exists()
     assert process.units.count() == 5
     active = StaffMember.objects.filter(school=main, active=True).count()
     assert UnitMembership.objects.filter(process=process).count() == active

@@ -25,6 +25,7 @@ from tests.factories import (
     StaffMemberFactory,
     UserFactory,
 )
+from tests.fixtures.gmr import fix_and_consent
 from units.models import BoardAllocation, BudgetLine, SchoolAllocation
 from units.services import allocation as allocation_services
 from units.services import budget as services
@@ -91,7 +92,7 @@ def other_board_admin(db):
 
 
 def _fix(board, school_year, actor, total="100000.00", fte="0"):
-    return allocation_services.allocation_fix(
+    return fix_and_consent(
         board=board,
         school_year=school_year,
         total=Decimal(total),
@@ -270,7 +271,7 @@ def test_fix_stores_exactly_the_preview_when_it_is_fixed(board, schools, school_
     preview = allocation_services.allocation_preview(
         board=board, school_year=school_year, total=Decimal("100000"), board_office_fte=5
     )
-    allocation = allocation_services.allocation_fix(
+    allocation = fix_and_consent(
         board=board,
         school_year=school_year,
         total=Decimal("100000"),
@@ -289,7 +290,7 @@ def test_fix_stores_exactly_the_preview_when_it_is_fixed(board, schools, school_
 
 def test_fix_records_a_board_decision_when_it_succeeds(board, schools, school_year, board_admin):
     _fix(board, school_year, board_admin, fte="5")
-    decision = Decision.objects.get(action="units.allocation.fixed")
+    decision = Decision.objects.get(action="units.allocation.submitted")
     assert decision.board == board and decision.step_number == 0
     assert decision.process is None and decision.actor == board_admin
     assert "2026-2027" in decision.summary
@@ -426,7 +427,7 @@ def test_fix_refuses_when_the_figures_changed_since_the_preview(
     schools[0].pupil_counts.update(pupil_count=1200)
     before = snapshot()
     with pytest.raises(DomainError, match="The figures have changed"):
-        allocation_services.allocation_fix(
+        fix_and_consent(
             board=board,
             school_year=school_year,
             total=Decimal("100000"),
@@ -474,7 +475,7 @@ def test_reopen_lets_the_board_fix_again_when_grounds_are_given(
         Decimal("20000.00"),
         Decimal("40000.00"),
     ]
-    assert Decision.objects.filter(action="units.allocation.fixed").count() == 2
+    assert Decision.objects.filter(action="units.allocation.submitted").count() == 2
     assert BoardProcess.objects.get(pk=board_process.pk).state == BoardProcess.State.DONE
 
 
@@ -727,8 +728,11 @@ def test_fix_through_the_page_stores_what_was_shown_when_confirmed(
     assert {s.school.name: s.amount for s in allocation.shares.all()} == _amounts(shown)
     assert allocation.board_office_amount == shown.board_office_amount
 
+    assert allocation.fixed_at is None and allocation.submitted_by == board_admin
+    assert allocation.gmr_kind == BoardAllocation.GmrKind.CONSENT
+
     page = client.get(response.url).content.decode()
-    assert 'data-testid="allocation-fixed"' in page
+    assert 'data-testid="allocation-submitted"' in page  # final only after the GMR's decision
     assert str(board_admin) in page
     assert _url("allocation-reopen", board, school_year) in page
     assert "Fix this distribution" not in page

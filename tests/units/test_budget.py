@@ -17,6 +17,7 @@ from tests.factories import (
     SchoolYearFactory,
     StaffMemberFactory,
 )
+from tests.fixtures.gmr import fix_and_consent
 from units.models import BoardAllocation, BudgetLine, SchoolAllocation
 from units.selectors.budget import school_budget
 from units.services import allocation as allocation_services
@@ -42,7 +43,7 @@ def fixed(school, school_year, board_admin):
     """The board fixed its split for the year: one other school, 900 and 300 pupils."""
     other = SchoolFactory(board=school.board, name="Zuid Lyceum")
     PupilCountFactory(school=other, school_year=school_year, pupil_count=300)
-    return allocation_services.allocation_fix(
+    return fix_and_consent(
         board=school.board,
         school_year=school_year,
         total=Decimal("120000.00"),
@@ -277,7 +278,7 @@ def test_take_over_is_refused_when_the_split_was_reopened(process, director, fix
 def test_take_over_is_refused_when_the_school_has_no_share(board_admin, school):
     later = SchoolYearFactory(start_year=2027)
     PupilCountFactory(school=school, school_year=later, pupil_count=100)
-    allocation_services.allocation_fix(
+    fix_and_consent(
         board=school.board,
         school_year=later,
         total=Decimal("1000"),
@@ -322,7 +323,7 @@ def test_typed_allocation_can_still_be_corrected_when_the_board_fixed_afterwards
     process, director, school, school_year, board_admin
 ):
     line = _add(process, director, ALLOCATION, "Allocation typed in", "1000")
-    allocation_services.allocation_fix(
+    fix_and_consent(
         board=school.board,
         school_year=school_year,
         total=Decimal("5000"),

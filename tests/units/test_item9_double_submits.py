@@ -16,11 +16,11 @@ from tests.factories import (
     SchoolFactory,
     SchoolYearFactory,
 )
+from tests.fixtures.gmr import fix_and_consent
 from tests.submissions import already_saved, send_twice
 from tests.units import test_allocation as allocation_tests
 from tests.units.test_staff_import import dutch_csv, upload
 from units.models import BoardAllocation, BudgetLine, ConversationGroup, OrganisationalUnit
-from units.services import allocation as allocation_services
 from units.services import units as services
 from units.views import staff as staff_views
 from werkdruk.submissions import TOKEN_FIELD
@@ -93,7 +93,7 @@ def test_item9_the_allocation_taken_over_twice_is_taken_over_once(
     PupilCountFactory(school=school, school_year=school_year, pupil_count=900)
     other = SchoolFactory(board=school.board)
     PupilCountFactory(school=other, school_year=school_year, pupil_count=300)
-    allocation_services.allocation_fix(
+    fix_and_consent(
         board=school.board,
         school_year=school_year,
         total=Decimal("120000.00"),

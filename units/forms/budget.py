@@ -5,9 +5,9 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from werkdruk.forms import AmountField, LocalDecimalField
+from werkdruk.forms import AmountField, DutchDateField, LocalDecimalField
 
-from ..models import BudgetLine
+from ..models import BoardAllocation, BudgetLine
 
 
 class AllocationForm(forms.Form):
@@ -39,6 +39,41 @@ class AllocationFixForm(AllocationForm):
         max_length=64,
         error_messages={"required": _("Show the split before you fix it.")},
     )
+    gmr_kind = forms.ChoiceField(
+        label=_("Ask the GMR for"),
+        choices=BoardAllocation.GmrKind.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    def clean_gmr_kind(self):
+        return self.cleaned_data["gmr_kind"] or BoardAllocation.GmrKind.CONSENT
+
+
+class AllocationGmrForm(forms.Form):
+    """The GMR's decision on the submitted distribution; the choices follow what was asked."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision of the GMR"), choices=(), widget=forms.RadioSelect
+    )
+    meeting_date = DutchDateField(label=_("Date of the GMR meeting"))
+    reasons = forms.CharField(
+        label=_("Reasons or advice"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Required when the GMR refuses its consent, and for its advice."),
+    )
+
+    def __init__(self, *args, gmr_kind=BoardAllocation.GmrKind.CONSENT, **kwargs):
+        super().__init__(*args, **kwargs)
+        decisions = dict(BoardAllocation.GmrDecision.choices)
+        keys = (
+            ("consent", "refused") if gmr_kind == BoardAllocation.GmrKind.CONSENT else ("advice",)
+        )
+        self.fields["decision"].choices = [(key, decisions[key]) for key in keys]
+        if len(keys) == 1:
+            self.fields["decision"].initial = keys[0]
 
 
 class AllocationReopenForm(forms.Form):

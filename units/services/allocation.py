@@ -242,25 +242,50 @@ def _allocation_content(preview: AllocationPreview) -> dict:
     }
 
 
-@transaction.atomic
-def allocation_fix(
-    *, board, school_year, total, board_office_fte, actor, expected_digest=None
-) -> BoardAllocation:
-    """Fix the board's split for ``school_year``: store it, finish step 0, record a decision.
-
-    The split is computed exactly as ``allocation_preview`` shows it. With
-    ``expected_digest`` (the ``digest`` of the preview the user saw) it refuses when the
-    figures have changed since, so what is stored is what was shown. A fixed split can only
-    be changed after ``allocation_reopen``.
-    """
-    require_perm(actor, "units.manage_allocation", board)
-    Board.objects.select_for_update().get(pk=board.pk)  # one fix of a board at a time
-    allocation = _lock_allocation(board, school_year)
-    if allocation is not None and allocation.fixed_at is not None:
+def _refuse_when_submitted(allocation, school_year):
+    if allocation is None:
+        return
+    if allocation.fixed_at is not None:
         raise DomainError(
             _("The distribution for %(year)s has already been fixed. Reopen it first to change it.")
             % {"year": school_year}
         )
+    if allocation.submitted_at is not None:
+        raise DomainError(
+            _(
+                "The distribution for %(year)s has been submitted to the GMR. Wait for its "
+                "decision, or withdraw it (reopen) to change it."
+            )
+            % {"year": school_year}
+        )
+
+
+@transaction.atomic
+def allocation_fix(
+    *,
+    board,
+    school_year,
+    total,
+    board_office_fte,
+    actor,
+    expected_digest=None,
+    gmr_kind=BoardAllocation.GmrKind.CONSENT,
+) -> BoardAllocation:
+    """Fix the board's proposed split for ``school_year`` and submit it to the GMR.
+
+    The split is computed exactly as ``allocation_preview`` shows it and stored; the GMR is
+    asked for its consent or its advice (``gmr_kind``). The distribution is not final yet:
+    only ``allocation_gmr_record`` with consent (or advice) makes it final, so that the schools
+    can take their shares. With ``expected_digest`` (the ``digest`` of the preview the user saw)
+    it refuses when the figures have changed since, so what is stored is what was shown. A
+    submitted or final split can only be changed after ``allocation_reopen``.
+    """
+    require_perm(actor, "units.manage_allocation", board)
+    if gmr_kind not in BoardAllocation.GmrKind.values:
+        raise DomainError(_("Choose whether the GMR is asked for consent or for advice."))
+    Board.objects.select_for_update().get(pk=board.pk)  # one fix of a board at a time
+    allocation = _lock_allocation(board, school_year)
+    _refuse_when_submitted(allocation, school_year)
     preview = allocation_preview(
         board=board, school_year=school_year, total=total, board_office_fte=board_office_fte
     )
@@ -279,8 +304,12 @@ def allocation_fix(
     allocation.total = preview.total
     allocation.board_office_fte = preview.board_office_fte
     allocation.board_office_amount = preview.board_office_amount
-    allocation.fixed_at = now
-    allocation.fixed_by = actor
+    allocation.fixed_at = None
+    allocation.fixed_by = None
+    allocation.submitted_at = now
+    allocation.submitted_by = actor
+    allocation.gmr_kind = gmr_kind
+    _clear_gmr_decision(allocation)
     _full_clean(allocation)
     allocation.save()
     SchoolAllocation.objects.bulk_create(
@@ -292,17 +321,23 @@ def allocation_fix(
         )
         for row in preview.rows
     )
-    board_process = _board_process(board, school_year)
-    board_process.state = BoardProcess.State.DONE
-    board_process.completed_at = now
-    board_process.save(update_fields=["state", "completed_at"])
+    _board_process(board, school_year)  # step 0 stays open until the GMR has decided
     board_decision_record(
         board=board,
         school_year=school_year,
-        action="units.allocation.fixed",
-        summary=gettext_noop(
-            "The board's funds for %(year)s have been distributed: %(total)s, of which "
-            "%(office)s is reserved for the board office. Number of schools: %(count)s."
+        action="units.allocation.submitted",
+        summary=(
+            gettext_noop(
+                "The board fixed its distribution of the funds for %(year)s and asked the GMR "
+                "for its consent: %(total)s, of which %(office)s is reserved for the board "
+                "office. Number of schools: %(count)s."
+            )
+            if gmr_kind == BoardAllocation.GmrKind.CONSENT
+            else gettext_noop(
+                "The board fixed its distribution of the funds for %(year)s and asked the GMR "
+                "for its advice: %(total)s, of which %(office)s is reserved for the board "
+                "office. Number of schools: %(count)s."
+            )
         ),
         params={
             "total": lazy_euro(preview.total),
@@ -310,14 +345,124 @@ def allocation_fix(
             "office": lazy_euro(preview.board_office_amount),
         },
         actor=actor,
-        content=_allocation_content(preview),
+        content={**_allocation_content(preview), "gmr_kind": gmr_kind},
+    )
+    return allocation
+
+
+def _clear_gmr_decision(allocation) -> None:
+    allocation.gmr_decision = ""
+    allocation.gmr_meeting_date = None
+    allocation.gmr_reasons = ""
+    allocation.gmr_recorded_at = None
+    allocation.gmr_recorded_by = None
+
+
+GMR_ACTIONS = {
+    BoardAllocation.GmrDecision.CONSENT: (
+        "units.allocation.gmr_consent",
+        gettext_noop(
+            "The GMR consented to the board's distribution of the funds for %(year)s (meeting "
+            "of %(date)s). The distribution is final."
+        ),
+    ),
+    BoardAllocation.GmrDecision.ADVICE: (
+        "units.allocation.gmr_advice",
+        gettext_noop(
+            "The GMR gave its advice on the board's distribution of the funds for %(year)s "
+            "(meeting of %(date)s). The distribution is final."
+        ),
+    ),
+    BoardAllocation.GmrDecision.REFUSED: (
+        "units.allocation.gmr_refused",
+        gettext_noop(
+            "The GMR refused its consent to the board's distribution of the funds for %(year)s "
+            "(meeting of %(date)s). The distribution goes back to the board."
+        ),
+    ),
+}
+
+
+@transaction.atomic
+def allocation_gmr_record(
+    *, board, school_year, actor, decision, meeting_date, reasons=""
+) -> BoardAllocation:
+    """Record the GMR's decision on the submitted distribution (a member of the board's GMR).
+
+    Asked for consent, the GMR gives or refuses it; asked for advice, it gives its advice.
+    Consent or advice makes the distribution final (step 0 done; the schools can take their
+    shares). A refusal needs reasons and sends the distribution back to the board
+    administrator, who sees the reasons and can change and submit it again. Advice needs its
+    content as reasons. The meeting date cannot be in the future.
+    """
+    require_perm(actor, "units.record_gmr_decision", board)
+    reasons = (reasons or "").strip()
+    allocation = _lock_allocation(board, school_year)
+    if allocation is None or not allocation.awaiting_gmr:
+        raise DomainError(
+            _("There is no distribution for %(year)s waiting for the GMR's decision.")
+            % {"year": school_year}
+        )
+    Decision = BoardAllocation.GmrDecision
+    allowed = (
+        (Decision.CONSENT, Decision.REFUSED)
+        if allocation.gmr_kind == BoardAllocation.GmrKind.CONSENT
+        else (Decision.ADVICE,)
+    )
+    if decision not in allowed:
+        raise DomainError(
+            _("The board asked the GMR for its consent: record whether it was given or refused.")
+            if allocation.gmr_kind == BoardAllocation.GmrKind.CONSENT
+            else _("The board asked the GMR for its advice: record the advice.")
+        )
+    if meeting_date is None:
+        raise DomainError(_("Give the date of the GMR meeting."))
+    if meeting_date > timezone.localdate():
+        raise DomainError(_("The date of the GMR meeting cannot be in the future."))
+    if decision == Decision.REFUSED and not reasons:
+        raise DomainError(_("Give the GMR's reasons for refusing its consent."))
+    if decision == Decision.ADVICE and not reasons:
+        raise DomainError(_("Write down the GMR's advice."))
+    now = timezone.now()
+    allocation.gmr_decision = decision
+    allocation.gmr_meeting_date = meeting_date
+    allocation.gmr_reasons = reasons
+    allocation.gmr_recorded_at = now
+    allocation.gmr_recorded_by = actor
+    board_process = _board_process(board, school_year)
+    if decision == Decision.REFUSED:
+        allocation.submitted_at = None
+    else:
+        allocation.fixed_at = now
+        allocation.fixed_by = allocation.submitted_by
+        board_process.state = BoardProcess.State.DONE
+        board_process.completed_at = now
+        board_process.save(update_fields=["state", "completed_at"])
+    allocation.save()
+    action, summary = GMR_ACTIONS[decision]
+    board_decision_record(
+        board=board,
+        school_year=school_year,
+        action=action,
+        summary=summary,
+        params={"date": meeting_date.strftime("%d-%m-%Y")},
+        actor=actor,
+        actor_role=gettext_noop("GMR member"),
+        content={
+            "gmr_kind": allocation.gmr_kind,
+            "decision": decision,
+            "meeting_date": meeting_date.isoformat(),
+            "reasons": reasons,
+        },
+        grounds=reasons,
     )
     return allocation
 
 
 @transaction.atomic
 def allocation_reopen(*, board, school_year, actor, grounds) -> BoardAllocation:
-    """Reopen a fixed split on stated grounds, so it can be fixed again.
+    """Reopen a final split, or withdraw one submitted to the GMR, on stated grounds, so it can
+    be changed and submitted again.
 
     Only as long as no school has taken its share into its budget: the school budgets
     would no longer match the board's split.
@@ -327,7 +472,7 @@ def allocation_reopen(*, board, school_year, actor, grounds) -> BoardAllocation:
     if not grounds:
         raise DomainError(_("Give the grounds for reopening the distribution."))
     allocation = _lock_allocation(board, school_year)
-    if allocation is None or allocation.fixed_at is None:
+    if allocation is None or (allocation.fixed_at is None and allocation.submitted_at is None):
         raise DomainError(
             _("There is no fixed distribution for %(year)s to reopen.") % {"year": school_year}
         )
@@ -353,7 +498,10 @@ def allocation_reopen(*, board, school_year, actor, grounds) -> BoardAllocation:
         "total": str(allocation.total),
         "board_office_fte": str(allocation.board_office_fte),
         "board_office_amount": str(allocation.board_office_amount),
-        "fixed_at": allocation.fixed_at.isoformat(),
+        "fixed_at": allocation.fixed_at.isoformat() if allocation.fixed_at else None,
+        "submitted_at": (allocation.submitted_at.isoformat() if allocation.submitted_at else None),
+        "gmr_kind": allocation.gmr_kind,
+        "gmr_decision": allocation.gmr_decision,
         "shares": [
             {"school": s.school_id, "pupil_count": s.pupil_count, "amount": str(s.amount)}
             for s in allocation.shares.order_by("school__name", "school_id")
@@ -361,7 +509,10 @@ def allocation_reopen(*, board, school_year, actor, grounds) -> BoardAllocation:
     }
     allocation.fixed_at = None
     allocation.fixed_by = None
-    allocation.save(update_fields=["fixed_at", "fixed_by"])
+    allocation.submitted_at = None
+    allocation.submitted_by = None
+    _clear_gmr_decision(allocation)
+    allocation.save()
     board_process = _board_process(board, school_year)
     board_process.state = BoardProcess.State.OPEN
     board_process.completed_at = None
@@ -382,6 +533,7 @@ __all__ = [
     "AllocationPreview",
     "AllocationRow",
     "allocation_fix",
+    "allocation_gmr_record",
     "allocation_preview",
     "allocation_reopen",
     "board_split",

@@ -2,7 +2,7 @@
 over its schools, for the current school year and, once a school has started its procedure
 for it, for the next."""
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -15,17 +15,20 @@ from ..models import BoardAllocation
 
 def allocation_todos(user, boards) -> dict[int, list[Todo]]:
     """ "Distribute the board's funds for <year>" per board the user administers whose
-    distribution of that year is not fixed: the current year always, the next one once a school
+    distribution of that year is neither fixed nor waiting for the GMR (a refusal of the GMR
+    makes it due again): the current year always, the next one once a school
     waits for it. One query for a board's administrator, none for anyone else."""
     administered = [board.pk for board in boards if board.pk in user_roles(user)["boards"]]
     if not administered:
         return {}
     years = (current_start_year(), current_start_year() + 1)
 
-    def fixed(year):
+    def fixed(year):  # final, or submitted to the GMR (then the GMR is to act, not the board)
         return Exists(
             BoardAllocation.objects.filter(
-                board=OuterRef("pk"), school_year__start_year=year, fixed_at__isnull=False
+                Q(fixed_at__isnull=False) | Q(submitted_at__isnull=False),
+                board=OuterRef("pk"),
+                school_year__start_year=year,
             )
         )
 

@@ -11,6 +11,8 @@ urlpatterns = [
     path(f"{ALLOCATION}preview/", budget.allocation_preview, name="allocation-preview"),
     path(f"{ALLOCATION}fix/", budget.allocation_fix, name="allocation-fix"),
     path(f"{ALLOCATION}reopen/", budget.allocation_reopen, name="allocation-reopen"),
+    # ... and a member of its GMR records the GMR's consent or advice.
+    path(f"{ALLOCATION}gmr/", budget.allocation_gmr_record, name="allocation-gmr"),
     path(
         "board/<int:board_id>/allocation/<slug:which>/",
         budget.allocation_for,

@@ -13,7 +13,13 @@ from werkdruk.domain_errors import shows_domain_error
 from werkdruk.exceptions import DomainError
 from werkdruk.submissions import idempotent_post
 
-from ..forms.budget import AllocationFixForm, AllocationForm, AllocationReopenForm, BudgetLineForm
+from ..forms.budget import (
+    AllocationFixForm,
+    AllocationForm,
+    AllocationGmrForm,
+    AllocationReopenForm,
+    BudgetLineForm,
+)
 from ..models import BudgetLine
 from ..selectors import budget as selectors
 from ..services import allocation
@@ -25,6 +31,7 @@ ALLOCATION_PREVIEW = "units/includes/_allocation_preview.html"
 BUDGET_PAGE = "units/budget_detail.html"
 MANAGE = "processes.manage_process"
 MANAGE_ALLOCATION = "units.manage_allocation"
+RECORD_GMR = "units.record_gmr_decision"
 
 # --- step 0: the board's split -----------------------------------------------------------
 
@@ -57,7 +64,8 @@ def _allocation_context(
 ) -> dict:
     allocation = selectors.allocation_get(board=board, school_year=school_year)
     fixed = allocation is not None and allocation.fixed_at is not None
-    if form is None and not fixed:
+    awaiting = allocation is not None and allocation.awaiting_gmr
+    if form is None and not fixed and not awaiting:
         initial = {}
         if allocation is not None:  # reopened: start again from its figures
             initial = {"total": allocation.total, "board_office_fte": allocation.board_office_fte}
@@ -70,8 +78,12 @@ def _allocation_context(
         "school_year": school_year,
         "allocation": allocation,
         "fixed": fixed,
-        "table": selectors.allocation_as_table(allocation) if fixed else None,
+        "awaiting": awaiting,
+        "table": selectors.allocation_as_table(allocation) if fixed or awaiting else None,
         "taken_over": [s.school for s in allocation.shares.all() if s.taken_over] if fixed else [],
+        "gmr_form": extra.pop("gmr_form", None)
+        or (AllocationGmrForm(gmr_kind=allocation.gmr_kind) if awaiting else None),
+        "can_record_gmr": extra.pop("can_record_gmr", False),
         "form": form,
         "preview": preview,
         "preview_error": preview_error,
@@ -87,7 +99,10 @@ def allocation_detail(request, board_id, start_year):
     the forms."""
     board, school_year = _board_and_year(request, board_id, start_year, perm=None)
     can_manage = request.user.has_perm(MANAGE_ALLOCATION, board)
-    context = _allocation_context(board, school_year, can_manage=can_manage)
+    can_record_gmr = request.user.has_perm(RECORD_GMR, board)
+    context = _allocation_context(
+        board, school_year, can_manage=can_manage, can_record_gmr=can_record_gmr
+    )
     return render(request, ALLOCATION_PAGE, context)
 
 
@@ -140,9 +155,16 @@ def allocation_fix(request, board_id, start_year):
                 board_office_fte=data["board_office_fte"],
                 actor=request.user,
                 expected_digest=data["preview"],
+                gmr_kind=data["gmr_kind"],
             )
         if attempt.succeeded:
-            messages.success(request, _("The distribution has been fixed and recorded."))
+            messages.success(
+                request,
+                _(
+                    "The distribution has been fixed and submitted to the GMR. It is final "
+                    "once the GMR's decision is recorded."
+                ),
+            )
             return redirect("units:allocation", board_id=board.pk, start_year=start_year)
         fix_error = attempt.error
     elif "preview" in form.errors:
@@ -178,6 +200,41 @@ def allocation_reopen(request, board_id, start_year):
             )
             return redirect("units:allocation", board_id=board.pk, start_year=start_year)
     context = _allocation_context(board, school_year, reopen_form=form)
+    return render(request, ALLOCATION_PAGE, context, status=400)
+
+
+@require_POST
+def allocation_gmr_record(request, board_id, start_year):
+    """A member of the board's GMR records the GMR's consent, refusal or advice."""
+    board, school_year = _board_and_year(request, board_id, start_year, perm=RECORD_GMR)
+    current = selectors.allocation_get(board=board, school_year=school_year)
+    if current is None or not current.awaiting_gmr:
+        messages.error(
+            request, _("There is no distribution waiting for the GMR's decision (any more).")
+        )
+        return redirect("units:allocation", board_id=board.pk, start_year=start_year)
+    form = AllocationGmrForm(request.POST, gmr_kind=current.gmr_kind)
+    if form.is_valid():
+        data = form.cleaned_data
+        with shows_domain_error(form=form) as attempt:
+            allocation.allocation_gmr_record(
+                board=board,
+                school_year=school_year,
+                actor=request.user,
+                decision=data["decision"],
+                meeting_date=data["meeting_date"],
+                reasons=data["reasons"],
+            )
+        if attempt.succeeded:
+            messages.success(request, _("The GMR's decision has been recorded."))
+            return redirect("units:allocation", board_id=board.pk, start_year=start_year)
+    context = _allocation_context(
+        board,
+        school_year,
+        gmr_form=form,
+        can_manage=request.user.has_perm(MANAGE_ALLOCATION, board),
+        can_record_gmr=True,
+    )
     return render(request, ALLOCATION_PAGE, context, status=400)
 
 
