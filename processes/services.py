@@ -665,35 +665,6 @@ def step_reject_actor(*, step, actor, grounds, proposal=None) -> ProcessStep:
     return step
 
 
-def _counterpart(step, proposer, side):
-    """Someone other than ``proposer`` on the other side of ``step``'s school."""
-    role = SchoolRole.Role.PMR if side == SignOff.Side.DIRECTOR else SchoolRole.Role.DIRECTOR
-    found = (
-        SchoolRole.objects.filter(school_id=step.process.school_id, role=role, user__is_active=True)
-        .exclude(user=proposer)
-        .select_related("user")
-        .order_by("pk")
-        .first()
-    )
-    if found is None:
-        raise DomainError(_("Nobody on the other side can agree to this proposal."))
-    return found.user
-
-
-@transaction.atomic
-def step_assign_actor(*, step, actor, agreed_actor, detail="", agreed_by=None) -> ProcessStep:
-    """Propose as ``actor`` and record the other side's agreement at once (demo data and
-    tests; never called by a view). ``agreed_by`` is who agrees; without it, the first other
-    active person on the other side of the school."""
-    current = _lock_step(step)
-    if (current.agreed_actor, current.agreed_actor_detail) == (agreed_actor, detail.strip()):
-        return current  # already agreed: nothing to record
-    step = step_propose_actor(step=step, actor=actor, agreed_actor=agreed_actor, detail=detail)
-    if agreed_by is None:
-        agreed_by = _counterpart(step, actor, step.proposed_side)
-    return step_agree_actor(step=step, actor=agreed_by, proposal=step.proposal_number)
-
-
 @transaction.atomic
 def step_plan(*, step, actor, planned_date) -> ProcessStep:
     """Set a step's planned date."""

@@ -21,6 +21,7 @@ from plans.services import announcements
 from processes import services
 from processes.models import Decision, ProcessStep
 from tests.factories import StaffMemberFactory
+from tests.fixtures.steps import assign_actor
 from units.models import OrganisationalUnit, UnitMembership
 from werkdruk.exceptions import DomainError
 from werkdruk.money import format_euro
@@ -155,7 +156,7 @@ def test_only_the_agreed_actor_announces(adopted, local):
 
 
 def test_the_steering_group_announces_when_agreed(adopted, director):
-    services.step_assign_actor(
+    assign_actor(
         step=step(adopted, 6), actor=director, agreed_actor=ProcessStep.AgreedActor.STEERING
     )
     assert len(announce(adopted, user("stuurgroep"))) == 5

@@ -6,6 +6,7 @@ from django.utils import timezone
 from processes import services
 from processes.models import StepReminder
 from processes.tasks import step_reminders_send
+from tests.fixtures.steps import assign_actor
 from tests.processes.conftest import step
 
 
@@ -61,7 +62,7 @@ def test_agreed_step_reminds_the_agreed_actor_only(process, director, pmr, steer
     from tests.processes.conftest import finish_steps_1_to_4
 
     finish_steps_1_to_4(process, director, pmr)
-    services.step_assign_actor(step=step(process, 5), actor=director, agreed_actor="steering")
+    assign_actor(step=step(process, 5), actor=director, agreed_actor="steering")
     mail.outbox.clear()
     set_planned(process, 6, datetime.date(2030, 1, 1))
     services.step_reminders_send(today=step(process, 5).planned_date)

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from processes import registry, services
 from processes.models import Decision, Process, ProcessStep
 from tests.factories import SchoolYearFactory
+from tests.fixtures.steps import assign_actor
 from tests.processes.conftest import step
 from werkdruk.exceptions import DomainError
 
@@ -63,7 +64,7 @@ def test_process_create_copies_set_up_when_started_from_last_year(school, direct
         kind=Process.Kind.LIGHT,
         reminder_lead_days=3,
     )
-    services.step_assign_actor(
+    assign_actor(
         step=step(old, 9), actor=pmr, agreed_actor="steering", detail="Stuurgroep werkdruk"
     )
     copied = []
@@ -132,13 +133,13 @@ def test_step_plan_is_refused_when_step_is_finished(process, director, pmr):
 
 def test_step_assign_actor_only_for_steps_without_a_cao_actor(process, director, pmr):
     with pytest.raises(DomainError):
-        services.step_assign_actor(step=step(process, 1), actor=director, agreed_actor="pmr")
-    services.step_assign_actor(
+        assign_actor(step=step(process, 1), actor=director, agreed_actor="pmr")
+    assign_actor(
         step=step(process, 5), actor=director, agreed_actor="external", detail="Bureau Samen Werken"
     )
     assert step(process, 5).agreed_actor == ProcessStep.AgreedActor.EXTERNAL
     with pytest.raises(DomainError):
-        services.step_assign_actor(step=step(process, 5), actor=director, agreed_actor="nobody")
+        assign_actor(step=step(process, 5), actor=director, agreed_actor="nobody")
 
 
 def test_decisions_are_written_in_the_school_language_whatever_the_actor_uses(

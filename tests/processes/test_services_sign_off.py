@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied
 
 from processes import services
 from processes.models import Decision, ProcessStep, SignOff
+from tests.fixtures.steps import assign_actor
 from tests.processes.conftest import sign_both, step
 from units.models import StaffMember
 from werkdruk.exceptions import DomainError
@@ -75,7 +76,7 @@ def test_agreed_step_done_jointly_needs_both_sign_offs(process, director, pmr):
     from tests.processes.conftest import finish_steps_1_to_4
 
     finish_steps_1_to_4(process, director, pmr)
-    services.step_assign_actor(step=step(process, 5), actor=director, agreed_actor="both")
+    assign_actor(step=step(process, 5), actor=director, agreed_actor="both")
     with pytest.raises(DomainError):
         services.step_complete(step=step(process, 5), actor=director)
     services.step_sign_off(step=step(process, 5), actor=director)

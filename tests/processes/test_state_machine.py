@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from processes import registry, services
 from processes.models import Decision, Process, ProcessStep, SignOff
 from tests.factories import SchoolYearFactory
+from tests.fixtures.steps import assign_actor
 from tests.processes.conftest import finish_steps_1_to_4, sign_both, step
 from werkdruk.exceptions import DomainError
 
@@ -39,9 +40,7 @@ def test_no_step_opens_before_its_prerequisites_are_done(process, director, pmr,
         elif registry.STEPS[number].completion == registry.Completion.FEATURE:
             services.step_complete_by_system(step=step(process, number), summary="x")
         else:
-            services.step_assign_actor(
-                step=step(process, number), actor=director, agreed_actor="director"
-            )
+            assign_actor(step=step(process, number), actor=director, agreed_actor="director")
             services.step_complete(step=step(process, number), actor=director)
 
 
@@ -49,9 +48,7 @@ def test_steps_5_and_6_open_together_and_7_waits_for_both(process, director, pmr
     finish_steps_1_to_4(process, director, pmr)
     assert states(process)[5] == states(process)[6] == ProcessStep.State.OPEN
     for number in (5, 6):
-        services.step_assign_actor(
-            step=step(process, number), actor=director, agreed_actor="director"
-        )
+        assign_actor(step=step(process, number), actor=director, agreed_actor="director")
     services.step_complete(step=step(process, 5), actor=director)
     assert states(process)[7] == ProcessStep.State.LOCKED
     services.step_complete(step=step(process, 6), actor=director)
@@ -66,7 +63,7 @@ def test_step_complete_needs_an_agreed_actor_first(process, director, pmr):
 
 def test_only_the_agreed_actor_completes_the_step(process, director, pmr, steering):
     finish_steps_1_to_4(process, director, pmr)
-    services.step_assign_actor(step=step(process, 5), actor=director, agreed_actor="pmr")
+    assign_actor(step=step(process, 5), actor=director, agreed_actor="pmr")
     with pytest.raises(PermissionDenied):
         services.step_complete(step=step(process, 5), actor=director)
     with pytest.raises(PermissionDenied):
@@ -78,7 +75,7 @@ def test_only_the_agreed_actor_completes_the_step(process, director, pmr, steeri
 
 def test_steering_group_completes_a_step_agreed_to_it(process, director, pmr, steering):
     finish_steps_1_to_4(process, director, pmr)
-    services.step_assign_actor(step=step(process, 6), actor=pmr, agreed_actor="steering")
+    assign_actor(step=step(process, 6), actor=pmr, agreed_actor="steering")
     services.step_complete(step=step(process, 6), actor=steering)
     assert states(process)[6] == ProcessStep.State.DONE
 

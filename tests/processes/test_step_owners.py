@@ -8,6 +8,7 @@ from django.urls import reverse
 from processes import services
 from processes.models import Decision, Process, ProcessStep, SchoolRole
 from tests.factories import SchoolRoleFactory
+from tests.fixtures.steps import assign_actor
 from werkdruk.exceptions import DomainError
 
 from .conftest import finish_steps_1_to_4, step
@@ -169,19 +170,12 @@ def test_a_step_with_a_cao_actor_or_finished_takes_no_proposal(process, director
 
 
 def test_assign_actor_helper_records_proposal_and_agreement(process, director, pmr):
-    services.step_assign_actor(step=step(process, 9), actor=director, agreed_actor="both")
+    assign_actor(step=step(process, 9), actor=director, agreed_actor="both")
     assert step(process, 9).agreed_actor == "both"
     agreement = process.decisions.get(action="processes.step.actor_agreed")
     assert agreement.actor == pmr
     with pytest.raises(DomainError, match="yourself"):
-        services.step_assign_actor(
-            step=step(process, 5), actor=director, agreed_actor="pmr", agreed_by=director
-        )
-
-
-def test_assign_actor_helper_needs_someone_on_the_other_side(process, director):
-    with pytest.raises(DomainError, match="Nobody on the other side"):
-        services.step_assign_actor(step=step(process, 5), actor=director, agreed_actor="pmr")
+        assign_actor(step=step(process, 5), actor=director, agreed_actor="pmr", agreed_by=director)
 
 
 # --- the step page -----------------------------------------------------------------------

@@ -13,6 +13,7 @@ from tests.factories import (
     SchoolRoleFactory,
     StaffMemberFactory,
 )
+from tests.fixtures.steps import assign_actor
 from tests.processes.conftest import finish_steps_1_to_4, step
 
 
@@ -120,7 +121,7 @@ def _count(client, url):
 
 def _progress(process, director, pmr):
     finish_steps_1_to_4(process, director, pmr)
-    services.step_assign_actor(step=step(process, 5), actor=director, agreed_actor="director")
+    assign_actor(step=step(process, 5), actor=director, agreed_actor="director")
     services.step_complete(step=step(process, 5), actor=director)
 
 

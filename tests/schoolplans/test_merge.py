@@ -21,6 +21,7 @@ from schoolplans.selectors.content import school_plan_content
 from schoolplans.selectors.merge import step9_final_version_blocker
 from schoolplans.services import merge
 from tests.fixtures.step8 import coordinator, step8_process, units_of, user
+from tests.fixtures.steps import assign_actor
 from units.models import BudgetLine, OrganisationalUnit
 from werkdruk.exceptions import DomainError
 
@@ -96,7 +97,7 @@ def step9_process(specs=None, *, agreed=AgreedActor.STEERING):
             add_measure(plan, leader, year, spec)
         plan_submit(plan=plan, actor=leader)
     assert step(process, 9).state == StepState.OPEN
-    services.step_assign_actor(step=step(process, 9), actor=user("directeur"), agreed_actor=agreed)
+    assign_actor(step=step(process, 9), actor=user("directeur"), agreed_actor=agreed)
     return process
 
 

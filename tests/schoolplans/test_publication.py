@@ -43,6 +43,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.fixtures.step8 import add, coordinator, step8_process, units_of, user
+from tests.fixtures.steps import assign_actor
 from units.models import StaffMember
 from werkdruk.exceptions import DomainError
 from werkdruk.money import format_euro
@@ -96,8 +97,8 @@ def world_at_step10(*, step10_actor=ProcessStep.AgreedActor.DIRECTOR) -> World:
         plan_submit(plan=plan, actor=leader)
     assert step(process, 8).state == StepState.DONE
     director = user("directeur")
-    services.step_assign_actor(step=step(process, 9), actor=director, agreed_actor="director")
-    services.step_assign_actor(step=step(process, 10), actor=director, agreed_actor=step10_actor)
+    assign_actor(step=step(process, 9), actor=director, agreed_actor="director")
+    assign_actor(step=step(process, 10), actor=director, agreed_actor=step10_actor)
     school_plan = merge.school_plan_create(process=process, actor=user("directeur"))
     measure = school_plan.measures.order_by("order", "pk").first()
     merge.school_measure_update(

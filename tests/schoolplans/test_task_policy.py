@@ -13,7 +13,6 @@ from django.utils import timezone, translation
 
 from plans.services.unit_plan_decisions import plan_submit
 from plans.services.unit_plans import plan_for_unit
-from processes import services
 from processes.models import Decision, ProcessStep
 from schoolplans.models import RatificationRecord, TaskPolicyConsent
 from schoolplans.selectors.ratification import step11_blockers
@@ -32,6 +31,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.fixtures.step8 import add, coordinator, step8_process, units_of, user
+from tests.fixtures.steps import assign_actor
 from tests.schoolplans.test_publication import (  # noqa: F401 (fixtures)
     ORIGINAL,
     World,
@@ -66,9 +66,7 @@ def world_with_task_policy() -> World:
         plan_submit(plan=plan, actor=leader)
     director = user("directeur")
     for number in (9, 10):
-        services.step_assign_actor(
-            step=step(process, number), actor=director, agreed_actor="director"
-        )
+        assign_actor(step=step(process, number), actor=director, agreed_actor="director")
     school_plan = merge.school_plan_create(process=process, actor=director)
     version = merge.school_plan_mark_final(school_plan=school_plan, actor=director)
     world = World(

@@ -15,6 +15,7 @@ from processes import registry
 from processes import services as process_services
 from processes.models import Decision, ProcessStep
 from tests.factories import StaffMemberFactory, UserFactory
+from tests.fixtures.steps import assign_actor
 from tests.processes.conftest import finish_steps_1_to_4, step
 from units import ics
 from units.models import KickoffAttendance, KickoffInvitation, KickoffSession, KickoffSignUp
@@ -465,9 +466,7 @@ def test_only_organisers_mark_a_session_held(step5_open, director, staff_user):
 
 
 def test_step_5_is_completed_only_after_a_session_is_held(step5_open, director):
-    process_services.step_assign_actor(
-        step=step(step5_open, 5), actor=director, agreed_actor="director"
-    )
+    assign_actor(step=step(step5_open, 5), actor=director, agreed_actor="director")
     session = make_session(step5_open, director, date=TODAY(), starts_at=datetime.time(0, 0))
     assert registry.step_blockers(step(step5_open, 5))
     with pytest.raises(DomainError) as error:
