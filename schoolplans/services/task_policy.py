@@ -87,12 +87,12 @@ def task_policy_decision_record(
         summary=(
             gettext_noop(
                 "The PMR consented separately to the change of the task policy in the measure "
-                "\u201c%(title)s\u201d (version %(number)s) at its meeting of %(date)s."
+                "“%(title)s” (version %(number)s) at its meeting of %(date)s."
             )
             if consent
             else gettext_noop(
                 "The PMR refused its consent to the change of the task policy in the measure "
-                "\u201c%(title)s\u201d (version %(number)s) at its meeting of %(date)s."
+                "“%(title)s” (version %(number)s) at its meeting of %(date)s."
             )
         ),
         params={"title": measure["title"], "number": latest.number, "date": meeting_date},
