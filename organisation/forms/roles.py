@@ -12,7 +12,9 @@ class _CandidateField(forms.ModelChoiceField):
 
 
 class SchoolRoleAppointForm(forms.Form):
-    role = forms.ChoiceField(label=_("Role"), choices=SchoolRole.Role.choices)
+    role = forms.ChoiceField(
+        label=_("Role"), choices=SchoolRole.Role.choices, initial=SchoolRole.Role.PMR
+    )
     user = _CandidateField(
         label=_("Staff member"),
         queryset=None,

@@ -6,7 +6,10 @@ import json
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import pgettext_lazy
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
+from django.utils.translation import gettext, pgettext_lazy
 
 from processes.models import School
 from units.models import StaffMember
@@ -64,6 +67,17 @@ def export_json(request, school_id, pk):
     return response
 
 
+def _readable(value):
+    """A JSON value as a person reads it: yes/no, a date and time in the school's format."""
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    if isinstance(value, str) and len(value) >= 19 and value[4:5] == "-" and value[10:11] == "T":
+        moment = parse_datetime(value)
+        if moment is not None:
+            return date_format(timezone.localtime(moment), "j F Y H:i")
+    return value
+
+
 def export_pdf(request, school_id, pk):
     member = member_for(request.user, school_id, pk, EXPORT)
     data = person_export(member=member)
@@ -73,7 +87,10 @@ def export_pdf(request, school_id, pk):
             "title": section["title"],
             "fields": section["fields"],
             "rows": [
-                [(section["labels"].get(name, name), row.get(name)) for name in section["fields"]]
+                [
+                    (section["labels"].get(name, name), _readable(row.get(name)))
+                    for name in section["fields"]
+                ]
                 for row in section["rows"]
             ],
         }
@@ -83,6 +100,12 @@ def export_pdf(request, school_id, pk):
     empty = [section["title"] for section in data["records"].values() if not section["rows"]]
     pdf = render_pdf(
         "privacy/export_pdf.html",
-        {"school": member.school, "data": data, "sections": sections, "empty": empty},
+        {
+            "school": member.school,
+            "data": data,
+            "generated_at": _readable(data["generated_at"]),
+            "sections": sections,
+            "empty": empty,
+        },
     )
     return pdf_response(pdf, download_name(FILE_EXPORT, member.school.brin, member.pk, ext="pdf"))
