@@ -141,12 +141,31 @@ class SchoolCard:
     earlier: list[Process] = field(default_factory=list)
     todos: list = field(default_factory=list)  # processes.todos.Todo
     can_start: bool = False
+    transparency: Process | None = None  # the latest process with a ratified school plan
 
     @property
     def open_steps(self) -> list[ProcessStep]:
         """What is under way (from the prefetched steps), for a card without to-dos."""
         steps = self.process.steps.all() if self.process else []
         return [step for step in steps if step.state == ProcessStep.State.OPEN]
+
+
+RATIFIED = "schoolplans.plan.ratified"  # the decision of the ratification (schoolplans)
+
+
+def _set_transparency(cards, processes_of) -> None:
+    """Per card the latest process whose school plan was ratified (one query): what every
+    staff member reads there (issue 18: transparency), the plan, its spending, the report."""
+    candidates = [p.pk for card in cards for p in processes_of[card.school.pk]]
+    ratified = set(
+        Decision.objects.filter(process_id__in=candidates, action=RATIFIED).values_list(
+            "process_id", flat=True
+        )
+    )
+    for card in cards:
+        card.transparency = next(
+            (p for p in processes_of[card.school.pk] if p.pk in ratified), None
+        )
 
 
 def dashboard_for_user(*, user) -> dict:
@@ -197,6 +216,7 @@ def dashboard_for_user(*, user) -> dict:
         card.school.pk: recent_processes(processes_of[card.school.pk], school_year)
         for card in cards
     }
+    _set_transparency(cards, processes_of)
     found = todos_by_process(user, [p for processes in shown.values() for p in processes])
     for card in cards:
         for process in shown[card.school.pk]:

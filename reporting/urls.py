@@ -6,6 +6,11 @@ app_name = "reporting"
 
 urlpatterns = [
     path("process/<int:pk>/annual-report/", report.school_report, name="school-report"),
+    path(
+        "process/<int:pk>/annual-report/staff/",
+        report.school_report_staff,
+        name="school-report-staff",
+    ),
     path("process/<int:pk>/annual-report/years/", compare.school_years, name="school-years"),
     path(
         "process/<int:pk>/annual-report.pdf",

@@ -10,11 +10,18 @@ from processes.selectors import board_get_for_user, process_get_for_user
 from ..services import VIEW_BOARD
 
 VIEW_SCHOOL = "reporting.view_school_report"
+VIEW_SCHOOL_STAFF = "reporting.view_school_report_staff"
 
 
 def report_process_get_for_user(*, user, pk) -> Process:
     """The process of a school report: 404 for other schools, 403 for its other staff."""
     return process_get_for_user(user=user, pk=pk, perm=VIEW_SCHOOL)
+
+
+def staff_report_process_get_for_user(*, user, pk) -> Process:
+    """The process of a school report's staff version: its active staff and the readers of the
+    full report; 404 for other schools and for those who left."""
+    return process_get_for_user(user=user, pk=pk, perm=VIEW_SCHOOL_STAFF)
 
 
 def report_board_get_for_user(*, user, pk):

@@ -13,7 +13,7 @@ from werkdruk.submissions import idempotent_post
 
 from ..forms import ReportJobForm
 from ..models import ReportJob
-from ..selectors import access, dashboard, figures, jobs
+from ..selectors import access, dashboard, figures, jobs, staff_version
 from ..services import render_report, report_job_start
 
 CONTENT_TYPES = {
@@ -40,6 +40,17 @@ def _download(content: bytes, filename: str, fmt: str) -> HttpResponse:
 def school_report(request, pk):
     process, report = _school_report(request, pk)
     return render(request, "reporting/school_report.html", {"process": process, "report": report})
+
+
+@require_GET
+def school_report_staff(request, pk):
+    """The staff version of the school's report: every active staff member of the school reads
+    it; a person is named only as a role holder (director, PMR, board, GMR)."""
+    process = access.staff_report_process_get_for_user(user=request.user, pk=pk)
+    report = figures.school_report(school=process.school, school_year=process.school_year)
+    report = staff_version.staff_report(report, school=process.school)
+    context = {"process": process, "report": report}
+    return render(request, "reporting/school_report_staff.html", context)
 
 
 @require_GET
