@@ -89,9 +89,13 @@ def test_pmr_and_board_read_but_do_not_record(client, ratified, request, who):
     assert not MeasureSpending.objects.exists()
 
 
-def test_staff_may_not_see_spending(client, ratified, staff_user):
+def test_staff_read_spending_but_do_not_record_it(client, ratified, staff_user):
+    """Issue 18 item 4 (transparency): every staff member reads the spending against the plan;
+    recording and importing stay the director's."""
     client.force_login(staff_user)
-    assert client.get(overview_url(ratified)).status_code == 403
+    assert client.get(overview_url(ratified)).status_code == 200
+    assert client.get(measure_url(ratified, 1)).status_code == 403
+    assert client.get(import_url(ratified)).status_code == 403
 
 
 def test_another_school_gets_404(client, ratified):
