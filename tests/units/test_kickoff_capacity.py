@@ -4,17 +4,16 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import StaffMemberFactory, UserFactory
-from tests.units.test_kickoff import (  # noqa: F401 (fixtures)
-    engine_blockers_only,
-    make_session,
-    session_data,
-    step5_open,
-)
+from tests.units import test_kickoff as kickoff_tests
+from tests.units.test_kickoff import make_session, session_data
 from units.models import KickoffSignUp
 from units.services import kickoff as kickoff_services
 from werkdruk.exceptions import DomainError
 
 pytestmark = pytest.mark.django_db
+
+engine_blockers_only = kickoff_tests.engine_blockers_only
+step5_open = kickoff_tests.step5_open
 
 
 def a_staff_user(school):
