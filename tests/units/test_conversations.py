@@ -256,3 +256,15 @@ def test_permission_matrix(client, request, process, placed, role):
     response = client.post(page(process), {"kind": Kind.MEDIUM, "seed": 1})
     assert response.status_code == post_status
     assert ConversationGroup.objects.exists() == (role in ("director", "pmr"))
+
+
+def test_the_unit_page_shows_members_of_cross_unit_groups(client, process, placed, director):
+    services.conversation_groups_accept(
+        process=process, actor=director, kind=Kind.LARGE_HETEROGENEOUS, seed=1
+    )
+    client.force_login(director)
+    unit = placed["Talen"]
+    html = client.get(reverse("units:unit-detail", args=[process.pk, unit.pk])).content.decode()
+    assert 'data-testid="cross-unit-members"' in html
+    group = ConversationGroup.objects.get(process=process)
+    assert group.name in html
