@@ -12,6 +12,7 @@ from tests.factories import StaffMemberFactory
 from units.grouping import Kind, Person, propose
 from units.models import ConversationGroup, OrganisationalUnit, UnitMembership
 from units.selectors.conversations import conversation_people
+from units.selectors.working_method import working_method_page
 from units.services import conversations as services
 from werkdruk.exceptions import DomainError
 
@@ -268,3 +269,13 @@ def test_the_unit_page_shows_members_of_cross_unit_groups(client, process, place
     assert 'data-testid="cross-unit-members"' in html
     group = ConversationGroup.objects.get(process=process)
     assert group.name in html
+
+
+def test_the_working_method_page_shows_the_cross_unit_group(process, placed, director):
+    services.conversation_groups_accept(
+        process=process, actor=director, kind=Kind.LARGE_HETEROGENEOUS, seed=1
+    )
+    unit = placed["Talen"]
+    page = working_method_page(process=process, unit_pk=unit.pk, user=director)
+    (row,) = page.groups
+    assert row.group.unit_id is None and len(row.members) == 5
