@@ -368,9 +368,20 @@ class OrganisationalUnit(models.Model):
 
 
 class ConversationGroup(models.Model):
-    """A group that actually meets and talks; lies within one unit."""
+    """A group that actually meets and talks. Either it lies within one unit (``unit`` set),
+    or it belongs to the process and has members from several units (``unit`` empty,
+    ``process`` set): the guide lets several units form one conversation group."""
 
-    unit = models.ForeignKey(OrganisationalUnit, on_delete=models.CASCADE, related_name="groups")
+    unit = models.ForeignKey(
+        OrganisationalUnit, on_delete=models.CASCADE, related_name="groups", null=True, blank=True
+    )
+    process = models.ForeignKey(
+        "processes.Process",
+        on_delete=models.CASCADE,
+        related_name="conversation_groups",
+        null=True,
+        blank=True,
+    )
     name = models.CharField(_("name"), max_length=100)
 
     class Meta:
@@ -379,6 +390,15 @@ class ConversationGroup(models.Model):
         ordering = ["unit", "name"]
         constraints = [
             models.UniqueConstraint(fields=["unit", "name"], name="group_name_unique_per_unit"),
+            models.UniqueConstraint(
+                fields=["process", "name"],
+                condition=models.Q(unit__isnull=True),
+                name="cross_unit_group_name_unique_per_process",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(unit__isnull=False) | models.Q(process__isnull=False),
+                name="group_has_unit_or_process",
+            ),
         ]
 
     def __str__(self):
@@ -503,6 +523,12 @@ class KickoffSession(models.Model):
         help_text=_("Hours of the annual task that attending counts for."),
     )
     uses_sign_up = models.BooleanField(_("staff sign up"), default=False)
+    capacity = models.PositiveIntegerField(
+        _("places"),
+        null=True,
+        blank=True,
+        help_text=_("The most people who can sign up; empty for no limit."),
+    )
     sequence = models.PositiveIntegerField(default=0)
     attendance_mode = models.CharField(
         _("attendance recorded"), max_length=10, choices=AttendanceMode.choices, blank=True

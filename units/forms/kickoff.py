@@ -42,6 +42,12 @@ class KickoffSessionForm(forms.Form):
         help_text=_("Hours of the annual task that attending counts for."),
     )
     uses_sign_up = forms.BooleanField(label=_("Staff sign up for this session"), required=False)
+    capacity = forms.IntegerField(
+        label=_("Places"),
+        min_value=1,
+        required=False,
+        help_text=_("The most people who can sign up; leave empty for no limit."),
+    )
 
     CSS = {
         "title": "form-control",
@@ -52,6 +58,7 @@ class KickoffSessionForm(forms.Form):
         "agenda": "form-control",
         "format": "form-select",
         "hours_credited": "form-control",
+        "capacity": "form-control",
     }
 
     def __init__(self, *args, **kwargs):

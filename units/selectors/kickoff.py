@@ -75,6 +75,9 @@ def kickoff_page(*, process, step, user) -> KickoffPage:
     )
     for session in page.sessions:
         session.process = process
+        session.places_left = (
+            None if session.capacity is None else max(session.capacity - session.sign_up_count, 0)
+        )
     if page.staff_member is not None and any(s.uses_sign_up for s in page.sessions):
         page.signed_up = set(
             KickoffSignUp.objects.filter(

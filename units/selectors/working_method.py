@@ -122,7 +122,14 @@ def working_method_page(*, user, process, unit_pk) -> WorkingMethodPage:
         .select_related("staff_member")
         .order_by("staff_member__name", "pk")
     )
-    groups = list(ConversationGroup.objects.filter(unit=unit).order_by("name", "pk"))
+    # The unit's own groups and the groups across units that some of its members are in.
+    groups = list(
+        ConversationGroup.objects.filter(
+            Q(unit=unit) | Q(unit__isnull=True, memberships__unit=unit)
+        )
+        .distinct()
+        .order_by("name", "pk")
+    )
     by_group = {group.pk: GroupRow(group=group) for group in groups}
     loose = GroupRow(group=None)
     for membership in memberships:

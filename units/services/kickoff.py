@@ -43,7 +43,7 @@ CALENDAR_FIELDS = (
     "meal_offered",
     "hours_credited",
 )
-SESSION_FIELDS = (*CALENDAR_FIELDS, "uses_sign_up")
+SESSION_FIELDS = (*CALENDAR_FIELDS, "uses_sign_up", "capacity")
 
 
 def _step(process) -> ProcessStep:
@@ -97,6 +97,9 @@ def _clean(data) -> dict:
         raise DomainError(_("Choose the format of the session."))
     if data["hours_credited"] is None or data["hours_credited"] < 0:
         raise DomainError(_("The hours credited cannot be negative."))
+    data.setdefault("capacity", None)
+    if data["capacity"] is not None and data["capacity"] < 1:
+        raise DomainError(_("A session has at least one place; leave it empty for no limit."))
     return data
 
 
@@ -116,6 +119,7 @@ def _session_content(session) -> dict:
         "meal_offered": session.meal_offered,
         "hours_credited": str(session.hours_credited),
         "uses_sign_up": session.uses_sign_up,
+        "capacity": session.capacity,
         "sequence": session.sequence,
     }
 
@@ -152,6 +156,16 @@ def kickoff_session_update(*, session, actor, **data) -> KickoffSession:
     changed = [name for name, value in data.items() if getattr(session, name) != value]
     if not changed:
         return session
+    if "capacity" in changed and data["capacity"] is not None:
+        signed_up = session.sign_ups.count()
+        if data["capacity"] < signed_up:
+            raise DomainError(
+                _(
+                    "%(count)s people have already signed up for this session; the number of "
+                    "places cannot be lower."
+                )
+                % {"count": signed_up}
+            )
     for name in changed:
         setattr(session, name, data[name])
     if set(changed) & set(CALENDAR_FIELDS):
@@ -338,14 +352,22 @@ def _ensure_sign_up_open(session):
 @transaction.atomic
 def kickoff_sign_up(*, session, actor) -> KickoffSignUp:
     """Sign ``actor`` (an active staff member of the school) up for a session that uses
-    sign-up; signing up twice keeps the first sign-up."""
+    sign-up; signing up twice keeps the first sign-up. A full session refuses: the session
+    row is locked first, so two people signing up at once for the last place cannot both
+    get it."""
     process = process_lock(session.process_id)
     member = _own_staff_member(process, actor)
     _ensure_step_open(_step(process))
     session = _lock_session(session, process)
     _ensure_sign_up_open(session)
-    sign_up, _created = KickoffSignUp.objects.get_or_create(session=session, staff_member=member)
-    return sign_up
+    existing = KickoffSignUp.objects.filter(session=session, staff_member=member).first()
+    if existing is not None:
+        return existing
+    if session.capacity is not None and session.sign_ups.count() >= session.capacity:
+        raise DomainError(
+            _("This session is full. Sign up for another session, or ask the organisers.")
+        )
+    return KickoffSignUp.objects.create(session=session, staff_member=member)
 
 
 @transaction.atomic

@@ -19,3 +19,14 @@ urlpatterns = [
     path(GROUP + "delete/", views.group_delete, name="group-delete"),
     path(GROUP + "remove-member/", views.group_member_remove, name="group-member-remove"),
 ]
+
+# The conversation-group generator (issue 18, item 5).
+from ..views import conversations as conversation_views  # noqa: E402
+
+urlpatterns += [
+    path(
+        "process/<int:pk>/units/conversation-groups/",
+        conversation_views.conversation_groups,
+        name="conversation-groups",
+    ),
+]

@@ -285,6 +285,10 @@ def _detail_page(request, process, unit, *, status=200, forms=None, errors=()):
         "fte": sum((m.staff_member.fte for m in members if m.staff_member.active), Decimal(0)),
         "groups": [(group, [] if members_hidden else group_members[group.pk]) for group in groups],
         "ungrouped": [] if members_hidden else [m for m in members if m.group_id is None],
+        # Members in a conversation group that spans several units (issue 18, item 5).
+        "cross_unit": []
+        if members_hidden
+        else [m for m in members if m.group_id is not None and m.group_id not in group_members],
         "can_manage": can_manage,
         "errors": list(errors),
         **_step_context(process),
