@@ -6,7 +6,21 @@ report (and its background jobs) by the board's administrators only.
 
 import rules
 
-from processes.predicates import is_board_admin, is_director, is_pmr_member
+from processes.predicates import (
+    is_board_admin,
+    is_director,
+    is_pmr_member,
+    is_school_staff,
+    is_steering_member,
+)
 
 rules.add_perm("reporting.view_school_report", is_director | is_pmr_member | is_board_admin)
 rules.add_perm("reporting.view_board_report", is_board_admin)
+
+# The factsheet before step 1: the director and the PMR write it, everyone of the school (and
+# the board's administrators, who read section d of the report) reads it.
+rules.add_perm(
+    "reporting.view_factsheet",
+    is_director | is_pmr_member | is_steering_member | is_school_staff | is_board_admin,
+)
+rules.add_perm("reporting.change_factsheet", is_director | is_pmr_member)
