@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from docx import Document
 from pypdf import PdfReader
 
 from plans.demo_plans import demo_plans
@@ -242,3 +243,17 @@ def test_the_archive_and_section_d_contain_the_factsheet(process, director):
     report = school_report(school=process.school, school_year=process.school_year)
     assert report.evaluation.factsheet["lessons"] == "Minder vergaderen"
     assert report.evaluation.factsheet["absence_percentage"] == Decimal("5.80")
+
+
+def test_the_report_page_pdf_and_docx_show_the_factsheet_in_section_d(client, process, director):
+    factsheet = factsheet_create(process=process, actor=director)
+    _save(factsheet, director, lessons="Minder vergaderen")
+    client.force_login(director)
+    page = client.get(reverse("reporting:school-report", args=[process.pk])).content.decode()
+    assert 'data-testid="section-d-factsheet"' in page and "Minder vergaderen" in page
+    pdf = client.get(reverse("reporting:school-report-pdf", args=[process.pk])).content
+    assert "Minder vergaderen" in pdf_text(pdf) and "5.80" in pdf_text(pdf)
+    docx = client.get(reverse("reporting:school-report-docx", args=[process.pk])).content
+    document = Document(io.BytesIO(docx))
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    assert "Minder vergaderen" in cells and "5.80" in cells
