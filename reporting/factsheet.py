@@ -5,8 +5,10 @@ form raises EditConflict (``werkdruk.edit_conflicts``)."""
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from processes.services import process_lock
@@ -84,7 +86,10 @@ def factsheet_create(*, process, actor) -> Factsheet:
     if factsheet is not None:
         return factsheet
     previous = last_year(process)
-    factsheet = Factsheet(process=process, changed_by=actor, **_prefill(previous))
+    # the texts are the school's, whoever opens the page first: in the school's language
+    with translation.override(process.school.language or settings.LANGUAGE_CODE):
+        values = _prefill(previous)
+    factsheet = Factsheet(process=process, changed_by=actor, **values)
     factsheet.prefilled_from = previous_process(process) if previous is not None else None
     factsheet._history_user = actor
     factsheet.save()

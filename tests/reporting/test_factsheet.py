@@ -83,7 +83,6 @@ def test_the_factsheet_is_prefilled_from_last_years_process(baken_now, ratified_
     factsheet = factsheet_create(process=baken_now, actor=director)
     assert factsheet.prefilled_from == ratified_demo
     assert str(ratified_demo.school_year) in factsheet.funds_use
-    assert "spent" in factsheet.funds_use
     follow_up = EvaluationAgreement.objects.get(process=ratified_demo).follow_up
     if follow_up:
         assert follow_up in factsheet.lessons
@@ -257,3 +256,9 @@ def test_the_report_page_pdf_and_docx_show_the_factsheet_in_section_d(client, pr
     document = Document(io.BytesIO(docx))
     cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
     assert "Minder vergaderen" in cells and "5.80" in cells
+
+
+def test_the_step_1_page_shows_the_factsheet_button(client, process, staff_user):
+    client.force_login(staff_user)
+    page = client.get(reverse("processes:step-detail", args=[process.pk, 1])).content.decode()
+    assert reverse("reporting:factsheet", args=[process.pk]) in page
