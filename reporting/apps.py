@@ -19,5 +19,14 @@ class ReportingConfig(AppConfig):
             perm="reporting.view_school_report",
             who=_("the director, the PMR and the board"),
         )
+        # Before step 1 the director and the PMR write the factsheet; everyone of the school
+        # reads it.
+        registry.register_step_page(
+            1,
+            _("Factsheet"),
+            "reporting:factsheet",
+            perm="reporting.view_factsheet",
+            who=_("the director, the PMR and the staff of the school"),
+        )
         # The board writes its annual report on every school year that had a procedure.
         registry.register_board_todo_provider(annual_report_todos)

@@ -192,6 +192,8 @@ class EvaluationSection:
     rounds: list[SurveyRoundRow]  # this process's rounds
     comparison: object | None  # surveys.charts.Chart of the school's years, or None
     comparison_rows: list[tuple[str, list[DimensionRow]]]  # (round label, dimensions), oldest first
+    # the factsheet written before step 1 (its figures and texts), or None
+    factsheet: dict | None = None
 
 
 # --- the reports -----------------------------------------------------------------------------

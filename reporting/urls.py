@@ -1,10 +1,13 @@
 from django.urls import path
 
-from .views import compare, dashboard, report, spreadsheet
+from .views import compare, dashboard, factsheet, report, spreadsheet
 
 app_name = "reporting"
 
 urlpatterns = [
+    # before step 1: the factsheet (page and PDF)
+    path("process/<int:pk>/factsheet/", factsheet.factsheet_detail, name="factsheet"),
+    path("process/<int:pk>/factsheet.pdf", factsheet.factsheet_pdf, name="factsheet-pdf"),
     path("process/<int:pk>/annual-report/", report.school_report, name="school-report"),
     path(
         "process/<int:pk>/annual-report/staff/",

@@ -367,3 +367,79 @@ class TaskPolicyConsent(models.Model):
         if self.pk is not None:
             raise ValidationError(_("A recorded PMR decision cannot be changed."))
         super().save(*args, **kwargs)
+
+
+class Factsheet(models.Model):
+    """Before step 1: what the director, with the PMR, writes down about workload at the
+    school so that nobody starts the procedure blank (the guide's "factsheet"): key figures
+    of the staff survey (MTO) and absence, entered by hand with their source and date, the
+    recent workload and task policy, how earlier workload funds were used and evaluated, and
+    last year's lessons. The texts are prefilled once, on creation, from the school's process
+    of the year before (``reporting.selectors.factsheet``)."""
+
+    process = models.OneToOneField(
+        "processes.Process", on_delete=models.CASCADE, related_name="factsheet"
+    )
+    mto_workload_score = models.DecimalField(
+        _("workload score in the staff survey (MTO)"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    mto_response_rate = models.DecimalField(
+        _("response rate of the staff survey (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    absence_percentage = models.DecimalField(
+        _("absence percentage"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    absence_frequency = models.DecimalField(
+        _("absence frequency (reports per employee per year)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    figures_source = models.CharField(_("source of the figures"), max_length=300, blank=True)
+    figures_date = models.DateField(_("date of the figures"), null=True, blank=True)
+    policy_history = models.TextField(_("recent workload and task policy"), blank=True)
+    funds_use = models.TextField(
+        _("how earlier workload funds were used and evaluated"), blank=True
+    )
+    lessons = models.TextField(_("last year's lessons"), blank=True)
+    prefilled_from = models.ForeignKey(
+        "processes.Process",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("prefilled from"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    changed_at = models.DateTimeField(_("last changed at"), auto_now=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    # Counted up by the services at each change made through a form: a form loaded at an
+    # older version is refused instead of overwriting (werkdruk.edit_conflicts).
+    version = models.PositiveIntegerField(_("edit version"), default=1, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("factsheet")
+        verbose_name_plural = _("factsheets")
+
+    def __str__(self):
+        return str(self.process)

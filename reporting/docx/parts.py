@@ -6,6 +6,7 @@ import io
 
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -407,6 +408,7 @@ def section_d(document, report):
             )
     if not evaluation.rounds:
         none(document, _("No workload survey was held in this process."))
+    _factsheet(document, evaluation.factsheet)
     heading(document, _("The school's years compared"), level=3)
     if not evaluation.comparison_rows:
         none(document, _("There are no survey results from earlier years to compare with."))
@@ -419,6 +421,29 @@ def section_d(document, report):
         for index, d in enumerate(dimensions)
     ]
     table(document, headers, rows, right=(2, 3))
+
+
+FACTSHEET_TEXTS = (
+    ("policy_history", "Recent workload and task policy"),
+    ("funds_use", "How earlier workload funds were used and evaluated"),
+    ("lessons", "Last year's lessons"),
+)
+
+
+def _factsheet(document, sheet):
+    """The factsheet written before step 1: its figures with their source, and its texts."""
+    heading(document, _("The factsheet at the start"), level=3)
+    if sheet is None:
+        none(document, _("No factsheet was written at the start of this process."))
+        return
+    rows = [(capfirst(str(label)), number_format(value, 2)) for label, value in sheet["figures"]]
+    if sheet["figures"]:
+        source = sheet["figures_source"] or DASH
+        if sheet["figures_date"]:
+            source = f"{source} ({date(sheet['figures_date'])})"
+        rows.append((_("Source of the figures"), source))
+    rows += [(_(label), sheet[key] or DASH) for key, label in FACTSHEET_TEXTS]
+    table(document, None, rows, header_row=False)
 
 
 def _dimensions(document, dimensions):

@@ -6,7 +6,7 @@ shares. No single answer, no ballot and none of the survey's free texts reach th
 
 from django.utils.translation import gettext as _
 
-from schoolplans.models import EvaluationAgreement
+from schoolplans.models import EvaluationAgreement, Factsheet
 from spending.selectors import ratified_measures, spending_overview
 from surveys.charts import comparison_chart
 from surveys.models import SurveyRound
@@ -143,7 +143,35 @@ def evaluation_section(*, process, results) -> EvaluationSection:
         rounds=rounds,
         comparison=comparison,
         comparison_rows=comparison_rows,
+        factsheet=_factsheet(process),
     )
+
+
+FACTSHEET_FIELDS = (
+    "mto_workload_score",
+    "mto_response_rate",
+    "absence_percentage",
+    "absence_frequency",
+    "figures_source",
+    "figures_date",
+    "policy_history",
+    "funds_use",
+    "lessons",
+)
+
+
+def _factsheet(process) -> dict | None:
+    """The factsheet's values (section d shows where the process started from), or None."""
+    factsheet = Factsheet.objects.filter(process=process).first()
+    if factsheet is None:
+        return None
+    values = {name: getattr(factsheet, name) for name in FACTSHEET_FIELDS}
+    values["figures"] = [
+        (Factsheet._meta.get_field(name).verbose_name, values[name])
+        for name in FACTSHEET_FIELDS[:4]
+        if values[name] is not None
+    ]
+    return values
 
 
 def empty_evaluation() -> EvaluationSection:

@@ -33,6 +33,7 @@ from werkdruk.exceptions import DomainError
 
 from ..models import (
     EvaluationAgreement,
+    Factsheet,
     MeasureSource,
     PmrDecision,
     Publication,
@@ -145,6 +146,7 @@ def archive_content(process) -> dict:
             "school_plan": school_plan(process),
             "publications": publications(process),
             "evaluation_agreement": evaluation_agreement(process),
+            "factsheet": factsheet(process),
             "pmr_decisions": pmr_decisions(process),
             "ratification": ratification(process),
         }
@@ -580,6 +582,23 @@ def evaluation_agreement(process) -> dict | None:
         **{name: getattr(agreement, name) for name in fields},
         "recorded_at": when(agreement.recorded_at),
         "changed_at": when(agreement.changed_at),
+    }
+
+
+def factsheet(process) -> dict | None:
+    """The factsheet written before step 1 (figures as strings with two decimals)."""
+    sheet = Factsheet.objects.filter(process=process).first()
+    if sheet is None:
+        return None
+    figures = ("mto_workload_score", "mto_response_rate", "absence_percentage", "absence_frequency")
+    texts = ("figures_source", "policy_history", "funds_use", "lessons")
+    return {
+        **{name: money(getattr(sheet, name)) for name in figures},
+        **{name: getattr(sheet, name) for name in texts},
+        "figures_date": when(sheet.figures_date),
+        "prefilled_from": str(sheet.prefilled_from.school_year) if sheet.prefilled_from else None,
+        "created_at": when(sheet.created_at),
+        "changed_at": when(sheet.changed_at),
     }
 
 

@@ -42,6 +42,7 @@ TOP_LEVEL = {
     "budget",
     "units",
     "frameworks",
+    "factsheet",
     "agreements",
     "votes",
     "kickoff_sessions",

@@ -1,0 +1,70 @@
+"""The factsheet before step 1 (``schoolplans.models.Factsheet``): who reads and edits it, and
+the "from last year" block computed at display time from the school's process of the year
+before (its evaluation agreement, its spending against the plan, its survey results). It sits
+in reporting because those figures come from schoolplans, spending and surveys."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from processes.predicates import is_director, is_pmr_member
+from schoolplans.models import Factsheet
+from schoolplans.selectors.next_year import previous_process
+
+from ..sections import SurveyRoundRow
+from .figures import school_report
+
+READ = "reporting.view_factsheet"
+EDIT = "reporting.change_factsheet"
+
+
+def may_edit_factsheet(user, process) -> bool:
+    """The director and the PMR write the factsheet."""
+    return bool(is_director(user, process) or is_pmr_member(user, process))
+
+
+@dataclass(frozen=True)
+class LastYear:
+    """The figures of the school's process of the year before, as recorded in the app."""
+
+    school_year: str
+    school_budget: Decimal
+    planned: Decimal | None  # None: no ratified plan
+    actual: Decimal | None
+    unspent: Decimal | None
+    agreement: dict | None  # the evaluation agreement's texts
+    rounds: list[SurveyRoundRow]
+
+
+def last_year(process) -> LastYear | None:
+    """The "from last year" block of ``process``'s factsheet, or None without a process the
+    year before."""
+    previous = previous_process(process)
+    if previous is None:
+        return None
+    report = school_report(school=previous.school, school_year=previous.school_year)
+    goals = report.goals
+    return LastYear(
+        school_year=report.school_year,
+        school_budget=report.amounts.school_budget,
+        planned=goals.planned if goals else None,
+        actual=goals.actual if goals else None,
+        unspent=goals.unspent if goals else None,
+        agreement=report.evaluation.agreement,
+        rounds=report.evaluation.rounds,
+    )
+
+
+def factsheet_of(process) -> Factsheet | None:
+    return Factsheet.objects.filter(process=process).first()
+
+
+def figures(factsheet) -> list[tuple[str, object]]:
+    """The hand-entered figures that are filled in, as (label, value)."""
+    if factsheet is None:
+        return []
+    names = ("mto_workload_score", "mto_response_rate", "absence_percentage", "absence_frequency")
+    return [
+        (Factsheet._meta.get_field(name).verbose_name, getattr(factsheet, name))
+        for name in names
+        if getattr(factsheet, name) is not None
+    ]
