@@ -339,6 +339,27 @@ _FIELDS = [
     ),
     ("processes.SignOff.user", "user:user", "who signed off a joint step", PLACEHOLDER, PROCESS),
     (
+        "schoolplans.Factsheet.changed_by",
+        "user:changed_by",
+        "who last changed the factsheet",
+        PLACEHOLDER,
+        PROCESS,
+    ),
+    (
+        "schoolplans.HistoricalFactsheet.changed_by",
+        "user:changed_by",
+        "history of the factsheet",
+        PLACEHOLDER,
+        ADMIN,
+    ),
+    (
+        "schoolplans.HistoricalFactsheet.history_user",
+        "user:history_user",
+        "history of the factsheet",
+        PLACEHOLDER,
+        ADMIN,
+    ),
+    (
         "processes.ProcessStep.proposed_by",
         "user:proposed_by",
         "who proposed who carries out a step (agreed by both sides)",
