@@ -175,7 +175,7 @@ QUERIES = {
     "merge": 22,
     "spending": 12,
     "vote result": 10,
-    "school report": 41,
+    "school report": 42,  # section d reads the factsheet
     "vote turnout": 13,
 }
 
