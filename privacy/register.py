@@ -12,6 +12,9 @@ a name, an e-mail or IP address) and is in neither this list nor ``NOT_PERSONAL`
 - ``email:<lookup>``: rows where ``<lookup>`` equals one of the person's e-mail addresses
 - ``name:<lookup>``: rows where ``<lookup>`` equals the person's name (copied names)
 - ``session``: the signed-in sessions of the account (special, see services/export.py)
+- ``anonymous``: never found for a person. The export is read by the director, and an
+  anonymous report to the meldpunt must not become the person's there; the reporter reads it
+  on the meldpunt's page
 """
 
 from dataclasses import dataclass
@@ -828,6 +831,42 @@ _FIELDS = [
         "who recorded the PMR's consent or refusal",
         PLACEHOLDER,
         PROCESS,
+    ),
+    # The meldpunt (schoolplans.Concern): the reporter's identity only when they gave it.
+    (
+        "schoolplans.Concern.reporter",
+        "user:reporter",
+        "who made a report to the meldpunt, only when they chose to give their name",
+        PLACEHOLDER,
+        "director, PMR, the reporter",
+    ),
+    (
+        "schoolplans.Concern.reporter_name",
+        "user:reporter",
+        "the reporter's name as it was, only when they chose to give it",
+        "replaced by the placeholder at removal",
+        "director, PMR, the reporter",
+    ),
+    (
+        "schoolplans.Concern.reporter_digest",
+        "anonymous",
+        "a keyed hash by which an anonymous reporter, signed in, finds their own report",
+        "cleared at removal (the report is then nobody's)",
+        "nobody (the reporter's own page recognises them)",
+    ),
+    (
+        "schoolplans.Concern.answered_by",
+        "user:answered_by",
+        "who answered a report to the meldpunt (on record)",
+        PLACEHOLDER,
+        "director, PMR, the reporter; all staff when the reporter shared the report",
+    ),
+    (
+        "schoolplans.Concern.answered_by_name",
+        "user:answered_by",
+        "the answerer's name as it was",
+        "replaced by the placeholder at removal",
+        "director, PMR, the reporter; all staff when the reporter shared the report",
     ),
     # Spending and reports.
     (

@@ -443,3 +443,83 @@ class Factsheet(models.Model):
 
     def __str__(self):
         return str(self.process)
+
+
+class Concern(models.Model):
+    """A report to the meldpunt: a staff member says that an agreement (a measure of the
+    ratified school plan, the evaluation agreement, the procedure, or something else) is not
+    being carried out. The director and the PMR read it and answer it on record.
+
+    Who reported is stored in one of two ways (see ``services.concerns``):
+
+    - the reporter gave their name: ``reporter`` and ``reporter_name`` are set, and the
+      director and the PMR see the name;
+    - the reporter did not: ``reporter`` stays empty and ``reporter_digest`` is a keyed hash
+      (HMAC with the site's secret key) of the reporter's account and this row's random
+      ``salt``. Only the reporter, signed in, is recognised by it (to read their report and its
+      answer); nobody reading the pages or the table can tell who it was.
+
+    The answer is written once (text, who, when) and never changed. ``shared``: the reporter
+    agreed that the report and its answer may be shown to all staff, without their name."""
+
+    class About(models.TextChoices):
+        MEASURE = "measure", _("a measure of the ratified school plan")
+        EVALUATION = "evaluation", _("the evaluation agreement")
+        PROCEDURE = "procedure", _("the procedure")
+        OTHER = "other", _("something else")
+
+    process = models.ForeignKey(
+        "processes.Process", on_delete=models.CASCADE, related_name="concerns"
+    )
+    number = models.PositiveIntegerField(_("number"))
+    about = models.CharField(_("about"), max_length=12, choices=About.choices)
+    measure_key = models.CharField(_("measure"), max_length=20, blank=True)
+    measure_title = models.CharField(_("title of the measure"), max_length=200, blank=True)
+    text = models.TextField(_("what is not being carried out"))
+    shared = models.BooleanField(_("may be shown to colleagues without the reporter's name"))
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reporter"),
+    )
+    reporter_name = models.CharField(_("reporter's name"), max_length=200, blank=True)
+    salt = models.CharField(max_length=32, blank=True, editable=False)
+    reporter_digest = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(_("reported at"), default=timezone.now)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    answered_by_name = models.CharField(_("answered by"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("report to the meldpunt")
+        verbose_name_plural = _("reports to the meldpunt")
+        ordering = ["process", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["process", "number"], name="concern_number_unique"),
+            models.CheckConstraint(
+                condition=models.Q(reporter__isnull=True) | models.Q(reporter_digest=""),
+                name="concern_named_or_anonymous",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.process} #{self.number}"
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_at is not None
+
+    @property
+    def is_named(self) -> bool:
+        return bool(self.reporter_name)

@@ -2,6 +2,8 @@
 
 import rules
 
+from processes.predicates import is_director, is_pmr_member, is_school_staff
+
 from .selectors.merge import may_view_school_plan, merge_step
 
 VIEW_SCHOOL_PLAN = "schoolplans.view_school_plan"
@@ -28,3 +30,15 @@ def may_read_task_policy_page(user, process) -> bool:
 
 
 rules.add_perm(VIEW_TASK_POLICY, may_read_task_policy_page)
+
+
+# The meldpunt (issue 18 item 3): every active staff member of the school reports there and
+# reads their own reports and the answered ones shared with colleagues; the director and the
+# PMR read every report and answer it. Nobody else: not the board, not another school.
+REPORT_CONCERN = "schoolplans.report_concern"
+VIEW_MELDPUNT = "schoolplans.view_meldpunt"
+ANSWER_CONCERN = "schoolplans.answer_concern"
+
+rules.add_perm(REPORT_CONCERN, is_school_staff)
+rules.add_perm(VIEW_MELDPUNT, is_school_staff | is_director | is_pmr_member)
+rules.add_perm(ANSWER_CONCERN, is_director | is_pmr_member)

@@ -9,7 +9,7 @@ def register() -> None:
     from processes import registry
 
     from . import todos
-    from .rules import VIEW_SCHOOL_PLAN, VIEW_TASK_POLICY
+    from .rules import VIEW_MELDPUNT, VIEW_SCHOOL_PLAN, VIEW_TASK_POLICY
     from .selectors.merge import step9_final_version_blocker
     from .selectors.publication import step10_needs_publication
     from .selectors.ratification import step11_blockers
@@ -52,3 +52,12 @@ def register() -> None:
     registry.register_step_todos(10, todos.publication_todos)
     registry.register_step_todos(11, todos.ratification_todos)
     registry.register_todo_provider(todos.comment_todos)
+    # The meldpunt: staff report an agreement of the plan or the procedure not carried out.
+    registry.register_step_page(
+        11,
+        _("Meldpunt: report an agreement that is not carried out"),
+        "schoolplans:meldpunt",
+        perm=VIEW_MELDPUNT,
+        who=_("the school's staff, the director and the PMR"),
+    )
+    registry.register_todo_provider(todos.concern_todos)

@@ -7,17 +7,18 @@ staff are asked to read it and comment. Step 11: the director and the PMR record
 agreement, then the PMR decides on the plan at its meeting and the director signs after it.
 """
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from processes.models import ProcessStep
 from processes.predicates import user_roles
 from processes.selectors import current_sign_offs
 from processes.todos import Todo, carries_out, school_roles, unsigned_sides
 
-from .models import EvaluationAgreement, Publication, PublicationComment, SchoolPlan
+from .models import Concern, EvaluationAgreement, Publication, PublicationComment, SchoolPlan
 
 Open = ProcessStep.State.OPEN
 Both = ProcessStep.AgreedActor.BOTH
@@ -146,4 +147,33 @@ def comment_todos(user, processes) -> dict[int, list[Todo]]:
                 due=publication.comments_until,
             )
         ]
+    return todos
+
+
+def concern_todos(user, processes) -> dict[int, list[Todo]]:
+    """The meldpunt: the director and the PMR answer the open reports. One query for them,
+    none for anyone else."""
+    roles = user_roles(user)
+    managed = [
+        process.pk
+        for process in processes
+        if roles["schools"].get(process.school_id, set()) & {"director", "pmr"}
+    ]
+    if not managed:
+        return {}
+    counts = (
+        Concern.objects.filter(process_id__in=managed, answered_at__isnull=True)
+        .values("process_id")
+        .annotate(open=Count("pk"))
+        .order_by()
+    )
+    todos = {}
+    for row in counts:
+        text = ngettext(
+            "Answer %(count)s report to the meldpunt",
+            "Answer %(count)s reports to the meldpunt",
+            row["open"],
+        ) % {"count": row["open"]}
+        url = reverse("schoolplans:meldpunt-inbox", args=[row["process_id"]])
+        todos[row["process_id"]] = [Todo(text, url, urgent=True)]
     return todos

@@ -38,6 +38,7 @@ from django.utils.translation import gettext_noop
 
 from processes.models import Decision, SchoolRole
 from processes.services import in_school_language, require_perm
+from schoolplans.services.concerns import concern_reporter_forget
 from surveys.models import Invitee, SurveyRound
 from units.models import EmailUnusable, StaffMember
 from voting.models import Vote, Voter
@@ -69,6 +70,8 @@ COPIED_NAMES = [
     ("processes.Decision", "actor", "actor_name"),
     ("plans.MeasureComment", "author", "author_name"),
     ("schoolplans.PublicationComment", "author", "author_name"),
+    ("schoolplans.Concern", "reporter", "reporter_name"),
+    ("schoolplans.Concern", "answered_by", "answered_by_name"),
     ("plans.UnitAnnouncement", "announced_by", "announced_by_name"),
     ("plans.WarningAcknowledgement", "acknowledged_by", "acknowledged_by_name"),
     ("plans.HistoricalWarningAcknowledgement", "acknowledged_by", "acknowledged_by_name"),
@@ -187,6 +190,9 @@ def pseudonymise(member) -> StaffMember:
         _account_close(user, name, emails)
         for label, key, copied in COPIED_NAMES:
             apps.get_model(label)._default_manager.filter(**{key: user}).update(**{copied: name})
+    if user is not None:
+        # Their anonymous reports to the meldpunt at this school become nobody's.
+        concern_reporter_forget(user=user, school=member.school)
     Invitation = apps.get_model("organisation", "Invitation")
     invitations = Q(pk__in=[])
     for address in emails:
