@@ -255,3 +255,36 @@ def _publish_and_ratify(process, version, director, pmr, teacher):
         version=version, actor=pmr, outcome="consent", meeting_date=today
     )
     ratification.ratification_director_sign(process=process, actor=director)
+
+
+def demo_concerns(process) -> None:
+    """Het Baken's meldpunt of last year: a report without a name on a measure of the ratified
+    plan, answered by the PMR and shared with colleagues (idempotent)."""
+    from .models import Concern
+    from .selectors.concerns import ratified_measures
+    from .services.concerns import concern_answer, concern_report
+
+    if Concern.objects.filter(process=process).exists():
+        return
+    measures = ratified_measures(process)
+    if not measures:
+        return
+    measure = next((m for m in measures if "conciërge" in m["title"]), measures[0])
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+        concern = concern_report(
+            process=process,
+            actor=_user("oop.baken", "Linda Kramer"),
+            about=Concern.About.MEASURE,
+            measure_key=measure["key"],
+            text="De extra conciërge-uren in de pauzes zijn na de herfstvakantie gestopt.",
+            give_name=False,
+            shared=True,
+        )
+        concern_answer(
+            concern=concern,
+            actor=_user("pmr.baken", "Sevda Aydın"),
+            answer=(
+                "De conciërge was ziek en er was geen vervanging. Vanaf januari is er een "
+                "invalkracht uit de poule; de directie rapporteert in de PMR-vergadering."
+            ),
+        )

@@ -172,3 +172,14 @@ def test_demo_command_names_the_ratified_process(db, settings, steps_9_to_11_reg
         version__school_plan__process__school__brin="34CD",
         version__school_plan__process__school_year=last,
     ).exists()
+
+
+def test_the_demo_meldpunt_has_an_answered_shared_report_without_a_name(ratified):
+    from schoolplans.demo import demo_concerns
+    from schoolplans.models import Concern
+
+    demo_concerns(ratified)
+    demo_concerns(ratified)  # idempotent
+    concern = Concern.objects.get(process=ratified)
+    assert concern.reporter is None and concern.shared and concern.is_answered
+    assert "conciërge" in concern.measure_title
