@@ -1,17 +1,19 @@
 """Issue 18, "must show": a teacher (a staff member of Het Baken without a role) signs in and,
 following only the links a teacher sees, reads this year's factsheet, last year's ratified
-school plan and its spending, then files a report to the meldpunt; at 1280 and 390 px wide no
-page scrolls sideways (demo data, Dutch)."""
+school plan and its spending, then files a report to the meldpunt without a name, which the
+PMR finds through its to-do and answers; at 1280 and 390 px wide no page scrolls sideways, and
+axe finds nothing serious on the meldpunt's pages (demo data, Dutch)."""
 
 import pytest
 
 from accounts.services import user_email_vouch
-from plans.demo import demo_load
+from plans.demo import DEMO_PASSWORD, DOMAIN, demo_load
 from plans.demo_plans import demo_plans
 from reporting.demo import demo_factsheet
 from schoolplans.demo import demo_ratified
 from schoolplans.models import Concern
 from spending.demo import demo_spending
+from tests.e2e.axe import axe_findings
 from tests.factories import StaffMemberFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -22,10 +24,10 @@ SIDEWAYS = "document.documentElement.scrollWidth - window.innerWidth"
 WIDTHS = (1280, 390)
 
 
-def sign_in(page, email):
+def sign_in(page, email, password=PASSWORD):
     page.goto("/accounts/login/")
     page.locator('input[name="login"]').fill(email)
-    page.locator('input[name="password"]').fill(PASSWORD)
+    page.locator('input[name="password"]').fill(password)
     page.locator('input[name="password"]').press("Enter")
     page.wait_for_url("**/")
 
@@ -104,7 +106,33 @@ def test_a_teacher_reads_factsheet_plan_and_spending_and_files_a_report(page, ba
         in page.locator('[data-testid="own-concern"]').inner_text()
     )
     no_sideways_scroll(page, "the meldpunt with a report")
+    assert axe_findings(page) == []
 
     concern = Concern.objects.get()
     assert concern.process == baken["last_year"] and concern.about == "measure"
     assert concern.reporter is None and concern.shared
+
+    # The PMR finds the report through its to-do, without the teacher's name, and answers it.
+    page.context.clear_cookies()
+    sign_in(page, f"pmr.baken@{DOMAIN}", DEMO_PASSWORD)
+    page.locator('a[href$="/meldpunt/inbox/"]').first.click()
+    page.wait_for_url("**/meldpunt/inbox/")
+    assert TEACHER not in page.locator("main").inner_text()
+    assert page.locator('[data-testid="reporter-anonymous"]').count() == 1
+    assert axe_findings(page) == []
+    no_sideways_scroll(page, "the inbox")
+    answer = page.locator('[data-testid="answer-form"]')
+    answer.locator("textarea").fill("Vanaf januari is er een invalkracht.")
+    answer.locator('button[type="submit"]').click()
+    page.wait_for_selector('[data-testid="concern"][data-state="answered"]')
+
+    # The teacher reads the answer on the meldpunt's page.
+    page.context.clear_cookies()
+    sign_in(page, baken["teacher"].email)
+    page.locator('[data-testid="transparency-meldpunt"]').click()
+    page.wait_for_url("**/meldpunt/")
+    assert (
+        "Vanaf januari is er een invalkracht."
+        in page.locator('[data-testid="own-concern"]').inner_text()
+    )
+    assert page.locator('[data-testid="shared-concern"]').count() == 1
