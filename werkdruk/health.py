@@ -31,10 +31,10 @@ class CheckFailed(Exception):
     """A check's own finding (not a crash): the message says what is wrong."""
 
 
-def heartbeat_stamp(name: str = BEAT) -> None:
+def heartbeat_stamp(job: str = BEAT) -> None:
     from .models import Heartbeat
 
-    Heartbeat.objects.update_or_create(name=name, defaults={"beat_at": timezone.now()})
+    Heartbeat.objects.update_or_create(job=job, defaults={"beat_at": timezone.now()})
 
 
 def check_database() -> str:
@@ -72,7 +72,7 @@ def check_storage() -> str:
 def check_beat() -> str:
     from .models import Heartbeat
 
-    stamp = Heartbeat.objects.filter(name=BEAT).values_list("beat_at", flat=True).first()
+    stamp = Heartbeat.objects.filter(job=BEAT).values_list("beat_at", flat=True).first()
     if stamp is None:
         raise CheckFailed("beat has not run yet")
     age = timezone.now() - stamp

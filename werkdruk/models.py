@@ -31,12 +31,12 @@ class FormSubmission(models.Model):
 
 
 class Heartbeat(models.Model):
-    """When a periodic job last ran, by name: ``beat`` is stamped every minute by the task
+    """When a periodic job last ran: the job ``beat`` is stamped every minute by the task
     ``werkdruk.tasks.beat_heartbeat``, which beat schedules and a worker runs, so an old stamp
     means beat (or every worker) stopped. ``/health/`` reads it (``werkdruk.health``)."""
 
-    name = models.CharField(max_length=50, unique=True)
+    job = models.CharField(max_length=50, unique=True)
     beat_at = models.DateTimeField()
 
     def __str__(self):
-        return f"{self.name}: {self.beat_at:%Y-%m-%d %H:%M:%S}"
+        return f"{self.job}: {self.beat_at:%Y-%m-%d %H:%M:%S}"

@@ -131,7 +131,7 @@ def test_beat_never_ran(db):
 
 def test_beat_stopped_long_ago(db, settings):
     settings.HEALTH_BEAT_STALE_SECONDS = 300
-    Heartbeat.objects.create(name="beat", beat_at=timezone.now() - timedelta(seconds=301))
+    Heartbeat.objects.create(job="beat", beat_at=timezone.now() - timedelta(seconds=301))
 
     response, body = get_health()
 

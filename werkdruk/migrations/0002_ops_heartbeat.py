@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
             name="Heartbeat",
             fields=[
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("name", models.CharField(max_length=50, unique=True)),
+                ("job", models.CharField(max_length=50, unique=True)),
                 ("beat_at", models.DateTimeField()),
             ],
         ),
