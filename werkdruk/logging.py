@@ -1,7 +1,9 @@
-"""Logging: keep personal codes out of every log line."""
+"""Logging: keep personal codes out of every log line; one JSON object a line in production."""
 
+import json
 import logging
 import re
+from datetime import UTC, datetime
 
 # Paths that carry a personal code: a ballot (/vote/code/) or a survey link (/survey/code/).
 VOTING_CODE_PATH = re.compile(r"/(vote|survey)/code/[^/?#\s\"'<>]+", re.IGNORECASE)
@@ -22,12 +24,28 @@ PERSONAL_CODE = re.compile(
 )
 
 
+# An e-mail address (error reports, werkdruk.monitoring; the log lines keep them, see
+# redact_personal).
+EMAIL_ADDRESS = re.compile(
+    r"(?<![\w.%+-])[\w.%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])"
+)
+
+
 def redact_codes(text: str) -> str:
     """``text`` with every personal code replaced by an ellipsis."""
     text = VOTING_CODE_PATH.sub(r"/\1/code/…", text)
     text = INVITATION_PATH.sub("/invitation/…", text)
     text = CODE_PARAMETER.sub(r"\1…", text)
     return PERSONAL_CODE.sub("…", text)
+
+
+def redact_personal(text: str) -> str:
+    """``text`` without personal codes (the log rules, ``redact_codes``) and e-mail addresses.
+
+    For what leaves the machine (error reports to Sentry): a log line may name an address for
+    the administrator who reads it, an error report sent to a third party may not.
+    """
+    return EMAIL_ADDRESS.sub("…@…", redact_codes(text))
 
 
 class RedactVotingCodes(logging.Filter):
@@ -60,3 +78,49 @@ class RedactVotingCodes(logging.Filter):
         if record.stack_info:
             record.stack_info = redact_codes(record.stack_info)
         return True
+
+
+# The attributes every LogRecord has; anything else on a record came with ``extra=``.
+_RECORD_ATTRIBUTES = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {
+    "message",
+    "asctime",
+    "taskName",
+}
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object a line (``LOG_FORMAT=json``, the default in production), for a log
+    collector: ``time`` (UTC, ISO 8601), ``level``, ``logger``, ``message``, ``process``, and
+    ``exception``/``stack`` when the record has them, plus the fields given with ``extra=``.
+
+    It formats what the handler's ``RedactVotingCodes`` filter left: the message, traceback and
+    stack are already redacted there. The ``extra=`` fields are not seen by the filter, so they
+    are redacted here.
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, tz=UTC).isoformat(
+                timespec="milliseconds"
+            ),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "process": record.process,
+        }
+        if record.exc_info and not record.exc_text:
+            record.exc_text = redact_codes(self.formatException(record.exc_info))
+        if record.exc_text:
+            entry["exception"] = record.exc_text
+        if record.stack_info:
+            entry["stack"] = record.stack_info
+        for name, value in vars(record).items():
+            if name not in _RECORD_ATTRIBUTES and name not in entry and not name.startswith("_"):
+                entry[name] = _json_value(value)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def _json_value(value):
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return redact_codes(str(value))

@@ -28,3 +28,15 @@ class FormSubmission(models.Model):
 
     def __str__(self):
         return f"{self.user_id}: {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Heartbeat(models.Model):
+    """When a periodic job last ran: the job ``beat`` is stamped every minute by the task
+    ``werkdruk.tasks.beat_heartbeat``, which beat schedules and a worker runs, so an old stamp
+    means beat (or every worker) stopped. ``/health/`` reads it (``werkdruk.health``)."""
+
+    job = models.CharField(max_length=50, unique=True)
+    beat_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.job}: {self.beat_at:%Y-%m-%d %H:%M:%S}"

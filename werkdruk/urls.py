@@ -1,16 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponse
 from django.urls import include, path
 from django.views.i18n import set_language
 
 from werkdruk import views as site_views
-
-
-@login_not_required
-def health(request):
-    return HttpResponse("ok", content_type="text/plain")
-
 
 urlpatterns = [
     path("", include("processes.urls")),
@@ -28,7 +21,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/setlanguage/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
-    path("health/", health, name="health"),
+    path("health/", site_views.health_ready, name="health"),
+    path("health/live/", site_views.health_live, name="health-live"),
     path("help/", site_views.user_guide, name="user-guide"),
 ]
 

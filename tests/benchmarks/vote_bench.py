@@ -303,14 +303,14 @@ class Gunicorn:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                if request(self.port, "GET", "/health/").status == 200:
+                if request(self.port, "GET", "/health/live/").status == 200:
                     return
             except OSError:
                 pass
             if self.process.poll() is not None:
                 break
             time.sleep(0.2)
-        raise RuntimeError("gunicorn does not answer /health/")
+        raise RuntimeError("gunicorn does not answer /health/live/")
 
     def stop(self):
         if self.process is None or self.process.poll() is not None:

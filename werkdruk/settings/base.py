@@ -4,6 +4,7 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -234,6 +235,11 @@ REPORT_JOB_HEARTBEAT_SECONDS = env.float("REPORT_JOB_HEARTBEAT_SECONDS", default
 REPORT_JOB_ORPHAN_SECONDS = env.float("REPORT_JOB_ORPHAN_SECONDS", default=60)
 REPORT_JOB_MAX_ATTEMPTS = env.int("REPORT_JOB_MAX_ATTEMPTS", default=3)
 
+# /health/ (werkdruk.health): how long the broker check may wait for a connection, and how old
+# beat's heartbeat (stamped every minute) may be before the check fails.
+HEALTH_CHECK_TIMEOUT_SECONDS = env.float("HEALTH_CHECK_TIMEOUT_SECONDS", default=2)
+HEALTH_BEAT_STALE_SECONDS = env.int("HEALTH_BEAT_STALE_SECONDS", default=300)
+
 # Content-Security-Policy: everything is served from our own origin.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -255,6 +261,19 @@ SESSION_COOKIE_AGE = 60 * 60 * 12
 X_FRAME_OPTIONS = "DENY"
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+# "plain" lines, or "json": one JSON object a line (werkdruk.logging.JsonFormatter), the
+# production default. Both go through the handler's filter that removes personal codes.
+LOG_FORMATS = ("plain", "json")
+
+
+def log_format(default: str) -> str:
+    value = env.str("LOG_FORMAT", default=default)
+    if value not in LOG_FORMATS:
+        raise ImproperlyConfigured(f"LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}.")
+    return value
+
+
+LOG_FORMAT = log_format("plain")
 # Every log line goes through one handler that removes personal codes (werkdruk.logging). The
 # loggers to which Django's default configuration gives handlers of their own ("django":
 # console when DEBUG and mail_admins; "django.server"; "py.warnings") are listed so that those
@@ -267,12 +286,13 @@ LOGGING = {
     "filters": {"redact_voting_codes": {"()": "werkdruk.logging.RedactVotingCodes"}},
     "formatters": {
         "plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"},
+        "json": {"()": "werkdruk.logging.JsonFormatter"},
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "filters": ["redact_voting_codes"],
-            "formatter": "plain",
+            "formatter": LOG_FORMAT,
         },
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},

@@ -5,10 +5,14 @@ to the console, SQLite, the filesystem broker, the development key). The values 
 judged by ``manage.py check --deploy`` (werkdruk/checks.py), part of the release step.
 """
 
+import copy
+
 from django.core.exceptions import ImproperlyConfigured
 
+from werkdruk.monitoring import sentry_init
+
 from .base import *  # noqa: F403
-from .base import env
+from .base import LOGGING, env, log_format
 
 REQUIRED_VARIABLES = (
     "SECRET_KEY",
@@ -43,3 +47,20 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 AXES_ENABLED = True
+# /health/ answers a load balancer's plain-HTTP probe itself, without a redirect.
+SECURE_REDIRECT_EXEMPT = [r"^health/"]
+
+# One JSON object a line for a log collector, unless LOG_FORMAT=plain.
+LOG_FORMAT = log_format("json")
+LOGGING = copy.deepcopy(LOGGING)
+LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT
+
+# Error reporting (werkdruk.monitoring), scrubbed like the logs: only when SENTRY_DSN is set.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        release=env.str("SENTRY_RELEASE", default=""),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
