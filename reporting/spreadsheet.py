@@ -88,6 +88,21 @@ def _survey(report) -> list[dict]:
     ]
 
 
+def _outcomes(report) -> list[dict]:
+    return [
+        {
+            _("School"): school.school_name,
+            _("Evaluation moment"): school.evaluation.outcomes_moment,
+            _("Measure"): outcome.title,
+            _("Outcome"): outcome.verdict_label,
+            _("Reasons"): outcome.reasons,
+            _("Indicators and results against the goal"): outcome.results,
+        }
+        for school in report.schools
+        for outcome in school.evaluation.outcomes
+    ]
+
+
 def _cell_values(label, kind, cell) -> list[tuple[str, object]]:
     """One comparison cell as (figure, value) pairs: a pair of amounts is two figures."""
     if kind == Kind.PAIR:
@@ -143,6 +158,7 @@ def board_workbook(*, board, school_year) -> tuple[bytes, str]:
         _("Dashboard"): _dashboard(summary),
         _("Spending"): _spending(report),
         _("Survey"): _survey(report),
+        _("Evaluation"): _outcomes(report),
         _("Years"): _years(summary),
     }
     buffer = io.BytesIO()

@@ -28,3 +28,27 @@ def may_read_task_policy_page(user, process) -> bool:
 
 
 rules.add_perm(VIEW_TASK_POLICY, may_read_task_policy_page)
+
+
+EDIT_EVALUATION = "schoolplans.edit_evaluation"
+VIEW_EVALUATION_MOMENT = "schoolplans.view_evaluation_moment"
+
+
+@rules.predicate
+def may_edit_evaluation_cycle(user, process) -> bool:
+    """The evaluation moments and their outcomes of a Process: the director and the PMR."""
+    from .selectors.evaluation import may_edit_evaluation_moments
+
+    return may_edit_evaluation_moments(user, process)
+
+
+@rules.predicate
+def may_read_evaluation_moment(user, moment) -> bool:
+    """An EvaluationMoment: see ``selectors.evaluation.may_read_moment``."""
+    from .selectors.evaluation import may_read_moment
+
+    return may_read_moment(user, moment)
+
+
+rules.add_perm(EDIT_EVALUATION, may_edit_evaluation_cycle)
+rules.add_perm(VIEW_EVALUATION_MOMENT, may_read_evaluation_moment)

@@ -1,6 +1,6 @@
 """URLs of the schoolplans app, one module per sub-domain."""
 
-from . import decision_list, merge, next_year, publication, ratification, task_policy
+from . import decision_list, evaluation, merge, next_year, publication, ratification, task_policy
 
 app_name = "schoolplans"
 
@@ -11,4 +11,5 @@ urlpatterns = [
     *decision_list.urlpatterns,
     *next_year.urlpatterns,
     *task_policy.urlpatterns,
+    *evaluation.urlpatterns,
 ]
