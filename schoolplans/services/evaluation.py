@@ -24,6 +24,7 @@ unit of next year carrying over a measure with its verdict.
 """
 
 import logging
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -36,7 +37,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from plans.models import Measure
+from plans.models import Measure, MeasureCategory
 from plans.services.unit_plans import MeasureData, measure_create
 from processes.mail import board_send_mail
 from processes.models import SchoolRole
@@ -465,7 +466,7 @@ def moment_share_notices_send(*, moment_id) -> int:
 # --- next year: a measure carried over ------------------------------------------------------
 
 
-def _years_for(process, old_measure: dict, previous) -> tuple[int, int]:
+def _years_for(process, old_measure: dict) -> tuple[int, int]:
     start = process.school_year.start_year
     length = int(old_measure["last_year"]) - int(old_measure["first_year"])
     return start, start + max(length, 0)
@@ -500,7 +501,7 @@ def measure_carry_over(*, process, plan, actor, measure_key: str) -> Measure:
         .select_related("category")
         .first()
     )
-    first_year, last_year = _years_for(process, old, previous)
+    first_year, last_year = _years_for(process, old)
     if source is not None:
         data = MeasureData(
             title=old["title"],
@@ -523,16 +524,14 @@ def measure_carry_over(*, process, plan, actor, measure_key: str) -> Measure:
             when_money_ends=source.when_money_ends,
         )
     else:
-        from plans.models import MeasureCategory
-
         yearly = old.get("cost_per_year") or {}
-        amount = max((float(v) for v in yearly.values()), default=0)
+        amount = max((Decimal(str(v)) for v in yearly.values()), default=Decimal("0"))
         data = MeasureData(
             title=old["title"],
             description=old.get("description") or "",
             category=MeasureCategory.objects.get(code=old["category"]),
             cost_type=Measure.CostType.FIXED if amount else Measure.CostType.NONE,
-            amount=source_amount(amount) if amount else None,
+            amount=amount.quantize(Decimal("0.01")) if amount else None,
             first_year=first_year,
             last_year=last_year,
             structural=bool(old.get("structural")),
@@ -561,9 +560,3 @@ def measure_carry_over(*, process, plan, actor, measure_key: str) -> Measure:
         content={"measure": measure.pk, "from_key": row.key, "outcome": row.outcome.pk},
     )
     return measure
-
-
-def source_amount(value):
-    from decimal import Decimal
-
-    return Decimal(str(value)).quantize(Decimal("0.01"))

@@ -503,3 +503,13 @@ def test_the_page_refuses_an_outcome_without_reasons(client, moment, people):
     assert response.status_code == 400
     assert b"give the reasons" in response.content
     assert not EvaluationOutcome.objects.exists()
+
+
+def test_the_archive_holds_the_moments_and_outcomes(moment, pmr):
+    from schoolplans.selectors.archive import evaluation_agreement
+
+    evaluation.outcomes_record(moment=moment, actor=pmr, outcomes=full())
+    archived = evaluation_agreement(moment.agreement.process)
+    (entry,) = archived["moments"]
+    assert entry["title"] == "Evaluatie juni" and entry["recorded_at"] is not None
+    assert [o["verdict"] for o in entry["outcomes"]] == ["continue", "adjust", "stop"]
