@@ -1,7 +1,8 @@
 """The board's figures of one school year as an XLSX workbook, beside the PDF and DOCX report.
 
 One sheet each: the dashboard's money per school, spending against plan per school and measure,
-the survey results per dimension and round, and each school's years side by side. The figures
+the survey results per dimension and round, the evaluation's outcome per measure (the last
+recorded moment of each school), and each school's years side by side. The figures
 come from the report's own selectors (``figures``, ``compare``, ``selectors``), so the workbook
 says what the report says. Surveys give only what the report gives: closed rounds with at least
 five responses, as averages and shares; no free text.

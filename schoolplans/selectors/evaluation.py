@@ -9,6 +9,7 @@ A moment is *recorded* when every measure of the ratified version has an outcome
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.http import Http404
 
 from plans.models import Measure
@@ -18,8 +19,11 @@ from ..models import EvaluationAgreement, EvaluationMoment, EvaluationOutcome, M
 from .decision_list import ratification_record_for
 from .next_year import previous_process
 
-# Days before a moment's date its reminder goes out (the task runs every morning).
-REMINDER_DAYS = 7
+
+def reminder_days() -> int:
+    """Days before a moment's date its reminder goes out (the task runs every morning)."""
+    return settings.EVALUATION_REMINDER_DAYS
+
 
 Verdict = EvaluationOutcome.Verdict
 CARRIABLE = (Verdict.CONTINUE, Verdict.ADJUST)

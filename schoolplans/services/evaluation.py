@@ -8,11 +8,11 @@ unit of next year carrying over a measure with its verdict.
   date is fixed and it is not removed. Moving the date of an un-held moment re-arms its
   reminder (``reminded_at`` cleared).
 - **Reminders.** ``evaluation_reminders_send`` (a Celery beat task, every morning) e-mails
-  whoever is responsible from ``REMINDER_DAYS`` before the date of an un-recorded moment,
-  exactly once per moment: the moment is claimed by a conditional update (``reminded_at`` set
-  where it is still empty), and its e-mails go out in the same transaction, so a second run or
-  a second worker finds it claimed, and a failing mail server rolls the claim back for the
-  next run.
+  whoever is responsible from ``EVALUATION_REMINDER_DAYS`` (a setting, 7) days before the
+  date of an un-recorded moment, exactly once per moment: the moment is claimed by a
+  conditional update (``reminded_at`` set where it is still empty), and its e-mails go out
+  in the same transaction, so a second run or a second worker finds it claimed, and a
+  failing mail server rolls the claim back for the next run.
 - **Outcomes.** One page per moment records an outcome (continue, adjust, stop; reasons; the
   results against the goal) for the measures of the ratified version, in one transaction; the
   moment is *recorded* when every measure has one. Until the results are shared they can be
@@ -48,12 +48,12 @@ from werkdruk.exceptions import DomainError
 
 from ..models import EvaluationAgreement, EvaluationMoment, EvaluationOutcome, MeasureCarryOver
 from ..selectors.evaluation import (
-    REMINDER_DAYS,
     carriable_measures,
     carry_over_refusal,
     may_edit_evaluation_moments,
     measures_to_evaluate,
     ratified_version_of,
+    reminder_days,
 )
 
 logger = logging.getLogger(__name__)
@@ -228,20 +228,20 @@ def moment_reminder_due(moment, today) -> bool:
     return (
         moment.reminded_at is None
         and moment.recorded_at is None
-        and (moment.date - today).days <= REMINDER_DAYS
+        and (moment.date - today).days <= reminder_days()
     )
 
 
 def evaluation_reminders_send(*, today=None) -> int:
-    """Remind whoever is responsible for the moments due (from ``REMINDER_DAYS`` before their
-    date until they are recorded); exactly once per moment (and date). Returns how many
-    e-mails went out."""
+    """Remind whoever is responsible for the moments due (from ``EVALUATION_REMINDER_DAYS``
+    days before their date until they are recorded); exactly once per moment (and date).
+    Returns how many e-mails went out."""
     today = today or timezone.localdate()
     due = list(
         EvaluationMoment.objects.filter(
             reminded_at__isnull=True,
             recorded_at__isnull=True,
-            date__lte=today + timezone.timedelta(days=REMINDER_DAYS),
+            date__lte=today + timezone.timedelta(days=reminder_days()),
         )
         .order_by("date", "pk")
         .values_list("pk", "date")

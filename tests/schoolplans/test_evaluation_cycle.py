@@ -4,12 +4,10 @@ moment, the outcome per measure of the ratified plan, sharing with the staff, an
 permissions of the new pages."""
 
 import datetime
-import threading
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,7 +21,7 @@ from schoolplans.models import (
     SchoolPlan,
     SchoolPlanVersion,
 )
-from schoolplans.selectors.evaluation import REMINDER_DAYS, measures_to_evaluate
+from schoolplans.selectors.evaluation import measures_to_evaluate, reminder_days
 from schoolplans.services import evaluation
 from werkdruk.edit_conflicts import EditConflict
 from werkdruk.exceptions import DomainError
@@ -127,7 +125,8 @@ def test_a_moment_needs_a_title(ratified, director):
 # --- reminders exactly once ------------------------------------------------------------------
 
 
-def _due(moment, days=REMINDER_DAYS):
+def _due(moment, days=None):
+    days = reminder_days() if days is None else days
     EvaluationMoment.objects.filter(pk=moment.pk).update(
         date=timezone.localdate() + datetime.timedelta(days=days)
     )
@@ -234,24 +233,6 @@ def test_a_recorded_moment_is_not_reminded(moment, pmr):
     evaluation.outcomes_record(moment=moment, actor=pmr, outcomes=full())
     _due(moment, 0)
     assert evaluation.evaluation_reminders_send() == 0
-
-
-@pytest.mark.skipif(connection.vendor == "sqlite", reason="row locks need PostgreSQL")
-@pytest.mark.django_db(transaction=True)
-def test_two_workers_at_once_send_once(moment):  # pragma: no cover - integration run
-    _due(moment)
-    counts = []
-
-    def run():
-        counts.append(evaluation.evaluation_reminders_send())
-        connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(counts) == [0, 2]
 
 
 # --- outcomes --------------------------------------------------------------------------------
