@@ -187,6 +187,17 @@ class SurveyRoundRow:
 
 
 @dataclass(frozen=True)
+class OutcomeRow:
+    """The outcome of one measure at the last recorded evaluation moment."""
+
+    title: str
+    verdict: str  # continue, adjust, stop
+    verdict_label: str
+    reasons: str
+    results: str
+
+
+@dataclass(frozen=True)
 class EvaluationSection:
     agreement: dict | None  # what, indicators, when, responsible, sharing, follow_up (texts)
     rounds: list[SurveyRoundRow]  # this process's rounds
@@ -194,6 +205,10 @@ class EvaluationSection:
     comparison_rows: list[tuple[str, list[DimensionRow]]]  # (round label, dimensions), oldest first
     # the factsheet written before step 1 (its figures and texts), or None
     factsheet: dict | None = None
+    # the outcome per measure of the last recorded evaluation moment (issue 18)
+    outcomes: list[OutcomeRow] = field(default_factory=list)
+    outcomes_moment: str | None = None  # "<title> (<date>)" of that moment, or None
+    outcomes_shared: bool = False  # that moment's results are shared with the staff
 
 
 # --- the reports -----------------------------------------------------------------------------

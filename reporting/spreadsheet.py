@@ -1,7 +1,8 @@
 """The board's figures of one school year as an XLSX workbook, beside the PDF and DOCX report.
 
 One sheet each: the dashboard's money per school, spending against plan per school and measure,
-the survey results per dimension and round, and each school's years side by side. The figures
+the survey results per dimension and round, the evaluation's outcome per measure (the last
+recorded moment of each school), and each school's years side by side. The figures
 come from the report's own selectors (``figures``, ``compare``, ``selectors``), so the workbook
 says what the report says. Surveys give only what the report gives: closed rounds with at least
 five responses, as averages and shares; no free text.
@@ -88,6 +89,21 @@ def _survey(report) -> list[dict]:
     ]
 
 
+def _outcomes(report) -> list[dict]:
+    return [
+        {
+            _("School"): school.school_name,
+            _("Evaluation moment"): school.evaluation.outcomes_moment,
+            _("Measure"): outcome.title,
+            _("Outcome"): outcome.verdict_label,
+            _("Reasons"): outcome.reasons,
+            _("Indicators and results against the goal"): outcome.results,
+        }
+        for school in report.schools
+        for outcome in school.evaluation.outcomes
+    ]
+
+
 def _cell_values(label, kind, cell) -> list[tuple[str, object]]:
     """One comparison cell as (figure, value) pairs: a pair of amounts is two figures."""
     if kind == Kind.PAIR:
@@ -143,6 +159,7 @@ def board_workbook(*, board, school_year) -> tuple[bytes, str]:
         _("Dashboard"): _dashboard(summary),
         _("Spending"): _spending(report),
         _("Survey"): _survey(report),
+        _("Evaluation"): _outcomes(report),
         _("Years"): _years(summary),
     }
     buffer = io.BytesIO()

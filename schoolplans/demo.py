@@ -288,3 +288,63 @@ def demo_concerns(process) -> None:
                 "invalkracht uit de poule; de directie rapporteert in de PMR-vergadering."
             ),
         )
+
+
+# --- the evaluation kept (issue 18) ------------------------------------------------------------
+
+# The outcome per measure of last year's evaluation, by the start of the measure's title: one
+# continues, one is adjusted, one stops; every other measure continues.
+EVALUATION_OUTCOMES = {
+    "Correctie-uren": (
+        "continue",
+        "De correctie-uren verlaagden de werkdruk in de toetsweken merkbaar.",
+        "Enquête juni: 'vaak of altijd te druk' in de toetsweken van 58% naar 31%.",
+    ),
+    "Onderwijsassistent-uren": (
+        "adjust",
+        "Werkt, maar de uren kwamen pas in november beschikbaar; volgend jaar vanaf de start en "
+        "ook voor de onderbouw.",
+        "Nakijktijd schrijfopdrachten per week van 6 naar 4,5 uur (eigen registratie).",
+    ),
+    "Teamdag": (
+        "stop",
+        "De teamdag werd gewaardeerd maar veranderde niets aan de werkdruk; het geld gaat "
+        "volgend jaar naar rustmomenten in de pauzes.",
+        "Geen verschil in de enquête voor het onderwijsondersteunend personeel.",
+    ),
+}
+OTHER_OUTCOME = ("continue", "Doet wat het moest doen; de eenheid wil ermee doorgaan.", "")
+
+
+def demo_evaluation(process):
+    """Het Baken's ratified process of last year gets an evaluation moment in June with an
+    outcome for every measure (one continue, one adjust, one stop, the rest continue),
+    recorded by the director and the PMR and shared with the staff (idempotent)."""
+    from .models import EvaluationMoment
+    from .selectors.evaluation import measures_to_evaluate
+    from .services import evaluation
+
+    if EvaluationMoment.objects.filter(agreement__process=process).exists():
+        return EvaluationMoment.objects.filter(agreement__process=process).first()
+    users = {role.role: role.user for role in process.school.roles.select_related("user")}
+    director, pmr = users["director"], users["pmr"]
+    with (
+        override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+        transaction.atomic(),
+    ):
+        moment = evaluation.moment_add(
+            process=process,
+            actor=director,
+            date=timezone.datetime(process.school_year.start_year + 1, 6, 24).date(),
+            title="Evaluatie in de PMR-vergadering van juni",
+            responsible="both",
+        )
+        outcomes = {}
+        for row in measures_to_evaluate(process):
+            verdict, reasons, results = next(
+                (v for start, v in EVALUATION_OUTCOMES.items() if row.title.startswith(start)),
+                OTHER_OUTCOME,
+            )
+            outcomes[row.key] = {"verdict": verdict, "reasons": reasons, "results": results}
+        moment = evaluation.outcomes_record(moment=moment, actor=pmr, outcomes=outcomes)
+        return evaluation.moment_share(moment=moment, actor=director)

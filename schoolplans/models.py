@@ -523,3 +523,120 @@ class Concern(models.Model):
     @property
     def is_named(self) -> bool:
         return bool(self.reporter_name)
+
+
+class EvaluationMoment(models.Model):
+    """A dated moment of the evaluation agreement (issue 18: the evaluation is kept, not only
+    agreed). Whoever is responsible is reminded once before the date (``reminded_at``, set by
+    a conditional update so two workers never both send; a new date re-arms it). At the moment
+    the director and the PMR record an outcome per measure of the ratified plan
+    (``EvaluationOutcome``); with one for every measure the moment is recorded
+    (``recorded_at``), and then it may be shared with the staff (``shared_at``, once)."""
+
+    class Responsible(models.TextChoices):
+        DIRECTOR = "director", _("the director")
+        PMR = "pmr", _("the PMR")
+        BOTH = "both", _("the director and the PMR")
+
+    agreement = models.ForeignKey(
+        EvaluationAgreement, on_delete=models.CASCADE, related_name="moments"
+    )
+    date = models.DateField(_("date"))
+    title = models.CharField(_("title"), max_length=200)
+    responsible = models.CharField(
+        _("responsible"), max_length=10, choices=Responsible.choices, default=Responsible.BOTH
+    )
+    reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    recorded_at = models.DateTimeField(_("outcomes recorded at"), null=True, blank=True)
+    shared_at = models.DateTimeField(_("shared with the staff at"), null=True, blank=True)
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    notified = models.JSONField(_("staff members notified"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    # Counted up at each change of the moment or its outcomes made through a form: a form
+    # loaded at an older version is refused instead of overwriting (werkdruk.edit_conflicts).
+    version = models.PositiveIntegerField(_("edit version"), default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("evaluation moment")
+        verbose_name_plural = _("evaluation moments")
+        ordering = ["agreement", "date", "pk"]
+
+    def __str__(self):
+        return f"{self.title} ({self.date})"
+
+    @property
+    def process(self):
+        return self.agreement.process
+
+    @property
+    def held(self) -> bool:
+        """Outcomes have been recorded at this moment (all or some)."""
+        return self.recorded_at is not None or self.outcomes.exists()
+
+
+class EvaluationOutcome(models.Model):
+    """The outcome of one measure of the ratified school plan at one evaluation moment:
+    continue, adjust or stop, with the reasons and the results against the goal the unit plan
+    named. ``measure_key`` is the measure's key in the ratified version (the
+    ``SchoolPlanMeasure``'s pk); the title is kept as it was ratified."""
+
+    class Verdict(models.TextChoices):
+        CONTINUE = "continue", _("continue")
+        ADJUST = "adjust", _("adjust")
+        STOP = "stop", _("stop")
+
+    moment = models.ForeignKey(EvaluationMoment, on_delete=models.CASCADE, related_name="outcomes")
+    measure_key = models.CharField(_("measure"), max_length=20)
+    measure_title = models.CharField(_("title"), max_length=200)
+    verdict = models.CharField(_("outcome"), max_length=10, choices=Verdict.choices)
+    reasons = models.TextField(_("reasons"))
+    results = models.TextField(_("indicators and results against the goal"), blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("evaluation outcome")
+        verbose_name_plural = _("evaluation outcomes")
+        ordering = ["moment", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["moment", "measure_key"], name="evaluation_outcome_once_per_measure"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.measure_title}: {self.get_verdict_display()}"
+
+
+class MeasureCarryOver(models.Model):
+    """A unit measure of next year's plan carried over from a measure of last year's ratified
+    plan, with the verdict of last year's evaluation (continue or adjust) it rests on."""
+
+    unit_measure = models.OneToOneField(
+        "plans.Measure", on_delete=models.CASCADE, related_name="carried_over"
+    )
+    outcome = models.ForeignKey(
+        EvaluationOutcome, on_delete=models.PROTECT, related_name="carry_overs"
+    )
+    from_school_year = models.CharField(_("from school year"), max_length=20)
+    from_title = models.CharField(_("measure last year"), max_length=200)
+    verdict = models.CharField(
+        _("outcome last year"), max_length=10, choices=EvaluationOutcome.Verdict.choices
+    )
+    carried_at = models.DateTimeField(_("carried over at"), default=timezone.now)
+    carried_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("measure carried over")
+        verbose_name_plural = _("measures carried over")
+
+    def __str__(self):
+        return f"{self.from_title} ({self.from_school_year})"

@@ -42,3 +42,25 @@ ANSWER_CONCERN = "schoolplans.answer_concern"
 rules.add_perm(REPORT_CONCERN, is_school_staff)
 rules.add_perm(VIEW_MELDPUNT, is_school_staff | is_director | is_pmr_member)
 rules.add_perm(ANSWER_CONCERN, is_director | is_pmr_member)
+EDIT_EVALUATION = "schoolplans.edit_evaluation"
+VIEW_EVALUATION_MOMENT = "schoolplans.view_evaluation_moment"
+
+
+@rules.predicate
+def may_edit_evaluation_cycle(user, process) -> bool:
+    """The evaluation moments and their outcomes of a Process: the director and the PMR."""
+    from .selectors.evaluation import may_edit_evaluation_moments
+
+    return may_edit_evaluation_moments(user, process)
+
+
+@rules.predicate
+def may_read_evaluation_moment(user, moment) -> bool:
+    """An EvaluationMoment: see ``selectors.evaluation.may_read_moment``."""
+    from .selectors.evaluation import may_read_moment
+
+    return may_read_moment(user, moment)
+
+
+rules.add_perm(EDIT_EVALUATION, may_edit_evaluation_cycle)
+rules.add_perm(VIEW_EVALUATION_MOMENT, may_read_evaluation_moment)

@@ -6,16 +6,19 @@ from django.utils.translation import gettext_lazy as _
 
 
 def register() -> None:
+    from plans.selectors.unit_plans import register_measure_notes
     from processes import registry
 
     from . import todos
     from .rules import VIEW_MELDPUNT, VIEW_SCHOOL_PLAN, VIEW_TASK_POLICY
+    from .selectors.evaluation import carried_over_notes
     from .selectors.merge import step9_final_version_blocker
     from .selectors.publication import step10_needs_publication
     from .selectors.ratification import step11_blockers
     from .services.next_year import follow_up_copy
     from .services.ratification import ratification_record_write
 
+    register_measure_notes(carried_over_notes)
     registry.register_step_page(
         9,
         _("School plan"),

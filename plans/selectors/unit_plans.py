@@ -7,7 +7,8 @@ measures, comments or changes there are. Permissions come from ``plans.rules``; 
 another process is a 404 (``process_get_for_user`` already gives 404 for another school).
 """
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
@@ -202,6 +203,26 @@ class MeasureRow:
     per_year: list
     verdicts: list[VerdictRow]  # this measure's failing verdicts
     comments: list
+    notes: list[str] = field(default_factory=list)  # from the apps above (register_measure_notes)
+
+
+# A hook for the apps above: a provider takes a plan's measures and returns notes to show with
+# them by measure pk (schoolplans: a measure carried over from last year, with its verdict).
+MeasureNotesProvider = Callable[[list], dict]
+_measure_notes_providers: list[MeasureNotesProvider] = []
+
+
+def register_measure_notes(provider: MeasureNotesProvider) -> None:
+    if provider not in _measure_notes_providers:
+        _measure_notes_providers.append(provider)
+
+
+def measure_notes(measures) -> dict[int, list[str]]:
+    notes: dict[int, list[str]] = {}
+    for provider in _measure_notes_providers:
+        for pk, note in provider(measures).items():
+            notes.setdefault(pk, []).append(note)
+    return notes
 
 
 @dataclass
@@ -315,6 +336,7 @@ def unit_plan_page(*, user, process, unit_pk) -> PlanPage:
         .first()
     )
     refusal = edit_refusal(plan, step)
+    notes = measure_notes(measures)
     may_submit = (
         _step_open(step) and plan.state != UnitPlan.State.SUBMITTED and user.has_perm(SUBMIT, plan)
     )
@@ -329,6 +351,7 @@ def unit_plan_page(*, user, process, unit_pk) -> PlanPage:
                 per_year=_per_year(measure.cost_per_year),
                 verdicts=by_measure.get(str(measure.pk), []),
                 comments=list(measure.comments.all()),
+                notes=notes.get(measure.pk, []),
             )
             for measure in measures
         ],

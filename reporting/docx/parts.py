@@ -387,6 +387,27 @@ def section_d(document, report):
             (_(label), evaluation.agreement.get(key) or DASH) for key, label in AGREEMENT_FIELDS
         ]
         table(document, None, rows, header_row=False)
+    heading(document, _("Outcome per measure"), level=3)
+    if evaluation.outcomes:
+        document.add_paragraph(
+            _("As recorded by the director and the PMR at the evaluation moment %(moment)s.")
+            % {"moment": evaluation.outcomes_moment}
+        )
+        rows = [
+            (o.title, o.verdict_label, o.reasons, o.results or DASH) for o in evaluation.outcomes
+        ]
+        headers = [
+            _("Measure"),
+            _("Outcome"),
+            _("Reasons"),
+            _("Indicators and results against the goal"),
+        ]
+        table(document, headers, rows)
+    else:
+        none(
+            document,
+            _("No evaluation moment with an outcome for every measure has been recorded."),
+        )
     heading(document, _("Outcome of the workload survey"), level=3)
     for survey_round in evaluation.rounds:
         paragraph = document.add_paragraph()

@@ -3,14 +3,14 @@ the "from last year" block computed at display time from the school's process of
 before (its evaluation agreement, its spending against the plan, its survey results). It sits
 in reporting because those figures come from schoolplans, spending and surveys."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from processes.predicates import is_director, is_pmr_member
 from schoolplans.models import Factsheet
 from schoolplans.selectors.next_year import previous_process
 
-from ..sections import SurveyRoundRow
+from ..sections import OutcomeRow, SurveyRoundRow
 from .figures import school_report
 
 READ = "reporting.view_factsheet"
@@ -33,6 +33,11 @@ class LastYear:
     unspent: Decimal | None
     agreement: dict | None  # the evaluation agreement's texts
     rounds: list[SurveyRoundRow]
+    # the outcome per measure of last year's last recorded evaluation moment, once shared
+    # with the staff (the factsheet is read by all staff); recorded_unshared says it exists
+    outcomes: list[OutcomeRow] = field(default_factory=list)
+    outcomes_moment: str | None = None
+    outcomes_unshared: bool = False
 
 
 def last_year(process) -> LastYear | None:
@@ -51,6 +56,10 @@ def last_year(process) -> LastYear | None:
         unspent=goals.unspent if goals else None,
         agreement=report.evaluation.agreement,
         rounds=report.evaluation.rounds,
+        outcomes=report.evaluation.outcomes if report.evaluation.outcomes_shared else [],
+        outcomes_moment=report.evaluation.outcomes_moment,
+        outcomes_unshared=bool(report.evaluation.outcomes)
+        and not report.evaluation.outcomes_shared,
     )
 
 

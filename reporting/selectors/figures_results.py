@@ -4,9 +4,11 @@ Only what the survey shows is used: closed rounds with at least five responses, 
 shares. No single answer, no ballot and none of the survey's free texts reach the report.
 """
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from schoolplans.models import EvaluationAgreement, Factsheet
+from schoolplans.selectors.evaluation import last_recorded_evaluation
 from spending.selectors import ratified_measures, spending_overview
 from surveys.charts import comparison_chart
 from surveys.models import SurveyRound
@@ -20,6 +22,7 @@ from ..sections import (
     EvaluationSection,
     GoalsSection,
     MeasureRow,
+    OutcomeRow,
     SurveyRoundRow,
 )
 
@@ -144,7 +147,31 @@ def evaluation_section(*, process, results) -> EvaluationSection:
         comparison=comparison,
         comparison_rows=comparison_rows,
         factsheet=_factsheet(process),
+        **evaluation_outcomes(process),
     )
+
+
+def evaluation_outcomes(process) -> dict:
+    """The outcome per measure of ``process``'s last recorded evaluation moment, as the
+    ``outcomes`` and ``outcomes_moment`` of section d (empty without one). Two queries."""
+    recorded = last_recorded_evaluation(process)
+    if recorded is None:
+        return {"outcomes": [], "outcomes_moment": None, "outcomes_shared": False}
+    moment = recorded.moment
+    return {
+        "outcomes": [
+            OutcomeRow(
+                title=outcome.measure_title,
+                verdict=outcome.verdict,
+                verdict_label=str(outcome.get_verdict_display()),
+                reasons=outcome.reasons,
+                results=outcome.results,
+            )
+            for outcome in recorded.outcomes
+        ],
+        "outcomes_moment": f"{moment.title} ({date_format(moment.date)})",
+        "outcomes_shared": recorded.shared,
+    }
 
 
 FACTSHEET_FIELDS = (

@@ -81,7 +81,11 @@ def staff_report(report: SchoolReport, *, school) -> SchoolReport:
         for step in report.process.steps
     ]
     process = dataclasses.replace(report.process, timeline=timeline, steps=steps)
-    return dataclasses.replace(report, process=process)
+    evaluation = report.evaluation
+    if evaluation.outcomes and not evaluation.outcomes_shared:
+        # The staff read the evaluation's outcomes once the director or the PMR shared them.
+        evaluation = dataclasses.replace(evaluation, outcomes=[], outcomes_moment=None)
+    return dataclasses.replace(report, process=process, evaluation=evaluation)
 
 
 def _people(step: StepSummary, timeline: list[TimelineEntry], labels) -> list[str]:

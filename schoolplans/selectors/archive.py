@@ -582,6 +582,26 @@ def evaluation_agreement(process) -> dict | None:
         **{name: getattr(agreement, name) for name in fields},
         "recorded_at": when(agreement.recorded_at),
         "changed_at": when(agreement.changed_at),
+        "moments": [
+            {
+                "date": when(moment.date),
+                "title": moment.title,
+                "responsible": moment.responsible,
+                "recorded_at": when(moment.recorded_at),
+                "shared_at": when(moment.shared_at),
+                "outcomes": [
+                    {
+                        "measure": outcome.measure_key,
+                        "title": outcome.measure_title,
+                        "verdict": outcome.verdict,
+                        "reasons": outcome.reasons,
+                        "results": outcome.results,
+                    }
+                    for outcome in moment.outcomes.all()
+                ],
+            }
+            for moment in agreement.moments.prefetch_related("outcomes").order_by("date", "pk")
+        ],
     }
 
 

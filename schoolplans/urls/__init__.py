@@ -1,6 +1,15 @@
 """URLs of the schoolplans app, one module per sub-domain."""
 
-from . import concerns, decision_list, merge, next_year, publication, ratification, task_policy
+from . import (
+    concerns,
+    decision_list,
+    evaluation,
+    merge,
+    next_year,
+    publication,
+    ratification,
+    task_policy,
+)
 
 app_name = "schoolplans"
 
@@ -12,4 +21,5 @@ urlpatterns = [
     *next_year.urlpatterns,
     *task_policy.urlpatterns,
     *concerns.urlpatterns,
+    *evaluation.urlpatterns,
 ]

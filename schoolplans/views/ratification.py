@@ -13,9 +13,11 @@ from werkdruk.domain_errors import shows_domain_error
 from werkdruk.edit_conflicts import EditConflict, edit_conflict_report
 from werkdruk.submissions import idempotent_post
 
+from ..forms.evaluation import MomentForm
 from ..forms.ratification import EvaluationForm, PmrDecisionForm
 from ..models import EvaluationAgreement, PmrDecision
-from ..rules import VIEW_TASK_POLICY
+from ..rules import EDIT_EVALUATION, VIEW_EVALUATION_MOMENT, VIEW_TASK_POLICY
+from ..selectors import evaluation as evaluation_selectors
 from ..selectors import ratification as selectors
 from ..selectors.content import plan_display
 from ..selectors.task_policy import task_policy_annotate
@@ -52,6 +54,7 @@ def evaluation_detail(request, pk):
                 messages.success(request, _("The evaluation agreement has been saved."))
                 return redirect("schoolplans:ratification", pk=process.pk)
         status = 409 if edit_conflict else 400
+    can_edit_moments = agreement is not None and request.user.has_perm(EDIT_EVALUATION, process)
     context = {
         "process": process,
         "step": step,
@@ -59,6 +62,13 @@ def evaluation_detail(request, pk):
         "form": form,
         "refusal": refusal,
         "edit_conflict": edit_conflict,
+        "moments": [
+            moment
+            for moment in evaluation_selectors.moments_of(process)
+            if request.user.has_perm(VIEW_EVALUATION_MOMENT, moment)
+        ],
+        "can_edit_moments": can_edit_moments,
+        "moment_form": MomentForm() if can_edit_moments else None,
     }
     return render(request, "schoolplans/ratification/evaluation.html", context, status=status)
 

@@ -42,7 +42,7 @@ def test_the_board_downloads_its_figures_with_the_amounts_of_the_report(client, 
 
     workbook = download(client, process)
 
-    assert workbook.sheetnames == ["Dashboard", "Spending", "Survey", "Years"]
+    assert workbook.sheetnames == ["Dashboard", "Spending", "Survey", "Evaluation", "Years"]
     dashboard = records(workbook["Dashboard"])
     assert [row["School"] for row in dashboard] == [r.school_name for r in report.rows] + ["Total"]
     for row, school in zip(dashboard, report.rows, strict=False):

@@ -318,6 +318,9 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # How long an e-mailed invitation to a role (organisation.Invitation) stays usable, in days.
 INVITATION_EXPIRY_DAYS = env.int("INVITATION_EXPIRY_DAYS", default=14)
 
+# How many days before an evaluation moment whoever is responsible is reminded (once).
+EVALUATION_REMINDER_DAYS = env.int("EVALUATION_REMINDER_DAYS", default=7)
+
 # Uploads (staff lists, finance exports): the largest file accepted, and for an Excel workbook
 # (a zip archive) how far it may unpack and how tightly it may be packed, checked before it is
 # parsed, so a small "zip bomb" cannot make the web process grow by hundreds of MB.

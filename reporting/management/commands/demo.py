@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from plans.demo import DEMO_PASSWORD, DOMAIN, demo_load
 from plans.demo_plans import demo_plans
 from reporting.demo import demo_factsheet
-from schoolplans.demo import demo_concerns, demo_ratified
+from schoolplans.demo import demo_concerns, demo_evaluation, demo_ratified
 from spending.demo import demo_spending
 from surveys.demo import demo_survey
 from voting.demo import demo_vote
@@ -22,6 +22,7 @@ class Command(BaseCommand):
         vote = demo_vote(result["process"], result["users"])
         plans_process = demo_plans(result)
         ratified = demo_ratified(result)
+        demo_evaluation(ratified)
         demo_spending(ratified)
         demo_concerns(ratified)
         demo_survey(ratified)
@@ -46,6 +47,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Last year it ratified its plan: directeur.baken@{DOMAIN} and pmr.baken@{DOMAIN} "
             f"see the ratified school plan for {ratified.school_year} with its decision list, "
+            f"its evaluation (outcome per measure, shared with the staff), "
             f"this year's factsheet prefilled from it (step 1), "
             f"what was spent, the workload survey's results and an answered meldpunt report; "
             f"export that process with manage.py export_process --school "
