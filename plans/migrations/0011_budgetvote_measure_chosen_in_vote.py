@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('plans', '0010_roles_function_cost_school'),
-        ('voting', '0006_budgetvote_measures_vote'),
+        ('voting', '0004_unit_plan_vote'),  # the vote model; not its later ballots
     ]
 
     operations = [

@@ -4,7 +4,7 @@ costs more than the budget (a property over random costs, budgets and ballots)."
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from voting.tally import measures_tally, selection_total
@@ -72,6 +72,8 @@ def elections(draw):
     return costs, ballots, budget
 
 
+# No deadline: on a machine shared with other test runs one example is slow now and then.
+@settings(deadline=None, max_examples=300, suppress_health_check=[HealthCheck.too_slow])
 @given(elections())
 def test_the_chosen_set_never_costs_more_than_the_budget(election):
     costs, ballots, budget = election
