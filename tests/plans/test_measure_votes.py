@@ -450,3 +450,17 @@ def test_the_result_shows_on_the_vote_page_and_on_the_plan_page(budgeted, client
         reverse("plans:unit-plan", args=[budgeted.process.pk, budgeted.plan.unit_id])
     )
     assert plan_page.content.decode().count('data-testid="chosen-in-vote"') == 2
+
+
+def test_the_archive_keeps_the_budget_options_votes_and_chosen_set(budgeted):
+    from schoolplans.selectors.archive import archive_content
+
+    counted(budgeted)
+    votes = archive_content(budgeted.process)["votes"]
+    choice = next(v for v in votes if v["kind"] == "unit_measures")
+    assert choice["budget"] == "10000.00"
+    assert [(o["title"], o["cost"], o["votes"], o["chosen"]) for o in choice["options"]] == [
+        ("Extra mentoruur", "6000.00", 4, True),
+        ("Roosterhulp", "5000.00", 2, False),
+        ("Stilteruimte", "3000.00", 4, True),
+    ]
