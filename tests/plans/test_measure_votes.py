@@ -464,3 +464,24 @@ def test_the_archive_keeps_the_budget_options_votes_and_chosen_set(budgeted):
         ("Roosterhulp", "5000.00", 2, False),
         ("Stilteruimte", "3000.00", 4, True),
     ]
+
+
+def test_a_ballot_selecting_every_one_of_the_most_options_still_seals(budgeted):
+    from voting.services.measures import MAX_OPTIONS
+
+    extra = [{"title": f"Idee {i}", "cost": "0"} for i in range(MAX_OPTIONS - 2)]
+    with pytest.raises(DomainError, match="at most"):
+        start(budgeted, extra_options=[*extra, {"title": "Eén te veel", "cost": "1"}])
+    vote = start(budgeted, extra_options=extra)
+    assert vote.options.count() == MAX_OPTIONS
+    every = list(range(1, MAX_OPTIONS + 1))
+    with pytest.raises(DomainError):  # mentoruur and roosterhulp together are over budget
+        ballot_cast(vote=vote, voter=vote.voters.first(), choice="yes", selection=every)
+    assert ballot_cast(vote=vote, voter=vote.voters.first(), choice="yes", selection=every[1:])
+
+
+def test_the_admin_shows_a_vote_with_its_options_read_only(budgeted, client):
+    vote = start(budgeted)
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    page = client.get(reverse("admin:voting_vote_change", args=[vote.pk]))
+    assert page.status_code in (200, 302)  # the admin may ask for its second factor first
