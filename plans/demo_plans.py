@@ -11,6 +11,7 @@ Idempotent: once the school has a process for the current year, nothing changes.
 """
 
 import datetime
+import random
 from decimal import Decimal
 
 from django.db import transaction
@@ -43,7 +44,7 @@ from voting.services.vote import vote_create, vote_open
 
 from .demo import DEMO_FRAMEWORKS, _user
 from .models import FrameworkRule, MeasureCategory, WorkloadCause
-from .services import unit_plan_votes
+from .services import measure_votes, unit_plan_votes
 from .services.announcements import announcement_send
 from .services.frameworks import framework_rule_create
 from .services.unit_plan_decisions import plan_submit
@@ -382,3 +383,39 @@ def _unit_plans(process, units, users):
     unit_plan_votes.plan_vote_close(plan=plans[beta], actor=coordinators[beta])
     for name in (beta, support):
         plan_submit(plan=plans[name], actor=coordinators[name])
+    talen = names[1]
+    _measures_vote(plans[talen], coordinators[talen])
+
+
+def _measures_vote(plan, coordinator):
+    """The languages unit chose its measures by vote within its budget (issue 18, item 8):
+    its plan's measures and one typed-in option, costing more together than the budget; every
+    member ticked a combination that fits (one in six abstained); counted. Taking the chosen
+    set into the plan is left to the demo teacher, the unit's coordinator."""
+    budget = OrganisationalUnit.objects.get(pk=plan.unit_id).amount
+    # The typed-in option makes the options cost more together than the budget.
+    spent = sum(plan.measures.values_list("total_cost", flat=True), Decimal("0"))
+    extra = (budget - spent + budget / 5).quantize(Decimal("1E2"))
+    vote = measure_votes.measures_vote_start(
+        plan=plan,
+        actor=coordinator,
+        closes_at=timezone.now() + datetime.timedelta(days=3),
+        measure_ids=list(plan.measures.values_list("pk", flat=True)),
+        extra_options=[{"title": "Kleinere groepen bij de schrijfvaardigheid", "cost": extra}],
+    )
+    options = list(vote.options.order_by("position"))
+    rng = random.Random(8)  # noqa: S311 - demo data, not security
+    for i, voter in enumerate(vote.voters.order_by("pk"), start=1):
+        if i % 6 == 0:
+            ballot_cast(vote=vote, voter=voter, choice="abstain", selection=[])
+            continue
+        chosen, total = [], Decimal("0")
+        for option in rng.sample(options, len(options)):
+            if rng.random() < 0.6 and total + option.cost <= budget:
+                chosen.append(option.position)
+                total += option.cost
+        if not chosen:
+            cheapest = min(options, key=lambda o: o.cost)
+            chosen = [cheapest.position]
+        ballot_cast(vote=vote, voter=voter, choice="yes", selection=chosen)
+    measure_votes.measures_vote_close(plan=plan, actor=coordinator)

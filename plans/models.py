@@ -476,6 +476,16 @@ class Measure(models.Model):
         help_text=_("For measures paid from one-off money: what happens when it runs out."),
     )
     # Computed by the services from plans.costs when the measure is saved.
+    # The unit's choice of measures within its budget (voting's unit_measures) that chose this
+    # measure, once the unit took the result into its plan (``services.measure_votes``).
+    chosen_in_vote = models.ForeignKey(
+        "voting.Vote",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("chosen in the unit's vote"),
+    )
     cost_per_year = models.JSONField(_("cost per school year"), default=dict, blank=True)
     total_cost = models.DecimalField(_("total cost"), default=0, **AMOUNT)
     rates = models.JSONField(_("rates used"), default=dict, blank=True)

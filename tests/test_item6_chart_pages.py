@@ -171,7 +171,7 @@ QUERIES = {
     "step 2": 11,
     "agreement": 17,  # builds the live content to compare with the last version
     "step 8": 11,
-    "unit plan": 21,
+    "unit plan": 22,  # the unit's choice of measures by vote (issue 18 item 8)
     "merge": 22,
     "spending": 12,
     "vote result": 10,

@@ -9,7 +9,23 @@ from django.contrib import admin
 
 from werkdruk.admin import ReadOnlyAdminMixin
 
-from .models import PaperBatch, Vote
+from .models import PaperBatch, Vote, VoteOption
+
+
+class VoteOptionInline(admin.TabularInline):
+    """A choice of measures' options, as fixed at opening (read-only)."""
+
+    model = VoteOption
+    fields = ["position", "title", "cost", "measure_id"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Vote)
@@ -52,8 +68,11 @@ class VoteAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "outcome",
         "closed_at",
         "appreciation_result",
+        "budget",
+        "measures_result",
     ]
     readonly_fields = fields
+    inlines = [VoteOptionInline]
 
 
 @admin.register(PaperBatch)

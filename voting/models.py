@@ -22,6 +22,7 @@ class Vote(models.Model):
     class Kind(models.TextChoices):
         AGREEMENT = "agreement", _("vote on the agreement (step 4)")
         UNIT_PLAN = "unit_plan", _("a unit's vote on its plan (step 8)")
+        UNIT_MEASURES = "unit_measures", _("a unit's choice of measures within its budget (step 8)")
 
     class State(models.TextChoices):
         DRAFT = "draft", _("being prepared")
@@ -117,6 +118,14 @@ class Vote(models.Model):
     # Per appreciation question (by position): {"average": "3.4", "distribution": [n1..n5], "n": n}
     appreciation_result = models.JSONField(_("appreciation results"), default=dict, blank=True)
 
+    # A unit's choice of measures (kind unit_measures): the unit's budget, fixed at opening,
+    # which every ballot's selection must fit; and at closing the chosen set
+    # (``tally.measures_tally``): {"votes": {position: n}, "chosen": [positions], "total": "…"}.
+    budget = models.DecimalField(
+        _("budget"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    measures_result = models.JSONField(_("chosen measures"), default=dict, blank=True)
+
     class Meta:
         verbose_name = _("vote")
         verbose_name_plural = _("votes")
@@ -174,7 +183,35 @@ class Vote(models.Model):
 
 
 # The step of the procedure each kind of vote belongs to.
-KIND_STEPS = {Vote.Kind.AGREEMENT: 4, Vote.Kind.UNIT_PLAN: 8}
+KIND_STEPS = {Vote.Kind.AGREEMENT: 4, Vote.Kind.UNIT_PLAN: 8, Vote.Kind.UNIT_MEASURES: 8}
+
+
+class VoteOption(models.Model):
+    """One candidate measure with its cost, in a unit's choice of measures within its budget.
+
+    Fixed when the vote opens (a snapshot: a later change of the plan's measure does not
+    change what was voted on). ``measure_id`` names the unit plan's measure it was taken from
+    (a plain number, as voting sits below plans), or is empty for one entered on the set-up
+    page.
+    """
+
+    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="options")
+    position = models.PositiveSmallIntegerField(_("position"))
+    title = models.CharField(_("title"), max_length=200)
+    cost = models.DecimalField(_("cost"), max_digits=12, decimal_places=2)
+    measure_id = models.PositiveIntegerField(_("measure of the plan"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("option")
+        verbose_name_plural = _("options")
+        ordering = ["vote", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["vote", "position"], name="option_position_unique"),
+            models.CheckConstraint(condition=models.Q(cost__gte=0), name="option_cost_gte_0"),
+        ]
+
+    def __str__(self):
+        return self.title
 
 
 class Voter(models.Model):
@@ -291,10 +328,11 @@ class Ballot(models.Model):
     """What was chosen, and nothing that leads to who chose it.
 
     A random id, the vote, and while the vote is open only ``sealed``: the choice, the
-    appreciation answers ({"1": 4, ...} by question position) and the hash of the receipt code
-    shown once to the voter (none for a paper ballot), encrypted to the vote's key. Closing
-    writes every ballot again with those in the clear and ``sealed`` empty. No time, no voter,
-    no participation.
+    selection (in a choice of measures: the positions of the options chosen, choice "yes";
+    an abstention selects nothing), the appreciation answers ({"1": 4, ...} by question
+    position) and the hash of the receipt code shown once to the voter (none for a paper
+    ballot), encrypted to the vote's key. Closing writes every ballot again with those in the
+    clear and ``sealed`` empty. No time, no voter, no participation.
     """
 
     class Choice(models.TextChoices):
@@ -306,6 +344,7 @@ class Ballot(models.Model):
     vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="ballots")
     choice = models.CharField(_("choice"), max_length=10, choices=Choice.choices, blank=True)
     appreciation = models.JSONField(_("appreciation"), default=dict, blank=True)
+    selection = models.JSONField(_("options chosen"), default=list, blank=True)
     receipt_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
     sealed = models.BinaryField(null=True, blank=True, editable=False)
 

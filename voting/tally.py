@@ -1,6 +1,7 @@
 """Counting a vote: a pure function of the counts and the rule, without Django."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 ADOPTED = "adopted"
 REJECTED = "rejected"
@@ -61,3 +62,56 @@ def tally(
         base_total=base_total,
         quorum_met=quorum_met,
     )
+
+
+# --- a unit's choice of measures within its budget ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeasuresResult:
+    votes: dict  # option position -> number of ballots that selected it
+    chosen: tuple  # positions of the chosen options, in the order they were taken
+    total: Decimal  # the chosen options' cost together, never above the budget
+    budget: Decimal
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.budget - self.total
+
+
+def selection_total(costs: dict, selection) -> Decimal:
+    """What a selection of option positions costs together (``costs``: position -> cost)."""
+    return sum((Decimal(costs[p]) for p in selection), Decimal("0"))
+
+
+def measures_tally(*, costs: dict, selections, budget) -> MeasuresResult:
+    """The chosen set of a choice of measures within ``budget``.
+
+    ``costs`` maps each option's position to its cost; ``selections`` holds one iterable of
+    positions per ballot (empty for an abstention). Every option is counted (how many ballots
+    selected it); then the options with at least one vote are taken in order of votes (more
+    first; on a tie the lower cost, then the lower position) and each is added if it still fits
+    what is left of the budget. So the chosen set never costs more than the budget, even if no
+    single ballot chose it as a whole. Decimal arithmetic only, so the boundary is exact.
+    """
+    budget = Decimal(budget)
+    if budget < 0:
+        raise ValueError("the budget cannot be negative")
+    if any(Decimal(c) < 0 for c in costs.values()):
+        raise ValueError("a cost cannot be negative")
+    votes = dict.fromkeys(costs, 0)
+    for selection in selections:
+        for position in set(selection):
+            if position not in votes:
+                raise ValueError(f"no option at position {position!r}")
+            votes[position] += 1
+    order = sorted(
+        (p for p in costs if votes[p] > 0), key=lambda p: (-votes[p], Decimal(costs[p]), p)
+    )
+    chosen, total = [], Decimal("0")
+    for position in order:
+        cost = Decimal(costs[position])
+        if total + cost <= budget:
+            chosen.append(position)
+            total += cost
+    return MeasuresResult(votes=votes, chosen=tuple(chosen), total=total, budget=budget)

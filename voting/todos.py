@@ -53,6 +53,11 @@ def agreement_vote_todos(user, steps) -> dict[int, list[Todo]]:
 
 
 def _label(vote, closes) -> str:
+    if vote.kind == Vote.Kind.UNIT_MEASURES:
+        return _("Choose the measures of %(unit)s (closes on %(date)s)") % {
+            "unit": vote.unit.name,
+            "date": closes,
+        }
     if vote.kind == Vote.Kind.UNIT_PLAN:
         return _("Vote on the plan of %(unit)s (closes on %(date)s)") % {
             "unit": vote.unit.name,

@@ -1,6 +1,13 @@
 """URLs of the plans app, one module per sub-domain."""
 
-from . import announcements, frameworks, function_costs, unit_plan_votes, unit_plans
+from . import (
+    announcements,
+    frameworks,
+    function_costs,
+    measure_votes,
+    unit_plan_votes,
+    unit_plans,
+)
 
 app_name = "plans"
 
@@ -9,5 +16,6 @@ urlpatterns = [
     *announcements.urlpatterns,
     *unit_plans.urlpatterns,
     *unit_plan_votes.urlpatterns,
+    *measure_votes.urlpatterns,
     *function_costs.urlpatterns,
 ]

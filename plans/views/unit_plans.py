@@ -35,6 +35,7 @@ from ..selectors import measure_editor as editors
 from ..selectors import unit_plans as selectors
 from ..selectors.unit_plan_history import unit_plan_history
 from ..selectors.unit_plan_state import edit_refusal
+from ..services import measure_votes
 from ..services import unit_plan_decisions as decisions
 from ..services import unit_plans as services
 from .unit_plan_votes import approval_vote_context
@@ -115,6 +116,8 @@ def _plan_page(request, process, unit_pk, *, forms=None, errors=(), status=200, 
         "edit_conflict": conflict,
         # The unit's approval vote (plans/unit_plans/_approval_vote.html).
         **approval_vote_context(user=request.user, plan=page.plan, step=page.step),
+        # The unit's choice of measures within its budget (_measures_vote_summary.html).
+        "measures_vote": measure_votes.measures_vote_summary(page.plan),
     }
     return render(request, "plans/unit_plans/plan.html", context, status=status)
 

@@ -254,7 +254,7 @@ def _votes(process) -> list[dict]:
     votes = (
         Vote.objects.filter(process=process)
         .select_related("agreement", "unit")
-        .prefetch_related("questions")
+        .prefetch_related("questions", "options")
         .order_by("kind", "unit__name", "round", "pk")
     )
     return [
@@ -283,6 +283,19 @@ def _votes(process) -> list[dict]:
                     "result": vote.appreciation_result.get(str(q.position)),
                 }
                 for q in vote.questions.all()
+            ],
+            # A unit's choice of measures: the budget fixed at opening and each option with
+            # its votes and whether it was chosen (counted at closing).
+            "budget": money(vote.budget),
+            "options": [
+                {
+                    "position": o.position,
+                    "title": o.title,
+                    "cost": money(o.cost),
+                    "votes": (vote.measures_result.get("votes") or {}).get(str(o.position)),
+                    "chosen": o.position in (vote.measures_result.get("chosen") or []),
+                }
+                for o in vote.options.all()
             ],
         }
         for vote in votes

@@ -108,4 +108,38 @@
       window.print();
     }
   });
+
+  // A choice of measures (<fieldset data-wd-budget="1234.50">): the running total of the
+  // ticked options (data-wd-cost) against the budget, in cents. Only a help: the server
+  // refuses a choice over the budget.
+  function cents(text) {
+    var parts = String(text || "0").split(".");
+    return parseInt(parts[0], 10) * 100 + parseInt((parts[1] || "0").padEnd(2, "0").slice(0, 2), 10);
+  }
+  function budgetTotal(fieldset) {
+    var budget = cents(fieldset.getAttribute("data-wd-budget"));
+    var total = 0;
+    fieldset.querySelectorAll("input[data-wd-cost]:checked").forEach(function (box) {
+      total += cents(box.getAttribute("data-wd-cost"));
+    });
+    var format = new Intl.NumberFormat(document.documentElement.lang || "nl", {
+      style: "currency",
+      currency: "EUR",
+    });
+    var output = fieldset.querySelector("[data-wd-budget-total]");
+    if (output) {
+      output.textContent = format.format(total / 100);
+    }
+    var over = fieldset.querySelector("[data-wd-budget-over]");
+    if (over) {
+      over.classList.toggle("d-none", total <= budget);
+    }
+  }
+  document.querySelectorAll("fieldset[data-wd-budget]").forEach(budgetTotal);
+  document.addEventListener("change", function (event) {
+    var fieldset = event.target.closest && event.target.closest("fieldset[data-wd-budget]");
+    if (fieldset) {
+      budgetTotal(fieldset);
+    }
+  });
 })();

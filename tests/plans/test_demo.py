@@ -150,6 +150,23 @@ def test_the_demo_teacher_coordinates_the_plan_still_being_written(baken):
     assert _user("pmr.baken").has_perm("processes.manage_process", process)
 
 
+def test_a_demo_unit_chose_its_measures_by_vote_within_its_budget(baken):
+    """Issue 18, item 8: the languages unit (the demo teacher's) has a counted choice."""
+    _result, process = baken
+    vote = Vote.objects.get(unit__process=process, kind=Vote.Kind.UNIT_MEASURES)
+    plan = UnitPlan.objects.get(unit=vote.unit)
+    assert plan.state == "draft" and vote.state == Vote.State.CLOSED
+    assert vote.outcome == Vote.Outcome.ADOPTED and vote.cast_count == vote.eligible_count
+    assert vote.budget == vote.unit.amount
+    costs = dict(vote.options.values_list("position", "cost"))
+    assert sum(costs.values()) > vote.budget  # not everything fits: the vote chose
+    chosen = vote.measures_result["chosen"]
+    assert chosen and sum(costs[p] for p in chosen) == Decimal(vote.measures_result["total"])
+    assert Decimal(vote.measures_result["total"]) <= vote.budget
+    assert vote.options.filter(measure_id__isnull=True).count() == 1
+    assert _user("docent.baken").has_perm("units.coordinate_unit", vote.unit)
+
+
 def test_demo_plans_are_made_once(baken):
     result, process = baken
     counts = (

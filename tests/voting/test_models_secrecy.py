@@ -16,7 +16,16 @@ def test_a_ballot_has_no_relation_to_a_person():
         if field.is_relation:
             assert field.related_model not in PERSON_MODELS, field.name
     names = {f.name for f in Ballot._meta.get_fields(include_hidden=True)}
-    assert names == {"id", "vote", "choice", "appreciation", "receipt_hash", "sealed"}
+    # "selection": the options chosen in a choice of measures (positions, nothing personal).
+    assert names == {
+        "id",
+        "vote",
+        "choice",
+        "appreciation",
+        "selection",
+        "receipt_hash",
+        "sealed",
+    }
 
 
 def test_no_person_model_has_a_reverse_relation_to_ballots():

@@ -4,10 +4,15 @@ The forms only read what was typed or ticked; whether a ballot may be cast is de
 ``voting.services.casting.ballot_cast``.
 """
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from werkdruk.exceptions import DomainError
+
 from ..models import Ballot, Vote
+from ..services.measures import clean_selection
 
 SCORES = [
     ("", gettext_lazy("no answer")),
@@ -57,10 +62,32 @@ class BallotForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, questions=(), kind=Vote.Kind.AGREEMENT, **kwargs):
+    def __init__(self, *args, questions=(), kind=Vote.Kind.AGREEMENT, vote=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.vote = vote
+        self.options = []
         if kind == Vote.Kind.UNIT_PLAN:
             self.fields["choice"].label = gettext_lazy("Do you approve this plan?")
+        if kind == Vote.Kind.UNIT_MEASURES:
+            # A choice of measures: the options ticked (choice "yes") or an abstention.
+            self.options = list(vote.options.all()) if vote is not None else []
+            choice = self.fields["choice"]
+            choice.label = gettext_lazy("Your choice")
+            choice.choices = [
+                (Ballot.Choice.YES, gettext_lazy("I choose the measures I ticked")),
+                (Ballot.Choice.ABSTAIN, gettext_lazy("I abstain")),
+            ]
+            choice.error_messages["required"] = gettext_lazy(
+                "Choose measures that fit the budget, or abstain."
+            )
+            self.fields["selection"] = forms.TypedMultipleChoiceField(
+                label=gettext_lazy("Measures"),
+                choices=[(o.position, o.title) for o in self.options],
+                coerce=int,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                error_messages={"invalid_choice": gettext_lazy("The ballot has no such option.")},
+            )
         self.questions = list(questions)
         for question in self.questions:
             self.fields[question_field_name(question.position)] = forms.TypedChoiceField(
@@ -75,6 +102,28 @@ class BallotForm(forms.Form):
                     "invalid_choice": gettext_lazy("An appreciation is a number from 1 to 5.")
                 },
             )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.vote is not None and self.vote.kind == Vote.Kind.UNIT_MEASURES:
+            choice = cleaned.get("choice")
+            if choice and "selection" not in self.errors:
+                # The service's own check (over budget, nothing ticked), shown before casting.
+                try:
+                    cleaned["selection"] = clean_selection(
+                        self.vote, choice, cleaned.get("selection") or []
+                    )
+                except DomainError as error:
+                    self.add_error(None, error.message)
+        return cleaned
+
+    def option_rows(self):
+        """(option, ticked) per option, in order, for the ballot and the review page."""
+        ticked = {str(p) for p in (self["selection"].value() or [])} if self.options else set()
+        return [(o, str(o.position) in ticked) for o in self.options]
+
+    def selection(self) -> list[int]:
+        return list(self.cleaned_data.get("selection") or [])
 
     def question_rows(self):
         """(question, bound field) per question, in order, for the template."""
@@ -105,7 +154,14 @@ class BallotForm(forms.Form):
                     "label": labels[score] if score is not None else None,
                 }
             )
-        return {"choice": Ballot.Choice(self.cleaned_data["choice"]), "answers": rows}
+        chosen = set(self.selection())
+        options = [o for o in self.options if o.position in chosen]
+        return {
+            "choice": Ballot.Choice(self.cleaned_data["choice"]),
+            "answers": rows,
+            "options": options,
+            "total": sum((o.cost for o in options), Decimal("0.00")),
+        }
 
 
 class ReceiptCheckForm(forms.Form):

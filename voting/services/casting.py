@@ -30,6 +30,7 @@ from .common import (
     sha256,
     vote_for_casting,
 )
+from .measures import clean_selection
 
 ALREADY_VOTED = gettext_noop("You have already voted in this vote.")
 
@@ -100,6 +101,11 @@ def _sheet_subject(vote) -> str:
     """What the sheet is for, in the school's language (the notice to its owner)."""
     vote = Vote.objects.select_related("process__school", "unit").get(pk=vote.pk)
     with translation.override(settings.LANGUAGE_CODE):
+        if vote.kind == Vote.Kind.UNIT_MEASURES and vote.unit_id:
+            return _("the choice of measures of %(unit)s (%(school)s)") % {
+                "unit": vote.unit.name,
+                "school": vote.process.school.name,
+            }
         if vote.kind == Vote.Kind.UNIT_PLAN and vote.unit_id:
             return _("the vote of %(unit)s on its workload plan (%(school)s)") % {
                 "unit": vote.unit.name,
@@ -154,20 +160,24 @@ def _clean_appreciation(vote, appreciation) -> dict:
 
 
 @transaction.atomic
-def ballot_cast(*, vote, voter, choice, appreciation=None) -> str:
+def ballot_cast(*, vote, voter, choice, appreciation=None, selection=None) -> str:
     """Cast ``voter``'s ballot; returns the receipt code, shown once (only its hash is kept).
 
     The participation and the ballot are written in this one transaction, with nothing that
     links them; the ballot's content (choice, answers, the receipt's hash) is sealed to the
     vote's key, so even the database's own bookkeeping, which does pair the two rows, leads to
-    nothing readable. The voter's row is locked so a second request waits and then finds the
-    participation; the one-to-one constraint is the last line if anything slips through.
+    nothing readable. In a choice of measures ``selection`` holds the positions of the options
+    chosen (choice "yes"; "abstain" selects none), refused when they cost more together than
+    the budget fixed at opening (``measures.clean_selection``). The voter's row is locked so a
+    second request waits and then finds the participation; the one-to-one constraint is the
+    last line if anything slips through.
     """
     vote = vote_for_casting(vote)
     ensure_accepting(vote)
     if choice not in Ballot.Choice.values:
         raise DomainError(_("Choose yes, no or abstain."))
     answers = _clean_appreciation(vote, appreciation)
+    positions = clean_selection(vote, choice, selection)
     voter = (
         Voter.objects.select_for_update(of=("self",)).filter(pk=voter.pk, vote=vote).order_by("pk")
     ).first()
@@ -181,16 +191,23 @@ def ballot_cast(*, vote, voter, choice, appreciation=None) -> str:
     except IntegrityError:
         raise AlreadyVoted(gettext(ALREADY_VOTED)) from None
     code = new_code(RECEIPT_GROUPS)
-    Ballot.objects.create(
-        vote=vote, sealed=seal(vote.public_key, {"c": choice, "a": answers, "r": sha256(code)})
-    )
+    content = {"c": choice, "a": answers, "r": sha256(code)}
+    if vote.kind == Vote.Kind.UNIT_MEASURES:
+        content["s"] = positions
+    Ballot.objects.create(vote=vote, sealed=seal(vote.public_key, content))
     return code
 
 
-def ballot_cast_by_token(*, token, choice, appreciation=None, vote=None) -> str:
+def ballot_cast_by_token(*, token, choice, appreciation=None, vote=None, selection=None) -> str:
     """Cast a ballot with a personal code."""
     voter = voter_for_token(token=token, vote=vote)
-    return ballot_cast(vote=voter.vote, voter=voter, choice=choice, appreciation=appreciation)
+    return ballot_cast(
+        vote=voter.vote,
+        voter=voter,
+        choice=choice,
+        appreciation=appreciation,
+        selection=selection,
+    )
 
 
 def voter_for_user(*, vote, user) -> Voter | None:
@@ -204,12 +221,14 @@ def voter_for_user(*, vote, user) -> Voter | None:
     )
 
 
-def ballot_cast_signed_in(*, vote, user, choice, appreciation=None) -> str:
+def ballot_cast_signed_in(*, vote, user, choice, appreciation=None, selection=None) -> str:
     """Cast a ballot as a signed-in staff member on the roll."""
     voter = voter_for_user(vote=vote, user=user)
     if voter is None:
         raise DomainError(_("You are not on the voters' roll of this vote."))
-    return ballot_cast(vote=vote, voter=voter, choice=choice, appreciation=appreciation)
+    return ballot_cast(
+        vote=vote, voter=voter, choice=choice, appreciation=appreciation, selection=selection
+    )
 
 
 def receipt_check(*, vote, code) -> bool:

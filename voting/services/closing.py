@@ -6,6 +6,7 @@ result reopens 1-3; a higher app registers what closing its own kind of vote doe
 (``register_on_close``).
 """
 
+import dataclasses
 from collections import Counter
 from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
@@ -31,7 +32,7 @@ from werkdruk.exceptions import DomainError
 from .. import sealing, selectors
 from ..models import Ballot, PaperBatch, Participation, Vote
 from ..tally import tally
-from . import custody
+from . import custody, measures
 from .common import AGREEMENT_STEP, lock_vote
 from .vote import rule_content
 
@@ -42,7 +43,13 @@ def _write_counted_ballots(vote, contents) -> None:
     rows_rewrite_shuffled(
         Ballot.objects.filter(vote=vote),
         (
-            Ballot(vote=vote, choice=c["c"], appreciation=c.get("a") or {}, receipt_hash=c.get("r"))
+            Ballot(
+                vote=vote,
+                choice=c["c"],
+                appreciation=c.get("a") or {},
+                selection=c.get("s") or [],
+                receipt_hash=c.get("r"),
+            )
             for c in contents
         ),
     )
@@ -161,6 +168,15 @@ def count_vote(*, vote, actor=None, private: bytes | None = None) -> Vote:
     )
     if result.cast != participations:
         raise DomainError(_("The number of ballots does not match the number of voters who voted."))
+    chosen = None
+    if vote.kind == Vote.Kind.UNIT_MEASURES:
+        # The options counted and the chosen set within the budget; the outcome says whether
+        # anything was chosen (the rule's majority does not apply to a choice).
+        chosen = measures.count(vote, contents)
+        result = dataclasses.replace(
+            result, outcome=measures.outcome(chosen, quorum_met=result.quorum_met)
+        )
+        vote.measures_result = measures.result_json(chosen)
     vote.state = Vote.State.CLOSED
     vote.eligible_count = result.eligible
     vote.cast_count = result.cast
@@ -188,6 +204,8 @@ def count_vote(*, vote, actor=None, private: bytes | None = None) -> Vote:
         "appreciation": vote.appreciation_result,
         "uncounted_paper_batches": pending_paper,
     }
+    if chosen is not None:
+        content["measures"] = vote.measures_result
     params = {
         "round": vote.round,
         "yes": result.yes,
@@ -200,12 +218,22 @@ def count_vote(*, vote, actor=None, private: bytes | None = None) -> Vote:
         params["version"] = vote.agreement.number
     if vote.unit_id:
         params["unit"] = vote.unit.name
+    if chosen is not None:
+        params.update(
+            {"chosen": len(chosen.chosen), "total": str(chosen.total), "budget": str(vote.budget)}
+        )
     decision_record(
         process=vote.process,
         step_number=vote.step_number,
         action="voting.vote.closed",
         summary=(
             gettext_noop(
+                "Choice of measures, round %(round)s of %(unit)s, closed: %(outcome)s "
+                "(%(chosen)s measures chosen, € %(total)s of the budget of € %(budget)s; "
+                "%(abstain)s abstentions, of %(eligible)s eligible)."
+            )
+            if chosen is not None
+            else gettext_noop(
                 "Vote round %(round)s of %(unit)s closed: %(outcome)s (yes %(yes)s, no %(no)s, "
                 "abstain %(abstain)s, of %(eligible)s eligible)."
             )

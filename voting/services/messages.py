@@ -66,6 +66,7 @@ def _send(voter, occasion, token):
             "reminder": occasion != INVITATION,
             # A unit's vote on its plan says so; the agreement's text is the default.
             "unit_plan": vote.kind == Vote.Kind.UNIT_PLAN,
+            "unit_measures": vote.kind == Vote.Kind.UNIT_MEASURES,
             "unit": vote.unit.name if vote.unit_id else "",
         }
         subject = render_to_string("voting/email/ballot_subject.txt", context).strip()

@@ -19,7 +19,7 @@ from processes.mail import board_email
 from processes.services import decision_record, require_perm
 from werkdruk.exceptions import DomainError
 
-from ..models import Ballot, PaperBatch, Participation, Voter
+from ..models import Ballot, PaperBatch, Participation, Vote, Voter
 from ..sealing import seal
 from . import custody
 from .common import AGREEMENT_STEP, ensure_accepting, lock_vote
@@ -49,6 +49,8 @@ def paper_batch_enter(*, vote, actor, voters, yes, no, abstain, description="") 
     vote = lock_vote(vote)
     require_perm(actor, "voting.manage_vote", vote)
     ensure_accepting(vote)
+    if vote.kind == Vote.Kind.UNIT_MEASURES:
+        raise DomainError(_("A choice of measures is cast online only: paper counts no options."))
     yes, no, abstain = _counts(yes, no, abstain)
     voters = list(Voter.objects.filter(vote=vote, pk__in=[v.pk for v in voters]))
     if not voters:

@@ -16,7 +16,7 @@ from units.models import OrganisationalUnit, StaffMember
 from werkdruk.exceptions import DomainError
 
 from ..models import Vote, Voter
-from . import custody
+from . import custody, measures
 from .vote import _clean_reminder_days, _validate_rule, rule_content
 
 COORDINATE = "units.coordinate_unit"
@@ -36,8 +36,12 @@ def unit_vote_open(
     denominator=2,
     quorum_percentage=None,
     reminder_days=(),
+    options=None,
 ) -> Vote:
     """Open a vote of ``unit`` on version ``subject_revision`` of its subject, in one go.
+
+    A choice of measures (kind ``unit_measures``) takes its ``options`` (title, cost and the
+    plan's measure if any, ``measures.clean_options``) and fixes the unit's budget now.
 
     Only the unit's coordinator. The rule is fixed now, and the roll is frozen now: the unit's
     active members (never the whole school). One vote of a kind per unit at a time; earlier
@@ -66,6 +70,12 @@ def unit_vote_open(
     if closes_at <= now:
         raise DomainError(_("The closing time has passed; set a later one first."))
     reminder_days = _clean_reminder_days(reminder_days)
+    budget = None
+    if kind == Vote.Kind.UNIT_MEASURES:
+        options = measures.clean_options(options)
+        budget = measures.unit_budget(unit)
+    elif options:
+        raise ValueError("Only a choice of measures has options.")
     staff = list(
         StaffMember.objects.select_for_update()
         .filter(unit_memberships__unit=unit, active=True)
@@ -87,10 +97,13 @@ def unit_vote_open(
         majority_denominator=denominator,
         quorum_percentage=quorum_percentage,
         reminder_days=reminder_days,
+        budget=budget,
         created_by=actor,
     )
     vote.full_clean()
     vote.save()
+    if kind == Vote.Kind.UNIT_MEASURES:
+        measures.options_save(vote, options)
     custody.keys_create(vote)
     Voter.objects.bulk_create(
         Voter(vote=vote, staff_member=s, category=s.category, unit_name=unit.name) for s in staff

@@ -128,6 +128,12 @@ def rule_content(vote) -> dict:
         if vote.unit_id
         else {}
     )
+    if vote.kind == Vote.Kind.UNIT_MEASURES:
+        subject["budget"] = str(vote.budget)
+        subject["options"] = [
+            {"position": o.position, "title": o.title, "cost": str(o.cost), "measure": o.measure_id}
+            for o in vote.options.all()
+        ]
     return {
         "round": vote.round,
         **subject,

@@ -92,7 +92,11 @@ class _BallotView(View):
 
     def _form(self, data=None, initial=None):
         return BallotForm(
-            data, initial=initial, questions=self.vote.questions.all(), kind=self.vote.kind
+            data,
+            initial=initial,
+            questions=self.vote.questions.all(),
+            kind=self.vote.kind,
+            vote=self.vote,
         )
 
     def _render(self, request, template, form, status=200, **extra):
@@ -117,7 +121,10 @@ class _BallotView(View):
     def post(self, request, **kwargs):
         stage = request.POST.get("stage")
         if stage not in ("review", "cast"):  # "Change my choices" on the review page
-            form = self._form(initial=request.POST.dict())
+            initial = request.POST.dict()
+            if "selection" in request.POST:
+                initial["selection"] = request.POST.getlist("selection")
+            form = self._form(initial=initial)
             return self._render(request, "voting/ballot/ballot.html", form)
         form = self._form(request.POST)
         if not form.is_valid():
@@ -130,6 +137,7 @@ class _BallotView(View):
                 voter=self.voter,
                 choice=form.cleaned_data["choice"],
                 appreciation=form.appreciation(),
+                selection=form.selection(),
             )
         except AlreadyVoted as error:
             return _notice(request, "voted", error.message, vote=self.vote, status=409)
