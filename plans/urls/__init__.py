@@ -1,6 +1,6 @@
 """URLs of the plans app, one module per sub-domain."""
 
-from . import announcements, frameworks, function_costs, unit_plan_votes, unit_plans
+from . import announcements, frameworks, function_costs, ideas, unit_plan_votes, unit_plans
 
 app_name = "plans"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     *frameworks.urlpatterns,
     *announcements.urlpatterns,
     *unit_plans.urlpatterns,
+    *ideas.urlpatterns,
     *unit_plan_votes.urlpatterns,
     *function_costs.urlpatterns,
 ]
