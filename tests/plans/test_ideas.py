@@ -335,3 +335,16 @@ def test_a_unit_sees_the_ideas_and_marks_one_taken_up(step8, client):
     other_measure = add(other_plan, outsider, process.school_year.start_year)
     with pytest.raises(PermissionDenied):
         idea_take_up(idea=theirs, measure=other_measure, actor=user("docent"))
+
+
+def test_an_idea_sent_twice_is_one_idea(process, ideas_round, staff_user, client):
+    from tests.submissions import send_twice
+
+    client.force_login(staff_user)
+    send_twice(
+        client,
+        page=ideas_url(process),
+        action=reverse("plans:idea-add", args=[process.pk]),
+        data={"text": "Once.", "category": ""},
+    )
+    assert Idea.objects.count() == 1

@@ -407,3 +407,16 @@ def test_the_director_sees_no_link_to_the_pmr_record(process, unit, client):
     assert pmr_url(process) not in client.get(overview).content.decode()
     client.force_login(user("pmr"))
     assert pmr_url(process) in client.get(overview).content.decode()
+
+
+def test_a_pmr_note_sent_twice_is_one_note(process, unit, client):
+    from tests.submissions import send_twice
+
+    client.force_login(user("pmr"))
+    send_twice(
+        client,
+        page=pmr_url(process),
+        action=pmr_url(process),
+        data={"about": "step-3", "text": "Once."},
+    )
+    assert PmrNote.objects.count() == 1
