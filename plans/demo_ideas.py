@@ -13,7 +13,11 @@ from .services.ideas import idea_put_forward, idea_support, ideas_round_open
 DEMO_IDEAS = [
     ("docent", "Een stilteruimte om na te kijken, met vaste uren zonder overleg.", "other"),
     ("pmr", "Een onderwijsassistent voor de brugklassen in de toetsweken.", "extra_staff"),
-    ("stuurgroep", "Minder vergaderingen: één overlegmiddag per maand in plaats van vier.", "organisational"),
+    (
+        "stuurgroep",
+        "Minder vergaderingen: één overlegmiddag per maand in plaats van vier.",
+        "organisational",
+    ),
     ("pmr2", "Een extra conciërge tijdens de pauzes.", "extra_staff"),
 ]
 
@@ -35,14 +39,15 @@ def demo_ideas(process, users) -> IdeasRound:
     ideas = []
     for local, text, code in DEMO_IDEAS:
         user = users.get(local)
-        if user is None or not StaffMember.objects.filter(
-            user=user, school_id=process.school_id, active=True
-        ).exists():
+        if (
+            user is None
+            or not StaffMember.objects.filter(
+                user=user, school_id=process.school_id, active=True
+            ).exists()
+        ):
             continue
         ideas.append(
-            idea_put_forward(
-                process=process, actor=user, text=text, category=categories.get(code)
-            )
+            idea_put_forward(process=process, actor=user, text=text, category=categories.get(code))
         )
     supporters = [users[local] for local in ("docent", "pmr", "stuurgroep") if local in users]
     for index, idea in enumerate(ideas):

@@ -348,3 +348,17 @@ def test_an_idea_sent_twice_is_one_idea(process, ideas_round, staff_user, client
         data={"text": "Once.", "category": ""},
     )
     assert Idea.objects.count() == 1
+
+
+def test_ideas_and_support_are_in_the_persons_privacy_export(
+    process, ideas_round, staff_user, school
+):
+    from privacy.selectors.export import person_export
+
+    colleague = teacher(school)
+    idea = idea_put_forward(process=process, actor=staff_user, text="A quiet room.")
+    idea_support(idea=idea, actor=colleague)
+    records = person_export(member=staff_user.staff_memberships.get())["records"]
+    assert [row["text"] for row in records["plans.Idea"]["rows"]] == ["A quiet room."]
+    records = person_export(member=colleague.staff_memberships.get())["records"]
+    assert [row["idea"] for row in records["plans.IdeaSupport"]["rows"]] == [str(idea)]

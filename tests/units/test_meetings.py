@@ -420,3 +420,14 @@ def test_a_pmr_note_sent_twice_is_one_note(process, unit, client):
         data={"about": "step-3", "text": "Once."},
     )
     assert PmrNote.objects.count() == 1
+
+
+def test_attendance_is_in_the_persons_privacy_export(process, unit, recorded):
+    from privacy.selectors.export import person_export
+
+    member = recorded[0]
+    records = person_export(member=member)["records"]
+    rows = records["units.MeetingAttendance"]["rows"]
+    assert [row["meeting"] for row in rows] == [str(past(unit))]
+    absent = next(m for m in members(unit) if m not in recorded)
+    assert person_export(member=absent)["records"]["units.MeetingAttendance"]["rows"] == []
