@@ -42,7 +42,8 @@ def register() -> None:
         8, _("Unit plans"), "plans:unit-plan-overview", perm=registry.VIEW_PROCESS
     )
     registry.register_step_todos(8, todos.unit_plan_todos)
-    # The ideas round before the unit plans: linked from steps 7 and 8.
+    # The ideas round before the unit plans: linked from steps 7 and 8, a to-do for staff.
+    registry.register_todo_provider(todos.ideas_todos)
     for number in (7, 8):
         registry.register_step_page(
             number,

@@ -362,3 +362,17 @@ def test_ideas_and_support_are_in_the_persons_privacy_export(
     assert [row["text"] for row in records["plans.Idea"]["rows"]] == ["A quiet room."]
     records = person_export(member=colleague.staff_memberships.get())["records"]
     assert [row["idea"] for row in records["plans.IdeaSupport"]["rows"]] == [str(idea)]
+
+
+def test_staff_get_a_to_do_while_the_round_is_open(process, ideas_round, staff_user, client):
+    client.force_login(staff_user)
+    dashboard = reverse("processes:dashboard")
+    assert ideas_url(process) in client.get(dashboard).content.decode()
+    idea_put_forward(process=process, actor=staff_user, text="Mine.")
+    assert ideas_url(process) not in client.get(dashboard).content.decode()
+
+
+def test_no_to_do_after_closing(process, ideas_round, staff_user, client):
+    close(ideas_round)
+    client.force_login(staff_user)
+    assert ideas_url(process) not in client.get(reverse("processes:dashboard")).content.decode()
