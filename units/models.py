@@ -823,7 +823,7 @@ class PmrNote(models.Model):
     step_number = models.PositiveSmallIntegerField(
         _("step"), null=True, blank=True, validators=[MaxValueValidator(11)]
     )
-    text = models.TextField(_("note"))
+    text = models.TextField(_("text of the note"))
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

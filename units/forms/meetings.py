@@ -36,7 +36,7 @@ class PmrNoteForm(forms.Form):
         label=_("About"), error_messages={"required": _("Choose a unit meeting or a step.")}
     )
     text = forms.CharField(
-        label=_("Note"),
+        label=_("Your note"),
         max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Write the note.")},

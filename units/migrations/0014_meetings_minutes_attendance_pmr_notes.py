@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('step_number', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(11)], verbose_name='step')),
-                ('text', models.TextField(verbose_name='note')),
+                ('text', models.TextField(verbose_name='text of the note')),
                 ('written_at', models.DateTimeField(verbose_name='written at')),
                 ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('meeting', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='pmr_notes', to='units.unitmeeting', verbose_name='unit meeting')),
