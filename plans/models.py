@@ -576,3 +576,111 @@ class WarningAcknowledgement(models.Model):
 
     def __str__(self):
         return f"{self.plan}: {self.rule}"
+
+
+class IdeasRound(models.Model):
+    """An optional round before the unit plans (steps 7 and 8) in which every staff member of
+    the school puts forward what the money should go to. The director or the PMR opens it with
+    an opening and a closing date; ideas are put forward, supported and withdrawn only between
+    the two (both included)."""
+
+    process = models.OneToOneField(
+        "processes.Process", on_delete=models.CASCADE, related_name="ideas_round"
+    )
+    opens_on = models.DateField(_("opens on"))
+    closes_on = models.DateField(_("closes on"))
+    opened_at = models.DateTimeField(_("opened at"))
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("ideas round")
+        verbose_name_plural = _("ideas rounds")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(closes_on__gte=models.F("opens_on")),
+                name="ideas_round_closes_after_opening",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.process)
+
+    def is_open(self, today) -> bool:
+        return self.opens_on <= today <= self.closes_on
+
+
+class Idea(models.Model):
+    """What a staff member thinks the money should go to. Shown to others without the
+    author's name; the author may withdraw it (delete it) while the round is open."""
+
+    round = models.ForeignKey(IdeasRound, on_delete=models.CASCADE, related_name="ideas")
+    # SET_NULL: the idea stays when its author's data is removed.
+    author = models.ForeignKey(
+        "units.StaffMember",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="ideas",
+    )
+    text = models.TextField(_("idea"))
+    category = models.ForeignKey(
+        MeasureCategory,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("category"),
+    )
+    created_at = models.DateTimeField(_("put forward at"))
+
+    class Meta:
+        verbose_name = _("idea")
+        verbose_name_plural = _("ideas")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class IdeaSupport(models.Model):
+    """A staff member supports an idea ("+1"), once. Who supported is shown to nobody; the
+    count is shown."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="supports")
+    staff_member = models.ForeignKey(
+        "units.StaffMember", on_delete=models.CASCADE, related_name="idea_supports"
+    )
+    created_at = models.DateTimeField(_("supported at"))
+
+    class Meta:
+        verbose_name = _("support for an idea")
+        verbose_name_plural = _("support for ideas")
+        constraints = [
+            models.UniqueConstraint(fields=["idea", "staff_member"], name="idea_support_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.idea} +1"
+
+
+class IdeaTakeUp(models.Model):
+    """A unit writing its plan took an idea up in one of its measures."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="take_ups")
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="ideas_taken_up")
+    marked_at = models.DateTimeField(_("marked at"))
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("idea taken up")
+        verbose_name_plural = _("ideas taken up")
+        constraints = [
+            models.UniqueConstraint(fields=["idea", "measure"], name="idea_take_up_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.idea} → {self.measure}"

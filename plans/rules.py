@@ -54,3 +54,16 @@ rules.add_perm(
 # the board's administrators keep them for every school at once.
 rules.add_perm("plans.change_function_costs", is_director | is_board_admin)
 rules.add_perm("plans.change_board_function_costs", is_board_admin)
+
+# The ideas round before the unit plans (on the process): the director or the PMR opens it;
+# every active staff member of the school puts ideas forward and supports them; the school's
+# role holders read along. A unit's members mark an idea as taken up in their plan (on the
+# UnitPlan: plans.edit_unit_plan).
+from processes.predicates import is_school_staff  # noqa: E402
+
+rules.add_perm("plans.manage_ideas_round", is_process_manager)
+rules.add_perm("plans.put_forward_idea", is_school_staff)
+rules.add_perm(
+    "plans.view_ideas",
+    is_school_staff | is_director | is_pmr_member | is_steering_member,
+)

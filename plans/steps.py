@@ -42,4 +42,14 @@ def register() -> None:
         8, _("Unit plans"), "plans:unit-plan-overview", perm=registry.VIEW_PROCESS
     )
     registry.register_step_todos(8, todos.unit_plan_todos)
+    # The ideas round before the unit plans: linked from steps 7 and 8, a to-do for staff.
+    registry.register_todo_provider(todos.ideas_todos)
+    for number in (7, 8):
+        registry.register_step_page(
+            number,
+            _("Ideas round"),
+            "plans:ideas",
+            perm="plans.view_ideas",
+            who=_("the school's staff, the director, the PMR and the steering group"),
+        )
     unit_plan_votes.register()

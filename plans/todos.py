@@ -183,3 +183,44 @@ def unit_plan_todos(user, steps) -> dict[int, list[Todo]]:
             found.append(_manager_todo(units_of.get(process_id, []), step, roles))
         todos[process_id] = [todo for todo in found if todo is not None]
     return todos
+
+
+# --- the ideas round ----------------------------------------------------------------------
+
+
+def ideas_todos(user, processes) -> dict[int, list[Todo]]:
+    """While an ideas round is open (step 8 not finished): put forward your ideas, for the
+    school's staff who have not put one forward yet. One query when such a round may run,
+    none otherwise (registered with ``register_todo_provider``)."""
+    from django.utils import timezone
+
+    from .models import Idea, IdeasRound
+
+    roles = user_roles(user)
+    candidates = [
+        process.pk
+        for process in processes
+        if process.school_id in roles["staff"]
+        and not any(step.number == 8 and step.is_finished for step in process.steps.all())
+    ]
+    if not candidates:
+        return {}
+    today = timezone.localdate()
+    rounds = IdeasRound.objects.filter(
+        process_id__in=candidates, opens_on__lte=today, closes_on__gte=today
+    ).annotate(
+        put_forward=Exists(
+            Idea.objects.filter(round=OuterRef("pk"), author__user=user, author__active=True)
+        )
+    )
+    return {
+        ideas_round.process_id: [
+            Todo(
+                _("Put forward your ideas for the workload money"),
+                reverse("plans:ideas", args=[ideas_round.process_id]),
+                due=ideas_round.closes_on,
+            )
+        ]
+        for ideas_round in rounds
+        if not ideas_round.put_forward
+    }

@@ -750,3 +750,98 @@ class UnitMeeting(models.Model):
 
     def __str__(self):
         return f"{self.working_method}: {self.date:%Y-%m-%d}"
+
+
+class MeetingMinutes(models.Model):
+    """The minutes of one unit meeting, recorded on or after its date by whoever runs the
+    unit's meetings (its conversation leader, or a member when it has none; the director and
+    the PMR on the unit's behalf). The unit's members read them; who attended is kept apart
+    (``MeetingAttendance``)."""
+
+    meeting = models.OneToOneField(
+        UnitMeeting, on_delete=models.CASCADE, related_name="minutes", verbose_name=_("meeting")
+    )
+    text = models.TextField(_("minutes"))
+    recorded_at = models.DateTimeField(_("first recorded at"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("last changed at"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("minutes of a unit meeting")
+        verbose_name_plural = _("minutes of unit meetings")
+        ordering = ["meeting"]
+
+    def __str__(self):
+        return str(self.meeting)
+
+
+class MeetingAttendance(models.Model):
+    """A member of the unit was present at one of its meetings. Personal data: only whoever
+    records the minutes, the director and the PMR see who attended; the members see the
+    count."""
+
+    meeting = models.ForeignKey(UnitMeeting, on_delete=models.CASCADE, related_name="attendances")
+    staff_member = models.ForeignKey(
+        StaffMember, on_delete=models.CASCADE, related_name="meeting_attendances"
+    )
+
+    class Meta:
+        verbose_name = _("attendance at a unit meeting")
+        verbose_name_plural = _("attendance at unit meetings")
+        ordering = ["meeting", "staff_member__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "staff_member"], name="meeting_attendance_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.meeting} – {self.staff_member}"
+
+
+class PmrNote(models.Model):
+    """The PMR's own record of the conversations (the guide advises the PMR to keep one): a
+    note on one unit meeting or on one step of the process. Only the school's PMR members see
+    these notes, not the director."""
+
+    process = models.ForeignKey(
+        "processes.Process", on_delete=models.CASCADE, related_name="pmr_notes"
+    )
+    meeting = models.ForeignKey(
+        UnitMeeting,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="pmr_notes",
+        verbose_name=_("unit meeting"),
+    )
+    step_number = models.PositiveSmallIntegerField(
+        _("step"), null=True, blank=True, validators=[MaxValueValidator(11)]
+    )
+    text = models.TextField(_("text of the note"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    written_at = models.DateTimeField(_("written at"))
+
+    class Meta:
+        verbose_name = _("PMR note")
+        verbose_name_plural = _("PMR notes")
+        ordering = ["-written_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(meeting__isnull=False, step_number__isnull=True)
+                    | models.Q(meeting__isnull=True, step_number__isnull=False)
+                ),
+                name="pmr_note_on_meeting_or_step",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.process}: {self.written_at:%Y-%m-%d}"

@@ -27,3 +27,21 @@ rules.add_perm("units.coordinate_unit", is_unit_coordinator)
 
 # Step 0: a member of the board's GMR records the GMR's consent or advice on the distribution.
 rules.add_perm("units.record_gmr_decision", is_gmr_member)
+
+# Unit meetings (issue 18): whoever runs the unit's meetings records their minutes and who
+# attended: the conversation leader, any member while the unit has no leader, and the
+# director and PMR on the unit's behalf. They see who attended; the unit's members (and the
+# steering group) read the minutes and the count. The PMR keeps its own record (on the
+# process), which only the school's PMR members see: not the director.
+from units.predicates import has_no_coordinator  # noqa: E402
+
+can_record_minutes = (
+    is_unit_coordinator | (is_unit_member & has_no_coordinator) | is_director | is_pmr_member
+)
+rules.add_perm("units.record_minutes", can_record_minutes)
+rules.add_perm("units.view_attendance", can_record_minutes)
+rules.add_perm(
+    "units.view_minutes",
+    is_unit_member | is_director | is_pmr_member | is_steering_member,
+)
+rules.add_perm("units.keep_pmr_record", is_pmr_member)

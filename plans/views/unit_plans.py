@@ -33,6 +33,7 @@ from ..forms.unit_plans import (
 from ..models import FrameworkRule
 from ..selectors import measure_editor as editors
 from ..selectors import unit_plans as selectors
+from ..selectors.ideas import ideas_for_unit
 from ..selectors.unit_plan_history import unit_plan_history
 from ..selectors.unit_plan_state import edit_refusal
 from ..services import measure_votes
@@ -114,6 +115,9 @@ def _plan_page(request, process, unit_pk, *, forms=None, errors=(), status=200, 
         "return_form": forms.get("return") or ReturnForm(),
         "errors": errors,
         "edit_conflict": conflict,
+        # The ideas round's ideas, with the unit's measures to mark one as taken up.
+        "ideas": ideas_for_unit(user=request.user, process=process, unit=page.unit),
+        "take_up_measures": [row.measure for row in page.measures] if page.can_edit else [],
         # The unit's approval vote (plans/unit_plans/_approval_vote.html).
         **approval_vote_context(user=request.user, plan=page.plan, step=page.step),
         # The unit's choice of measures within its budget (_measures_vote_summary.html).

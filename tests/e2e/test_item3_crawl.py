@@ -25,6 +25,7 @@ from django.test import Client
 from django.urls import Resolver404, resolve
 
 from plans.demo import DEMO_PASSWORD, DOMAIN, demo_load
+from plans.demo_ideas import demo_ideas
 from plans.demo_plans import demo_plans
 from processes import registry
 from schoolplans.demo import demo_ratified
@@ -32,6 +33,7 @@ from spending.demo import demo_spending
 from surveys.demo import demo_survey
 from tests.e2e.conftest import ARTIFACTS
 from tests.signin import sign_in_admin
+from units.demo import demo_meeting
 from voting.demo import demo_vote
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -68,6 +70,8 @@ def demo(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
     result = demo_load()
     demo_vote(result["process"], result["users"])
+    demo_ideas(result["process"], result["users"])
+    demo_meeting(result["process"], result["users"])
     demo_plans(result)
     ratified = demo_ratified(result)
     demo_spending(ratified)

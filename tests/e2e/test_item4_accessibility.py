@@ -13,6 +13,7 @@ from django.core import mail
 from django.urls import reverse
 
 from plans.demo import demo_load
+from plans.demo_ideas import demo_ideas
 from plans.demo_plans import demo_plans
 from schoolplans.demo import demo_ratified
 from spending.demo import demo_spending
@@ -20,6 +21,8 @@ from surveys.demo import demo_survey
 from surveys.services import rounds as surveys
 from tests.e2e.axe import axe_findings
 from tests.e2e.test_vote import sign_in
+from units.demo import demo_meeting
+from units.models import MeetingMinutes
 from voting.demo import demo_vote
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -34,6 +37,8 @@ def demo(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path)
     result = demo_load()
     vote = demo_vote(result["process"], result["users"])
+    demo_ideas(result["process"], result["users"])
+    demo_meeting(result["process"], result["users"])
     plans = demo_plans(result)
     ratified = demo_ratified(result)
     demo_spending(ratified)
@@ -53,9 +58,17 @@ def role_pages(demo):
     result, vote, plans, ratified, survey = demo
     process, board = result["process"], result["board"]
     unit = plans.units.get(name="Docenten talen en kunst").pk
+    meeting = MeetingMinutes.objects.get(meeting__working_method__process=process).meeting
     return [
         (None, [survey]),  # the survey, from the e-mailed personal link
-        ("docent@demo.werkdruk.nl", ["/", reverse("voting:ballot", args=[vote.pk])]),
+        (
+            "docent@demo.werkdruk.nl",
+            [
+                "/",
+                reverse("voting:ballot", args=[vote.pk]),
+                reverse("plans:ideas", args=[process.pk]),
+            ],
+        ),
         (
             "pmr@demo.werkdruk.nl",
             [
@@ -65,6 +78,11 @@ def role_pages(demo):
                 reverse("voting:vote-manage", args=[process.pk]),
                 reverse("voting:vote-roll", args=[vote.pk]),
                 reverse("units:staff-list", args=[process.school_id]),
+                reverse("units:pmr-record", args=[process.pk]),
+                reverse(
+                    "units:unit-meeting",
+                    args=[process.pk, meeting.working_method.unit_id, meeting.pk],
+                ),
             ],
         ),
         (

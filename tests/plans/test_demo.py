@@ -195,3 +195,28 @@ def test_the_demo_command_loads_the_plans_and_names_their_accounts(db, settings)
     second = School.objects.get(brin="34CD")
     this_year = Process.objects.get(school=second, school_year=SchoolYear.objects.current())
     assert this_year.steps.get(number=8).state == "open"
+
+
+# --- issue 18: Erasmus' ideas round and a unit meeting with minutes ------------------------
+
+
+def test_the_demo_has_an_ideas_round_and_a_meeting_with_minutes(db):
+    from plans.demo_ideas import demo_ideas
+    from plans.models import Idea, IdeaSupport
+    from units.demo import demo_meeting
+    from units.models import MeetingAttendance, MeetingMinutes, PmrNote
+
+    result = demo_load()
+    process, users = result["process"], result["users"]
+    ideas_round = demo_ideas(process, users)
+    meeting = demo_meeting(process, users)
+    assert ideas_round.is_open(ideas_round.opens_on)
+    assert Idea.objects.filter(round=ideas_round).count() == 4
+    assert IdeaSupport.objects.filter(idea__round=ideas_round).exists()
+    assert MeetingMinutes.objects.get(meeting=meeting).text
+    assert MeetingAttendance.objects.filter(meeting=meeting).count() >= 1
+    assert PmrNote.objects.get(meeting=meeting).author == users["pmr"]
+    # Loading again adds nothing.
+    demo_ideas(process, users)
+    assert demo_meeting(process, users) is None
+    assert Idea.objects.count() == 4 and MeetingMinutes.objects.count() == 1

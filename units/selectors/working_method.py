@@ -7,11 +7,17 @@ members or meetings there are.
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 
-from ..models import ConversationGroup, OrganisationalUnit, UnitMembership, WorkingMethod
+from ..models import (
+    ConversationGroup,
+    MeetingMinutes,
+    OrganisationalUnit,
+    UnitMembership,
+    WorkingMethod,
+)
 from ..predicates import member_unit_ids
 
 VIEW = "units.view_working_method"
@@ -116,7 +122,15 @@ def working_method_page(*, user, process, unit_pk) -> WorkingMethodPage:
     if not user.has_perm(VIEW, unit):
         raise PermissionDenied
     method = getattr(unit, "working_method", None)
-    meetings = list(method.meetings.order_by("date", "starts_at", "pk")) if method else []
+    meetings = (
+        list(
+            method.meetings.annotate(
+                has_minutes=Exists(MeetingMinutes.objects.filter(meeting=OuterRef("pk")))
+            ).order_by("date", "starts_at", "pk")
+        )
+        if method
+        else []
+    )
     memberships = list(
         UnitMembership.objects.filter(unit=unit, staff_member__active=True)
         .select_related("staff_member")

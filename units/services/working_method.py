@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
-from django.db import transaction
-from django.utils import timezone, translation
+from django.db import models, transaction
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
@@ -192,6 +192,47 @@ def _stored_meetings(method) -> list[MeetingData]:
     ]
 
 
+def _meetings_replace(method, meetings: list[MeetingData]):
+    """Make the method's meetings ``meetings``. A meeting kept at the same date and time keeps
+    its row (and so its minutes, attendance and the PMR's notes); a meeting with any of those
+    cannot be removed."""
+    stored = {(m.date, m.starts_at): m for m in method.meetings.all()}
+    wanted = {(m.date, m.starts_at) for m in meetings}
+    gone = [m for key, m in stored.items() if key not in wanted]
+    kept_records = set(
+        UnitMeeting.objects.filter(pk__in=[m.pk for m in gone])
+        .filter(
+            models.Q(minutes__isnull=False)
+            | models.Q(attendances__isnull=False)
+            | models.Q(pmr_notes__isnull=False)
+        )
+        .values_list("pk", flat=True)
+    )
+    for meeting in gone:
+        if meeting.pk in kept_records:
+            raise DomainError(
+                _(
+                    "The meeting of %(date)s has minutes, attendance or notes: it cannot be "
+                    "removed or moved."
+                )
+                % {"date": formats.date_format(meeting.date, "SHORT_DATE_FORMAT")}
+            )
+    UnitMeeting.objects.filter(pk__in=[m.pk for m in gone]).delete()
+    for m in meetings:
+        row = stored.get((m.date, m.starts_at))
+        if row is None:
+            UnitMeeting.objects.create(
+                working_method=method,
+                date=m.date,
+                starts_at=m.starts_at,
+                place=m.place,
+                note=m.note,
+            )
+        elif (row.place, row.note) != (m.place, m.note):
+            row.place, row.note = m.place, m.note
+            row.save(update_fields=["place", "note"])
+
+
 # --- services -------------------------------------------------------------------------
 
 
@@ -293,17 +334,7 @@ def working_method_record(
         method.changed_by = actor
         method.save()
         if meetings_changed:
-            method.meetings.all().delete()
-            UnitMeeting.objects.bulk_create(
-                UnitMeeting(
-                    working_method=method,
-                    date=m.date,
-                    starts_at=m.starts_at,
-                    place=m.place,
-                    note=m.note,
-                )
-                for m in meetings
-            )
+            _meetings_replace(method, meetings)
         with translation.override(settings.LANGUAGE_CODE):
             mode = WorkingMethod.DecisionMode(decision_mode).label
         decision_record(

@@ -83,3 +83,11 @@ def register() -> None:
         perm=registry.VIEW_PROCESS,
     )
     registry.register_step_todos(STEP, working_method_todos)
+    # The PMR's own record of the conversations (units.views.meetings).
+    registry.register_step_page(
+        STEP,
+        gettext_lazy("The PMR's record of the conversations"),
+        "units:pmr-record",
+        perm="units.keep_pmr_record",
+        who=gettext_lazy("the PMR's members"),
+    )

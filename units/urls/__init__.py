@@ -1,6 +1,6 @@
 """URLs of the units app, one module per sub-domain."""
 
-from . import budget, kickoff, split, staff, units, working_method
+from . import budget, kickoff, meetings, split, staff, units, working_method
 
 app_name = "units"
 
@@ -11,4 +11,5 @@ urlpatterns = [
     *split.urlpatterns,
     *kickoff.urlpatterns,
     *working_method.urlpatterns,
+    *meetings.urlpatterns,
 ]

@@ -2,11 +2,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from plans.demo import DEMO_PASSWORD, DOMAIN, demo_load
+from plans.demo_ideas import demo_ideas
 from plans.demo_plans import demo_plans
 from reporting.demo import demo_factsheet
 from schoolplans.demo import demo_concerns, demo_evaluation, demo_ratified
 from spending.demo import demo_spending
 from surveys.demo import demo_survey
+from units.demo import demo_meeting
 from voting.demo import demo_vote
 
 
@@ -20,6 +22,8 @@ class Command(BaseCommand):
             )
         result = demo_load()
         vote = demo_vote(result["process"], result["users"])
+        demo_ideas(result["process"], result["users"])
+        demo_meeting(result["process"], result["users"])
         plans_process = demo_plans(result)
         ratified = demo_ratified(result)
         demo_evaluation(ratified)
