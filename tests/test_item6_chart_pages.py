@@ -171,11 +171,11 @@ QUERIES = {
     "step 2": 11,
     "agreement": 17,  # builds the live content to compare with the last version
     "step 8": 11,
-    "unit plan": 22,  # the unit's choice of measures by vote (issue 18 item 8)
+    "unit plan": 24,  # the choice of measures by vote, carried-over notes, the ideas (issue 18)
     "merge": 22,
     "spending": 12,
     "vote result": 10,
-    "school report": 42,  # section d reads the factsheet
+    "school report": 44,  # section d reads the factsheet and the evaluation outcomes
     "vote turnout": 13,
 }
 
