@@ -64,3 +64,4 @@ def register() -> None:
         who=_("the school's staff, the director and the PMR"),
     )
     registry.register_todo_provider(todos.concern_todos)
+    registry.register_todo_provider(todos.evaluation_todos)

@@ -7,6 +7,9 @@ staff are asked to read it and comment. Step 11: the director and the PMR record
 agreement, then the PMR decides on the plan at its meeting and the director signs after it.
 """
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +21,14 @@ from processes.predicates import user_roles
 from processes.selectors import current_sign_offs
 from processes.todos import Todo, carries_out, school_roles, unsigned_sides
 
-from .models import Concern, EvaluationAgreement, Publication, PublicationComment, SchoolPlan
+from .models import (
+    Concern,
+    EvaluationAgreement,
+    EvaluationMoment,
+    Publication,
+    PublicationComment,
+    SchoolPlan,
+)
 
 Open = ProcessStep.State.OPEN
 Both = ProcessStep.AgreedActor.BOTH
@@ -176,4 +186,38 @@ def concern_todos(user, processes) -> dict[int, list[Todo]]:
         ) % {"count": row["open"]}
         url = reverse("schoolplans:meldpunt-inbox", args=[row["process_id"]])
         todos[row["process_id"]] = [Todo(text, url, urgent=True)]
+    return todos
+
+
+def evaluation_todos(user, processes) -> dict[int, list[Todo]]:
+    """The evaluation kept: when a moment's date is near (``EVALUATION_REMINDER_DAYS``, as the
+    reminder), whoever is responsible records its outcomes, then shares them with the staff.
+    One query for the director and the PMR, none for anyone else."""
+    roles = user_roles(user)
+    sides = {
+        process.pk: roles["schools"].get(process.school_id, set()) & {"director", "pmr"}
+        for process in processes
+    }
+    sides = {pk: found for pk, found in sides.items() if found}
+    if not sides:
+        return {}
+    today = timezone.localdate()
+    horizon = today + timedelta(days=settings.EVALUATION_REMINDER_DAYS)
+    moments = EvaluationMoment.objects.filter(
+        agreement__process_id__in=list(sides), date__lte=horizon, shared_at__isnull=True
+    ).select_related("agreement")
+    todos: dict[int, list[Todo]] = {}
+    for moment in moments.order_by("date", "pk"):
+        process_id = moment.agreement.process_id
+        responsible = {"director", "pmr"} if moment.responsible == "both" else {moment.responsible}
+        if not responsible & sides[process_id]:
+            continue
+        if moment.recorded_at is None:
+            text = _("Record the outcome per measure of the evaluation “%(title)s”")
+        else:
+            text = _("Share the outcomes of the evaluation “%(title)s” with the staff")
+        url = reverse("schoolplans:evaluation-moment", args=[process_id, moment.pk])
+        todos.setdefault(process_id, []).append(
+            Todo(text % {"title": moment.title}, url, urgent=moment.date < today, due=moment.date)
+        )
     return todos

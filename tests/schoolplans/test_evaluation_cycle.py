@@ -494,3 +494,41 @@ def test_the_archive_holds_the_moments_and_outcomes(moment, pmr):
     (entry,) = archived["moments"]
     assert entry["title"] == "Evaluatie juni" and entry["recorded_at"] is not None
     assert [o["verdict"] for o in entry["outcomes"]] == ["continue", "adjust", "stop"]
+
+
+# --- the dashboard's to-dos ------------------------------------------------------------------
+
+
+def _todo_texts(user, process):
+    from processes.todos import todos_by_process
+
+    return [todo.text for todo in todos_by_process(user, [process]).get(process.pk, [])]
+
+
+def test_a_near_moment_is_a_todo_for_whoever_is_responsible_until_shared(
+    moment, ratified, director, pmr, staff_user
+):
+    record = "Record the outcome per measure of the evaluation “Evaluatie juni”"
+    share = "Share the outcomes of the evaluation “Evaluatie juni” with the staff"
+    assert record not in _todo_texts(director, ratified)  # 30 days away: not yet
+    EvaluationMoment.objects.filter(pk=moment.pk).update(date=timezone.localdate())
+    for user in (director, pmr):
+        assert record in _todo_texts(user, ratified)
+    assert record not in _todo_texts(staff_user, ratified)
+
+    moment = evaluation.outcomes_record(
+        moment=EvaluationMoment.objects.get(pk=moment.pk), actor=pmr, outcomes=full()
+    )
+    assert share in _todo_texts(director, ratified)
+    assert record not in _todo_texts(director, ratified)
+    evaluation.moment_share(moment=moment, actor=director)
+    assert not any("evaluation" in text for text in _todo_texts(pmr, ratified))
+
+
+def test_a_moment_of_the_pmr_alone_is_not_the_directors_todo(ratified, director, pmr):
+    evaluation.moment_add(
+        process=ratified, actor=pmr, date=timezone.localdate(), title="PMR", responsible="pmr"
+    )
+    record = "Record the outcome per measure of the evaluation “PMR”"
+    assert record in _todo_texts(pmr, ratified)
+    assert record not in _todo_texts(director, ratified)
