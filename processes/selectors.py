@@ -227,7 +227,13 @@ def dashboard_for_user(*, user) -> dict:
     entries = list(boards.values())
     for board_pk, todos in board_todos(user, entries).items():
         boards[board_pk]["todos"] = todos
-    gmr_boards = list(Board.objects.filter(pk__in=roles["gmr"]).order_by("name"))
+    # A GMR member's boards, with what the board's providers ask of the GMR (step 0's decision).
+    gmr_boards = [
+        {"board": board, "rows": []}
+        for board in Board.objects.filter(pk__in=roles["gmr"]).order_by("name")
+    ]
+    for board_pk, todos in board_todos(user, gmr_boards).items():
+        next(entry for entry in gmr_boards if entry["board"].pk == board_pk)["todos"] = todos
     return {
         "cards": cards,
         "boards": entries,

@@ -452,3 +452,31 @@ def test_report_documents_name_the_gmr_decision_when_section_a_is_written(
             {"report": type("Report", (), {"amounts": section, "school_name": "Alpha College"})},
         )
     assert 'data-testid="report-gmr"' in html and "consent given" in html
+
+
+# --- the GMR member's dashboard -----------------------------------------------------------------
+
+
+def _gmr_todos(user):
+    from processes.selectors import dashboard_for_user
+
+    return [
+        todo.text
+        for entry in dashboard_for_user(user=user)["gmr_boards"]
+        for todo in entry["todos"]
+    ]
+
+
+def test_a_submitted_distribution_is_a_todo_for_the_gmr_until_it_decides(
+    board, schools, school_year, board_admin, gmr, other_gmr
+):
+    waiting = f"Record the GMR's decision on the board's distribution for {school_year}"
+    assert _gmr_todos(gmr) == []
+    _submit(board, school_year, board_admin)
+    assert _gmr_todos(gmr) == [waiting]
+    assert _gmr_todos(other_gmr) == []  # another board's GMR
+    _record(board, school_year, gmr, decision=REFUSED, reasons="Te weinig voor de scholen")
+    assert _gmr_todos(gmr) == []  # back with the board administrator
+    _submit(board, school_year, board_admin)
+    _record(board, school_year, gmr)
+    assert _gmr_todos(gmr) == []

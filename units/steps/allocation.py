@@ -17,10 +17,13 @@ def allocation_todos(user, boards) -> dict[int, list[Todo]]:
     """ "Distribute the board's funds for <year>" per board the user administers whose
     distribution of that year is neither fixed nor waiting for the GMR (a refusal of the GMR
     makes it due again): the current year always, the next one once a school
-    waits for it. One query for a board's administrator, none for anyone else."""
-    administered = [board.pk for board in boards if board.pk in user_roles(user)["boards"]]
+    waits for it. For a member of the board's GMR: record the GMR's decision on a
+    distribution submitted to it. One query for each of those roles, none for anyone else."""
+    roles = user_roles(user)
+    todos = _gmr_todos([board.pk for board in boards if board.pk in roles["gmr"]])
+    administered = [board.pk for board in boards if board.pk in roles["boards"]]
     if not administered:
-        return {}
+        return todos
     years = (current_start_year(), current_start_year() + 1)
 
     def fixed(year):  # final, or submitted to the GMR (then the GMR is to act, not the board)
@@ -40,7 +43,6 @@ def allocation_todos(user, boards) -> dict[int, list[Todo]]:
     rows = Board.objects.filter(pk__in=administered).annotate(
         fixed_now=fixed(years[0]), fixed_next=fixed(years[1]), waiting_next=waiting(years[1])
     )
-    todos: dict[int, list[Todo]] = {}
     for board in rows:
         due = [years[0]] if not board.fixed_now else []
         if board.waiting_next and not board.fixed_next:
@@ -58,3 +60,23 @@ def register() -> None:
     from processes import registry
 
     registry.register_board_todo_provider(allocation_todos)
+
+
+def _gmr_todos(board_ids) -> dict[int, list[Todo]]:
+    """The distributions submitted to the GMR of ``board_ids`` whose decision is not recorded
+    yet (one query, none without boards)."""
+    todos: dict[int, list[Todo]] = {}
+    if not board_ids:
+        return todos
+    waiting = BoardAllocation.objects.filter(
+        board_id__in=board_ids, submitted_at__isnull=False, fixed_at__isnull=True
+    ).select_related("school_year")
+    for allocation in waiting.order_by("school_year__start_year"):
+        text = _("Record the GMR's decision on the board's distribution for %(year)s") % {
+            "year": allocation.school_year
+        }
+        url = reverse(
+            "units:allocation", args=[allocation.board_id, allocation.school_year.start_year]
+        )
+        todos.setdefault(allocation.board_id, []).append(Todo(text, url))
+    return todos
