@@ -1,15 +1,21 @@
 """The background job that writes a board's annual report (PDF or DOCX) for one school year.
 
-The file is stored under MEDIA_ROOT ``reports/`` with an unguessable name and is only handed
-out by the download view, which checks the permission: it is never linked by its media URL.
+The file is stored through the default storage (werkdruk/storage.py: MEDIA_ROOT or an S3
+bucket) as ``reports/<uuid4>.<ext>``, an unguessable name, and is only handed out by the
+download view, which checks the permission: it is never linked by its media URL. A deleted job
+takes its stored file with it (``report_job_file_delete``), also when its board goes.
 """
 
 import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from werkdruk.storage import stored_files_delete
 
 
 def new_lease() -> str:
@@ -87,3 +93,11 @@ class ReportJob(models.Model):
         if not self.progress_total:
             return 0
         return round(100 * self.progress_done / self.progress_total)
+
+
+@receiver(post_delete, sender=ReportJob, dispatch_uid="reporting.report_job_file_delete")
+def report_job_file_delete(sender, instance, **kwargs):
+    """A deleted job (the admin, its board deleted) deletes its stored file once the deletion
+    commits: no report file outlives the row that was the only way to reach it."""
+    if instance.file:
+        stored_files_delete([instance.file.name], storage=instance.file.storage)

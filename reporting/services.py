@@ -34,6 +34,7 @@ from django.utils.translation import gettext_noop
 from processes.models import Board
 from processes.services import require_perm
 from werkdruk.exceptions import DomainError
+from werkdruk.storage import stored_files_delete
 
 from . import documents
 from .models import ReportJob, new_lease
@@ -294,10 +295,21 @@ def _drop_older_files(job) -> None:
         format=job.format,
         state=ReportJob.State.DONE,
     ).exclude(pk=job.pk)
-    names = [name for name in older.values_list("file", flat=True) if name]
+    names = list(older.exclude(file="").values_list("file", flat=True))
     older.update(file="")
-    storage = job.file.storage
-    transaction.on_commit(lambda: [storage.delete(name) for name in names])
+    stored_files_delete(names, storage=job.file.storage)
+
+
+def report_files_delete(*, board_ids) -> int:
+    """Delete the stored report files of the boards ``board_ids`` (their jobs stay listed,
+    without a file; the board writes the report again). Used by the removal of a person
+    (privacy): a report names people, and a file written before the removal would keep the
+    name. Returns how many files go."""
+    done = ReportJob.objects.filter(board_id__in=board_ids).exclude(file="")
+    names = list(done.values_list("file", flat=True))
+    done.update(file="")
+    stored_files_delete(names)
+    return len(names)
 
 
 def report_job_run(*, job_id, lease=None, waited=False) -> ReportJob | None:

@@ -179,3 +179,40 @@ def check_vote_key_dir(app_configs, **kwargs):
             )
         )
     return errors
+
+
+@deploy_check
+def check_storage(app_configs, **kwargs):
+    """Generated files (werkdruk/storage.py): an S3 storage needs its bucket, a download is
+    streamed or redirected, and a presigned URL lives minutes, not hours."""
+    from .storage import REDIRECT, S3_BACKEND, STREAM
+
+    errors = []
+    default = settings.STORAGES.get("default", {})
+    if default.get("BACKEND") == S3_BACKEND and not default.get("OPTIONS", {}).get("bucket_name"):
+        errors.append(
+            Error(
+                "STORAGE_BACKEND is s3 but AWS_STORAGE_BUCKET_NAME is empty: report files "
+                "could not be stored.",
+                hint="Set AWS_STORAGE_BUCKET_NAME (and AWS_S3_ENDPOINT_URL for a store other "
+                "than Amazon S3).",
+                id="werkdruk.E009",
+            )
+        )
+    if settings.STORAGE_DOWNLOAD not in (STREAM, REDIRECT):
+        errors.append(
+            Error(
+                f"STORAGE_DOWNLOAD is {settings.STORAGE_DOWNLOAD!r}: use {STREAM} or {REDIRECT}.",
+                id="werkdruk.E009",
+            )
+        )
+    if not 0 < settings.STORAGE_URL_EXPIRE_SECONDS <= 15 * 60:
+        errors.append(
+            Error(
+                f"STORAGE_URL_EXPIRE_SECONDS is {settings.STORAGE_URL_EXPIRE_SECONDS}: a "
+                "presigned download link must be short-lived (1 to 900 seconds); anyone who "
+                "holds it can download the report meanwhile.",
+                id="werkdruk.E009",
+            )
+        )
+    return errors

@@ -17,6 +17,8 @@ replaced:
   decision summaries and contents, ...): every text and JSON field of every model is searched
   for the person's names and addresses and rewritten with ``QuerySet.update`` (a decision
   refuses ``save`` on purpose).
+- the board's annual report files (stored files, not rows): deleted through the storage, as
+  they were written from the records above; the jobs stay listed without a file.
 
 Removal is refused while the person is on the staff list (the staff import marks a leaver
 inactive), holds a role at the school (the director ends it first), or is on the roll of an
@@ -38,6 +40,7 @@ from django.utils.translation import gettext_noop
 
 from processes.models import Decision, SchoolRole
 from processes.services import in_school_language, require_perm
+from reporting.services import report_files_delete
 from schoolplans.services.concerns import concern_reporter_forget
 from surveys.models import Invitee, SurveyRound
 from units.models import EmailUnusable, StaffMember
@@ -205,6 +208,9 @@ def pseudonymise(member) -> StaffMember:
         (needle, name) for needle in needles["names"]
     ]
     _scrub_everywhere(replacements)
+    # The board's report files were written from the records just scrubbed and may name the
+    # person: they are deleted from the storage (the board writes the report again).
+    report_files_delete(board_ids=[member.school.board_id])
     return member
 
 

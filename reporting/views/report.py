@@ -3,12 +3,13 @@ the board's report with its background jobs (htmx polls the job list while one r
 download of a job's file."""
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from werkdruk.domain_errors import shows_domain_error
+from werkdruk.storage import stored_file_response
 from werkdruk.submissions import idempotent_post
 
 from ..forms import ReportJobForm
@@ -129,6 +130,8 @@ def board_report_jobs(request, pk, year):
 
 @require_GET
 def job_download(request, pk, job_pk):
+    """The job's file, after the permission check: streamed from the storage, or a redirect to a
+    short-lived presigned URL (``STORAGE_DOWNLOAD=redirect`` on S3; werkdruk/storage.py)."""
     job = jobs.job_get_for_user(user=request.user, board_pk=pk, pk=job_pk)
     if (
         job.state != ReportJob.State.DONE
@@ -136,9 +139,12 @@ def job_download(request, pk, job_pk):
         or not job.file.storage.exists(job.file.name)
     ):
         raise Http404
-    return FileResponse(
-        job.file.open("rb"),
-        as_attachment=True,
-        filename=job.filename,
-        content_type=CONTENT_TYPES[job.format],
-    )
+    try:
+        return stored_file_response(
+            job.file.name,
+            filename=job.filename,
+            content_type=CONTENT_TYPES[job.format],
+            storage=job.file.storage,
+        )
+    except FileNotFoundError:  # deleted between the check and the read
+        raise Http404 from None

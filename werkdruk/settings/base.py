@@ -7,6 +7,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from werkdruk.storage import default_storage_setting
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(environ.Env().str("WERKDRUK_VAR_DIR", default=str(BASE_DIR / "var")))
 
@@ -194,8 +196,14 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.str("STATIC_ROOT", default=str(VAR_DIR / "staticfiles"))
 MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 MEDIA_URL = "media/"
+# Generated files (werkdruk/storage.py): the filesystem under MEDIA_ROOT by default, an
+# S3-compatible bucket with STORAGE_BACKEND=s3 (or AWS_STORAGE_BUCKET_NAME set). The download
+# view streams a file (STORAGE_DOWNLOAD=stream) or, on S3, redirects to a presigned URL valid
+# this many seconds (STORAGE_DOWNLOAD=redirect).
+STORAGE_URL_EXPIRE_SECONDS = env.int("STORAGE_URL_EXPIRE_SECONDS", default=60)
+STORAGE_DOWNLOAD = env.str("STORAGE_DOWNLOAD", default="stream")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": default_storage_setting(env, url_expire_seconds=STORAGE_URL_EXPIRE_SECONDS),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
