@@ -259,3 +259,14 @@ def test_production_settings_build_a_private_s3_storage(s3):
     assert options["querystring_auth"] is True and options["querystring_expire"] == 60
     assert options["custom_domain"] is None  # a custom domain would drop the signature
     assert options["file_overwrite"] is False
+
+
+def test_the_health_check_uses_the_s3_storage(s3, tmp_path):
+    from werkdruk import health
+
+    with machine(tmp_path, s3):
+        assert health.check_storage() == "ok"
+        assert bucket_keys() == []  # the probe leaves nothing behind
+        boto3.resource("s3", region_name=REGION).Bucket(BUCKET).delete()
+        with pytest.raises(Exception, match="NoSuchBucket"):
+            health.check_storage()
