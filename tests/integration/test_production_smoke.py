@@ -380,6 +380,9 @@ def production_stack(django_db_setup, tmp_path_factory):
             stack.wait_until(process, ready, "ready")
         yield stack
     finally:
+        for process in stack.processes.values():  # all at once: each finishes its warm shutdown
+            if process.alive():
+                process.popen.terminate()
         for process in stack.processes.values():
             process.stop()
         s3.stop()
