@@ -553,4 +553,5 @@ def journey(stack, browser):
     assert len(stack.inbox.for_(TEACHER)) == 1
     logs = "\n".join(p.log_path.read_text(errors="replace") for p in stack.processes.values())
     assert code not in logs and urlsplit(ballot_link).path not in logs
+    assert [p.name for p in stack.processes.values() if not p.alive()] == []
     assert settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
