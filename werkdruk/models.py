@@ -62,6 +62,8 @@ class OutboxMessage(models.Model):
     reply_to = models.JSONField(default=list, blank=True)
     subject = models.CharField(max_length=998)
     body = models.TextField(blank=True)
+    # [[filename, text content, mimetype], ...] (a calendar file); emptied with the body
+    attachments = models.JSONField(default=list, blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)

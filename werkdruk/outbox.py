@@ -22,6 +22,7 @@ No address, subject or body ever reaches a log: failures are logged by outbox id
 attempt, with the SMTP code and exception class only.
 """
 
+import contextlib
 import logging
 import smtplib
 import uuid
@@ -53,11 +54,18 @@ message_refused = Signal()
 
 
 def build(
-    *, to, subject, body, from_email=None, reply_to=(), cause, cause_id=""
+    *, to, subject, body, from_email=None, reply_to=(), cause, cause_id="", attachments=()
 ) -> OutboxMessage:
-    """An unsaved outbox row for one recipient (``enqueue_many`` saves a list of them)."""
+    """An unsaved outbox row for one recipient (``enqueue_many`` saves a list of them).
+
+    ``attachments``: (filename, content, mimetype) with text content (bytes are decoded).
+    """
     return OutboxMessage(
         to=to,
+        attachments=[
+            [name, content.decode() if isinstance(content, bytes) else content, mimetype]
+            for name, content, mimetype in attachments
+        ],
         subject=" ".join(str(subject).splitlines()),
         body=body,
         from_email=from_email or settings.DEFAULT_FROM_EMAIL,
@@ -84,7 +92,9 @@ def enqueue_many(messages) -> list[OutboxMessage]:
     return rows
 
 
-def enqueue(*, to, subject, body, from_email=None, reply_to=(), cause, cause_id="") -> OutboxMessage:
+def enqueue(
+    *, to, subject, body, from_email=None, reply_to=(), cause, cause_id=""
+) -> OutboxMessage:
     """One e-mail to one address, written in the current transaction; sent after its commit."""
     rows = enqueue_many(
         [
@@ -154,7 +164,7 @@ def _classify(error) -> _Failure:
 
 
 def _email(message, connection) -> EmailMessage:
-    return EmailMessage(
+    email = EmailMessage(
         message.subject,
         message.body,
         message.from_email,
@@ -162,6 +172,9 @@ def _email(message, connection) -> EmailMessage:
         reply_to=message.reply_to or None,
         connection=connection,
     )
+    for name, content, mimetype in message.attachments:
+        email.attach(name, content, mimetype)
+    return email
 
 
 def _fail(message, token, failure, now) -> None:
@@ -172,6 +185,7 @@ def _fail(message, token, failure, now) -> None:
             attempts=attempts,
             last_error=failure.reason[:200],
             body="",
+            attachments=[],
             lease_until=None,
         )
         logger.warning(
@@ -211,10 +225,7 @@ def send_batch(ids) -> int:
             except Exception as error:  # noqa: BLE001 - every failure is classified and kept
                 failure = _classify(error)
                 if not failure.permanent:  # a broken session: the next message opens a new one
-                    try:
-                        connection.close()
-                    except Exception:  # noqa: BLE001
-                        pass
+                    _close(connection)
                 _fail(message, token, failure, timezone.now())
                 continue
             OutboxMessage.objects.filter(pk=message.pk, claim=token).update(
@@ -222,16 +233,19 @@ def send_batch(ids) -> int:
                 attempts=message.attempts + 1,
                 sent_at=timezone.now(),
                 body="",
+                attachments=[],
                 last_error="",
                 lease_until=None,
             )
             sent += 1
     finally:
-        try:
-            connection.close()
-        except Exception:  # noqa: BLE001
-            pass
+        _close(connection)
     return sent
+
+
+def _close(connection) -> None:
+    with contextlib.suppress(Exception):  # a session that is already gone
+        connection.close()
 
 
 def sweep(*, now=None) -> dict:

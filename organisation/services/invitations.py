@@ -23,7 +23,7 @@ from django.utils.translation import gettext_noop
 
 from accounts.selectors import email_owner
 from accounts.services import users_get_or_create_by_address
-from processes.mail import board_send_mail
+from processes.mail import board_mail
 from processes.models import BoardAdministrator, GmrMember, SchoolRole
 from processes.services import require_perm
 from werkdruk.exceptions import DomainError
@@ -51,6 +51,9 @@ ROLE_LABELS = {
     Role.PMR: gettext_noop("PMR member"),
     Role.STEERING: gettext_noop("steering group member"),
 }
+
+
+CAUSE = "organisation.invitation"  # cause_id: the board (its invitations page)
 
 
 def new_token() -> str:
@@ -101,11 +104,13 @@ def invitation_send(*, invitation, token) -> None:
         }
         subject = render_to_string("organisation/email/invitation_subject.txt", context)
         body = render_to_string("organisation/email/invitation_body.txt", context)
-    board_send_mail(
+    board_mail(
         invitation.board,
         settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
         body,
         [invitation.email],
+        cause=CAUSE,
+        cause_id=invitation.board_id,
     )
 
 

@@ -37,6 +37,7 @@ class Migration(migrations.Migration):
                 ('reply_to', models.JSONField(blank=True, default=list)),
                 ('subject', models.CharField(max_length=998)),
                 ('body', models.TextField(blank=True)),
+                ('attachments', models.JSONField(blank=True, default=list)),
                 ('state', models.CharField(choices=[('pending', 'pending'), ('sending', 'sending'), ('sent', 'sent'), ('failed', 'failed')], default='pending', max_length=10)),
                 ('attempts', models.PositiveSmallIntegerField(default=0)),
                 ('next_attempt_at', models.DateTimeField(default=django.utils.timezone.now)),
