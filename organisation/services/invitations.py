@@ -53,7 +53,9 @@ ROLE_LABELS = {
 }
 
 
-CAUSE = "organisation.invitation"  # cause_id: the board (its invitations page)
+# cause_id: the school (its people page) or, for a board role, the board (its manage page)
+SCHOOL_CAUSE = "organisation.invitation.school"
+BOARD_CAUSE = "organisation.invitation.board"
 
 
 def new_token() -> str:
@@ -109,8 +111,8 @@ def invitation_send(*, invitation, token) -> None:
         settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
         body,
         [invitation.email],
-        cause=CAUSE,
-        cause_id=invitation.board_id,
+        cause=SCHOOL_CAUSE if invitation.school_id else BOARD_CAUSE,
+        cause_id=invitation.school_id or invitation.board_id,
     )
 
 
