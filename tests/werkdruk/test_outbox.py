@@ -31,10 +31,9 @@ def test_rows_wait_for_the_commit_and_are_then_sent_once(
     settings, django_capture_on_commit_callbacks
 ):
     settings.OUTBOX_SEND_ON_COMMIT = True
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with transaction.atomic():
-            row = put()
-            assert mail.outbox == []  # nothing inside the transaction
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        row = put()
+        assert mail.outbox == []  # nothing inside the transaction
     assert len(callbacks) == 1
     assert [m.to for m in mail.outbox] == [["a@example.org"]]
     assert mail.outbox[0].body == "Your code: ABCD-EFGH"
@@ -45,10 +44,13 @@ def test_rows_wait_for_the_commit_and_are_then_sent_once(
 
 def test_a_rolled_back_action_sends_nothing(settings, django_capture_on_commit_callbacks):
     settings.OUTBOX_SEND_ON_COMMIT = True
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            put()
-            raise RuntimeError("the action failed")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        put()
+        raise RuntimeError("the action failed")
     assert callbacks == []
     assert mail.outbox == []
     assert not OutboxMessage.objects.exists()
