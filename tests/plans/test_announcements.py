@@ -21,8 +21,8 @@ from plans.services import announcements
 from processes import services
 from processes.models import Decision, ProcessStep
 from tests.factories import StaffMemberFactory
-from tests.refusing_mail import refusing_mail
 from tests.fixtures.steps import assign_actor
+from tests.refusing_mail import refusing_mail
 from units.models import OrganisationalUnit, UnitMembership
 from werkdruk.exceptions import DomainError
 from werkdruk.money import format_euro
