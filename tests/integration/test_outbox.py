@@ -10,12 +10,14 @@
 The workers use tests.outbox.SlowFileBackend: one file per message, after a delay.
 """
 
+import datetime
 import os
 import signal
 import time
 from collections import Counter
 
 import pytest
+from django.utils import timezone
 
 from tests.integration.conftest import worker_start, worker_stop
 from tests.outbox import delivered_to
@@ -119,9 +121,14 @@ def test_a_worker_killed_mid_batch_loses_nothing(start_worker, mail_dir, own_que
     assert stuck > 0  # claimed by the dead worker, not confirmed
     assert sent_count() < 20
 
+    leases = OutboxMessage.objects.filter(state=OutboxMessage.State.SENDING).values_list(
+        "lease_until", flat=True
+    )
+    # While the dead worker's lease runs, the sweep leaves its rows alone.
+    assert outbox.sweep(now=min(leases) - datetime.timedelta(milliseconds=100))["dispatched"] == 0
     start_worker(0.0)
-    assert outbox.sweep()["dispatched"] == 0  # the lease still runs: nobody takes them yet
-    time.sleep(LEASE + 0.5)
+    while timezone.now() <= max(leases):
+        time.sleep(0.2)
     assert outbox.sweep()["dispatched"] == stuck
     wait_until(lambda: sent_count() == 20, "every row sent after the lease")
 
