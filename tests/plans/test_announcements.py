@@ -512,7 +512,7 @@ def measure(client, url, django_assert_num_queries, count):
         assert client.get(url).status_code == 200
 
 
-OVERVIEW_QUERIES = 10
+OVERVIEW_QUERIES = 11  # 10 + the e-mails that could not be delivered (issue 19)
 UNIT_QUERIES = 11
 
 
