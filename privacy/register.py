@@ -45,6 +45,10 @@ SCHOOL = "director, PMR"
 SCHOOL_BOARD = "director, PMR, board administrators"
 PROCESS = "everyone who sees the process (school's staff, director, PMR, board)"
 ADMIN = "operators (Django admin) only"
+OUTBOX_KEPT = (
+    "sent and failed rows OUTBOX_RETENTION_DAYS (30) days; unsent rows are deleted at removal"
+)
+SENDER = "whoever sees the page that sent it (failed ones only)"
 
 _FIELDS = [
     # The staff list.
@@ -296,6 +300,21 @@ _FIELDS = [
         "member of the board's GMR",
         "while the role lasts",
         "the board's administrators",
+    ),
+    # The e-mail outbox (werkdruk.outbox): one row per message and recipient.
+    (
+        "werkdruk.OutboxMessage.to",
+        "email:to",
+        "an e-mail to be sent to the person, and whether it was delivered",
+        OUTBOX_KEPT,
+        SENDER,
+    ),
+    (
+        "werkdruk.OutboxMessage.body",
+        "email:to",
+        "the text of an e-mail not yet sent (it can hold a personal link or code)",
+        "until sent (then emptied); unsent rows are deleted at removal",
+        "nobody (server only)",
     ),
     (
         "organisation.Invitation.email",
@@ -998,6 +1017,7 @@ NOT_PERSONAL = {
     "auth.Permission.codename": "a permission's code",
     "auth.Group.name": "a group's name",
     "django_celery_beat.PeriodicTask.name": "a scheduled task's name",
+    "werkdruk.OutboxMessage.from_email": "the site's sender address with the board's name",
     "processes.Board.name": "the board's name (an organisation)",
     "processes.Board.sender_name": "the board's sender name for e-mails (an organisation)",
     "processes.School.name": "the school's name (an organisation)",
@@ -1017,7 +1037,16 @@ NOT_PERSONAL = {
 
 # Fields never shown in an export: a code, hash or secret would let the reader act as the
 # person. The export says that one was issued instead.
-SECRET_FIELDS = {"password", "token_hash", "token_digest", "data", "session_data", "secret"}
+SECRET_FIELDS = {
+    "password",
+    "token_hash",
+    "token_digest",
+    "data",
+    "session_data",
+    "secret",
+    "body",  # an outbox message not yet sent: its personal link or code
+    "attachments",
+}
 
 
 def by_key() -> dict[str, PersonalField]:

@@ -2,13 +2,15 @@
 
 Every e-mail to the staff of a school or board is sent in the board's name: "Sender name
 <DEFAULT_FROM_EMAIL>" (the address stays the site's own, so the mail passes SPF and DKIM), and
-replies go to the board's reply-to address when it set one.
+replies go to the board's reply-to address when it set one. Every e-mail goes through the
+outbox (``werkdruk.outbox``): nothing is sent here.
 """
 
 from email.utils import formataddr, parseaddr
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+
+from werkdruk import outbox
 
 
 def mail_from_and_reply_to(board) -> tuple[str, list[str]]:
@@ -21,14 +23,35 @@ def mail_from_and_reply_to(board) -> tuple[str, list[str]]:
     return from_email, [board.reply_to] if board.reply_to else []
 
 
-def board_email(board, subject, body, to, *, connection=None) -> EmailMessage:
-    """An EmailMessage from ``board`` (sender name and reply-to), not yet sent."""
+def board_message(board, subject, body, to: str, *, cause, cause_id="", attachments=()):
+    """An unsaved outbox row from ``board`` to the one address ``to`` (``outbox.enqueue_many``)."""
     from_email, reply_to = mail_from_and_reply_to(board)
-    return EmailMessage(
-        subject, body, from_email, list(to), reply_to=reply_to, connection=connection
+    return outbox.build(
+        to=to,
+        subject=subject,
+        body=body,
+        from_email=from_email,
+        reply_to=reply_to,
+        cause=cause,
+        cause_id=cause_id,
+        attachments=attachments,
     )
 
 
-def board_send_mail(board, subject, body, to, *, connection=None) -> int:
-    """``send_mail`` in the name of ``board``: what the e-mail sites call."""
-    return board_email(board, subject, body, to, connection=connection).send()
+def board_mail(board, subject, body, to, *, cause, cause_id="", attachments=()) -> int:
+    """E-mail in the name of ``board`` to the addresses ``to``: one outbox row per address,
+    written in the current transaction and sent after its commit. Returns how many."""
+    return len(
+        outbox.enqueue_many(
+            board_message(
+                board,
+                subject,
+                body,
+                address,
+                cause=cause,
+                cause_id=cause_id,
+                attachments=attachments,
+            )
+            for address in to
+        )
+    )

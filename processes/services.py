@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from werkdruk.exceptions import DomainError
 
 from . import registry
-from .mail import board_send_mail
+from .mail import board_mail
 from .models import Decision, Process, ProcessStep, School, SchoolRole, SignOff, StepReminder
 from .predicates import is_director, is_pmr_member, is_steering_member
 from .registry import Actor, Completion
@@ -871,11 +871,13 @@ def _send_step_reminder(step, user, occasion):
             + url
             + "\n"
         )
-    board_send_mail(
+    board_mail(
         step.process.school.board,
         settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
         body,
         [user.email],
+        cause="processes.step_reminder",
+        cause_id=step.process_id,
     )
 
 
@@ -883,8 +885,8 @@ def step_reminders_send(*, today=None) -> int:
     """E-mail whoever must act on open steps whose planned date is near or past.
 
     At most once per person per occasion (a planned date, overdue or not, per revision):
-    the StepReminder row is written first, and its unique constraint stops a second
-    send when the task is retried or runs twice at the same time.
+    the StepReminder row and the outbox row are written together, and its unique constraint
+    stops a second one when the task is retried or runs twice at the same time.
     """
     today = today or timezone.localdate()
     steps = (
@@ -899,14 +901,10 @@ def step_reminders_send(*, today=None) -> int:
             continue
         for user in step_actor_users(step):
             try:
-                with transaction.atomic():
+                with transaction.atomic():  # the reminder row and its outbox row together
                     StepReminder.objects.create(step=step, user=user, occasion=occasion)
+                    _send_step_reminder(step, user, occasion)
             except IntegrityError:
                 continue  # already reminded for this occasion
-            try:
-                _send_step_reminder(step, user, occasion)
-            except Exception:  # one bad address must not stop the others
-                logger.exception("Reminder for step %s to %s failed", step.pk, user.pk)
-                continue
             sent += 1
     return sent

@@ -171,12 +171,14 @@ QUERIES = {
     "step 2": 11,
     "agreement": 17,  # builds the live content to compare with the last version
     "step 8": 11,
-    "unit plan": 24,  # the choice of measures by vote, carried-over notes, the ideas (issue 18)
+    # the choice of measures by vote, carried-over notes, the ideas (issue 18); for who may
+    # return the plan, its e-mails that could not be delivered (issue 19)
+    "unit plan": 25,
     "merge": 22,
     "spending": 12,
     "vote result": 10,
     "school report": 44,  # section d reads the factsheet and the evaluation outcomes
-    "vote turnout": 13,
+    "vote turnout": 14,  # with the vote's e-mails that could not be delivered (issue 19)
 }
 
 

@@ -7,6 +7,10 @@ class UnitsConfig(AppConfig):
     verbose_name = _("Staff and units")
 
     def ready(self):
+        from werkdruk.outbox import message_refused
+
         from . import steps
+        from .services.addresses import outbox_refused_mark
 
         steps.register()
+        message_refused.connect(outbox_refused_mark, dispatch_uid="units.outbox_refused_mark")

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_noop
 
 from accounts.selectors import email_owner
 from accounts.services import users_get_or_create_by_address
-from processes.mail import board_send_mail
+from processes.mail import board_mail
 from processes.models import BoardAdministrator, GmrMember, SchoolRole
 from processes.services import require_perm
 from werkdruk.exceptions import DomainError
@@ -51,6 +51,11 @@ ROLE_LABELS = {
     Role.PMR: gettext_noop("PMR member"),
     Role.STEERING: gettext_noop("steering group member"),
 }
+
+
+# cause_id: the school (its people page) or, for a board role, the board (its manage page)
+SCHOOL_CAUSE = "organisation.invitation.school"
+BOARD_CAUSE = "organisation.invitation.board"
 
 
 def new_token() -> str:
@@ -101,11 +106,13 @@ def invitation_send(*, invitation, token) -> None:
         }
         subject = render_to_string("organisation/email/invitation_subject.txt", context)
         body = render_to_string("organisation/email/invitation_body.txt", context)
-    board_send_mail(
+    board_mail(
         invitation.board,
         settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
         body,
         [invitation.email],
+        cause=SCHOOL_CAUSE if invitation.school_id else BOARD_CAUSE,
+        cause_id=invitation.school_id or invitation.board_id,
     )
 
 

@@ -16,7 +16,6 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.mail import get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -24,7 +23,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from processes.mail import board_send_mail
+from processes.mail import board_mail
 from processes.models import ProcessStep
 from processes.services import decision_record, process_lock, require_perm
 from units.models import OrganisationalUnit, UnitMembership
@@ -42,6 +41,8 @@ from ..selectors.announcements import (
 from ..selectors.frameworks import framework_agreement_section
 
 logger = logging.getLogger(__name__)
+
+CAUSE = "plans.announcement"  # cause_id: the process
 
 
 def _lock_step(process) -> ProcessStep:
@@ -142,7 +143,7 @@ def announcement_send(
     ids = [a.pk for a in made if a.pk] or list(
         UnitAnnouncement.objects.filter(unit__in=chosen, current=True).values_list("pk", flat=True)
     )
-    transaction.on_commit(lambda: announcement_notices_send(announcement_ids=ids), robust=True)
+    announcement_notices_send(announcement_ids=ids)  # into the outbox, in this transaction
     return made
 
 
@@ -152,7 +153,7 @@ def announcement_url(announcement) -> str:
     )
 
 
-def _notice(announcement, staff_member, connection):
+def _notice(announcement, staff_member):
     unit = announcement.unit
     with translation.override(settings.LANGUAGE_CODE):
         context = {
@@ -167,12 +168,13 @@ def _notice(announcement, staff_member, connection):
         }
         subject = render_to_string("plans/email/announcement_subject.txt", context).strip()
         body = render_to_string("plans/email/announcement_body.txt", context)
-    board_send_mail(
+    board_mail(
         announcement.process.school.board,
         settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
         body,
         [staff_member.email],
-        connection=connection,
+        cause=CAUSE,
+        cause_id=announcement.process_id,
     )
 
 
@@ -182,13 +184,8 @@ def announcement_notices_send(*, announcement_ids) -> int:
 
     At most once per member per announcement: the members are added to ``notified`` (with the
     announcement locked) before the e-mails go out, so a second run sends nothing. A failing
-    address is logged and does not stop the others.
+    address is shown on the announcement page (outbox failures of the process).
     """
-    with get_connection() as connection:  # one SMTP session for all units
-        return _notices_send(announcement_ids, connection)
-
-
-def _notices_send(announcement_ids, connection) -> int:
     sent = 0
     for pk in announcement_ids:
         with transaction.atomic():
@@ -216,11 +213,7 @@ def _notices_send(announcement_ids, connection) -> int:
                 continue
             announcement.notified = sorted(done | {member.pk for member in members})
             announcement.save(update_fields=["notified"])
-        for member in members:
-            try:
-                _notice(announcement, member, connection)
-            except Exception:  # one bad address must not stop the others
-                logger.exception("Announcement %s to staff member %s failed", pk, member.pk)
-                continue
-            sent += 1
+            for member in members:
+                _notice(announcement, member)
+                sent += 1
     return sent

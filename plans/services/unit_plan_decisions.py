@@ -196,8 +196,7 @@ def plan_return(*, plan, actor, reason) -> UnitPlan:
                 {"unit": plan.unit.name},
             ),
         )
-    pk = plan.pk
-    transaction.on_commit(lambda: plan_return_notices_send(plan_id=pk), robust=True)
+    plan_return_notices_send(plan_id=plan.pk)  # into the outbox, in this transaction
     return plan
 
 

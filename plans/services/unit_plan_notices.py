@@ -11,18 +11,20 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
-from processes.mail import board_send_mail
+from processes.mail import board_mail
 from processes.models import ProcessStep, StepReminder
 
 from ..models import UnitAnnouncement, UnitPlan
 
 logger = logging.getLogger(__name__)
+
+RETURN_CAUSE = "plans.plan_returned"
+REMINDER_CAUSE = "plans.plan_reminder"
 
 PLANS_STEP = 8
 
@@ -47,17 +49,18 @@ def unit_recipients(unit_id):
     )
 
 
-def _send(template, context, user, connection, board=None) -> None:
+def _send(template, context, user, board=None, *, cause, cause_id) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         context = {**context, "name": str(user)}
         subject = render_to_string(f"plans/email/{template}_subject.txt", context).strip()
         body = render_to_string(f"plans/email/{template}_body.txt", context)
-    board_send_mail(
+    board_mail(
         board,
         settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
         body,
         [user.email],
-        connection=connection,
+        cause=cause,
+        cause_id=cause_id,
     )
 
 
@@ -79,14 +82,16 @@ def plan_return_notices_send(*, plan_id) -> int:
         "url": plan_url(plan),
     }
     sent = 0
-    with get_connection() as connection:
-        for user in unit_recipients(plan.unit_id):
-            try:
-                _send("unit_plan_returned", context, user, connection, plan.process.school.board)
-            except Exception:  # one bad address must not stop the others
-                logger.exception("Return notice of plan %s to user %s failed", plan.pk, user.pk)
-                continue
-            sent += 1
+    for user in unit_recipients(plan.unit_id):
+        _send(
+            "unit_plan_returned",
+            context,
+            user,
+            plan.process.school.board,
+            cause=RETURN_CAUSE,
+            cause_id=plan.pk,
+        )
+        sent += 1
     return sent
 
 
@@ -114,14 +119,13 @@ def plan_reminders_send(*, today=None) -> int:
         .order_by("process_id", "unit__name", "pk")
     )
     sent = 0
-    with get_connection() as connection:
-        for announcement in announcements:
-            if _due(announcement, today):
-                sent += _remind(steps[announcement.process_id], announcement, today, connection)
+    for announcement in announcements:
+        if _due(announcement, today):
+            sent += _remind(steps[announcement.process_id], announcement, today)
     return sent
 
 
-def _remind(step, announcement, today, connection) -> int:
+def _remind(step, announcement, today) -> int:
     unit = announcement.unit
     plan, _created = UnitPlan.objects.get_or_create(
         unit=unit, defaults={"process_id": unit.process_id}
@@ -138,16 +142,17 @@ def _remind(step, announcement, today, connection) -> int:
     sent = 0
     for user in unit_recipients(unit.pk):
         try:
-            with transaction.atomic():
+            with transaction.atomic():  # the reminder row and its outbox row together
                 StepReminder.objects.create(step=step, user=user, occasion=occasion)
+                _send(
+                    "unit_plan_reminder",
+                    context,
+                    user,
+                    announcement.process.school.board,
+                    cause=REMINDER_CAUSE,
+                    cause_id=plan.pk,
+                )
         except IntegrityError:
             continue  # already reminded of this deadline
-        try:
-            _send(
-                "unit_plan_reminder", context, user, connection, announcement.process.school.board
-            )
-        except Exception:  # one bad address must not stop the others
-            logger.exception("Plan reminder of plan %s to user %s failed", plan.pk, user.pk)
-            continue
         sent += 1
     return sent

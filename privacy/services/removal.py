@@ -204,6 +204,14 @@ def pseudonymise(member) -> StaffMember:
         withdrawn_at__isnull=True
     ).update(withdrawn_at=now)
     Invitation.objects.filter(invitations).update(name=name, email=email)
+    # E-mails to the person not yet delivered are not sent any more (their text can hold a
+    # personal link); the sent ones keep their row (body already empty) and are scrubbed below.
+    outbox_rows = Q(pk__in=[])
+    for address in emails:
+        outbox_rows |= Q(to__iexact=address)
+    apps.get_model("werkdruk", "OutboxMessage").objects.filter(outbox_rows).exclude(
+        state="sent"
+    ).delete()
     replacements = [(needle, email) for needle in needles["emails"]] + [
         (needle, name) for needle in needles["names"]
     ]

@@ -27,7 +27,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from processes.mail import board_send_mail
+from processes.mail import board_mail
 from processes.models import SchoolRole
 from processes.services import decision_record, process_lock, require_perm
 from units.models import StaffMember
@@ -38,6 +38,8 @@ from ..rules import ANSWER_CONCERN, REPORT_CONCERN
 from ..selectors.concerns import is_own, ratified_measures, reporter_digest
 
 logger = logging.getLogger(__name__)
+
+CAUSE = "schoolplans.concern"  # cause_id: the process (the meldpunt page)
 
 TEXT_MAX = 5000
 REPEAT_WINDOW = datetime.timedelta(minutes=10)
@@ -92,8 +94,7 @@ def concern_report(*, process, actor, about, text, give_name, shared, measure_ke
         concern.reporter_digest = reporter_digest(actor, concern.salt)
     concern.full_clean()
     concern.save()
-    pk = concern.pk
-    transaction.on_commit(lambda: concern_notice_send(concern_id=pk), robust=True)
+    concern_notice_send(concern_id=concern.pk)  # into the outbox, in this transaction
     return concern
 
 
@@ -139,8 +140,7 @@ def concern_answer(*, concern, actor, answer) -> Concern:
         content={"number": concern.number, "about": concern.about},
     )
     if concern.reporter_id is not None:
-        pk = concern.pk
-        transaction.on_commit(lambda: concern_answer_notice_send(concern_id=pk), robust=True)
+        concern_answer_notice_send(concern_id=concern.pk)  # into the outbox, this transaction
     return concern
 
 
@@ -169,15 +169,14 @@ def _send(process, template, context, addresses) -> int:
     with translation.override(school.language or settings.LANGUAGE_CODE):
         subject = render_to_string(f"schoolplans/email/{template}_subject.txt", context).strip()
         body = render_to_string(f"schoolplans/email/{template}_body.txt", context)
-    sent = 0
-    for address in sorted(addresses):
-        try:
-            sent += board_send_mail(
-                school.board, settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, [address]
-            )
-        except Exception:  # one failing address does not stop the others
-            logger.exception("A meldpunt e-mail could not be sent (process %s)", process.pk)
-    return sent
+    return board_mail(
+        school.board,
+        settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
+        body,
+        sorted(addresses),
+        cause=CAUSE,
+        cause_id=process.pk,
+    )
 
 
 def concern_notice_send(*, concern_id) -> int:

@@ -29,7 +29,6 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.core.mail import get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -39,7 +38,7 @@ from django.utils.translation import gettext_noop
 
 from plans.models import Measure, MeasureCategory
 from plans.services.unit_plans import MeasureData, measure_create
-from processes.mail import board_send_mail
+from processes.mail import board_mail
 from processes.models import SchoolRole
 from processes.services import decision_record, process_lock, require_perm
 from units.models import StaffMember
@@ -57,6 +56,10 @@ from ..selectors.evaluation import (
 )
 
 logger = logging.getLogger(__name__)
+
+# cause_id: the evaluation moment (its page shows the failures)
+REMINDER_CAUSE = "schoolplans.evaluation_reminder"
+SHARED_CAUSE = "schoolplans.evaluation_shared"
 
 STEP = 11
 TITLE_MAX = 200
@@ -203,7 +206,7 @@ def moment_url(moment) -> str:
     )
 
 
-def _send_reminder(moment, user, connection):
+def _send_reminder(moment, user):
     process = moment.agreement.process
     with translation.override(settings.LANGUAGE_CODE):
         context = {
@@ -215,12 +218,13 @@ def _send_reminder(moment, user, connection):
         }
         subject = _("Evaluation moment on %(date)s: %(title)s") % context
         body = render_to_string("schoolplans/email/evaluation_reminder_body.txt", context)
-    board_send_mail(
+    board_mail(
         process.school.board,
         settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
         body,
         [user.email],
-        connection=connection,
+        cause=REMINDER_CAUSE,
+        cause_id=moment.pk,
     )
 
 
@@ -261,11 +265,10 @@ def evaluation_reminders_send(*, today=None) -> int:
                 moment = EvaluationMoment.objects.select_related(
                     "agreement__process__school__board", "agreement__process__school_year"
                 ).get(pk=pk)
-                with get_connection() as connection:
-                    for user in responsible_users(moment):
-                        _send_reminder(moment, user, connection)
-                        sent += 1
-        except Exception:  # the mail server: the claim is rolled back, the next run retries
+                for user in responsible_users(moment):  # into the outbox, with the claim
+                    _send_reminder(moment, user)
+                    sent += 1
+        except Exception:  # the claim is rolled back, the next run retries
             logger.exception("Reminder of evaluation moment %s failed", pk)
     return sent
 
@@ -394,12 +397,11 @@ def moment_share(*, moment, actor) -> EvaluationMoment:
         actor=actor,
         content={"moment": moment.pk},
     )
-    pk = moment.pk
-    transaction.on_commit(lambda: moment_share_notices_send(moment_id=pk), robust=True)
+    moment_share_notices_send(moment_id=moment.pk)  # into the outbox, in this transaction
     return moment
 
 
-def _share_notice(moment, member, connection):
+def _share_notice(moment, member):
     process = moment.agreement.process
     with translation.override(settings.LANGUAGE_CODE):
         context = {
@@ -411,12 +413,13 @@ def _share_notice(moment, member, connection):
         }
         subject = _("The results of the evaluation are there: %(title)s") % context
         body = render_to_string("schoolplans/email/evaluation_shared_body.txt", context)
-    board_send_mail(
+    board_mail(
         process.school.board,
         settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
         body,
         [member.email],
-        connection=connection,
+        cause=SHARED_CAUSE,
+        cause_id=moment.pk,
     )
 
 
@@ -449,18 +452,9 @@ def moment_share_notices_send(*, moment_id) -> int:
             return 0
         moment.notified = sorted(done | {member.pk for member in recipients})
         moment.save(update_fields=["notified"])
-    sent = 0
-    with get_connection() as connection:
         for member in recipients:
-            try:
-                _share_notice(moment, member, connection)
-            except Exception:  # one bad address must not stop the others
-                logger.exception(
-                    "Evaluation notice %s to staff member %s failed", moment.pk, member.pk
-                )
-                continue
-            sent += 1
-    return sent
+            _share_notice(moment, member)
+        return len(recipients)
 
 
 # --- next year: a measure carried over ------------------------------------------------------

@@ -13,7 +13,6 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.mail import get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -21,7 +20,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from processes.mail import board_send_mail
+from processes.mail import board_mail
 from processes.models import ProcessStep
 from processes.services import (
     decision_record,
@@ -45,6 +44,8 @@ from ..selectors.publication import (
 )
 
 logger = logging.getLogger(__name__)
+
+CAUSE = "schoolplans.publication"  # cause_id: the process (the publication page)
 
 COMMENT_MAX = 5000
 
@@ -118,8 +119,7 @@ def plan_publish(*, version, actor, comments_until=None) -> Publication:
                 "comments_until": comments_until.isoformat() if comments_until else None,
             },
         )
-        pk = publication.pk
-        transaction.on_commit(lambda: publication_notices_send(publication_id=pk), robust=True)
+        publication_notices_send(publication_id=publication.pk)  # outbox, this transaction
     if joint:
         step_sign_off(step=step, actor=actor, side=side)
     else:
@@ -134,7 +134,7 @@ def publication_url(process) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("schoolplans:publication", args=[process.pk])
 
 
-def _notice(publication, staff_member, connection):
+def _notice(publication, staff_member):
     version = publication.version
     process = version.school_plan.process
     with translation.override(settings.LANGUAGE_CODE):
@@ -154,12 +154,13 @@ def _notice(publication, staff_member, connection):
         }
         subject = render_to_string("schoolplans/email/publication_subject.txt", context).strip()
         body = render_to_string("schoolplans/email/publication_body.txt", context)
-    board_send_mail(
+    board_mail(
         process.school.board,
         settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
         body,
         [staff_member.email],
-        connection=connection,
+        cause=CAUSE,
+        cause_id=process.pk,
     )
 
 
@@ -168,8 +169,8 @@ def publication_notices_send(*, publication_id) -> int:
     was published; returns how many e-mails went out.
 
     At most once per person: the staff members are added to ``notified`` (with the publication
-    locked) before the e-mails go out, and an address shared by two rows gets one e-mail. A
-    failing address is logged and does not stop the others.
+    locked) in the transaction that queues the e-mails, and an address shared by two rows gets
+    one e-mail. Failures are shown on the publication page (outbox failures of the process).
     """
     with transaction.atomic():
         publication = (
@@ -198,18 +199,9 @@ def publication_notices_send(*, publication_id) -> int:
             return 0
         publication.notified = sorted(done | {member.pk for member in recipients})
         publication.save(update_fields=["notified"])
-    sent = 0
-    with get_connection() as connection:  # one SMTP session for all staff
         for member in recipients:
-            try:
-                _notice(publication, member, connection)
-            except Exception:  # one bad address must not stop the others
-                logger.exception(
-                    "Publication %s to staff member %s failed", publication.pk, member.pk
-                )
-                continue
-            sent += 1
-    return sent
+            _notice(publication, member)
+        return len(recipients)
 
 
 # --- comments ---------------------------------------------------------------------------

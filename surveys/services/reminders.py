@@ -1,11 +1,10 @@
 """The survey's scheduled work: close rounds past their closing date, remind who has not answered.
 
 A reminder goes at most once per invitee per occasion ("reminder-3"): the SurveyReminder row
-is written first and its unique constraint stops a second send when the task is retried or runs
-twice at the same time. When sending fails because the mail server cannot be reached, the row
-is deleted again and the round's other reminders wait: the next tick (five minutes later) tries
-again. A refused address keeps its row: it is not retried, and the staff member gets the
-"address unusable" mark (the sheets page offers them first).
+and the reminder's outbox row are written in one transaction, and the unique constraint stops a
+second one when the task is retried or runs twice at the same time. The outbox retries a mail
+server that cannot be reached; an address it refuses gets the "address unusable" mark (the
+sheets page offers them first) and is shown on the round's page.
 
 Only invitees without a participation are reminded; the e-mail speaks of nobody else, so it
 reveals nothing about who answered. It carries a new personal code (codes are stored as hashes
@@ -15,7 +14,6 @@ sheet as the only working code and is reminded without a link.
 
 import datetime
 import logging
-import smtplib
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -23,8 +21,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from processes.mail import board_send_mail
-from units.services.addresses import staff_email_refused
+from processes.mail import board_mail
 
 from ..models import Invitee, SurveyReminder, SurveyRound, SurveyToken
 from .rounds import answer_url, round_close, token_issue
@@ -33,6 +30,7 @@ logger = logging.getLogger(__name__)
 
 REMINDER_DAYS = 3
 OCCASION = f"reminder-{REMINDER_DAYS}"
+CAUSE = "surveys.reminder"  # cause_id: the round
 
 
 def reminder_due(survey_round, today) -> bool:
@@ -59,41 +57,34 @@ def _send(invitee, survey_round, token):
         }
         subject = render_to_string("surveys/email/reminder_subject.txt", context).strip()
         body = render_to_string("surveys/email/reminder_body.txt", context)
-    board_send_mail(
+    board_mail(
         survey_round.questionnaire.process.school.board,
         settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
         body,
         [invitee.staff_member.email],
+        cause=CAUSE,
+        cause_id=survey_round.pk,
     )
 
 
 def _remind(invitee, survey_round) -> bool:
-    """Record and send one invitee's reminder; False when another run already did.
-
-    A send that fails for another reason than a refused address deletes the record again, so
-    the next run retries (the new code may stay: the earlier codes keep working anyway).
-    """
+    """Record one invitee's reminder and put it into the outbox, in one transaction; False
+    when another run already did."""
     try:
         with transaction.atomic():
-            reminder = SurveyReminder.objects.create(invitee=invitee, occasion=OCCASION)
+            SurveyReminder.objects.create(invitee=invitee, occasion=OCCASION)
             has_sheet = SurveyToken.objects.filter(
                 invitee=invitee, channel=SurveyToken.Channel.SHEET
             ).exists()
             token = "" if has_sheet else token_issue(invitee)
+            _send(invitee, survey_round, token)
     except IntegrityError:
         return False
-    try:
-        _send(invitee, survey_round, token)
-    except smtplib.SMTPRecipientsRefused:
-        raise  # the address is bad, not the server: not retried
-    except Exception:
-        reminder.delete()
-        raise
     return True
 
 
 def round_reminders_send(*, survey_round, today=None) -> int:
-    """Send the due reminders of ``survey_round``; returns how many went out."""
+    """Queue the due reminders of ``survey_round``; returns how many."""
     today = today or timezone.localdate()
     survey_round = SurveyRound.objects.select_related("questionnaire__process__school").get(
         pk=survey_round.pk
@@ -109,16 +100,7 @@ def round_reminders_send(*, survey_round, today=None) -> int:
     )
     sent = 0
     for invitee in invitees:
-        try:
-            sent += _remind(invitee, survey_round)
-        except smtplib.SMTPRecipientsRefused:  # one bad address must not stop the others
-            logger.exception("Survey reminder to invitee %s was refused", invitee.pk)
-            staff_email_refused(member_ids=[invitee.staff_member_id])
-        except Exception:  # the mail server is down: the next tick tries again
-            logger.exception(
-                "Survey reminders of round %s stopped at invitee %s", survey_round.pk, invitee.pk
-            )
-            break
+        sent += _remind(invitee, survey_round)
     return sent
 
 

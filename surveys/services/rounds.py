@@ -6,7 +6,6 @@ shuffled batches with new random ids, then destroys the round's key (see ``surve
 """
 
 import logging
-import smtplib
 import uuid
 
 from django.conf import settings
@@ -17,13 +16,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from processes.mail import board_send_mail
+from processes.mail import board_message
 from processes.services import decision_record, process_lock, require_perm
 from schoolplans.models import RatificationRecord
 from units.models import StaffMember
-from units.services.addresses import staff_email_refused
 from voting import keys, sealing
 from voting.services.common import TOKEN_GROUPS, new_code, sha256
+from werkdruk import outbox
 from werkdruk.anonymity import rows_rewrite_shuffled, table_rewrite_after_commit
 from werkdruk.exceptions import DomainError
 
@@ -39,6 +38,9 @@ from ..models import (
 )
 
 logger = logging.getLogger(__name__)
+
+# cause_id: the round (its page shows what could not be delivered)
+INVITATION_CAUSE = "surveys.invitation"
 
 MANAGE = "surveys.manage_survey"
 DEFAULT_TEMPLATE = "default"
@@ -122,35 +124,38 @@ def answer_url(token: str) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("surveys:answer-token", args=[token])
 
 
-def _send_invitations(survey_round, codes):
-    """E-mail each invitee their link. A refused address does not stop the others and gets
-    the "address unusable" mark, so the sheets page offers that person first."""
+def _send_invitations(survey_round, codes) -> int:
+    """Put each invitee's link into the outbox, in the caller's transaction. A refused address
+    gets the "address unusable" mark (``units``' receiver), so the sheets page offers that
+    person first; the round page shows what could not be delivered."""
     school = survey_round.process.school.name
-    refused = []
+    board = survey_round.process.school.board
+    messages = []
     with translation.override(settings.LANGUAGE_CODE):
-        for member_id, name, email, token in codes:
+        for _member_id, name, email, token in codes:
+            if not email:
+                continue
             context = {"name": name, "school": school, "url": answer_url(token)}
             context["closes_on"] = survey_round.closes_on
             subject = render_to_string("surveys/email/invitation_subject.txt", context).strip()
             body = render_to_string("surveys/email/invitation_body.txt", context)
-            try:
-                board_send_mail(
-                    survey_round.process.school.board,
+            messages.append(
+                board_message(
+                    board,
                     settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
                     body,
-                    [email],
+                    email,
+                    cause=INVITATION_CAUSE,
+                    cause_id=survey_round.pk,
                 )
-            except smtplib.SMTPRecipientsRefused:
-                logger.warning("Survey invitation to staff member %s was refused", member_id)
-                refused.append(member_id)
-    if refused:
-        staff_email_refused(member_ids=refused)
+            )
+    return len(outbox.enqueue_many(messages))
 
 
 @transaction.atomic
 def round_send(*, questionnaire, actor, kind, closes_on=None) -> SurveyRound:
     """Send a round: freeze the questionnaire, put every active staff member on the roll, and
-    e-mail each a personal link (after the commit; only the codes' hashes are stored).
+    e-mail each a personal link (through the outbox; only the codes' hashes are stored).
 
     The baseline comes first; the follow-up only after the baseline closed. Each kind once.
     """
@@ -195,7 +200,7 @@ def round_send(*, questionnaire, actor, kind, closes_on=None) -> SurveyRound:
         actor=actor,
         content={"kind": kind, "content_hash": survey_round.content_hash, "invited": len(staff)},
     )
-    transaction.on_commit(lambda: _send_invitations(survey_round, codes), robust=True)
+    _send_invitations(survey_round, codes)  # into the outbox, in this transaction
     return survey_round
 
 

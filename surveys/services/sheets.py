@@ -12,8 +12,6 @@ the vote's sheets; the decision puts every printing on record, and the person is
 e-mail (when they have an address) that a sheet was printed for them and by whom.
 """
 
-from functools import partial
-
 from django.conf import settings
 from django.db import transaction
 from django.utils import translation
@@ -65,14 +63,12 @@ def invitee_sheets_issue(*, survey_round, actor, invitees, mark_unusable=False) 
             "school": process.school.name,
             "round": kind_label(survey_round.kind),
         }
-    transaction.on_commit(
-        partial(
-            sheet_printed_notify,
-            what=what,
-            printer=actor,
-            printed_at=decision.created_at,
-            members=members,
-        ),
-        robust=True,
+    sheet_printed_notify(  # into the outbox, in this transaction
+        what=what,
+        printer=actor,
+        printed_at=decision.created_at,
+        members=members,
+        cause="surveys.sheet_printed",
+        cause_id=survey_round.pk,
     )
     return codes

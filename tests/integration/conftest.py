@@ -78,15 +78,15 @@ def worker_start(*, name, log_path, pool, env=None, queue=None, new_session=Fals
     """
     from werkdruk.celery import app
 
-    environment = dict(
-        os.environ,
-        DJANGO_SETTINGS_MODULE="werkdruk.settings.test",
-        DATABASE_URL=_test_database_url(),
-        DB_CONN_MAX_AGE="0",  # no connection left open when the test database is dropped
-        CELERY_TASK_ALWAYS_EAGER="false",
-        EMAIL_BACKEND_OVERRIDE="django.core.mail.backends.filebased.EmailBackend",
-        **(env or {}),
-    )
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "werkdruk.settings.test",
+        "DATABASE_URL": _test_database_url(),
+        "DB_CONN_MAX_AGE": "0",  # no connection left open when the test database is dropped
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "EMAIL_BACKEND_OVERRIDE": "django.core.mail.backends.filebased.EmailBackend",
+        **(env or {}),  # may replace any of the above (a test's own mail backend)
+    }
     command = [sys.executable, "-m", "celery", "-A", "werkdruk", "worker", "-n", name]
     command += ["-l", "info", *pool, "--without-gossip", "--without-mingle"]
     if queue:

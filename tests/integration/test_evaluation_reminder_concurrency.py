@@ -1,16 +1,17 @@
 """Evaluation reminders on PostgreSQL: two workers running the reminder task at the same moment
 send the moment's reminder once. The claim is a conditional update of ``reminded_at``: the
-second run waits on the row, then finds it set and sends nothing."""
+second run waits on the row, then finds it set and sends nothing. The reminders go into the
+outbox with the claim: two rows per round, never four."""
 
 import threading
 
 import pytest
-from django.core import mail
 from django.db import connections
 
 from schoolplans.models import EvaluationMoment
 from schoolplans.services import evaluation
 from tests.schoolplans.test_evaluation_cycle import _due, moment, ratified  # noqa: F401
+from werkdruk.models import OutboxMessage
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -41,8 +42,8 @@ def run_at_once(workers=2):
 def test_two_workers_at_once_send_the_reminder_once(moment):  # noqa: F811
     for _round in range(ROUNDS):
         EvaluationMoment.objects.update(reminded_at=None)
-        mail.outbox.clear()
+        OutboxMessage.objects.all().delete()
         _due(moment)
         counts = run_at_once()
         assert sorted(counts) == [0, 2], counts  # the director and the PMR, once
-        assert len(mail.outbox) == 2
+        assert OutboxMessage.objects.filter(cause=evaluation.REMINDER_CAUSE).count() == 2

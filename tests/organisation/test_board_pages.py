@@ -384,7 +384,12 @@ def test_school_email_carries_the_boards_sender_name_and_reply_to_when_set(
     board.save()
     member = school.staff_members.exclude(email="").first()
     sent = sheet_printed_notify(
-        what="de stemming", printer=UserFactory(), printed_at=timezone.now(), members=[member]
+        what="de stemming",
+        printer=UserFactory(),
+        printed_at=timezone.now(),
+        members=[member],
+        cause="test",
+        cause_id=1,
     )
     assert sent == 1
     message = mail.outbox[-1]
@@ -396,7 +401,12 @@ def test_school_email_comes_from_the_site_when_the_board_set_no_sender(settings,
     settings.DEFAULT_FROM_EMAIL = "Werkdruk <noreply@werkdruk.example.nl>"
     member = school.staff_members.exclude(email="").first()
     sheet_printed_notify(
-        what="de stemming", printer=UserFactory(), printed_at=timezone.now(), members=[member]
+        what="de stemming",
+        printer=UserFactory(),
+        printed_at=timezone.now(),
+        members=[member],
+        cause="test",
+        cause_id=1,
     )
     assert mail.outbox[-1].from_email == "Werkdruk <noreply@werkdruk.example.nl>"
     assert mail.outbox[-1].reply_to == []

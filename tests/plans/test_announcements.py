@@ -22,6 +22,7 @@ from processes import services
 from processes.models import Decision, ProcessStep
 from tests.factories import StaffMemberFactory
 from tests.fixtures.steps import assign_actor
+from tests.refusing_mail import refusing_mail
 from units.models import OrganisationalUnit, UnitMembership
 from werkdruk.exceptions import DomainError
 from werkdruk.money import format_euro
@@ -268,23 +269,19 @@ def test_a_new_announcement_tells_the_members_again_once(
     assert announcements.announcement_notices_send(announcement_ids=ids) == 0
 
 
-def test_a_failing_address_does_not_stop_the_others(
-    adopted, director, monkeypatch, django_capture_on_commit_callbacks
+def test_a_failing_address_does_not_stop_the_others_and_is_shown(
+    adopted, director, settings, client, django_capture_on_commit_callbacks
 ):
     unit = units_of(adopted)[-1]
-    real = announcements._notice
-    failed = []
-
-    def flaky(announcement, staff_member, connection):
-        if not failed:
-            failed.append(staff_member)
-            raise ConnectionError("smtp down")
-        real(announcement, staff_member, connection)
-
-    monkeypatch.setattr(announcements, "_notice", flaky)
+    bad = sorted(active_member_emails(unit))[0]
+    refusing_mail(settings, bad)
     with django_capture_on_commit_callbacks(execute=True):
         announce(adopted, director, units=[unit])
     assert len(mail.outbox) == len(active_member_emails(unit)) - 1
+    client.force_login(director)
+    html = client.get(reverse("plans:announcement-overview", args=[adopted.pk])).content.decode()
+    assert "1 e-mail could not be delivered:" in html
+    assert f"{bad} (SMTP 550 (SMTPRecipientsRefused))" in html
 
 
 # --- the step 6 blocker ---------------------------------------------------------------
@@ -515,7 +512,7 @@ def measure(client, url, django_assert_num_queries, count):
         assert client.get(url).status_code == 200
 
 
-OVERVIEW_QUERIES = 10
+OVERVIEW_QUERIES = 11  # 10 + the e-mails that could not be delivered (issue 19)
 UNIT_QUERIES = 11
 
 

@@ -23,8 +23,10 @@ from schoolplans.models import (
 )
 from schoolplans.selectors.evaluation import measures_to_evaluate, reminder_days
 from schoolplans.services import evaluation
+from tests.outbox import deliver_outbox
 from werkdruk.edit_conflicts import EditConflict
 from werkdruk.exceptions import DomainError
+from werkdruk.models import OutboxMessage
 
 
 def _measure(key, title, category="extra_staff", year=2026):
@@ -189,18 +191,19 @@ def test_a_claimed_moment_is_not_reminded_by_another_run(moment):
     assert mail.outbox == []
 
 
-def test_a_failing_mail_server_rolls_the_claim_back_for_the_next_run(moment, monkeypatch):
+def test_a_failing_mail_server_keeps_the_reminders_in_the_outbox(moment, settings):
     _due(moment)
-
-    def broken(*args, **kwargs):
-        raise ConnectionError("down")
-
-    monkeypatch.setattr(evaluation, "board_send_mail", broken)
-    assert evaluation.evaluation_reminders_send() == 0
+    settings.EMAIL_BACKEND = "tests.outbox.UnreachableBackend"
+    assert evaluation.evaluation_reminders_send() == 2  # the claim and the outbox rows
     moment.refresh_from_db()
-    assert moment.reminded_at is None
-    monkeypatch.undo()
-    assert evaluation.evaluation_reminders_send() == 2
+    assert moment.reminded_at is not None
+    assert mail.outbox == []
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    OutboxMessage.objects.update(next_attempt_at=timezone.now())
+    assert deliver_outbox() == 2
+    assert evaluation.evaluation_reminders_send() == 0
+    assert deliver_outbox() == 0
+    assert len(mail.outbox) == 2
 
 
 def test_moving_the_date_of_an_unheld_moment_rearms_the_reminder(moment, director):

@@ -44,6 +44,7 @@ from tests.factories import (
 )
 from tests.fixtures.step8 import add, coordinator, step8_process, units_of, user
 from tests.fixtures.steps import assign_actor
+from tests.outbox import forget_sent_mail
 from units.models import StaffMember
 from werkdruk.exceptions import DomainError
 from werkdruk.money import format_euro
@@ -112,6 +113,7 @@ def world_at_step10(*, step10_actor=ProcessStep.AgreedActor.DIRECTOR) -> World:
     )
     version = merge.school_plan_mark_final(school_plan=school_plan, actor=user("directeur"))
     assert step(process, 10).state == StepState.OPEN
+    forget_sent_mail()  # the setup's e-mails are not what the tests count
     return World(process=process, version=version, changed=measure)
 
 

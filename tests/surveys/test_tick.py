@@ -1,7 +1,6 @@
 """The scheduled work: closing after the closing date, reminders once to who has not answered."""
 
 import datetime
-import smtplib
 
 import pytest
 from django.core import mail
@@ -14,7 +13,10 @@ from surveys.models import SurveyReminder, SurveyRound, SurveyToken
 from surveys.services import reminders
 from surveys.services.answers import invitee_for_token
 from surveys.services.rounds import round_close, round_send, token_issue
+from tests.outbox import deliver_outbox
+from tests.refusing_mail import refusing_mail
 from werkdruk.exceptions import DomainError
+from werkdruk.models import OutboxMessage
 
 from .conftest import answer
 
@@ -133,6 +135,7 @@ def test_someone_with_a_printed_sheet_is_reminded_without_a_new_code(open_round,
     invitee = open_round.invitees.select_related("staff_member").order_by("pk").first()
     (code,) = invitee_sheets_issue(survey_round=open_round, actor=pmr, invitees=[invitee])
     emailed = SurveyToken.objects.filter(invitee=invitee, channel="email").count()
+    mail.outbox.clear()  # the notice that a sheet was printed
     reminders._remind(invitee, open_round)
     assert mail.outbox[0].to == [invitee.staff_member.email]
     body = mail.outbox[0].body
@@ -165,54 +168,37 @@ def test_no_reminders_for_a_closed_round(open_round, pmr):
     assert not mail.outbox
 
 
-def failing_mail(monkeypatch, error, times=1, to=None):
-    """Make sending raise ``error`` (``times`` times, only to ``to`` when given); the calls."""
-    real_send_mail = reminders.board_send_mail
-    calls = []
-
-    def send_mail(board, subject, body, recipients, **kwargs):
-        calls.append(recipients[0])
-        failing = to is None or recipients == [to]
-        if failing and sum(1 for c in calls if to is None or c == to) <= times:
-            raise error
-        return real_send_mail(board, subject, body, recipients, **kwargs)
-
-    monkeypatch.setattr(reminders, "board_send_mail", send_mail)
-    return calls
-
-
-@pytest.mark.parametrize(
-    "error", [ConnectionRefusedError(111, "refused"), smtplib.SMTPServerDisconnected("gone")]
-)
-def test_when_the_mail_server_is_down_the_reminders_wait_for_the_next_tick(
-    open_round, monkeypatch, caplog, error
+@pytest.mark.parametrize("backend", ["tests.outbox.UnreachableBackend", "tests.outbox.DownBackend"])
+def test_when_the_mail_server_is_down_the_outbox_sends_the_reminders_later(
+    open_round, settings, backend
 ):
-    calls = failing_mail(monkeypatch, error)
-    assert reminders.surveys_tick(now=at(17, 9)) == {"closed": 0, "sent": 0}
-    assert len(calls) == 1  # the server is down: the others are not tried in this tick
-    assert not SurveyReminder.objects.exists()  # not even the failed one's
+    settings.EMAIL_BACKEND = backend
+    assert reminders.surveys_tick(now=at(17, 9)) == {"closed": 0, "sent": 10}
     assert not mail.outbox
-    assert "Survey reminders of round" in caplog.text
-    # Five minutes later the server is back: everyone is reminded, once.
-    assert reminders.surveys_tick(now=at(17, 9))["sent"] == 10
-    assert len(mail.outbox) == 10
-    assert len({m.to[0] for m in mail.outbox}) == 10
-    assert SurveyReminder.objects.count() == 10
+    assert SurveyReminder.objects.count() == 10  # recorded with their outbox rows
+    waiting = OutboxMessage.objects.filter(cause="surveys.reminder", state="pending")
+    assert waiting.count() == 10 and all(row.attempts == 1 for row in waiting)
+    # The server is back; the retry is due: everyone is reminded, once.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    waiting.update(next_attempt_at=timezone.now())
+    assert deliver_outbox() == 10
+    assert len({m.to[0] for m in mail.outbox}) == len(mail.outbox) == 10
+    assert reminders.surveys_tick(now=at(17, 10))["sent"] == 0
     assert reminders.surveys_tick(now=at(18))["sent"] == 0
+    assert deliver_outbox() == 0
 
 
-def test_a_refused_address_is_not_retried_and_does_not_stop_the_others(
-    open_round, monkeypatch, caplog
-):
+def test_a_refused_address_is_not_retried_and_does_not_stop_the_others(open_round, settings):
     refused = open_round.invitees.select_related("staff_member").order_by("pk")[2]
     address = refused.staff_member.email
-    error = smtplib.SMTPRecipientsRefused({address: (550, b"No such user")})
-    failing_mail(monkeypatch, error, times=99, to=address)
-    assert reminders.round_reminders_send(survey_round=open_round, today=CLOSES_ON) == 9
+    refusing_mail(settings, address)
+    assert reminders.round_reminders_send(survey_round=open_round, today=CLOSES_ON) == 10
+    assert len(mail.outbox) == 9
     assert address not in {m.to[0] for m in mail.outbox}
-    assert "Survey reminder to invitee" in caplog.text
     assert SurveyReminder.objects.filter(invitee=refused).exists()  # at most once per invitee
     assert SurveyReminder.objects.count() == 10
+    (failed,) = OutboxMessage.objects.filter(state="failed")
+    assert failed.to == address and failed.cause_id == str(open_round.pk)
     assert reminders.round_reminders_send(survey_round=open_round, today=CLOSES_ON) == 0
     assert len(mail.outbox) == 9
 

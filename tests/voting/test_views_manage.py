@@ -699,7 +699,8 @@ def test_vote_page_query_count_does_not_grow_with_voters_or_rounds(client, pmr, 
     client.get(url)
     one_round = _count(client, url)
     cast_many(open_vote, ["no"] * 20)
-    assert _count(client, url) == one_round == 13
+    # 14: with the vote's e-mails that could not be delivered (issue 19)
+    assert _count(client, url) == one_round == 14
 
 
 # --- admin ---------------------------------------------------------------------------------

@@ -13,17 +13,16 @@ and no link.
 """
 
 import logging
-import smtplib
 
 from django.conf import settings
-from django.core.mail import get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from processes.mail import board_email
+from processes.mail import board_message
 from processes.services import require_perm
+from werkdruk import outbox
 from werkdruk.exceptions import DomainError
 
 from ..models import EmailUnusable, StaffMember
@@ -78,13 +77,12 @@ def staff_email_refused(*, member_ids) -> None:
         member.save(update_fields=["email_unusable_since", "email_unusable_reason"])
 
 
-def sheet_printed_notify(*, what, printer, printed_at, members) -> int:
+def sheet_printed_notify(*, what, printer, printed_at, members, cause, cause_id) -> int:
     """E-mail each of ``members`` (staff members) with an address that ``printer`` printed a
     sheet with a personal code for them for ``what`` (a phrase in the school's language) at
-    ``printed_at``; returns how many went out. Run after the commit of the printing.
-
-    One message per person over one connection: a refused address gets the mark and does not
-    stop the others; a mail server that cannot be reached is logged.
+    ``printed_at``; returns how many e-mails were queued. Call it in the printing's transaction:
+    the e-mails go into the outbox (``cause``/``cause_id``: the page that shows failures). An
+    address the mail server refuses gets the mark (``outbox_refused_mark``).
     """
     with translation.override(settings.LANGUAGE_CODE):
         context = {
@@ -96,33 +94,28 @@ def sheet_printed_notify(*, what, printer, printed_at, members) -> int:
             "A personal code on paper was printed for you"
         )
         messages = [
-            (
-                member.pk,
-                board_email(
-                    member.school.board,
-                    subject,
-                    render_to_string(
-                        "units/email/sheet_printed.txt", {**context, "name": member.name}
-                    ),
-                    [member.email],
-                ),
+            board_message(
+                member.school.board,
+                subject,
+                render_to_string("units/email/sheet_printed.txt", {**context, "name": member.name}),
+                member.email,
+                cause=cause,
+                cause_id=cause_id,
             )
             for member in members
             if member.email
         ]
-    sent = 0
-    refused = []
-    try:
-        with get_connection() as connection:
-            for member_id, message in messages:
-                message.connection = connection
-                try:
-                    sent += message.send()
-                except smtplib.SMTPRecipientsRefused:
-                    logger.warning("Sheet notice to staff member %s was refused", member_id)
-                    refused.append(member_id)
-    except Exception:  # the mail server cannot be reached
-        logger.exception("Sheet notices stopped after %s of %s", sent, len(messages))
-    if refused:
-        staff_email_refused(member_ids=refused)
-    return sent
+    return len(outbox.enqueue_many(messages))
+
+
+def outbox_refused_mark(sender, message, **kwargs) -> None:
+    """The mail server refused an outbox message for good: staff members with that address
+    (who have no mark yet) get the "address unusable" mark (connected in UnitsConfig.ready)."""
+    ids = list(
+        StaffMember.objects.filter(
+            email__iexact=message.to, email_unusable_since__isnull=True
+        ).values_list("pk", flat=True)
+    )
+    if ids:
+        logger.info("Outbox message %s refused: %s staff member(s) marked", message.pk, len(ids))
+        staff_email_refused(member_ids=ids)

@@ -9,7 +9,6 @@ import logging
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -17,7 +16,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from processes.mail import board_email
+from processes.mail import board_mail
 from processes.models import ProcessStep
 from processes.services import decision_record, process_lock, require_perm
 from werkdruk.exceptions import DomainError
@@ -26,6 +25,8 @@ from .. import ics
 from ..models import KickoffAttendance, KickoffInvitation, KickoffSession, KickoffSignUp
 
 logger = logging.getLogger(__name__)
+
+CAUSE = "units.kickoff"  # cause_id: the process (the kick-off page)
 
 STEP = 5
 ORGANISE = "processes.complete_step"
@@ -200,7 +201,7 @@ def kickoff_session_delete(*, session, actor) -> None:
     if invited:
         cancellation = ics.session_calendar(session, cancelled=True)
         filename = ics.session_filename(session)
-        transaction.on_commit(lambda: _send_cancellations(session, invited, cancellation, filename))
+        _send_cancellations(session, invited, cancellation, filename)  # outbox, this transaction
     session.delete()
     decision_record(
         process=process,
@@ -215,27 +216,17 @@ def kickoff_session_delete(*, session, actor) -> None:
 
 def _send_cancellations(session, staff, calendar: bytes, filename: str) -> None:
     """Tell everyone who was invited that the session is off, with the calendar file that
-    removes it from their calendar. Runs after the commit; one bad address is logged and does
-    not stop the others."""
-    with get_connection() as connection:
-        for member in staff:
-            try:
-                _send_session_mail(
-                    session,
-                    member,
-                    "units/email/kickoff_cancelled",
-                    {},
-                    (filename, calendar),
-                    connection=connection,
-                )
-            except Exception:
-                logger.exception("Kick-off cancellation to staff member %s failed", member.pk)
+    removes it from their calendar (into the outbox, in the caller's transaction)."""
+    for member in staff:
+        _send_session_mail(
+            session, member, "units/email/kickoff_cancelled", {}, (filename, calendar)
+        )
 
 
 # --- invitations ----------------------------------------------------------------------
 
 
-def _send_session_mail(session, member, template, extra, attachment, *, connection):
+def _send_session_mail(session, member, template, extra, attachment):
     with translation.override(settings.LANGUAGE_CODE):
         context = {
             "name": member.name,
@@ -250,25 +241,24 @@ def _send_session_mail(session, member, template, extra, attachment, *, connecti
         }
         subject = render_to_string(f"{template}_subject.txt", context)
         body = render_to_string(f"{template}_body.txt", context)
-    message = board_email(
+    board_mail(
         session.process.school.board,
         settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
         body,
         [member.email],
-        connection=connection,
+        cause=CAUSE,
+        cause_id=session.process_id,
+        attachments=[(*attachment, "text/calendar")],
     )
-    message.attach(*attachment, "text/calendar")
-    message.send()
 
 
-def _send_invitation(session, member, calendar: bytes, *, update: bool, connection):
+def _send_invitation(session, member, calendar: bytes, *, update: bool):
     _send_session_mail(
         session,
         member,
         "units/email/kickoff_invitation",
         {"update": update},
         (ics.session_filename(session), calendar),
-        connection=connection,
     )
 
 
@@ -276,11 +266,10 @@ def kickoff_invitations_send(*, session, actor) -> int:
     """E-mail the session, with its .ics file, to every active staff member of the school who
     has not had this version of it yet; returns how many were sent.
 
-    At most once per staff member per version: the KickoffInvitation row is committed before
-    the e-mail goes, and its unique constraint stops a second send when this runs twice (a
-    double click, two organisers at once). After a change (a higher SEQUENCE) everyone gets
-    the new version, which calendars put in place of the old one. Not one transaction on
-    purpose: each record commits with its own e-mail, so an error halfway loses nothing.
+    At most once per staff member per version: the KickoffInvitation row and the outbox row
+    are written in one transaction, and the unique constraint stops a second invitation when
+    this runs twice (a double click, two organisers at once). After a change (a higher
+    SEQUENCE) everyone gets the new version, which calendars put in place of the old one.
     """
     with transaction.atomic():
         process = process_lock(session.process_id)
@@ -298,31 +287,21 @@ def kickoff_invitations_send(*, session, actor) -> int:
                 session=session, sequence__lt=session.sequence
             ).values_list("staff_member_id", flat=True)
         )
-    calendar = ics.session_calendar(session)
-    with get_connection() as connection:  # one SMTP session for the whole school
-        return _send_invitations(session, staff, earlier, calendar, connection)
+        calendar = ics.session_calendar(session)
+        return _send_invitations(session, staff, earlier, calendar)
 
 
-def _send_invitations(session, staff, earlier, calendar, connection) -> int:
+def _send_invitations(session, staff, earlier, calendar) -> int:
     sent = 0
     for member in staff:
         try:
             with transaction.atomic():
-                record = KickoffInvitation.objects.create(
+                KickoffInvitation.objects.create(
                     session=session, staff_member=member, sequence=session.sequence
                 )
+                _send_invitation(session, member, calendar, update=member.pk in earlier)
         except IntegrityError:
             continue  # sent by a concurrent run
-        try:
-            _send_invitation(
-                session, member, calendar, update=member.pk in earlier, connection=connection
-            )
-        except Exception:  # one bad address must not stop the others; a later run retries it
-            logger.exception(
-                "Kick-off invitation %s to staff member %s failed", session.pk, member.pk
-            )
-            record.delete()
-            continue
         sent += 1
     return sent
 

@@ -4,8 +4,6 @@ The fact that someone voted (Participation) and what they chose (Ballot) are wri
 transaction with nothing that links them; see ``voting.models``.
 """
 
-from functools import partial
-
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import translation
@@ -84,15 +82,13 @@ def voter_sheets_issue(*, vote, actor, voters, mark_unusable=False) -> list[str]
         content={"round": vote.round, "staff_members": [v.staff_member_id for v in voters]},
     )
     what = _sheet_subject(vote)
-    transaction.on_commit(
-        partial(
-            sheet_printed_notify,
-            what=what,
-            printer=actor,
-            printed_at=decision.created_at,
-            members=members,
-        ),
-        robust=True,
+    sheet_printed_notify(  # into the outbox, in this transaction
+        what=what,
+        printer=actor,
+        printed_at=decision.created_at,
+        members=members,
+        cause="voting.sheet_printed",
+        cause_id=vote.pk,
     )
     return codes
 

@@ -1,15 +1,15 @@
 """Invitations and reminders by e-mail, each with a fresh personal link.
 
-At most once per voter per occasion ("invitation", "reminder-3"): the VoterMessage row is
-written first and its unique constraint stops a second send when the task is retried or runs
-twice at the same time. Only voters who have not voted get a message; that reveals nothing
-about anyone's choice. An address the mail server refuses gets the "address unusable" mark, so
-the sheets page offers that voter first.
+At most once per voter per occasion ("invitation", "reminder-3"): the VoterMessage rows, the
+voter's new code and the outbox row are written in one transaction, and the unique constraint
+stops a second message when the task is retried or runs twice at the same time ("sent" means
+"in the outbox"; the outbox delivers it once). Only voters who have not voted get a message;
+that reveals nothing about anyone's choice. An address the mail server refuses gets the
+"address unusable" mark (``units``' outbox receiver), so the sheets page offers that voter first.
 """
 
 import datetime
 import logging
-import smtplib
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -17,8 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
-from processes.mail import board_send_mail
-from units.services.addresses import staff_email_refused
+from processes.mail import board_mail
 
 from .. import keys
 from ..models import Vote, Voter, VoterMessage, VoterToken
@@ -29,6 +28,7 @@ from .closing import vote_close_if_due
 logger = logging.getLogger(__name__)
 
 INVITATION = "invitation"
+CAUSE = "voting.ballot"  # cause_id: the vote (its management page shows the failures)
 
 
 def ballot_url(token: str) -> str:
@@ -71,16 +71,18 @@ def _send(voter, occasion, token):
         }
         subject = render_to_string("voting/email/ballot_subject.txt", context).strip()
         body = render_to_string("voting/email/ballot_body.txt", context)
-    board_send_mail(
+    board_mail(
         vote.process.school.board,
         settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
         body,
         [voter.staff_member.email],
+        cause=CAUSE,
+        cause_id=vote.pk,
     )
 
 
 def vote_messages_send(*, vote, now=None) -> int:
-    """Send the invitations and reminders of ``vote`` that are due; returns how many went out.
+    """Queue the invitations and reminders of ``vote`` that are due; returns how many.
 
     One e-mail per voter per run: when several occasions are due at once (the task did not
     run for a while), a voter without an invitation gets the invitation, anyone else the
@@ -106,20 +108,15 @@ def vote_messages_send(*, vote, now=None) -> int:
         occasion = INVITATION if INVITATION in pending else pending[-1]
         voter.vote = vote
         try:
-            with transaction.atomic():
+            with transaction.atomic():  # the markers, the code and the outbox row together
                 VoterMessage.objects.bulk_create(
                     VoterMessage(voter=voter, occasion=o) for o in pending
                 )
+                token = voter_token_issue(voter=voter, channel=VoterToken.Channel.EMAIL)
+                _send(voter, occasion, token)
         except IntegrityError:
             continue  # sent by another run
-        try:
-            token = voter_token_issue(voter=voter, channel=VoterToken.Channel.EMAIL)
-            _send(voter, occasion, token)
-        except smtplib.SMTPRecipientsRefused:  # the address does not work: sheets offer them first
-            logger.warning("Vote message %s to voter %s was refused", occasion, voter.pk)
-            staff_email_refused(member_ids=[voter.staff_member_id])
-            continue
-        except Exception:  # one bad address must not stop the others
+        except Exception:  # one voter's failure (a closed vote) must not stop the others
             logger.exception("Vote message %s to voter %s failed", occasion, voter.pk)
             continue
         sent += 1

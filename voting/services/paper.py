@@ -8,15 +8,15 @@ waiting entry only, so a form sent twice does not enter the same ballots twice.
 """
 
 from django.conf import settings
-from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from processes.mail import board_email
+from processes.mail import board_message
 from processes.services import decision_record, require_perm
+from werkdruk import outbox
 from werkdruk.exceptions import DomainError
 
 from ..models import Ballot, PaperBatch, Participation, Vote, Voter
@@ -126,9 +126,7 @@ def paper_batch_confirm(*, batch, actor, yes, no, abstain) -> PaperBatch:
     batch.save(update_fields=["state", "confirmed_by", "counts_mac"])
     batch.voters.clear()  # the counts stay; the names need not (see PaperBatch)
     recipients = [(v.staff_member.name, v.staff_member.email) for v in voters]
-    transaction.on_commit(
-        lambda: _paper_voters_notify(vote, batch.description, recipients), robust=True
-    )
+    _paper_voters_notify(vote, batch.description, recipients)  # outbox, this transaction
     decision_record(
         process=vote.process,
         step_number=AGREEMENT_STEP,
@@ -161,15 +159,17 @@ def _paper_voters_notify(vote, meeting, recipients):
             + _("Your paper ballot was counted: %(school)s") % context
         )
         messages = [
-            board_email(
+            board_message(
                 vote.process.school.board,
                 subject,
                 render_to_string("voting/email/paper_counted.txt", {**context, "name": name}),
-                [email],
+                email,
+                cause="voting.paper_counted",
+                cause_id=vote.pk,
             )
             for name, email in recipients
         ]
-    get_connection().send_messages(messages)
+    outbox.enqueue_many(messages)
 
 
 @transaction.atomic

@@ -242,6 +242,15 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 REPORT_JOB_HEARTBEAT_SECONDS = env.float("REPORT_JOB_HEARTBEAT_SECONDS", default=10)
 REPORT_JOB_ORPHAN_SECONDS = env.float("REPORT_JOB_ORPHAN_SECONDS", default=60)
 REPORT_JOB_MAX_ATTEMPTS = env.int("REPORT_JOB_MAX_ATTEMPTS", default=3)
+# The e-mail outbox (werkdruk.outbox): rows are handed to the send task after the commit of the
+# action that wrote them (False: at once, for unit tests whose tasks run eagerly); a claimed row
+# is held for OUTBOX_LEASE_SECONDS (longer than a batch of OUTBOX_BATCH_SIZE takes), then the
+# sweep (every minute) sends it again; sent and failed rows are deleted after the retention.
+OUTBOX_SEND_ON_COMMIT = env.bool("OUTBOX_SEND_ON_COMMIT", default=True)
+OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=300)
+OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=50)
+OUTBOX_SWEEP_LIMIT = env.int("OUTBOX_SWEEP_LIMIT", default=5000)
+OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=30)
 
 # /health/ (werkdruk.health): how long the broker check may wait for a connection, and how old
 # beat's heartbeat (stamped every minute) may be before the check fails.

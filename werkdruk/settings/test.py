@@ -12,6 +12,9 @@ EMAIL_BACKEND = env.str("EMAIL_BACKEND_OVERRIDE", default=EMAIL_BACKEND)
 if env.str("EMAIL_FILE_PATH", default=""):
     EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
+# Unit tests run in a transaction that is rolled back, so on-commit callbacks never run: with
+# eager tasks the outbox sends at once (tests/outbox.py checks the on-commit path explicitly).
+OUTBOX_SEND_ON_COMMIT = env.bool("OUTBOX_SEND_ON_COMMIT", default=not CELERY_TASK_ALWAYS_EAGER)
 # Unit tests run a report job inside the test's transaction, where a heartbeat thread (its own
 # connection) would wait on locks; a worker started by the integration tests sets it.
 REPORT_JOB_HEARTBEAT_SECONDS = env.float("REPORT_JOB_HEARTBEAT_SECONDS", default=0)

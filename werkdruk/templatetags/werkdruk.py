@@ -73,3 +73,13 @@ def _bootstrap_class(widget) -> str:
     if isinstance(widget, forms.Select):
         return "form-select"
     return "form-control"
+
+
+@register.inclusion_tag("includes/_outbox_failures.html")
+def outbox_failures(causes, cause_id):
+    """``{% outbox_failures "surveys.invitation,surveys.reminder" round.pk %}``: the e-mails of
+    these actions for this object that could not be delivered (``werkdruk.outbox``), shown to
+    whoever sees the page that sent them. Nothing when all arrived."""
+    from werkdruk.outbox import failures_for
+
+    return {"failures": failures_for(cause=causes.split(","), cause_id=cause_id)}
