@@ -138,10 +138,24 @@ def child(args):
             count[0] += 1
             return execute(sql, params, many, context)
 
+        profile = None
+        if args.profile:
+            import cProfile
+
+            profile = cProfile.Profile()
         with connection.execute_wrapper(counter):
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
+            if profile:
+                profile.enable()
             value = work()
-            seconds = time.perf_counter() - start
+            if profile:
+                profile.disable()
+            seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+        if profile:
+            import pstats
+
+            pstats.Stats(profile, stream=sys.stderr).sort_stats("cumulative").print_stats(30)
+        cpu_seconds.append(cpu)
         return value, seconds, count[0]
 
     def import_steps(school, director, path):
@@ -182,6 +196,7 @@ def child(args):
                 pandas.read_csv(path, sep=";", encoding="utf-8-sig")
                 floors.append(time.perf_counter() - start)
             floor = min(floors)
+            cpu_seconds = []
             steps, result = import_steps(school, director, path)
             total = sum(seconds for seconds, _q in steps.values())
             figures.append(
@@ -193,6 +208,7 @@ def child(args):
                     "total_s": total,
                     "queries": sum(q for _s, q in steps.values()),
                     "ratio": total / floor,
+                    "cpu_s": sum(cpu_seconds),
                     "result": {
                         "added": result.added,
                         "changed": result.changed,
@@ -202,18 +218,23 @@ def child(args):
                     },
                 }
             )
-            log(f"{args.db}: {rows} rows, {phase}: {total:.2f} s")
+            log(
+                f"{args.db}: {rows} rows, {phase}: {total:.2f} s wall, "
+                f"{sum(cpu_seconds):.2f} s CPU, {figures[-1]['queries']} statements, "
+                f"floor {floor:.3f} s"
+            )
     Path(args.out).write_text(json.dumps(figures))
 
 
 # --- the parent ----------------------------------------------------------------------------
 
 
-def run_child(db, database_url, tmp, rows):
+def run_child(db, database_url, tmp, rows, profile=False):
     out = tmp / f"figures-{db}.json"
     command = [
         sys.executable, __file__, "--child", "--db", db, "--database-url", database_url,
         "--tmp", str(tmp), "--out", str(out), "--rows", ",".join(map(str, rows)),
+        *(["--profile"] if profile else []),
     ]  # fmt: skip
     subprocess.run(command, check=True, cwd=ROOT)
     return json.loads(out.read_text())
@@ -224,7 +245,7 @@ def print_report(by_db, facts):
     print(f"{facts['machine']}; {facts['cpus']} CPUs; Python {facts['python']}\n")
     header = (
         f"{'db':<9}{'rows':>7}  {'phase':<13}{'floor s':>9}{'preview':>9}{'again':>8}"
-        f"{'confirm':>9}{'total s':>9}{'ratio':>8}{'SQL':>7}"
+        f"{'confirm':>9}{'total s':>9}{'CPU s':>7}{'ratio':>8}{'SQL':>7}"
     )
     print(header)
     print("-" * len(header))
@@ -234,12 +255,13 @@ def print_report(by_db, facts):
             print(
                 f"{db:<9}{f['rows']:>7}  {f['phase']:<13}{f['floor_s']:>9.3f}"
                 f"{steps['preview']['s']:>9.2f}{steps['preview again']['s']:>8.2f}"
-                f"{steps['confirm']['s']:>9.2f}{f['total_s']:>9.2f}{f['ratio']:>8.0f}"
+                f"{steps['confirm']['s']:>9.2f}{f['total_s']:>9.2f}{f['cpu_s']:>7.2f}{f['ratio']:>8.0f}"
                 f"{f['queries']:>7}"
             )
     print(
-        "\nratio = total : floor (pandas.read_csv of the same file); SQL = statements sent, "
-        "BEGIN/COMMIT and savepoints included."
+        "\ntotal = wall seconds of the three steps; CPU s = the benchmark process's CPU time in "
+        "them (not the database server's); ratio = total : floor (pandas.read_csv of the same "
+        "file, wall); SQL = statements sent, BEGIN/COMMIT and savepoints included."
     )
 
 
@@ -248,6 +270,7 @@ def parse_args(argv):
     parser.add_argument("--rows", default="5000,20000")
     parser.add_argument("--db", default="sqlite,postgres")
     parser.add_argument("--json", help="write the figures to this file")
+    parser.add_argument("--profile", action="store_true", help="print a profile of each step")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--database-url", help=argparse.SUPPRESS)
     parser.add_argument("--tmp", help=argparse.SUPPRESS)
@@ -279,13 +302,15 @@ def main(argv):
                 (tmp / f"afas-{rows}-{variant}.csv").write_bytes(hr_export(rows, variant=variant))
         for db in args.db.split(","):
             if db == "sqlite":
-                by_db[db] = run_child(db, f"sqlite:///{tmp / 'bench.sqlite3'}", tmp, args.rows)
+                by_db[db] = run_child(
+                    db, f"sqlite:///{tmp / 'bench.sqlite3'}", tmp, args.rows, args.profile
+                )
             elif db == "postgres":
                 runner = load_integration_runner()
                 cluster = postgres_cluster(runner, durable=True)
                 try:
                     cluster.start()
-                    by_db[db] = run_child(db, cluster.url, tmp, args.rows)
+                    by_db[db] = run_child(db, cluster.url, tmp, args.rows, args.profile)
                 finally:
                     cluster.stop()
             else:

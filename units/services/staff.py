@@ -9,11 +9,14 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, PermissionDenied
 from django.db import transaction
+from django.db.models import OuterRef
+from django.db.models.functions import Lower
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from accounts.selectors import email_owner_subquery
 from accounts.services import users_get_or_create_by_address
 from processes import registry
 from processes.models import Process, ProcessStep, School
@@ -531,15 +534,21 @@ def staff_accounts_link(*, school: School) -> int:
     and they sign in with a code sent to it. Other accounts' unverified claims on such an
     address are removed. Returns the number of accounts created.
     """
-    staff = list(StaffMember.objects.filter(school=school, active=True, user__isnull=True))
+    staff = list(
+        StaffMember.objects.filter(school=school, active=True, user__isnull=True).values_list(
+            "pk", "email", "name"
+        )
+    )
     if not staff:
         return 0
     accounts, created = users_get_or_create_by_address(
-        people=[(member.email, member.name) for member in staff]
+        people=[(email, name) for _pk, email, name in staff]
     )
-    for member in staff:
-        member.user = accounts[member.email.lower()]
-    StaffMember.objects.bulk_update(staff, ["user"])
+    # Each address now has its account's verified row: link them all in one UPDATE (a CASE
+    # over thousands of rows costs seconds to build).
+    StaffMember.objects.filter(pk__in=[pk for pk, _email, _name in staff]).update(
+        user=email_owner_subquery(Lower(OuterRef("email")))
+    )
     return created
 
 
