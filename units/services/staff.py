@@ -1,9 +1,11 @@
 """Writes of the units app. Each service checks permission, runs in one transaction and raises
 a domain error with user-facing messages."""
 
+import datetime
 import logging
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
 from django.conf import settings
 from django.core import signing
@@ -12,7 +14,7 @@ from django.db import transaction
 from django.db.models import OuterRef
 from django.db.models.functions import Lower
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -35,7 +37,7 @@ from ..importing import (
     StaffReading,
     read_staff_list,
 )
-from ..models import FunctionCategory, StaffCategory, StaffMember
+from ..models import FunctionCategory, StaffCategory, StaffImportJob, StaffMember
 from ..resources import (
     ERROR_CODE,
     FteWidget,
@@ -594,3 +596,143 @@ def _field_label(field: str) -> str:
         return str(StaffMember._meta.get_field(field).verbose_name)
     except FieldDoesNotExist:
         return field
+
+
+# A large import as a background job (issue 20): the same confirmation, run by the worker.
+
+JOB_STAGES = 3  # the file read, every row checked, the staff list written
+JOB_KEEP_DAYS = 7  # a finished job (its row errors) is deleted when a job starts after this
+JOB_NOT_QUEUED = gettext_noop(
+    "The import could not be started: the background worker cannot be reached. Try again later."
+)
+JOB_FAILED = gettext_noop("The import failed unexpectedly; nothing was changed. Try again later.")
+JOB_NOT_ALLOWED = gettext_noop("You may no longer import the staff list of this school.")
+
+
+def staff_import_runs_in_background(preview: StaffImportPreview) -> bool:
+    """Whether confirming ``preview`` is too much for one request (``STAFF_IMPORT_SYNC_MAX_ROWS``
+    people; docs/performance.md says how the limit was chosen)."""
+    return len(preview.people) > settings.STAFF_IMPORT_SYNC_MAX_ROWS
+
+
+@transaction.atomic
+def staff_import_job_start(
+    *, school: School, token: str, choices: dict[str, str], actor
+) -> StaffImportJob:
+    """Queue the confirmation of a preview (``staff_import_confirm``'s arguments) as a job.
+
+    The choices are checked now, as the confirmation would, so a missing category is said on
+    the preview page at once. Raises PermissionDenied unless ``actor`` may import.
+    """
+    if not actor.has_perm("units.import_staff", school):
+        raise PermissionDenied
+    reading = _reading_from_token(school=school, token=token, actor=actor)
+    unknown = _unknown_functions(reading, _known_categories(school))
+    valid = set(StaffCategory.values)
+    missing = [function for key, function in unknown.items() if choices.get(key) not in valid]
+    if missing:
+        raise DomainError(
+            _("Choose the staff category of these functions: %(functions)s.")
+            % {"functions": ", ".join(missing)}
+        )
+    StaffImportJob.objects.filter(
+        finished_at__lt=timezone.now() - datetime.timedelta(days=JOB_KEEP_DAYS)
+    ).delete()
+    job = StaffImportJob.objects.create(
+        school=school,
+        requested_by=actor,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+        token=token,
+        choices={key: choices[key] for key in unknown},
+        rows=len(reading.people),
+        progress_total=JOB_STAGES,
+    )
+    transaction.on_commit(partial(_queue_job, job.pk))
+    return job
+
+
+def _queue_job(job_id: int) -> None:
+    from ..tasks import staff_import_job_run  # the tasks module imports the services
+
+    try:
+        staff_import_job_run.delay(job_id)
+    except Exception:
+        logger.exception("Staff import job %s could not be queued", job_id)
+        StaffImportJob.objects.filter(pk=job_id, state=StaffImportJob.State.QUEUED).update(
+            state=StaffImportJob.State.FAILED,
+            error=JOB_NOT_QUEUED,
+            token="",
+            finished_at=timezone.now(),
+        )
+
+
+def staff_import_job_run(*, job_id: int) -> StaffImportJob | None:
+    """Run a queued job: check every row, then import all or nothing. The job ends done (with
+    the counts) or failed (with every row error, or a message); its token is cleared either way.
+    A job that is not queued (already taken, or gone) is left alone."""
+    with transaction.atomic():
+        job = (
+            StaffImportJob.objects.select_for_update()
+            .select_related("school", "requested_by")
+            .filter(pk=job_id, state=StaffImportJob.State.QUEUED)
+            .first()
+        )
+        if job is None:
+            return None
+        job.state, job.started_at = StaffImportJob.State.RUNNING, timezone.now()
+        job.progress_done = 0
+        job.save(update_fields=["state", "started_at", "progress_done"])
+    actor, school = job.requested_by, job.school
+    with translation.override(job.language or settings.LANGUAGE_CODE):
+        try:
+            if actor is None or not actor.has_perm("units.import_staff", school):
+                raise PermissionDenied
+            reading = _reading_from_token(school=school, token=job.token, actor=actor)
+            _job_progress(job, 1)
+            trial = {**_known_categories(school), **job.choices}
+            outcome = _import_rows(
+                school=school, reading=reading, categories=trial, actor=actor, dry_run=True
+            )
+            if outcome.errors:
+                raise StaffImportError(outcome.errors)
+            _job_progress(job, 2)
+            result = staff_import_confirm(
+                school=school, token=job.token, choices=job.choices, actor=actor
+            )
+        except StaffImportError as error:
+            rows = [[row.row_number, list(row.messages)] for row in error.errors]
+            return _job_finish(job, StaffImportJob.State.FAILED, row_errors=rows)
+        except DomainError as error:
+            return _job_finish(job, StaffImportJob.State.FAILED, error=str(error.message))
+        except PermissionDenied:
+            return _job_finish(job, StaffImportJob.State.FAILED, error=JOB_NOT_ALLOWED)
+        except Exception:
+            logger.exception("Staff import job %s failed", job.pk)
+            return _job_finish(job, StaffImportJob.State.FAILED, error=JOB_FAILED)
+    counts = {
+        "added": result.added,
+        "changed": result.changed,
+        "unchanged": result.unchanged,
+        "deactivated": result.deactivated,
+        "accounts_created": result.accounts_created,
+    }
+    return _job_finish(job, StaffImportJob.State.DONE, result=counts, progress=JOB_STAGES)
+
+
+def _job_progress(job: StaffImportJob, done: int) -> None:
+    job.progress_done = done
+    StaffImportJob.objects.filter(pk=job.pk).update(progress_done=done)
+
+
+def _job_finish(job, state, *, progress=None, **fields) -> StaffImportJob:
+    job.state, job.finished_at, job.token = state, timezone.now(), ""
+    if progress is not None:
+        job.progress_done = progress
+    for name, value in fields.items():
+        setattr(job, name, value)
+    job.save(
+        update_fields=[
+            "state", "finished_at", "token", "progress_done", "result", "row_errors", "error"
+        ]
+    )  # fmt: skip
+    return job
