@@ -223,7 +223,69 @@ def child(args):
                 f"{sum(cpu_seconds):.2f} s CPU, {figures[-1]['queries']} statements, "
                 f"floor {floor:.3f} s"
             )
+        figures.append(pages_import(rows, tmp / f"afas-{rows}-0.csv", timed, cpu_seconds))
+        log(f"{args.db}: {rows} rows, through the pages: {figures[-1]['total_s']:.2f} s wall")
     Path(args.out).write_text(json.dumps(figures))
+
+
+def pages_import(rows, path, timed, cpu_seconds):
+    """The first import through the pages, as the browser does it: the upload to the preview
+    page (rendered with every person), then its "Import" button (a job above
+    STAFF_IMPORT_SYNC_MAX_ROWS; the worker runs eagerly here, inside the request)."""
+    import html
+    import re
+
+    from django.conf import settings
+    from django.test import Client
+    from django.urls import reverse
+
+    from processes.models import SchoolRole
+    from tests.factories import SchoolFactory, SchoolRoleFactory
+    from units.models import StaffMember
+
+    school = SchoolFactory()
+    director = SchoolRoleFactory(school=school, role=SchoolRole.Role.DIRECTOR).user
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(director)
+    content = path.read_bytes()
+    cpu_seconds.clear()
+    steps = {}
+
+    def upload():
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        return client.post(
+            reverse("units:staff-import-preview", kwargs={"school_id": school.pk}),
+            {"file": SimpleUploadedFile(path.name, content)},
+            secure=True,
+        )
+
+    response, seconds, queries = timed(upload)
+    assert response.status_code == 200, response.status_code
+    steps["preview"] = {"s": seconds, "queries": queries, "bytes": len(response.content)}
+    token = html.unescape(re.search(r'name="token" value="([^"]+)"', response.text).group(1))
+    data = {"token": token, **{f"function_{i}": "OP" for i in range(len(FUNCTIONS))}}
+    response, seconds, queries = timed(
+        lambda: client.post(
+            reverse("units:staff-import-confirm", kwargs={"school_id": school.pk}),
+            data,
+            secure=True,
+        )
+    )
+    assert response.status_code == 302, response.status_code
+    steps["confirm"] = {"s": seconds, "queries": queries}
+    imported = StaffMember.objects.filter(school=school).count()
+    total = sum(step["s"] for step in steps.values())
+    return {
+        "rows": rows,
+        "phase": "pages",
+        "steps": steps,
+        "total_s": total,
+        "cpu_s": sum(cpu_seconds),
+        "queries": sum(step["queries"] for step in steps.values()),
+        "as_job": rows > settings.STAFF_IMPORT_SYNC_MAX_ROWS,
+        "imported": imported,
+    }
 
 
 # --- the parent ----------------------------------------------------------------------------
@@ -251,12 +313,27 @@ def print_report(by_db, facts):
     print("-" * len(header))
     for db, figures in by_db.items():
         for f in figures:
+            if f["phase"] == "pages":
+                continue
             steps = f["steps"]
             print(
                 f"{db:<9}{f['rows']:>7}  {f['phase']:<13}{f['floor_s']:>9.3f}"
                 f"{steps['preview']['s']:>9.2f}{steps['preview again']['s']:>8.2f}"
                 f"{steps['confirm']['s']:>9.2f}{f['total_s']:>9.2f}{f['cpu_s']:>7.2f}{f['ratio']:>8.0f}"
                 f"{f['queries']:>7}"
+            )
+    print("\nThe first import through the pages (upload to the preview page, then its button):")
+    for db, figures in by_db.items():
+        for f in figures:
+            if f["phase"] != "pages":
+                continue
+            steps = f["steps"]
+            print(
+                f"{db:<9}{f['rows']:>7}  preview page {steps['preview']['s']:.2f} s "
+                f"({steps['preview']['bytes'] / 1e6:.1f} MB HTML), import "
+                f"{steps['confirm']['s']:.2f} s{' (as a job)' if f['as_job'] else ''}; "
+                f"total {f['total_s']:.2f} s, CPU {f['cpu_s']:.2f} s, {f['queries']} statements, "
+                f"{f['imported']} imported"
             )
     print(
         "\ntotal = wall seconds of the three steps; CPU s = the benchmark process's CPU time in "

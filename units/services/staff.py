@@ -9,7 +9,7 @@ from functools import partial
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import OuterRef
 from django.db.models.functions import Lower
@@ -39,7 +39,6 @@ from ..importing import (
 )
 from ..models import FunctionCategory, StaffCategory, StaffImportJob, StaffMember
 from ..resources import (
-    ERROR_CODE,
     FteWidget,
     StaffCategoryWidget,
     StaffMemberResource,
@@ -552,50 +551,6 @@ def staff_accounts_link(*, school: School) -> int:
         user=email_owner_subquery(Lower(OuterRef("email")))
     )
     return created
-
-
-def staff_import_errors(result) -> list[StaffImportRowError]:
-    """The problems of an import-export Result of StaffMemberResource, in row order."""
-    errors = []
-    for base_error in result.base_errors:
-        error = base_error.error
-        if isinstance(error, PermissionDenied):
-            raise error
-        if isinstance(error, StaffFileError):
-            errors.append(StaffImportRowError(None, tuple(error.messages)))
-        else:
-            logger.error("Staff import failed", exc_info=error)
-            errors.append(StaffImportRowError(None, (_("The file could not be imported."),)))
-
-    by_row: dict[int, list[str]] = {}
-    for invalid in result.invalid_rows:
-        by_row.setdefault(invalid.number, []).extend(_validation_messages(invalid.error))
-    for error_row in result.error_rows:
-        for error in error_row.errors:
-            logger.error("Staff import row %s failed", error_row.number, exc_info=error.error)
-        by_row.setdefault(error_row.number, []).append(_("This row could not be imported."))
-    errors.extend(StaffImportRowError(number, tuple(by_row[number])) for number in sorted(by_row))
-    return errors
-
-
-def _validation_messages(validation_error) -> list[str]:
-    """Our own messages as they are; Django's generic ones prefixed with the field's name."""
-    messages = []
-    for field, field_errors in validation_error.error_dict.items():
-        for error in field_errors:
-            for message in error.messages:
-                if error.code == ERROR_CODE or field == NON_FIELD_ERRORS:
-                    messages.append(message)
-                else:
-                    messages.append(f"{_field_label(field)}: {message}")
-    return messages
-
-
-def _field_label(field: str) -> str:
-    try:
-        return str(StaffMember._meta.get_field(field).verbose_name)
-    except FieldDoesNotExist:
-        return field
 
 
 # A large import as a background job (issue 20): the same confirmation, run by the worker.
