@@ -2,6 +2,7 @@
 large import as a background job with progress on its page, never a request that times out."""
 
 import codecs
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -10,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from processes.models import SchoolRole
 from tests.factories import SchoolFactory, SchoolRoleFactory, StaffMemberFactory
@@ -194,6 +196,23 @@ def test_the_job_page_polls_and_shows_progress_while_the_job_waits(
     assert "Waiting for the background worker" in part.content.decode()
     assert "<html" not in part.content.decode()  # htmx gets the job's part only
     assert not StaffMember.objects.filter(school=school).exists()
+
+
+def test_the_job_page_stops_polling_and_says_so_when_no_worker_ran_the_job(
+    client, school, director, settings
+):
+    preview = staff_import_preview(school=school, file=upload(staff_csv(3)), actor=director)
+    job = staff_import_job_start(school=school, token=preview.token, choices={}, actor=director)
+    client.force_login(director)
+    settings.STAFF_IMPORT_JOB_STALE_SECONDS = 60
+    StaffImportJob.objects.filter(pk=job.pk).update(
+        created_at=timezone.now() - datetime.timedelta(seconds=61)
+    )
+
+    page = client.get(job_url(school, job)).content.decode()
+
+    assert 'data-testid="job-stale"' in page
+    assert "hx-trigger" not in page
 
 
 def test_a_job_with_wrong_rows_imports_nothing_and_lists_every_row_error(client, school, director):

@@ -627,7 +627,9 @@ def staff_import_job_run(*, job_id: int) -> StaffImportJob | None:
     A job that is not queued (already taken, or gone) is left alone."""
     with transaction.atomic():
         job = (
-            StaffImportJob.objects.select_for_update()
+            # Only the job's row is locked: PostgreSQL refuses FOR UPDATE on the nullable side
+            # of the outer join to its requester.
+            StaffImportJob.objects.select_for_update(of=("self",))
             .select_related("school", "requested_by")
             .filter(pk=job_id, state=StaffImportJob.State.QUEUED)
             .first()

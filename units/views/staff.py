@@ -6,9 +6,13 @@ of new functions); its "Import" button confirms. A file posted to the import pag
 imported at once, as before the preview existed (same rules; a file whose functions still need
 a category is refused there)."""
 
+import datetime
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext_lazy
@@ -253,9 +257,16 @@ def _job_context(school, job) -> dict:
         2: _("Writing the staff list…"),
         3: _("Done."),
     }
+    # A job no worker finished in this time will not finish (a lost worker, a lost message);
+    # the import is one transaction, so nothing of it was kept. The page stops polling.
+    stale = job.active and job.created_at < timezone.now() - datetime.timedelta(
+        seconds=settings.STAFF_IMPORT_JOB_STALE_SECONDS
+    )
     return {
         "school": school,
         "job": job,
+        "stale": stale,
+        "polling": job.active and not stale,
         "summary": summary,
         "stage": stages.get(job.progress_done, ""),
         "import_error": import_error,

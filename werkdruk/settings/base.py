@@ -245,6 +245,8 @@ REPORT_JOB_MAX_ATTEMPTS = env.int("REPORT_JOB_MAX_ATTEMPTS", default=3)
 # A confirmed staff import of more people than this runs as a background job with progress on
 # its page; smaller ones in the request (docs/performance.md, "Staff import").
 STAFF_IMPORT_SYNC_MAX_ROWS = env.int("STAFF_IMPORT_SYNC_MAX_ROWS", default=2000)
+# A job not finished this long after it was confirmed is shown as stopped (nothing imported).
+STAFF_IMPORT_JOB_STALE_SECONDS = env.int("STAFF_IMPORT_JOB_STALE_SECONDS", default=900)
 
 # /health/ (werkdruk.health): how long the broker check may wait for a connection, and how old
 # beat's heartbeat (stamped every minute) may be before the check fails.
