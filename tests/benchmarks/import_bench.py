@@ -275,6 +275,8 @@ def pages_import(rows, path, timed, cpu_seconds):
     assert response.status_code == 302, response.status_code
     steps["confirm"] = {"s": seconds, "queries": queries}
     imported = StaffMember.objects.filter(school=school).count()
+    if not imported:
+        raise SystemExit(f"the import through the pages imported nobody ({rows} rows)")
     total = sum(step["s"] for step in steps.values())
     return {
         "rows": rows,
