@@ -12,6 +12,7 @@
 #   make messages update the translation files (locale/nl, locale/en)
 #   make bench    the vote's benchmark (BENCH_ARGS=... passes options; docs/performance.md)
 #   make bench-report  the annual report's benchmark (the same; its data is built once)
+#   make bench-import  the staff import's benchmark (the same; SQLite and a throwaway PostgreSQL)
 #   make clean    remove the virtualenv, the local database and caches
 
 SHELL := /bin/bash
@@ -85,7 +86,7 @@ define debian_packages
 	fi
 endef
 
-.PHONY: help run test coverage lint lock format messages compilemessages bench bench-report clean \
+.PHONY: help run test coverage lint lock format messages compilemessages bench bench-report bench-import clean \
 	debs-run debs-test
 
 help:
@@ -179,6 +180,12 @@ bench: debs-run $(STAMP_RUN) compilemessages
 # its data once into a SQLite file under /tmp and reuses it (--rebuild builds it again).
 bench-report: debs-run $(STAMP_RUN) compilemessages
 	$(PY) tests/benchmarks/report_bench.py $(BENCH_ARGS)
+
+# The staff import of an HR export of 5,000 and 20,000 rows on SQLite and on a throwaway
+# PostgreSQL, next to pandas reading the same file (docs/performance.md).
+bench-import: debs-run $(STAMP_RUN) compilemessages
+	$(call debian_packages,postgresql)
+	$(PY) tests/benchmarks/import_bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(VAR) *.egg-info .pytest_cache .ruff_cache .hypothesis .coverage htmlcov

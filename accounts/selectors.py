@@ -8,6 +8,7 @@ e-mailed to it. Sign-in (by code or password), password reset and staff linking 
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.db.models import Subquery
 
 
 def email_owner(email: str):
@@ -29,6 +30,12 @@ def email_owners(emails) -> dict:
     lowered = {email.strip().lower() for email in emails}
     addresses = EmailAddress.objects.filter(email__in=lowered, verified=True).select_related("user")
     return {address.email.lower(): address.user for address in addresses}
+
+
+def email_owner_subquery(email):
+    """The pk of ``email_owner`` of the address ``email`` (an expression, e.g. ``OuterRef``
+    lower-cased), for an UPDATE or annotation over many rows."""
+    return Subquery(EmailAddress.objects.filter(email=email, verified=True).values("user_id")[:1])
 
 
 def email_is_another_accounts(email: str, user) -> bool:

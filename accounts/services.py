@@ -3,6 +3,7 @@
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from werkdruk.exceptions import DomainError
@@ -48,17 +49,39 @@ def users_get_or_create_by_address(*, people) -> tuple[dict, int]:
     User = get_user_model()
     names = {email.strip().lower(): name for email, name in people}
     accounts = email_owners(names)
-    created = 0
-    for email, name in names.items():
-        if email in accounts:
-            continue
-        # An account whose own address this is but that has no verified row for it was made
-        # outside create_user (which vouches): its maker vouched; record it.
-        holder = User.objects.filter(email__iexact=email).first()
-        if holder is not None:
-            user_email_vouch(user=holder)
-        else:
-            holder = User.objects.create_user(email, name=name)
-            created += 1
+    missing = [email for email in names if email not in accounts]
+    if not missing:
+        return accounts, 0
+    # An account whose own address this is but that has no verified row for it was made
+    # outside create_user (which vouches): its maker vouched; record it.
+    holders: dict = {}
+    for user in (
+        User.objects.annotate(email_lower=Lower("email"))
+        .filter(email_lower__in=missing)
+        .order_by("pk")
+    ):
+        holders.setdefault(user.email_lower, user)
+    for email, holder in holders.items():
+        user_email_vouch(user=holder)
         accounts[email] = holder
-    return accounts, created
+    # The others get a new account, made as create_user makes one (no password, the address
+    # verified and primary) but all at once: a staff list of thousands in a few statements.
+    new = []
+    for email in missing:
+        if email in holders:
+            continue
+        user = User(email=email, name=names[email], is_staff=False, is_superuser=False)
+        user.set_unusable_password()
+        new.append(user)
+    if not new:
+        return accounts, 0
+    new = User.objects.bulk_create(new)
+    emails = [user.email for user in new]
+    EmailAddress.objects.annotate(email_lower=Lower("email")).filter(
+        email_lower__in=emails, verified=False
+    ).delete()
+    EmailAddress.objects.bulk_create(
+        EmailAddress(user=user, email=user.email, verified=True, primary=True) for user in new
+    )
+    accounts.update((user.email, user) for user in new)
+    return accounts, len(new)

@@ -1001,6 +1001,27 @@ _FIELDS = [
         ADMIN,
     ),
     (
+        "units.StaffImportJob.requested_by",
+        "user:requested_by",
+        "who confirmed a staff import too large for one request",
+        "the row stays until the job is deleted, 7 days after it finished",
+        SCHOOL,
+    ),
+    (
+        "units.StaffImportJob.token",
+        "anonymous",
+        "the rows of a large staff import as read (names, e-mail addresses), for the worker",
+        "cleared when the job finishes",
+        "nobody (the background worker only)",
+    ),
+    (
+        "units.StaffImportJob.row_errors",
+        "anonymous",
+        "the row errors of a refused large staff import, which may quote a name or address",
+        "deleted with the job, 7 days after it finished",
+        SCHOOL,
+    ),
+    (
         "reporting.ReportJob.requested_by",
         "user:requested_by",
         "who asked for a board report",

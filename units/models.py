@@ -137,6 +137,65 @@ class StaffMember(models.Model):
         return changed
 
 
+class StaffImportJob(models.Model):
+    """A confirmed staff import too large for one request, run by the background worker.
+
+    The board report's job pattern, in small: the page polls the job's state and progress and
+    shows the result or every row error. The import itself stays one transaction (all or
+    nothing), so a lost worker leaves the staff list as it was. ``token`` is the signed
+    preview (the rows as read, names and addresses included): it is cleared when the job
+    finishes. ``row_errors`` keeps a refused import's messages for the page until the job is
+    deleted, 7 days after it finished (``units.services.staff.JOB_KEEP_DAYS``).
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("imported")
+        FAILED = "failed", _("not imported")
+
+    school = models.ForeignKey(
+        "processes.School", on_delete=models.CASCADE, related_name="staff_import_jobs"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    language = models.CharField(max_length=10, blank=True)
+    token = models.TextField(blank=True)
+    choices = models.JSONField(default=dict, blank=True)
+    rows = models.PositiveIntegerField(default=0)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    # The counts of a done import (StaffImportResult's fields).
+    result = models.JSONField(default=dict, blank=True)
+    # A refused import: [[row number or None, [message, ...]], ...], in the requester's language.
+    row_errors = models.JSONField(default=list, blank=True)
+    # Any other failure: a msgid (English), translated when shown.
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("staff import job")
+        verbose_name_plural = _("staff import jobs")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.school} {self.created_at:%Y-%m-%d %H:%M} ({self.state})"
+
+    @property
+    def active(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        if not self.progress_total:
+            return 0
+        return round(100 * self.progress_done / self.progress_total)
+
+
 class FunctionCategory(models.Model):
     """A school's confirmed mapping from a function name in its HR export to a staff category,
     for staff lists without a category column. Kept for next year's import."""

@@ -1,20 +1,24 @@
 """Writes of the units app. Each service checks permission, runs in one transaction and raises
 a domain error with user-facing messages."""
 
+import datetime
 import logging
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
-import tablib
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import OuterRef
+from django.db.models.functions import Lower
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext as _
-from import_export.results import RowResult
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from accounts.selectors import email_owner_subquery
 from accounts.services import users_get_or_create_by_address
 from processes import registry
 from processes.models import Process, ProcessStep, School
@@ -33,8 +37,14 @@ from ..importing import (
     StaffReading,
     read_staff_list,
 )
-from ..models import FunctionCategory, StaffCategory, StaffMember
-from ..resources import ERROR_CODE, FteWidget, StaffCategoryWidget, StaffMemberResource
+from ..models import FunctionCategory, StaffCategory, StaffImportJob, StaffMember
+from ..resources import (
+    FteWidget,
+    StaffCategoryWidget,
+    StaffMemberResource,
+    _is_blank_row,
+    normalise_email,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -116,55 +126,133 @@ def _read(file, *, today=None) -> StaffReading:
 
 def _import_reading(*, school, reading, categories, actor, dry_run) -> StaffImportResult:
     before = _agreement_facts(school)
-    result, errors = _run_resource(
+    outcome = _import_rows(
         school=school, reading=reading, categories=categories, actor=actor, dry_run=dry_run
     )
-    if errors:
-        raise StaffImportError(errors)
+    if outcome.errors:
+        raise StaffImportError(outcome.errors)
     if not dry_run:
         _reopen_steps_the_import_changed(school, actor, before, _agreement_facts(school))
     return StaffImportResult(
-        added=result.totals[RowResult.IMPORT_TYPE_NEW],
-        changed=result.totals[RowResult.IMPORT_TYPE_UPDATE],
-        unchanged=result.unchanged,
-        deactivated=result.deactivated,
+        added=outcome.added,
+        changed=outcome.changed,
+        unchanged=outcome.unchanged,
+        deactivated=outcome.deactivated,
         dry_run=dry_run,
         accounts_created=0 if dry_run else staff_accounts_link(school=school),
     )
 
 
-def _run_resource(*, school, reading, categories, actor, dry_run):
-    """The resource's import of ``reading`` (categories of functions from ``categories``), and
-    every problem of the file and the resource, row by row."""
-    dataset = tablib.Dataset(headers=["name", "email", "category", "function", "department", "fte"])
-    for person in reading.people:
-        dataset.append(
-            [
-                person.name,
-                person.email,
-                _category_of(person, reading, categories),
-                person.function,
-                person.department,
-                person.fte,
-            ]
-        )
-    resource = StaffMemberResource(
-        school=school, row_numbers=[person.row for person in reading.people]
-    )
-    result = resource.import_data(
-        dataset,
-        dry_run=dry_run,
-        raise_errors=False,
-        use_transactions=True,
-        rollback_on_validation_errors=True,
-        user=actor,
-    )
+# What an import writes of a member (the admin's resource imports the same columns).
+IMPORTED_FIELDS = ("name", "email", "category", "function", "department", "fte")
+
+
+@dataclass
+class _RowsOutcome:
+    errors: list
+    added: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    deactivated: int = 0
+
+
+def _import_rows(*, school, reading, categories, actor, dry_run) -> _RowsOutcome:
+    """Validate every row of ``reading`` (categories of functions from ``categories``) and,
+    unless ``dry_run`` or any row is wrong, write them all in bulk with their history.
+
+    The rules and messages are those of ``units.resources.StaffMemberResource`` (the admin's
+    import), checked for the whole file at once: the school's staff are read in one query, the
+    addresses' uniqueness is checked against them in Python, and the model's constraints (fte
+    range, one address per school) hold by the widgets' checks and the matching by address.
+    A constant number of statements, whatever the number of rows (issue 20).
+    """
+    resource = StaffMemberResource(school=school)
+    widgets = {field.attribute: field.widget for field in resource.get_import_fields()}
+    existing = {
+        member.email.lower(): member for member in StaffMember.objects.filter(school=school)
+    }
+
     by_row: dict[int | None, list[str]] = {}
-    for error in [*reading.errors, *staff_import_errors(result)]:
+    for error in reading.errors:
         by_row.setdefault(error.row_number, []).extend(error.messages)
-    errors = [StaffImportRowError(None, tuple(by_row.pop(None)))] if None in by_row else []
-    errors.extend(StaffImportRowError(row, tuple(by_row[row])) for row in sorted(by_row))
-    return result, errors
+
+    first_row: dict[str, int] = {}  # address -> Excel row where it first appears
+    emails_in_file: set[str] = set()
+    for person in reading.people:
+        key = normalise_email(person.email)
+        if key:
+            emails_in_file.add(key)
+            first_row.setdefault(key, person.row)
+
+    rows = []  # (person, cleaned values) of the valid rows
+    for person in reading.people:
+        raw = {
+            "name": person.name,
+            "email": person.email,
+            "category": _category_of(person, reading, categories),
+            "function": person.function,
+            "department": person.department,
+            "fte": person.fte,
+        }
+        if _is_blank_row(raw):
+            continue
+        cleaned, messages = {}, []
+        for name in IMPORTED_FIELDS:
+            try:
+                cleaned[name] = widgets[name].clean(raw[name])
+            except ValueError as error:
+                messages.append(str(error))
+        first = first_row.get(normalise_email(person.email))
+        if "email" in cleaned and first is not None and first != person.row:
+            messages.append(
+                _("The e-mail address %(email)s also appears in row %(row)s.")
+                % {"email": cleaned["email"], "row": first}
+            )
+        if messages:
+            by_row.setdefault(person.row, []).extend(messages)
+        else:
+            rows.append(cleaned)
+
+    if by_row:
+        errors = [StaffImportRowError(None, tuple(by_row.pop(None)))] if None in by_row else []
+        errors.extend(StaffImportRowError(row, tuple(by_row[row])) for row in sorted(by_row))
+        return _RowsOutcome(errors=errors)
+
+    outcome = _RowsOutcome(errors=[])
+    added, changed = [], []
+    for cleaned in rows:
+        member = existing.get(cleaned["email"])
+        if member is None:
+            added.append(StaffMember(school=school, active=True, **cleaned))
+            continue
+        if member.active and all(getattr(member, name) == cleaned[name] for name in cleaned):
+            outcome.unchanged += 1
+            continue
+        for name, value in cleaned.items():
+            setattr(member, name, value)
+        member.active = True  # someone on the list is active, also when deactivated before
+        member._email_mark_follows_address()
+        changed.append(member)
+    leaving = [
+        member for key, member in existing.items() if member.active and key not in emails_in_file
+    ]
+    outcome.added, outcome.changed, outcome.deactivated = len(added), len(changed), len(leaving)
+    if dry_run:
+        return outcome
+
+    for member in [*added, *changed, *leaving]:
+        member._history_user = actor
+    bulk_create_with_history(added, StaffMember, default_user=actor)
+    bulk_update_with_history(
+        changed,
+        StaffMember,
+        [*IMPORTED_FIELDS, "active", "email_unusable_since", "email_unusable_reason"],
+        default_user=actor,
+    )
+    for member in leaving:
+        member.active = False
+    bulk_update_with_history(leaving, StaffMember, ["active"], default_user=actor)
+    return outcome
 
 
 def _category_of(person: PersonRead, reading: StaffReading, categories: dict[str, str]) -> str:
@@ -306,12 +394,11 @@ def _preview(*, school, reading, actor, token) -> StaffImportPreview:
     # Validate every row as the import will, a function still to choose counted as teaching
     # staff (the category is valid whatever the director chooses).
     trial = {key: choice.category or StaffCategory.OP.value for key, choice in functions.items()}
-    with transaction.atomic():
-        _result, errors = _run_resource(
-            school=school, reading=reading, categories=trial, actor=actor, dry_run=True
-        )
-    if errors:
-        raise StaffImportError(errors)
+    outcome = _import_rows(
+        school=school, reading=reading, categories=trial, actor=actor, dry_run=True
+    )
+    if outcome.errors:
+        raise StaffImportError(outcome.errors)
 
     existing = {
         member.email.lower(): member for member in StaffMember.objects.filter(school=school)
@@ -448,57 +535,161 @@ def staff_accounts_link(*, school: School) -> int:
     and they sign in with a code sent to it. Other accounts' unverified claims on such an
     address are removed. Returns the number of accounts created.
     """
-    staff = list(StaffMember.objects.filter(school=school, active=True, user__isnull=True))
+    staff = list(
+        StaffMember.objects.filter(school=school, active=True, user__isnull=True).values_list(
+            "pk", "email", "name"
+        )
+    )
     if not staff:
         return 0
     accounts, created = users_get_or_create_by_address(
-        people=[(member.email, member.name) for member in staff]
+        people=[(email, name) for _pk, email, name in staff]
     )
-    for member in staff:
-        member.user = accounts[member.email.lower()]
-    StaffMember.objects.bulk_update(staff, ["user"])
+    # Each address now has its account's verified row: link them all in one UPDATE (a CASE
+    # over thousands of rows costs seconds to build).
+    StaffMember.objects.filter(pk__in=[pk for pk, _email, _name in staff]).update(
+        user=email_owner_subquery(Lower(OuterRef("email")))
+    )
     return created
 
 
-def staff_import_errors(result) -> list[StaffImportRowError]:
-    """The problems of an import-export Result of StaffMemberResource, in row order."""
-    errors = []
-    for base_error in result.base_errors:
-        error = base_error.error
-        if isinstance(error, PermissionDenied):
-            raise error
-        if isinstance(error, StaffFileError):
-            errors.append(StaffImportRowError(None, tuple(error.messages)))
-        else:
-            logger.error("Staff import failed", exc_info=error)
-            errors.append(StaffImportRowError(None, (_("The file could not be imported."),)))
+# A large import as a background job (issue 20): the same confirmation, run by the worker.
 
-    by_row: dict[int, list[str]] = {}
-    for invalid in result.invalid_rows:
-        by_row.setdefault(invalid.number, []).extend(_validation_messages(invalid.error))
-    for error_row in result.error_rows:
-        for error in error_row.errors:
-            logger.error("Staff import row %s failed", error_row.number, exc_info=error.error)
-        by_row.setdefault(error_row.number, []).append(_("This row could not be imported."))
-    errors.extend(StaffImportRowError(number, tuple(by_row[number])) for number in sorted(by_row))
-    return errors
+JOB_STAGES = 3  # the file read, every row checked, the staff list written
+JOB_KEEP_DAYS = 7  # a finished job (its row errors) is deleted when a job starts after this
+JOB_NOT_QUEUED = gettext_noop(
+    "The import could not be started: the background worker cannot be reached. Try again later."
+)
+JOB_FAILED = gettext_noop("The import failed unexpectedly; nothing was changed. Try again later.")
+JOB_NOT_ALLOWED = gettext_noop("You may no longer import the staff list of this school.")
 
 
-def _validation_messages(validation_error) -> list[str]:
-    """Our own messages as they are; Django's generic ones prefixed with the field's name."""
-    messages = []
-    for field, field_errors in validation_error.error_dict.items():
-        for error in field_errors:
-            for message in error.messages:
-                if error.code == ERROR_CODE or field == NON_FIELD_ERRORS:
-                    messages.append(message)
-                else:
-                    messages.append(f"{_field_label(field)}: {message}")
-    return messages
+def staff_import_runs_in_background(preview: StaffImportPreview) -> bool:
+    """Whether confirming ``preview`` is too much for one request (``STAFF_IMPORT_SYNC_MAX_ROWS``
+    people; docs/performance.md says how the limit was chosen)."""
+    return len(preview.people) > settings.STAFF_IMPORT_SYNC_MAX_ROWS
 
 
-def _field_label(field: str) -> str:
+@transaction.atomic
+def staff_import_job_start(
+    *, school: School, token: str, choices: dict[str, str], actor
+) -> StaffImportJob:
+    """Queue the confirmation of a preview (``staff_import_confirm``'s arguments) as a job.
+
+    The choices are checked now, as the confirmation would, so a missing category is said on
+    the preview page at once. Raises PermissionDenied unless ``actor`` may import.
+    """
+    if not actor.has_perm("units.import_staff", school):
+        raise PermissionDenied
+    reading = _reading_from_token(school=school, token=token, actor=actor)
+    unknown = _unknown_functions(reading, _known_categories(school))
+    valid = set(StaffCategory.values)
+    missing = [function for key, function in unknown.items() if choices.get(key) not in valid]
+    if missing:
+        raise DomainError(
+            _("Choose the staff category of these functions: %(functions)s.")
+            % {"functions": ", ".join(missing)}
+        )
+    StaffImportJob.objects.filter(
+        finished_at__lt=timezone.now() - datetime.timedelta(days=JOB_KEEP_DAYS)
+    ).delete()
+    job = StaffImportJob.objects.create(
+        school=school,
+        requested_by=actor,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+        token=token,
+        choices={key: choices[key] for key in unknown},
+        rows=len(reading.people),
+        progress_total=JOB_STAGES,
+    )
+    transaction.on_commit(partial(_queue_job, job.pk))
+    return job
+
+
+def _queue_job(job_id: int) -> None:
+    from ..tasks import staff_import_job_run  # the tasks module imports the services
+
     try:
-        return str(StaffMember._meta.get_field(field).verbose_name)
-    except FieldDoesNotExist:
-        return field
+        staff_import_job_run.delay(job_id)
+    except Exception:
+        logger.exception("Staff import job %s could not be queued", job_id)
+        StaffImportJob.objects.filter(pk=job_id, state=StaffImportJob.State.QUEUED).update(
+            state=StaffImportJob.State.FAILED,
+            error=JOB_NOT_QUEUED,
+            token="",
+            finished_at=timezone.now(),
+        )
+
+
+def staff_import_job_run(*, job_id: int) -> StaffImportJob | None:
+    """Run a queued job: check every row, then import all or nothing. The job ends done (with
+    the counts) or failed (with every row error, or a message); its token is cleared either way.
+    A job that is not queued (already taken, or gone) is left alone."""
+    with transaction.atomic():
+        job = (
+            # Only the job's row is locked: PostgreSQL refuses FOR UPDATE on the nullable side
+            # of the outer join to its requester.
+            StaffImportJob.objects.select_for_update(of=("self",))
+            .select_related("school", "requested_by")
+            .filter(pk=job_id, state=StaffImportJob.State.QUEUED)
+            .first()
+        )
+        if job is None:
+            return None
+        job.state, job.started_at = StaffImportJob.State.RUNNING, timezone.now()
+        job.progress_done = 0
+        job.save(update_fields=["state", "started_at", "progress_done"])
+    actor, school = job.requested_by, job.school
+    with translation.override(job.language or settings.LANGUAGE_CODE):
+        try:
+            if actor is None or not actor.has_perm("units.import_staff", school):
+                raise PermissionDenied
+            reading = _reading_from_token(school=school, token=job.token, actor=actor)
+            _job_progress(job, 1)
+            trial = {**_known_categories(school), **job.choices}
+            outcome = _import_rows(
+                school=school, reading=reading, categories=trial, actor=actor, dry_run=True
+            )
+            if outcome.errors:
+                raise StaffImportError(outcome.errors)
+            _job_progress(job, 2)
+            result = staff_import_confirm(
+                school=school, token=job.token, choices=job.choices, actor=actor
+            )
+        except StaffImportError as error:
+            rows = [[row.row_number, list(row.messages)] for row in error.errors]
+            return _job_finish(job, StaffImportJob.State.FAILED, row_errors=rows)
+        except DomainError as error:
+            return _job_finish(job, StaffImportJob.State.FAILED, error=str(error.message))
+        except PermissionDenied:
+            return _job_finish(job, StaffImportJob.State.FAILED, error=JOB_NOT_ALLOWED)
+        except Exception:
+            logger.exception("Staff import job %s failed", job.pk)
+            return _job_finish(job, StaffImportJob.State.FAILED, error=JOB_FAILED)
+    counts = {
+        "added": result.added,
+        "changed": result.changed,
+        "unchanged": result.unchanged,
+        "deactivated": result.deactivated,
+        "accounts_created": result.accounts_created,
+    }
+    return _job_finish(job, StaffImportJob.State.DONE, result=counts, progress=JOB_STAGES)
+
+
+def _job_progress(job: StaffImportJob, done: int) -> None:
+    job.progress_done = done
+    StaffImportJob.objects.filter(pk=job.pk).update(progress_done=done)
+
+
+def _job_finish(job, state, *, progress=None, **fields) -> StaffImportJob:
+    job.state, job.finished_at, job.token = state, timezone.now(), ""
+    if progress is not None:
+        job.progress_done = progress
+    for name, value in fields.items():
+        setattr(job, name, value)
+    job.save(
+        update_fields=[
+            "state", "finished_at", "token", "progress_done", "result", "row_errors", "error"
+        ]
+    )  # fmt: skip
+    return job

@@ -20,6 +20,11 @@ urlpatterns = [
         name="staff-import-confirm",
     ),
     path(
+        "staff/school/<int:school_id>/import/job/<int:pk>/",
+        staff.staff_import_job,
+        name="staff-import-job",
+    ),
+    path(
         "staff/school/<int:school_id>/import/template.csv",
         staff.staff_import_template,
         name="staff-import-template",

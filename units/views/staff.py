@@ -6,14 +6,18 @@ of new functions); its "Import" button confirms. A file posted to the import pag
 imported at once, as before the preview existed (same rules; a file whose functions still need
 a category is refused there)."""
 
+import datetime
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext_lazy
 from django.views import View
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from processes.models import School
 from werkdruk.domain_errors import shows_domain_error
@@ -25,15 +29,18 @@ from werkdruk.submissions import idempotent_post
 
 from ..forms.staff import StaffImportConfirmForm, StaffImportForm
 from ..importing import TEMPLATE_HEADERS
-from ..models import StaffMember
+from ..models import StaffImportJob, StaffMember
 from ..selectors.staff import staff_member_list, staff_member_summary
 from ..services.addresses import staff_email_unusable_clear
 from ..services.staff import (
     StaffImportError,
+    StaffImportRowError,
     staff_import,
     staff_import_confirm,
+    staff_import_job_start,
     staff_import_preview,
     staff_import_preview_restore,
+    staff_import_runs_in_background,
 )
 
 FILE_STAFF_TEMPLATE = pgettext_lazy("file name", "staff import template")
@@ -114,23 +121,32 @@ def _render_upload(request, school, form, import_error=None, status=200):
 def _imported(request, result) -> None:
     messages.success(
         request,
-        ngettext(
-            "The staff list has been imported: %(added)s added, %(changed)s changed, "
-            "%(unchanged)s unchanged, %(deactivated)s deactivated; %(accounts)s new "
-            "account (this person signs in with a code sent by e-mail).",
-            "The staff list has been imported: %(added)s added, %(changed)s changed, "
-            "%(unchanged)s unchanged, %(deactivated)s deactivated; %(accounts)s new "
-            "accounts (they sign in with a code sent by e-mail).",
-            result.accounts_created,
-        )
-        % {
-            "added": result.added,
-            "changed": result.changed,
-            "unchanged": result.unchanged,
-            "deactivated": result.deactivated,
-            "accounts": result.accounts_created,
-        },
+        _imported_text(
+            added=result.added,
+            changed=result.changed,
+            unchanged=result.unchanged,
+            deactivated=result.deactivated,
+            accounts_created=result.accounts_created,
+        ),
     )
+
+
+def _imported_text(*, added, changed, unchanged, deactivated, accounts_created) -> str:
+    return ngettext(
+        "The staff list has been imported: %(added)s added, %(changed)s changed, "
+        "%(unchanged)s unchanged, %(deactivated)s deactivated; %(accounts)s new "
+        "account (this person signs in with a code sent by e-mail).",
+        "The staff list has been imported: %(added)s added, %(changed)s changed, "
+        "%(unchanged)s unchanged, %(deactivated)s deactivated; %(accounts)s new "
+        "accounts (they sign in with a code sent by e-mail).",
+        accounts_created,
+    ) % {
+        "added": added,
+        "changed": changed,
+        "unchanged": unchanged,
+        "deactivated": deactivated,
+        "accounts": accounts_created,
+    }
 
 
 class StaffImportPreviewView(View):
@@ -181,6 +197,18 @@ class StaffImportConfirmView(View):
         form = StaffImportConfirmForm(request.POST, functions=preview.choices_needed)
         if not form.is_valid():
             return _render_preview(request, school, preview, form, status=400)
+        if staff_import_runs_in_background(preview):
+            try:
+                job = staff_import_job_start(
+                    school=school,
+                    token=form.cleaned_data["token"],
+                    choices=form.choices(),
+                    actor=request.user,
+                )
+            except DomainError as error:
+                form.add_error(None, error.message)
+                return _render_preview(request, school, preview, form, status=400)
+            return redirect("units:staff-import-job", school_id=school.pk, pk=job.pk)
         try:
             result = staff_import_confirm(
                 school=school,
@@ -197,6 +225,55 @@ class StaffImportConfirmView(View):
             return _render_preview(request, school, preview, form, status=400)
         _imported(request, result)
         return redirect("units:staff-list", school_id=school.pk)
+
+
+@require_GET
+def staff_import_job(request, school_id, pk):
+    """A large import's page: its progress while the worker runs it (htmx polls the job's part
+    of the page), then the counts or every row error."""
+    school = _school_for(request.user, school_id, "units.import_staff")
+    job = get_object_or_404(StaffImportJob, pk=pk, school=school)
+    template = "units/_staff_import_job.html" if request.htmx else "units/staff_import_job.html"
+    return render(request, template, _job_context(school, job))
+
+
+def _job_context(school, job) -> dict:
+    errors = [StaffImportRowError(row, tuple(messages)) for row, messages in job.row_errors]
+    import_error = StaffImportError(errors) if errors else None
+    if job.error:
+        import_error = StaffImportError([StaffImportRowError(None, (_(job.error),))])
+    summary = ""
+    if job.state == StaffImportJob.State.DONE and job.result:
+        summary = _imported_text(
+            added=job.result["added"],
+            changed=job.result["changed"],
+            unchanged=job.result["unchanged"],
+            deactivated=job.result["deactivated"],
+            accounts_created=job.result["accounts_created"],
+        )
+    stages = {
+        0: _("Waiting for the background worker…"),
+        1: _("Checking every row…"),
+        2: _("Writing the staff list…"),
+        3: _("Done."),
+    }
+    # A job no worker finished in this time will not finish (a lost worker, a lost message);
+    # the import is one transaction, so nothing of it was kept. The page stops polling.
+    stale = job.active and job.created_at < timezone.now() - datetime.timedelta(
+        seconds=settings.STAFF_IMPORT_JOB_STALE_SECONDS
+    )
+    return {
+        "school": school,
+        "job": job,
+        "stale": stale,
+        "polling": job.active and not stale,
+        "summary": summary,
+        "stage": stages.get(job.progress_done, ""),
+        "import_error": import_error,
+        "file_errors": [error for error in errors if error.row_number is None]
+        or (import_error.errors if job.error else []),
+        "row_errors": [error for error in errors if error.row_number is not None],
+    }
 
 
 def _render_preview(request, school, preview, form, status=200):

@@ -251,6 +251,11 @@ OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=300)
 OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=50)
 OUTBOX_SWEEP_LIMIT = env.int("OUTBOX_SWEEP_LIMIT", default=5000)
 OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=30)
+# A confirmed staff import of more people than this runs as a background job with progress on
+# its page; smaller ones in the request (docs/performance.md, "Staff import").
+STAFF_IMPORT_SYNC_MAX_ROWS = env.int("STAFF_IMPORT_SYNC_MAX_ROWS", default=2000)
+# A job not finished this long after it was confirmed is shown as stopped (nothing imported).
+STAFF_IMPORT_JOB_STALE_SECONDS = env.int("STAFF_IMPORT_JOB_STALE_SECONDS", default=900)
 
 # /health/ (werkdruk.health): how long the broker check may wait for a connection, and how old
 # beat's heartbeat (stamped every minute) may be before the check fails.
