@@ -486,6 +486,18 @@ def test_the_ballot_page_has_a_constant_number_of_queries(client, agreed, pmr, q
     assert (signed_in_first, signed_in) == (9, 7)  # was 9 each time
 
 
+def test_the_cached_parts_of_the_ballot_follow_the_language(client, open_vote, token_url):
+    """The parts every voter sees the same are cached per vote and language: a Dutch page
+    after an English one is Dutch, with the agreement's text once."""
+    cache.clear()
+    english = client.get(token_url).content.decode()
+    client.cookies["django_language"] = "nl"
+    dutch = client.get(token_url).content.decode()
+    assert "How the votes are counted" in english and "Zo worden de stemmen geteld" not in english
+    assert "Zo worden de stemmen geteld" in dutch and "How the votes are counted" not in dutch
+    assert dutch.count('data-testid="agreement"') == english.count('data-testid="agreement"') == 1
+
+
 def test_casting_by_code_takes_a_fixed_number_of_queries(client, with_questions):
     """The code with its voter (1); one transaction: the vote read again under its lock, the
     voter locked, voted?, the participation in a savepoint (3), the ballot (8 with the
