@@ -10,7 +10,11 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -49,6 +53,27 @@ def section_list(content: dict) -> list[dict]:
         for section in sections()
         if section.key in stored
     ]
+
+
+AGREEMENT_HTML_SECONDS = 24 * 60 * 60
+
+
+def version_body_html(version: AgreementVersion) -> str:
+    """The frozen ``version``'s sections as HTML (``_agreement_body.html``), rendered once.
+
+    A version never changes and its sections' templates show nothing but its content, so the
+    HTML is kept in the cache by version, fingerprint and language (a ballot page shows it to
+    every voter). ``version.content`` is read only when the HTML is not cached yet: the caller
+    may defer it.
+    """
+    language = translation.get_language() or ""
+    key = f"agreement-body:{version.pk}:{version.content_hash}:{language}"
+    html = cache.get(key)
+    if html is None:
+        context = {"sections": section_list(version.content)}
+        html = render_to_string("includes/_agreement_body.html", context)
+        cache.set(key, str(html), AGREEMENT_HTML_SECONDS)
+    return mark_safe(html)  # noqa: S308 - rendered by the template engine, escaped there
 
 
 def agreement_content(process) -> dict:

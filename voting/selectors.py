@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -189,3 +190,51 @@ def vote_key_panel(vote, user) -> KeyPanel:
         is_holder=any(h.user_id == user.pk for h in holders),
         entered=len(entered),
     )
+
+
+# --- the ballot page: what every voter of an open vote sees the same -----------------------
+
+BALLOT_CACHE_SECONDS = 10 * 60
+
+
+def ballot_cache_key(what, vote) -> str | None:
+    """A key for ``what`` of an opened vote (its key id is random: never reused by another
+    vote); None for a draft, whose rule and questions may still change."""
+    if vote.state == Vote.State.DRAFT or vote.key_id is None:
+        return None
+    return f"ballot-{what}:{vote.pk}:{vote.key_id}"
+
+
+def ballot_frame_attach(vote) -> Vote:
+    """Give ``vote`` its process (with the school), unit and frozen agreement (its content
+    deferred: ``processes.agreement.version_body_html`` caches the text).
+
+    None of them changes while the vote is open (the agreement is frozen, the process and the
+    unit are fixed at creation); only a school's or unit's new name would show up to ten
+    minutes late on the ballot. Read once per process and vote, then from the cache, so a
+    ballot page and a cast do not join them again.
+    """
+    key = ballot_cache_key("frame", vote)
+    frame = cache.get(key) if key else None
+    if frame is None:
+        row = (
+            Vote.objects.select_related("process__school", "agreement", "unit")
+            .defer("agreement__content")
+            .get(pk=vote.pk)
+        )
+        frame = (row.process, row.agreement, row.unit)
+        if key:
+            cache.set(key, frame, BALLOT_CACHE_SECONDS)
+    vote.process, vote.agreement, vote.unit = frame
+    return vote
+
+
+def ballot_questions(vote) -> list:
+    """The appreciation questions of ``vote`` in order; fixed once it has opened, so cached."""
+    key = ballot_cache_key("questions", vote)
+    questions = cache.get(key) if key else None
+    if questions is None:
+        questions = list(vote.questions.all())
+        if key:
+            cache.set(key, questions, BALLOT_CACHE_SECONDS)
+    return questions

@@ -4,6 +4,7 @@ import datetime
 import re
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -456,21 +457,64 @@ def _count(client, url):
 @pytest.mark.parametrize("questions", [0, 1, 10])
 def test_the_ballot_page_has_a_constant_number_of_queries(client, agreed, pmr, questions):
     """Whatever the roll's size or the number of questions. By code: the code with its voter,
-    vote, school and agreement; whether the voter voted; the questions. Signed in: the
-    session and user, the vote, the user's roles (3), the roll line, voted?, the questions."""
+    vote and whether the voter voted; then, the first time only (cached per vote), the
+    vote's school, unit and agreement, the questions and the agreement's text (rendered
+    once per version and language). Signed in: the session and user,
+    the vote, the user's roles (3), the roll line with whether they voted; the questions and
+    the agreement's text the first time."""
     StaffMemberFactory.create_batch(30, school=agreed.school)
     vote = create_vote(agreed, pmr, questions=[f"Question {n}" for n in range(questions)])
     vote = vote_open(vote=vote, actor=pmr)
+    voters = list(vote.voters.exclude(staff_member__user=user("docent"))[:2])
+    first, again = (
+        reverse("voting:ballot-token", args=[voter_token_issue(voter=v)]) for v in voters
+    )
     voter = vote.voters.get(staff_member__user=user("docent"))
     token_url = reverse("voting:ballot-token", args=[voter_token_issue(voter=voter)])
 
-    by_code = _count(client, token_url)
+    cache.clear()
+    by_code_first = _count(client, first)
+    by_code = _count(client, again)
+    by_code_same = _count(client, token_url)
+    cache.clear()
     client.force_login(user("docent"))
     client.get(reverse("processes:dashboard"))
+    signed_in_first = _count(client, reverse("voting:ballot", args=[vote.pk]))
     signed_in = _count(client, reverse("voting:ballot", args=[vote.pk]))
 
-    assert by_code == 3
-    assert signed_in == 9
+    assert (by_code_first, by_code, by_code_same) == (4, 1, 1)  # was 3 each time
+    assert (signed_in_first, signed_in) == (9, 7)  # was 9 each time
+
+
+def test_the_cached_parts_of_the_ballot_follow_the_language(client, open_vote, token_url):
+    """The parts every voter sees the same are cached per vote and language: a Dutch page
+    after an English one is Dutch, with the agreement's text once."""
+    cache.clear()
+    english = client.get(token_url).content.decode()
+    client.cookies["django_language"] = "nl"
+    dutch = client.get(token_url).content.decode()
+    assert "How the votes are counted" in english and "Zo worden de stemmen geteld" not in english
+    assert "Zo worden de stemmen geteld" in dutch and "How the votes are counted" not in dutch
+    assert dutch.count('data-testid="agreement"') == english.count('data-testid="agreement"') == 1
+
+
+def test_casting_by_code_takes_a_fixed_number_of_queries(client, with_questions):
+    """The code with its voter (1); one transaction: the vote read again under its lock, the
+    voter locked, voted?, the participation in a savepoint (3), the ballot (8 with the
+    transaction's own two statements). Was 13, with the questions read twice."""
+    voters = list(with_questions.voters.all()[:2])
+    urls = [reverse("voting:ballot-token", args=[voter_token_issue(voter=v)]) for v in voters]
+    client.get(urls[0])  # the vote's school, agreement and questions are cached from here on
+    counts = []
+    for url in urls:
+        with CaptureQueriesContext(connection) as ctx:
+            response = cast(client, url, choice="yes", q1="4")
+        assert response.status_code == 200
+        receipt_of(response)
+        counts.append(len(ctx.captured_queries))
+
+    assert counts == [10, 10]
+    assert Participation.objects.count() == Ballot.objects.count() == 2
 
 
 # --- the dashboard's to-do -----------------------------------------------------------------

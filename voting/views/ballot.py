@@ -6,11 +6,14 @@ answers 200 with the receipt code (once). Already voted: 409. Unknown code: 404.
 Invalid input: 400 with the ballot again. Ballot and receipt pages are never cached.
 """
 
+from functools import partial
+
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.views import View
@@ -23,12 +26,14 @@ from werkdruk.exceptions import DomainError
 from ..forms.ballot import BallotForm, CodeEntryForm, ReceiptCheckForm
 from ..models import Participation, Vote
 from ..rules_text import rule_sentence
+from ..selectors import ballot_cache_key, ballot_questions
 from ..services import casting
 from ..services.common import AlreadyVoted, VoteClosed, normalise_code
 from ..subjects import ballot_subject
 from .common import close_if_due
 
 NOTICE = "voting/ballot/notice.html"
+BALLOT = "voting/ballot/ballot.html"
 
 
 class _Stop(Exception):  # noqa: N818 - not an error: a page to show instead of the ballot
@@ -49,6 +54,7 @@ def _vote_for_participant(user, vote_pk) -> Vote | None:
     """The vote with its school and agreement, if ``user`` may see its process."""
     vote = (
         Vote.objects.select_related("process__school", "agreement", "unit")
+        .defer("agreement__content")  # the ballot shows it from the cache
         .filter(pk=vote_pk, process__isnull=False)
         .first()
     )
@@ -84,39 +90,59 @@ class _BallotView(View):
         if vote.state == Vote.State.DRAFT or timezone.now() < vote.opens_at or not vote.keys_ready:
             status = 403 if post else 200
             raise _Stop(_notice(request, "not_open", "", vote=vote, status=status))
-        if Participation.objects.filter(voter=self.voter).exists():
+        voted = getattr(self.voter, "voted", None)  # read with the code (voter_for_token)
+        if voted is None:
+            voted = Participation.objects.filter(voter=self.voter).exists()
+        if voted:
             status = 409 if post else 200
             raise _Stop(
                 _notice(request, "voted", gettext(casting.ALREADY_VOTED), vote=vote, status=status)
             )
 
+    def _questions(self):
+        """The vote's appreciation questions, read once per request."""
+        if not hasattr(self, "questions"):
+            self.questions = ballot_questions(self.vote)
+        return self.questions
+
     def _form(self, data=None, initial=None):
         return BallotForm(
             data,
             initial=initial,
-            questions=self.vote.questions.all(),
+            questions=self._questions(),
             kind=self.vote.kind,
             vote=self.vote,
         )
 
     def _render(self, request, template, form, status=200, **extra):
         vote = self.vote
+        # What every voter of an opened vote sees the same (the vote, its rule and text, the
+        # unfilled fields) is cached per vote and language by the templates; the functions
+        # below run only when it is not.
+        about_key = ballot_cache_key("page", vote)
+        if about_key:
+            about_key = f"{about_key}:{translation.get_language()}"
+        unfilled = not form.is_bound and not form.initial
         context = {
             "vote": vote,
             "school": vote.process.school if vote.process else None,
             "agreement": vote.agreement,
-            "sections": agreement.section_list(vote.agreement.content if vote.agreement else {}),
-            "subject": ballot_subject(vote),
-            "rule": rule_sentence(vote),
+            "agreement_html": partial(agreement.version_body_html, vote.agreement)
+            if vote.agreement and template == BALLOT
+            else "",
+            "subject": SimpleLazyObject(partial(ballot_subject, vote)),
+            "rule": partial(rule_sentence, vote),
             "voter": self.voter,
             "form": form,
             "post_url": request.path,
+            "about_key": about_key,
+            "fields_key": about_key if unfilled else None,
             **extra,
         }
         return render(request, template, context, status=status)
 
     def get(self, request, **kwargs):
-        return self._render(request, "voting/ballot/ballot.html", self._form())
+        return self._render(request, BALLOT, self._form())
 
     def post(self, request, **kwargs):
         stage = request.POST.get("stage")
@@ -125,10 +151,10 @@ class _BallotView(View):
             if "selection" in request.POST:
                 initial["selection"] = request.POST.getlist("selection")
             form = self._form(initial=initial)
-            return self._render(request, "voting/ballot/ballot.html", form)
+            return self._render(request, BALLOT, form)
         form = self._form(request.POST)
         if not form.is_valid():
-            return self._render(request, "voting/ballot/ballot.html", form, status=400)
+            return self._render(request, BALLOT, form, status=400)
         if stage == "review":
             return self._render(request, "voting/ballot/review.html", form, summary=form.summary())
         try:
@@ -138,6 +164,7 @@ class _BallotView(View):
                 choice=form.cleaned_data["choice"],
                 appreciation=form.appreciation(),
                 selection=form.selection(),
+                questions=self._questions(),
             )
         except AlreadyVoted as error:
             return _notice(request, "voted", error.message, vote=self.vote, status=409)
@@ -148,7 +175,7 @@ class _BallotView(View):
             except _Stop as stop:
                 return stop.response
             form.add_error(None, error.message)
-            return self._render(request, "voting/ballot/ballot.html", form, status=400)
+            return self._render(request, BALLOT, form, status=400)
         check_url = request.build_absolute_uri(reverse("voting:receipt-check", args=[self.vote.pk]))
         context = {"vote": self.vote, "receipt": receipt, "check_url": check_url}
         return render(request, "voting/ballot/receipt.html", context)
