@@ -23,3 +23,19 @@ def report_job_run(self, job_id: int, lease: str | None = None, waited: bool = F
 def report_jobs_watch() -> dict:
     """Every minute: start jobs whose worker was lost again; give up after a few runs."""
     return services.report_jobs_watch()
+
+
+@shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
+def report_part_run(job_id: int, attempt: int, school_id: int, position: int) -> str | None:
+    """Render one school's part of a board report's PDF (see services, "in parts")."""
+    job = services.report_part_run(
+        job_id=job_id, attempt=attempt, school_id=school_id, position=position
+    )
+    return job.state if job else None
+
+
+@shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
+def report_merge_run(job_id: int, attempt: int) -> str | None:
+    """Merge a board report's parts into its PDF and store it (see services, "in parts")."""
+    job = services.report_merge_run(job_id=job_id, attempt=attempt)
+    return job.state if job else None

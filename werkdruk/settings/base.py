@@ -242,6 +242,9 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 REPORT_JOB_HEARTBEAT_SECONDS = env.float("REPORT_JOB_HEARTBEAT_SECONDS", default=10)
 REPORT_JOB_ORPHAN_SECONDS = env.float("REPORT_JOB_ORPHAN_SECONDS", default=60)
 REPORT_JOB_MAX_ATTEMPTS = env.int("REPORT_JOB_MAX_ATTEMPTS", default=3)
+# A board's PDF report of at least this many schools is rendered school by school, the parts in
+# parallel by the workers, and merged (reporting.services); 0: always in one piece.
+REPORT_PDF_PARTS_MIN_SCHOOLS = env.int("REPORT_PDF_PARTS_MIN_SCHOOLS", default=2)
 
 # /health/ (werkdruk.health): how long the broker check may wait for a connection, and how old
 # beat's heartbeat (stamped every minute) may be before the check fails.
