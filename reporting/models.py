@@ -119,6 +119,9 @@ class ReportJobPart(models.Model):
     file = models.FileField(upload_to=report_part_upload_to)
     pages = models.PositiveIntegerField()
     appendix_from = models.PositiveIntegerField()  # the appendix's first page; ``pages``: none
+    # The school's figures (a pickled ``SchoolReport``), so that the merge makes the board's
+    # summary without computing every school again. Written and read by our own tasks only.
+    figures = models.BinaryField()
 
     class Meta:
         verbose_name = _("annual report part")
