@@ -222,6 +222,14 @@ def proc_cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
+def _die_with_parent():
+    """Linux: the worker is killed should this process die without stopping it."""
+    import ctypes
+    import signal
+
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
 def measure_job(known, brin, runs, workers):
     """The board report's job as production runs it: a real ``celery worker`` (prefork,
     ``workers`` processes, the filesystem broker of ``make run``) renders the schools' parts
@@ -243,13 +251,20 @@ def measure_job(known, brin, runs, workers):
     command += ["-c", str(workers), "-l", "info", "-n", f"bench-{os.getpid()}@localhost"]
     command += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
     with open(log_path, "wb") as log:
-        worker = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        worker = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            preexec_fn=_die_with_parent,  # noqa: PLW1509 - only sets the parent-death signal
+        )
     try:
-        deadline = time.monotonic() + 120
-        while b" ready." not in log_path.read_bytes():
-            if worker.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the worker did not start: " + log_path.read_text()[-3000:])
-            time.sleep(0.2)
+        # The worker logs at WARNING here, so its "ready" line is not there to wait for: the
+        # first (untimed, cold) run waits for it, its messages queued until it consumes them.
+        time.sleep(1)
+        if worker.poll() is not None:
+            raise RuntimeError("the worker did not start: " + log_path.read_text()[-3000:])
 
         def pids():
             return [worker.pid, *proc_children(worker.pid)]
@@ -307,7 +322,7 @@ def measure_job(known, brin, runs, workers):
             worker.wait()
 
 
-def measure_phase(phase, known, brin, runs, html_dir, workers=2):
+def measure_phase(phase, known, brin, runs, html_dir, workers=2, trace=True):
     """In the child process: warm-up, timed runs, a traced run; the figures as a dict."""
     if phase == "board PDF job":
         return measure_job(known, brin, runs, workers)
@@ -332,11 +347,13 @@ def measure_phase(phase, known, brin, runs, html_dir, workers=2):
     # The share of the machine's CPU that other processes took during the timed runs.
     others = machine_busy_seconds() - busy_before - (time.process_time() - own_before)
     capacity = (time.perf_counter() - wall_before) * (os.cpu_count() or 1)
-    gc.collect()
-    tracemalloc.start()
-    work()
-    traced_peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
+    traced_peak = None
+    if trace:
+        gc.collect()
+        tracemalloc.start()
+        work()
+        traced_peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
     figures = {
         "cold_s": round(cold, 3),
         "median_s": round(statistics.median(times), 3),
@@ -344,7 +361,7 @@ def measure_phase(phase, known, brin, runs, html_dir, workers=2):
         "cpu_median_s": round(statistics.median(cpu), 3),
         "others_cpu_share": round(max(0.0, others) / capacity, 2),
         "runs": runs,
-        "tracemalloc_peak_mib": round(traced_peak / 2**20, 1),
+        "tracemalloc_peak_mib": round(traced_peak / 2**20, 1) if trace else "–",
         "max_rss_mib": round(rss_mib("VmHWM"), 1),
         "rss_above_start_mib": round(rss_mib("VmHWM") - start_rss, 1),
     }
@@ -371,6 +388,8 @@ def run_phase_process(phase, args):
     command += ["--runs", str(args.runs), "--school", args.school]
     command += ["--schools", str(args.schools), "--seed", str(args.seed)]
     command += ["--workers", str(args.workers)]
+    if args.no_tracemalloc:
+        command.append("--no-tracemalloc")
     done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=ROOT)
     if done.returncode != 0:
         sys.stderr.write(done.stderr[-5000:])
@@ -476,6 +495,9 @@ def parse_args(argv):
     parser.add_argument(
         "--workers", type=int, default=os.cpu_count() or 2, help="worker processes of the job"
     )
+    parser.add_argument(
+        "--no-tracemalloc", action="store_true", help="skip the run under tracemalloc (faster)"
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--child", choices=list(PHASES), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -493,7 +515,13 @@ def main(argv):
     if args.child:
         known = json.loads(meta_path(args.db).read_text())
         figures = measure_phase(
-            args.child, known, args.school, args.runs, html_dir, workers=args.workers
+            args.child,
+            known,
+            args.school,
+            args.runs,
+            html_dir,
+            workers=args.workers,
+            trace=not args.no_tracemalloc,
         )
         print(json.dumps(figures))
         return 0
