@@ -315,7 +315,7 @@ def report_files_delete(*, board_ids) -> int:
     return len(names)
 
 
-def report_job_run(*, job_id, lease=None, waited=False) -> ReportJob | None:
+def report_job_run(*, job_id, lease=None, waited=False, queue=None) -> ReportJob | None:
     """Run the job ``job_id`` for the task message carrying ``lease``: the board report school
     by school (progress stored after each, a heartbeat in between), rendered and stored; done,
     or failed with a message. None when there was nothing to run (see ``_claim``, which may
@@ -325,7 +325,7 @@ def report_job_run(*, job_id, lease=None, waited=False) -> ReportJob | None:
         return None
     attempt = job.attempt
     if _in_parts(job):
-        return _parts_start(job, attempt)
+        return _parts_start(job, attempt, queue=queue)
     heartbeat = _heartbeat_start(job.pk, attempt)
     try:
         with translation.override(settings.LANGUAGE_CODE):  # the report is in the school's
@@ -380,8 +380,9 @@ def _parts_drop(job_id, *, attempt=None, except_attempt=None) -> None:
         part.delete()  # its file too (models.report_job_part_file_delete)
 
 
-def _parts_start(job, attempt) -> ReportJob:
-    """Queue one part per school of the run ``attempt``; the job runs on in those tasks."""
+def _parts_start(job, attempt, *, queue=None) -> ReportJob:
+    """Queue one part per school of the run ``attempt`` (on ``queue``, the job's own; None:
+    the default); the job runs on in those tasks."""
     from celery import group
 
     from .tasks import report_part_run
@@ -395,7 +396,7 @@ def _parts_start(job, attempt) -> ReportJob:
         group(
             report_part_run.si(job.pk, attempt, school_id, position)
             for position, school_id in enumerate(schools, 1)
-        ).apply_async()
+        ).apply_async(**({"queue": queue} if queue else {}))
     except Exception:
         logger.exception("Annual report job %s: its parts could not be queued", job.pk)
         return _fail(job.pk, attempt)
@@ -438,7 +439,7 @@ def _part_store(job_id, attempt, position, part, report) -> bool:
         return done == job.progress_total
 
 
-def report_part_run(*, job_id, attempt, school_id, position) -> ReportJob | None:
+def report_part_run(*, job_id, attempt, school_id, position, queue=None) -> ReportJob | None:
     """Render school ``position``'s part of the board report of run ``attempt`` and store it;
     the part that completes the set queues the merge. A failure fails the job (with the
     message of a failed report) and drops its parts. None when the run is no longer the job's."""
@@ -467,7 +468,7 @@ def report_part_run(*, job_id, attempt, school_id, position) -> ReportJob | None
         from .tasks import report_merge_run
 
         try:
-            report_merge_run.delay(job_id, attempt)
+            report_merge_run.apply_async((job_id, attempt), **({"queue": queue} if queue else {}))
         except Exception:
             logger.exception("Annual report job %s: its merge could not be queued", job_id)
             job = _fail(job_id, attempt)
