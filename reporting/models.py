@@ -101,3 +101,43 @@ def report_job_file_delete(sender, instance, **kwargs):
     commits: no report file outlives the row that was the only way to reach it."""
     if instance.file:
         stored_files_delete([instance.file.name], storage=instance.file.storage)
+
+
+def report_part_upload_to(part, filename: str) -> str:
+    return f"reports/parts/{uuid.uuid4().hex}.pdf"
+
+
+class ReportJobPart(models.Model):
+    """One school's part of a board report job's PDF, rendered by its own task (in parallel
+    with the others) and stored until the merge task has built the report from all parts; then
+    it is deleted. A part belongs to one run (``attempt``) of its job: a run that was replaced
+    does not count its parts."""
+
+    job = models.ForeignKey(ReportJob, on_delete=models.CASCADE, related_name="parts")
+    attempt = models.PositiveSmallIntegerField()
+    position = models.PositiveSmallIntegerField()  # the school's place in the report, from 1
+    file = models.FileField(upload_to=report_part_upload_to)
+    pages = models.PositiveIntegerField()
+    appendix_from = models.PositiveIntegerField()  # the appendix's first page; ``pages``: none
+    # The school's figures (a pickled ``SchoolReport``), so that the merge makes the board's
+    # summary without computing every school again. Written and read by our own tasks only.
+    figures = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("annual report part")
+        verbose_name_plural = _("annual report parts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["job", "attempt", "position"], name="reportjobpart_one_per_school"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.job_id} {self.attempt} {self.position}"
+
+
+@receiver(post_delete, sender=ReportJobPart, dispatch_uid="reporting.report_job_part_file_delete")
+def report_job_part_file_delete(sender, instance, **kwargs):
+    """A deleted part (merged, its run replaced or failed, its job deleted) takes its file."""
+    if instance.file:
+        stored_files_delete([instance.file.name], storage=instance.file.storage)

@@ -20,6 +20,7 @@ failed and queues a new one.
 
 import datetime
 import logging
+import pickle
 import threading
 import time
 from functools import partial
@@ -31,13 +32,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from processes.models import Board
+from processes.models import Board, School
 from processes.services import require_perm
 from werkdruk.exceptions import DomainError
 from werkdruk.storage import stored_files_delete
 
 from . import documents
-from .models import ReportJob, new_lease
+from .models import ReportJob, ReportJobPart, new_lease
 from .selectors import figures
 
 logger = logging.getLogger(__name__)
@@ -270,6 +271,8 @@ def _finish(job, *, state, error="") -> None:
     job.error = error
     job.finished_at = job.updated_at = timezone.now()
     job.save(update_fields=["state", "error", "finished_at", "updated_at", "file", "filename"])
+    if state == ReportJob.State.FAILED:
+        _parts_drop(job.pk)  # parts of a PDF in parts (see below) serve no more
 
 
 def _store(job_id, attempt, content: bytes, filename: str) -> ReportJob:
@@ -312,7 +315,7 @@ def report_files_delete(*, board_ids) -> int:
     return len(names)
 
 
-def report_job_run(*, job_id, lease=None, waited=False) -> ReportJob | None:
+def report_job_run(*, job_id, lease=None, waited=False, queue=None) -> ReportJob | None:
     """Run the job ``job_id`` for the task message carrying ``lease``: the board report school
     by school (progress stored after each, a heartbeat in between), rendered and stored; done,
     or failed with a message. None when there was nothing to run (see ``_claim``, which may
@@ -321,6 +324,8 @@ def report_job_run(*, job_id, lease=None, waited=False) -> ReportJob | None:
     if job is None:
         return None
     attempt = job.attempt
+    if _in_parts(job):
+        return _parts_start(job, attempt, queue=queue)
     heartbeat = _heartbeat_start(job.pk, attempt)
     try:
         with translation.override(settings.LANGUAGE_CODE):  # the report is in the school's
@@ -338,6 +343,178 @@ def report_job_run(*, job_id, lease=None, waited=False) -> ReportJob | None:
     finally:
         if heartbeat is not None:
             heartbeat.stop()
+
+
+# --- the board report's PDF in parts ------------------------------------------------------------
+#
+# WeasyPrint lays a document out in one process, and its time and memory grow with the
+# document: the board's whole report took 38 s and 1.1 GiB. So a board's PDF is rendered school
+# by school, each school by its own task (``report_part_run``), as many at once as there are
+# worker processes, each part stored through the default storage (web and workers may be on
+# different machines). The part that completes the set queues the merge (``report_merge_run``),
+# which renders the cover (the summary and the contents, with the merged file's page numbers),
+# joins the parts with pypdf, numbers every page and stores the report like a single rendering
+# would. Celery's chord would need a result backend; the database is the join here, under the
+# job's row lock. The run's number fences the parts like the rest of the run: a part or a merge
+# of a replaced run stores nothing, and a failed part fails the job.
+
+
+def _in_parts(job) -> bool:
+    minimum = settings.REPORT_PDF_PARTS_MIN_SCHOOLS
+    return (
+        job.format == ReportJob.Format.PDF
+        and bool(minimum)
+        and job.board.schools.count() >= minimum
+    )
+
+
+def _parts_drop(job_id, *, attempt=None, except_attempt=None) -> None:
+    """Delete the stored parts of ``job_id``: those of run ``attempt``, or all but
+    ``except_attempt``'s, or all."""
+    parts = ReportJobPart.objects.filter(job_id=job_id)
+    if attempt is not None:
+        parts = parts.filter(attempt=attempt)
+    if except_attempt is not None:
+        parts = parts.exclude(attempt=except_attempt)
+    for part in parts:
+        part.delete()  # its file too (models.report_job_part_file_delete)
+
+
+def _parts_start(job, attempt, *, queue=None) -> ReportJob:
+    """Queue one part per school of the run ``attempt`` (on ``queue``, the job's own; None:
+    the default); the job runs on in those tasks."""
+    from celery import group
+
+    from .tasks import report_part_run
+
+    schools = list(job.board.schools.order_by("name", "pk").values_list("pk", flat=True))
+    _parts_drop(job.pk, except_attempt=attempt)
+    ReportJob.objects.filter(pk=job.pk, state=ReportJob.State.RUNNING, attempt=attempt).update(
+        progress_done=0, progress_total=len(schools), updated_at=timezone.now()
+    )
+    try:
+        group(
+            report_part_run.si(job.pk, attempt, school_id, position)
+            for position, school_id in enumerate(schools, 1)
+        ).apply_async(**({"queue": queue} if queue else {}))
+    except Exception:
+        logger.exception("Annual report job %s: its parts could not be queued", job.pk)
+        return _fail(job.pk, attempt)
+    return ReportJob.objects.get(pk=job.pk)
+
+
+def _running(job_id, attempt) -> ReportJob | None:
+    return (
+        ReportJob.objects.select_related("board", "school_year")
+        .filter(pk=job_id, state=ReportJob.State.RUNNING, attempt=attempt)
+        .first()
+    )
+
+
+def _part_store(job_id, attempt, position, part, report) -> bool:
+    """Store school ``position``'s part of run ``attempt`` and count it; True when it
+    completes the set (the caller queues the merge). Raises ``LeaseLost`` when the run is no
+    longer the job's; a part stored already (its task delivered again) is not stored twice."""
+    with transaction.atomic():
+        job = ReportJob.objects.select_for_update().get(pk=job_id)
+        if job.state != ReportJob.State.RUNNING or job.attempt != attempt:
+            raise LeaseLost
+        parts = ReportJobPart.objects.filter(job_id=job_id, attempt=attempt)
+        if parts.filter(position=position).exists():
+            return False
+        stored = ReportJobPart(
+            job=job,
+            attempt=attempt,
+            position=position,
+            pages=part.pages,
+            appendix_from=part.appendix_from,
+            figures=pickle.dumps(report),
+        )
+        stored.file.save("part.pdf", ContentFile(part.content), save=False)
+        stored.save()
+        done = parts.count()
+        job.progress_done = min(done, job.progress_total)
+        job.updated_at = timezone.now()
+        job.save(update_fields=["progress_done", "updated_at"])
+        return done == job.progress_total
+
+
+def report_part_run(*, job_id, attempt, school_id, position, queue=None) -> ReportJob | None:
+    """Render school ``position``'s part of the board report of run ``attempt`` and store it;
+    the part that completes the set queues the merge. A failure fails the job (with the
+    message of a failed report) and drops its parts. None when the run is no longer the job's."""
+    job = _running(job_id, attempt)
+    if job is None:
+        return None
+    heartbeat = _heartbeat_start(job_id, attempt)
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            school = School.objects.get(pk=school_id, board_id=job.board_id)
+            report = figures.school_report(school=school, school_year=job.school_year)
+            part = documents.board_part_pdf(report, position=position)
+        complete = _part_store(job_id, attempt, position, part, report)
+    except LeaseLost:
+        logger.warning("Annual report job %s: run %s was replaced; its part stops", job_id, attempt)
+        return ReportJob.objects.get(pk=job_id)
+    except Exception:
+        logger.exception("Annual report job %s failed at its school number %s", job_id, position)
+        job = _fail(job_id, attempt)
+        _parts_drop(job_id, attempt=attempt)
+        return job
+    finally:
+        if heartbeat is not None:
+            heartbeat.stop()
+    if complete:
+        from .tasks import report_merge_run
+
+        try:
+            report_merge_run.apply_async((job_id, attempt), **({"queue": queue} if queue else {}))
+        except Exception:
+            logger.exception("Annual report job %s: its merge could not be queued", job_id)
+            job = _fail(job_id, attempt)
+            _parts_drop(job_id, attempt=attempt)
+            return job
+    return ReportJob.objects.get(pk=job_id)
+
+
+def report_merge_run(*, job_id, attempt) -> ReportJob | None:
+    """Build the board report of run ``attempt`` from its stored parts, store it (done) and
+    delete the parts; failed with a message on an error. None when the run is not the job's."""
+    job = _running(job_id, attempt)
+    if job is None:
+        return None
+    heartbeat = _heartbeat_start(job_id, attempt)
+    try:
+        stored = list(
+            ReportJobPart.objects.filter(job_id=job_id, attempt=attempt).order_by("position")
+        )
+        with translation.override(settings.LANGUAGE_CODE):
+            if [part.position for part in stored] != list(range(1, job.progress_total + 1)):
+                raise RuntimeError("A part of the board report is missing")
+            # Our own tasks pickled these (``_part_store``) in our own database.
+            reports = [pickle.loads(part.figures) for part in stored]  # noqa: S301
+            report = figures.board_report(
+                board=job.board, school_year=job.school_year, reports=reports
+            )
+            parts = []
+            for part in stored:
+                with part.file.open("rb") as file:
+                    parts.append(
+                        documents.BoardPart(
+                            content=file.read(), pages=part.pages, appendix_from=part.appendix_from
+                        )
+                    )
+            content = documents.board_pdf_merge(report, parts)
+            del parts
+            filename = documents.report_filename(report, ReportJob.Format.PDF)
+        return _store(job_id, attempt, content, filename)
+    except Exception:
+        logger.exception("Annual report job %s failed while its parts were merged", job_id)
+        return _fail(job_id, attempt)
+    finally:
+        if heartbeat is not None:
+            heartbeat.stop()
+        _parts_drop(job_id, attempt=attempt)  # merged, or the run failed: they served
 
 
 def _fail(job_id, attempt) -> ReportJob:

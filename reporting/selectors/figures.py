@@ -111,18 +111,20 @@ def _categories(reports: list[SchoolReport]) -> list[CategoryRow]:
     return sorted(summed.values(), key=lambda row: (order.get(row.code, len(order)), row.code))
 
 
-def board_report(*, board, school_year, progress=None) -> BoardReport:
+def board_report(*, board, school_year, progress=None, reports=None) -> BoardReport:
     """The report of every school of ``board``; ``progress(done, total)`` is called after each
-    school, for the background job's progress bar."""
+    school, for the background job's progress bar. ``reports``: the schools' reports, made
+    already (by the tasks that rendered the schools' parts), in the board's order."""
     allocation = BoardAllocation.objects.filter(
         board=board, school_year=school_year, fixed_at__isnull=False
     ).first()
-    schools = list(board.schools.order_by("name", "pk"))
-    reports = []
-    for done, school in enumerate(schools, 1):
-        reports.append(school_report(school=school, school_year=school_year))
-        if progress is not None:
-            progress(done, len(schools))
+    if reports is None:
+        schools = list(board.schools.order_by("name", "pk"))
+        reports = []
+        for done, school in enumerate(schools, 1):
+            reports.append(school_report(school=school, school_year=school_year))
+            if progress is not None:
+                progress(done, len(schools))
     rows = [_board_row(report) for report in reports]
     return BoardReport(
         board_name=board.name,

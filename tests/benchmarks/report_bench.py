@@ -27,6 +27,7 @@ Usage: .venv/bin/python tests/benchmarks/report_bench.py [--schools 30] [--runs 
 import argparse
 import datetime
 import gc
+import io
 import json
 import os
 import platform
@@ -50,6 +51,9 @@ PHASES = {
     "board PDF": "figures + PDF of the board report",
     "board DOCX": "figures + DOCX of the board report",
     "school PDF": "figures + PDF of one school's report",
+    "board PDF job": "the background job as it runs: a task per school on a worker with "
+    "--workers processes, then the merge (wall from queueing to done; peak RSS of the worker's "
+    "busiest process)",
     "floor: board HTML → PDF": "WeasyPrint on the board report's HTML",
     "floor: school HTML → PDF": "WeasyPrint on the school report's HTML",
 }
@@ -201,8 +205,127 @@ def machine_busy_seconds():
     return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
-def measure_phase(phase, known, brin, runs, html_dir):
+def proc_children(pid):
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
+def proc_peak_mib(pid):
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def proc_cpu_seconds(pid):
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def _die_with_parent():
+    """Linux: the worker is killed should this process die without stopping it."""
+    import ctypes
+    import signal
+
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def measure_job(known, brin, runs, workers):
+    """The board report's job as production runs it: a real ``celery worker`` (prefork,
+    ``workers`` processes, the filesystem broker of ``make run``) renders the schools' parts
+    and merges them; this process queues the job and waits for it. Wall time from queueing to
+    done, the worker processes' CPU, and the peak RSS of the biggest worker process (each part
+    and the merge run in one of them)."""
+    from django.conf import settings
+
+    from reporting import tasks
+    from reporting.models import ReportJob
+    from werkdruk.celery import app
+
+    app.conf.task_always_eager = False
+    board, year, _school = subjects(known, brin)
+    var = Path(settings.MEDIA_ROOT).parent
+    log_path = var / "bench-worker.log"
+    env = dict(os.environ, CELERY_TASK_ALWAYS_EAGER="false")
+    command = [sys.executable, "-m", "celery", "-A", "werkdruk", "worker", "-P", "prefork"]
+    command += ["-c", str(workers), "-l", "info", "-n", f"bench-{os.getpid()}@localhost"]
+    command += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
+    with open(log_path, "wb") as log:
+        worker = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            preexec_fn=_die_with_parent,  # noqa: PLW1509 - only sets the parent-death signal
+        )
+    try:
+        # The worker logs at WARNING here, so its "ready" line is not there to wait for: the
+        # first (untimed, cold) run waits for it, its messages queued until it consumes them.
+        time.sleep(1)
+        if worker.poll() is not None:
+            raise RuntimeError("the worker did not start: " + log_path.read_text()[-3000:])
+
+        def pids():
+            return [worker.pid, *proc_children(worker.pid)]
+
+        def one_run():
+            job = ReportJob.objects.create(board=board, school_year=year, format="pdf")
+            cpu_before = sum(proc_cpu_seconds(pid) for pid in pids())
+            began = time.perf_counter()
+            tasks.report_job_run.delay(job.pk, job.lease)
+            while job.state not in (ReportJob.State.DONE, ReportJob.State.FAILED):
+                if time.perf_counter() - began > 600:
+                    raise RuntimeError("the job did not finish in 10 minutes")
+                time.sleep(0.05)
+                job.refresh_from_db()
+            wall = time.perf_counter() - began
+            if job.state != ReportJob.State.DONE:
+                raise RuntimeError(f"the job failed: {job.error}\n" + log_path.read_text()[-5000:])
+            return job, wall, sum(proc_cpu_seconds(pid) for pid in pids()) - cpu_before
+
+        job, cold, _cpu = one_run()
+        times, cpu = [], []
+        busy_before, wall_before = machine_busy_seconds(), time.perf_counter()
+        for _ in range(runs):
+            job, wall, used = one_run()
+            times.append(wall)
+            cpu.append(used)
+        others = machine_busy_seconds() - busy_before - sum(cpu)
+        capacity = (time.perf_counter() - wall_before) * (os.cpu_count() or 1)
+        from pypdf import PdfReader
+
+        with job.file.open("rb") as file:
+            content = file.read()
+        peaks = {pid: proc_peak_mib(pid) for pid in pids()}
+        return {
+            "cold_s": round(cold, 3),
+            "median_s": round(statistics.median(times), 3),
+            "min_s": round(min(times), 3),
+            "cpu_median_s": round(statistics.median(cpu), 3),
+            "others_cpu_share": round(max(0.0, others) / capacity, 2),
+            "runs": runs,
+            "tracemalloc_peak_mib": "–",
+            "max_rss_mib": round(max(peaks[pid] for pid in pids()[1:]), 1),
+            "rss_above_start_mib": "–",
+            "worker_main_rss_mib": round(peaks[worker.pid], 1),
+            "workers": workers,
+            "bytes": len(content),
+            "pages": len(PdfReader(io.BytesIO(content)).pages),
+        }
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+
+
+def measure_phase(phase, known, brin, runs, html_dir, workers=2, trace=True):
     """In the child process: warm-up, timed runs, a traced run; the figures as a dict."""
+    if phase == "board PDF job":
+        return measure_job(known, brin, runs, workers)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -224,11 +347,13 @@ def measure_phase(phase, known, brin, runs, html_dir):
     # The share of the machine's CPU that other processes took during the timed runs.
     others = machine_busy_seconds() - busy_before - (time.process_time() - own_before)
     capacity = (time.perf_counter() - wall_before) * (os.cpu_count() or 1)
-    gc.collect()
-    tracemalloc.start()
-    work()
-    traced_peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
+    traced_peak = None
+    if trace:
+        gc.collect()
+        tracemalloc.start()
+        work()
+        traced_peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
     figures = {
         "cold_s": round(cold, 3),
         "median_s": round(statistics.median(times), 3),
@@ -236,7 +361,7 @@ def measure_phase(phase, known, brin, runs, html_dir):
         "cpu_median_s": round(statistics.median(cpu), 3),
         "others_cpu_share": round(max(0.0, others) / capacity, 2),
         "runs": runs,
-        "tracemalloc_peak_mib": round(traced_peak / 2**20, 1),
+        "tracemalloc_peak_mib": round(traced_peak / 2**20, 1) if trace else "–",
         "max_rss_mib": round(rss_mib("VmHWM"), 1),
         "rss_above_start_mib": round(rss_mib("VmHWM") - start_rss, 1),
     }
@@ -262,6 +387,9 @@ def run_phase_process(phase, args):
     command = [sys.executable, __file__, "--child", phase, "--db", str(args.db)]
     command += ["--runs", str(args.runs), "--school", args.school]
     command += ["--schools", str(args.schools), "--seed", str(args.seed)]
+    command += ["--workers", str(args.workers)]
+    if args.no_tracemalloc:
+        command.append("--no-tracemalloc")
     done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=ROOT)
     if done.returncode != 0:
         sys.stderr.write(done.stderr[-5000:])
@@ -330,6 +458,28 @@ def print_table(results, known, facts):
         )
     print(f"\n({results and next(iter(results.values()))['runs']} timed runs per phase after one "
           "untimed cold run; each phase in its own process)")  # fmt: skip
+    print_ratios(results)
+
+
+def print_ratios(results):
+    """Each report against its WeasyPrint floor of the same run (median wall, peak RSS)."""
+    pairs = [
+        ("board PDF job", "floor: board HTML → PDF"),
+        ("board PDF", "floor: board HTML → PDF"),
+        ("school PDF", "floor: school HTML → PDF"),
+    ]
+    lines = []
+    for phase, floor in pairs:
+        if phase in results and floor in results:
+            r, f = results[phase], results[floor]
+            lines.append(
+                f"- {phase}: {r['median_s']} s, peak RSS {r['max_rss_mib']} MiB per process; "
+                f"{floor}: {f['median_s']} s, {f['max_rss_mib']} MiB; ratio wall "
+                f"{r['median_s'] / f['median_s']:.2f}x, memory "
+                f"{r['max_rss_mib'] / f['max_rss_mib']:.2f}x"
+            )
+    if lines:
+        print("\nRatios to the floor (median wall, peak RSS):\n" + "\n".join(lines))
 
 
 def parse_args(argv):
@@ -342,6 +492,12 @@ def parse_args(argv):
     parser.add_argument("--build-only", action="store_true", help="build, measure nothing")
     parser.add_argument("--phase", action="append", choices=list(PHASES), help="only these")
     parser.add_argument("--seed", type=int, default=2026, help="seed of the generated data")
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 2, help="worker processes of the job"
+    )
+    parser.add_argument(
+        "--no-tracemalloc", action="store_true", help="skip the run under tracemalloc (faster)"
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--child", choices=list(PHASES), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -358,7 +514,15 @@ def main(argv):
     setup_django(args.db)
     if args.child:
         known = json.loads(meta_path(args.db).read_text())
-        figures = measure_phase(args.child, known, args.school, args.runs, html_dir)
+        figures = measure_phase(
+            args.child,
+            known,
+            args.school,
+            args.runs,
+            html_dir,
+            workers=args.workers,
+            trace=not args.no_tracemalloc,
+        )
         print(json.dumps(figures))
         return 0
     known = ensure_data(args.db, schools=args.schools, seed=args.seed, rebuild=args.rebuild)

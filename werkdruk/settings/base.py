@@ -223,6 +223,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "store_processed": False,
         # The exchange-queue bindings; kombu's default is a `control` folder in the cwd.
         "control_folder": str(VAR_DIR / "celery" / "control"),
+        # Look for messages every 0.1 s, not kombu's 1 s: a busy worker looks again only after
+        # that pause, and the board report's 30 parts (issue 20) each paid it.
+        "polling_interval": 0.1,
     }
     if CELERY_BROKER_URL.startswith("filesystem")
     else {}
@@ -256,6 +259,9 @@ OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=30)
 STAFF_IMPORT_SYNC_MAX_ROWS = env.int("STAFF_IMPORT_SYNC_MAX_ROWS", default=2000)
 # A job not finished this long after it was confirmed is shown as stopped (nothing imported).
 STAFF_IMPORT_JOB_STALE_SECONDS = env.int("STAFF_IMPORT_JOB_STALE_SECONDS", default=900)
+# A board's PDF report of at least this many schools is rendered school by school, the parts in
+# parallel by the workers, and merged (reporting.services); 0: always in one piece.
+REPORT_PDF_PARTS_MIN_SCHOOLS = env.int("REPORT_PDF_PARTS_MIN_SCHOOLS", default=2)
 
 # /health/ (werkdruk.health): how long the broker check may wait for a connection, and how old
 # beat's heartbeat (stamped every minute) may be before the check fails.
