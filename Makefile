@@ -12,6 +12,7 @@
 #   make messages update the translation files (locale/nl, locale/en)
 #   make bench    the vote's benchmark (BENCH_ARGS=... passes options; docs/performance.md)
 #   make bench-report  the annual report's benchmark (the same; its data is built once)
+#   make bench-pages  every main page against base.html for the same user (the same)
 #   make clean    remove the virtualenv, the local database and caches
 
 SHELL := /bin/bash
@@ -85,7 +86,7 @@ define debian_packages
 	fi
 endef
 
-.PHONY: help run test coverage lint lock format messages compilemessages bench bench-report clean \
+.PHONY: help run test coverage lint lock format messages compilemessages bench bench-report bench-pages clean \
 	debs-run debs-test
 
 help:
@@ -179,6 +180,11 @@ bench: debs-run $(STAMP_RUN) compilemessages
 # its data once into a SQLite file under /tmp and reuses it (--rebuild builds it again).
 bench-report: debs-run $(STAMP_RUN) compilemessages
 	$(PY) tests/benchmarks/report_bench.py $(BENCH_ARGS)
+
+# Every main page's CPU time, queries and HTML size next to a view rendering base.html for the
+# same user, in-process on the demo data (built once into a SQLite file under /tmp).
+bench-pages: $(STAMP_RUN) compilemessages
+	$(PY) tests/benchmarks/pages_bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(VAR) *.egg-info .pytest_cache .ruff_cache .hypothesis .coverage htmlcov
