@@ -114,9 +114,14 @@ def school_history(school) -> list[HistoryRow]:
         .select_related("questionnaire__process__school_year")
         .order_by("questionnaire__process__school_year__start_year", "kind")
     )
+    rounds = list(rounds)
+    answers_of: dict[int, list] = {survey_round.pk: [] for survey_round in rounds}
+    responses = SurveyResponse.objects.filter(round__in=rounds).only("round_id", "answers")
+    for response in responses.order_by("pk"):  # one query, however many rounds
+        answers_of[response.round_id].append(response.answers)
     rows = []
     for survey_round in rounds:
-        answers = [r.answers for r in _responses(survey_round)]
+        answers = answers_of[survey_round.pk]
         if len(answers) < scoring.MIN_GROUP:
             continue
         rows.append(

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from .. import charts
 from ..selectors import results as selectors
-from ..selectors.rounds import process_for_user, questionnaire_of, turnout
+from ..selectors.rounds import process_for_user, questionnaire_of, turnouts
 from ..services.rounds import MANAGE
 
 VIEW = selectors.VIEW
@@ -22,6 +22,7 @@ def results(request, pk):
     rounds = list(questionnaire.rounds.all()) if questionnaire else []
     managers = request.user.has_perm(MANAGE, process)
     shown = []
+    counts_of = turnouts(rounds)
     for survey_round in rounds:
         result = selectors.round_results(survey_round)
         chart = charts.round_chart(result.dimensions, capfirst(survey_round.get_kind_display()))
@@ -29,7 +30,7 @@ def results(request, pk):
             {
                 "result": result,
                 "chart": chart,
-                "turnout": turnout(survey_round),
+                "turnout": counts_of[survey_round.pk],
                 "labels": selectors.dimension_labels(survey_round.content),
             }
         )
