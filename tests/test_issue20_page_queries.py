@@ -36,9 +36,9 @@ QUERIES = {
     ("directeur.baken", "publication"): 14,
     ("directeur.baken", "ratification"): 15,
     ("directeur.baken", "survey"): 9,
-    ("directeur.baken", "survey results"): 12,
-    ("directeur.baken", "annual report (staff)"): 37,
-    ("directeur.baken", "factsheet"): 39,
+    ("directeur.baken", "survey results"): 11,
+    ("directeur.baken", "annual report (staff)"): 36,
+    ("directeur.baken", "factsheet"): 38,
     ("bestuur", "board"): 12,
 }
 

@@ -12,7 +12,12 @@ from schoolplans.selectors.evaluation import last_recorded_evaluation
 from spending.selectors import ratified_measures, spending_overview
 from surveys.charts import comparison_chart
 from surveys.models import SurveyRound
-from surveys.selectors.results import dimension_labels, round_results, school_history
+from surveys.selectors.results import (
+    dimension_labels,
+    responses_by_round,
+    round_results,
+    school_history,
+)
 from surveys.selectors.rounds import questionnaire_of, turnouts
 
 from ..sections import (
@@ -37,7 +42,10 @@ def survey_results(process) -> list:
     if questionnaire is None:
         return []
     rounds = sorted(questionnaire.rounds.all(), key=lambda r: r.kind != SurveyRound.Kind.BASELINE)
-    return [round_results(survey_round) for survey_round in rounds]
+    responses = responses_by_round(rounds)
+    return [
+        round_results(survey_round, responses=responses[survey_round.pk]) for survey_round in rounds
+    ]
 
 
 def effect_round(results):

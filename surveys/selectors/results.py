@@ -50,9 +50,25 @@ def _responses(survey_round) -> list[SurveyResponse]:
     )
 
 
-def round_results(survey_round) -> RoundResults:
-    """Everything the results page and a report show of one round (see the module docstring)."""
-    responses = _responses(survey_round)
+def responses_by_round(survey_rounds) -> dict[int, list[SurveyResponse]]:
+    """The responses of each of ``survey_rounds`` by round id (``round_results``'s
+    ``responses``), in one query however many rounds."""
+    grouped: dict[int, list[SurveyResponse]] = {
+        survey_round.pk: [] for survey_round in survey_rounds
+    }
+    if grouped:
+        for response in SurveyResponse.objects.filter(round_id__in=grouped).only(
+            "round_id", "category", "unit_name", "fte_band", "answers"
+        ):
+            grouped[response.round_id].append(response)
+    return grouped
+
+
+def round_results(survey_round, *, responses=None) -> RoundResults:
+    """Everything the results page and a report show of one round (see the module docstring).
+    ``responses``: the round's, when read already (``responses_by_round``)."""
+    if responses is None:
+        responses = _responses(survey_round)
     n = len(responses)
     if survey_round.state != SurveyRound.State.CLOSED or n < scoring.MIN_GROUP:
         return RoundResults(survey_round=survey_round, n=n, shown=False)

@@ -23,8 +23,9 @@ def results(request, pk):
     managers = request.user.has_perm(MANAGE, process)
     shown = []
     counts_of = turnouts(rounds)
+    responses = selectors.responses_by_round(rounds)
     for survey_round in rounds:
-        result = selectors.round_results(survey_round)
+        result = selectors.round_results(survey_round, responses=responses[survey_round.pk])
         chart = charts.round_chart(result.dimensions, capfirst(survey_round.get_kind_display()))
         shown.append(
             {
