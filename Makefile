@@ -13,6 +13,7 @@
 #   make bench    the vote's benchmark (BENCH_ARGS=... passes options; docs/performance.md)
 #   make bench-report  the annual report's benchmark (the same; its data is built once)
 #   make bench-import  the staff import's benchmark (the same; SQLite and a throwaway PostgreSQL)
+#   make bench-pages  every main page against base.html for the same user (the same)
 #   make clean    remove the virtualenv, the local database and caches
 
 SHELL := /bin/bash
@@ -86,7 +87,7 @@ define debian_packages
 	fi
 endef
 
-.PHONY: help run test coverage lint lock format messages compilemessages bench bench-report bench-import clean \
+.PHONY: help run test coverage lint lock format messages compilemessages bench bench-report bench-import bench-pages clean \
 	debs-run debs-test
 
 help:
@@ -186,6 +187,10 @@ bench-report: debs-run $(STAMP_RUN) compilemessages
 bench-import: debs-run $(STAMP_RUN) compilemessages
 	$(call debian_packages,postgresql)
 	$(PY) tests/benchmarks/import_bench.py $(BENCH_ARGS)
+# Every main page's CPU time, queries and HTML size next to a view rendering base.html for the
+# same user, in-process on the demo data (built once into a SQLite file under /tmp).
+bench-pages: $(STAMP_RUN) compilemessages
+	$(PY) tests/benchmarks/pages_bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(VAR) *.egg-info .pytest_cache .ruff_cache .hypothesis .coverage htmlcov

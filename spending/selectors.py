@@ -152,10 +152,17 @@ def plan_years(version) -> list[int]:
     return sorted(years)
 
 
-def spending_overview(process, *, year: int | None = None) -> SpendingOverview | None:
+_UNREAD = object()
+
+
+def spending_overview(
+    process, *, year: int | None = None, version=_UNREAD
+) -> SpendingOverview | None:
     """The spending of ``process``'s ratified plan in school ``year`` (start year; by default
-    the process's own), or None when the plan is not ratified. Four queries."""
-    version = ratified_version(process)
+    the process's own), or None when the plan is not ratified. Four queries; three when the
+    caller gives the ``ratified_version`` it read (None: not ratified)."""
+    if version is _UNREAD:
+        version = ratified_version(process)
     if version is None:
         return None
     year = process.school_year.start_year if year is None else int(year)

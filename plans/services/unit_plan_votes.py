@@ -255,6 +255,8 @@ def plan_vote_panel(*, plan, user, step) -> PlanVotePanel | None:
     not decide by vote and never voted. ``plan.unit`` with its working method, and ``step``
     (step 8), come loaded from the page. A fixed number of queries."""
     vote = _current_vote(plan)
+    if vote is not None and plan.approval_vote_id == vote.pk:
+        plan.approval_vote = vote  # the page names its round: no second read of the same vote
     decides = _decides_by_vote(plan.unit)
     if vote is None and not decides:
         return None

@@ -68,7 +68,9 @@ def school_report(*, school, school_year) -> SchoolReport:
         version_number=record.version.number if record else None,
         amounts=figures_process.amount_section(share=share, process=process),
         process=figures_process.process_section(process=process, record=record),
-        goals=figures_results.goals_section(process=process, results=results),
+        goals=figures_results.goals_section(
+            process=process, results=results, version=record.version if record else None
+        ),
         evaluation=figures_results.evaluation_section(process=process, results=results),
     )
 

@@ -214,8 +214,9 @@ def votes(process) -> list[VoteFigures]:
     return result
 
 
-def _contributors(process) -> dict[int, set[int]]:
-    """Unit pk -> the users who wrote on or commented on its plan (three queries)."""
+def _contributors(process, plan_units: dict[int, int]) -> dict[int, set[int]]:
+    """Unit pk -> the users who wrote on or commented on its plan (three queries).
+    ``plan_units``: plan pk -> unit pk of the process's plans."""
     people: dict[int, set[int]] = {}
 
     def add(unit_id, user_id):
@@ -225,7 +226,6 @@ def _contributors(process) -> dict[int, set[int]]:
     plans = UnitPlan.history.filter(process_id=process.pk).values_list("unit_id", "history_user_id")
     for unit_id, user_id in plans.order_by().distinct():
         add(unit_id, user_id)
-    plan_units = dict(UnitPlan.objects.filter(process=process).values_list("pk", "unit_id"))
     measures = Measure.history.filter(plan_id__in=plan_units).values_list(
         "plan_id", "history_user_id"
     )
@@ -244,16 +244,17 @@ def units(process) -> list[UnitParticipation]:
     past year's report does not change); its contributors, that is the distinct users who changed
     the unit's plan or one of its measures (their history, deleted measures included), wrote a
     comment on a measure, or submitted the plan; the plan's state; its meetings (step 7)."""
-    contributors = _contributors(process)
-    rows = (
+    rows = list(
         OrganisationalUnit.objects.filter(process=process)
         .annotate(
             member_count=Count("memberships", distinct=True),
             meeting_count=Count("working_method__meetings", distinct=True),
         )
-        .prefetch_related("plan")
+        .select_related("plan")
         .order_by("name", "pk")
     )
+    plan_units = {unit.plan.pk: unit.pk for unit in rows if getattr(unit, "plan", None)}
+    contributors = _contributors(process, plan_units)
     result = []
     for unit in rows:
         plan = getattr(unit, "plan", None)

@@ -12,8 +12,13 @@ from schoolplans.selectors.evaluation import last_recorded_evaluation
 from spending.selectors import ratified_measures, spending_overview
 from surveys.charts import comparison_chart
 from surveys.models import SurveyRound
-from surveys.selectors.results import dimension_labels, round_results, school_history
-from surveys.selectors.rounds import questionnaire_of, turnout
+from surveys.selectors.results import (
+    dimension_labels,
+    responses_by_round,
+    round_results,
+    school_history,
+)
+from surveys.selectors.rounds import questionnaire_of, turnouts
 
 from ..sections import (
     CategoryRow,
@@ -37,7 +42,10 @@ def survey_results(process) -> list:
     if questionnaire is None:
         return []
     rounds = sorted(questionnaire.rounds.all(), key=lambda r: r.kind != SurveyRound.Kind.BASELINE)
-    return [round_results(survey_round) for survey_round in rounds]
+    responses = responses_by_round(rounds)
+    return [
+        round_results(survey_round, responses=responses[survey_round.pk]) for survey_round in rounds
+    ]
 
 
 def effect_round(results):
@@ -50,9 +58,10 @@ def _shares(distribution) -> list[EffectShare]:
     return [EffectShare(label=d.label, count=d.count, share=d.share) for d in distribution]
 
 
-def goals_section(*, process, results) -> GoalsSection | None:
-    """Section c, for the process's own school year; None before ratification."""
-    overview = spending_overview(process, year=process.school_year.start_year)
+def goals_section(*, process, results, version) -> GoalsSection | None:
+    """Section c, for the process's own school year; None before ratification. ``version``:
+    the ratified version (``spending.selectors.ratified_version``), None when not ratified."""
+    overview = spending_overview(process, year=process.school_year.start_year, version=version)
     if overview is None:
         return None
     keys = {m["number"]: str(m.get("key", "")) for m in ratified_measures(overview.version)}
@@ -114,8 +123,9 @@ def evaluation_section(*, process, results) -> EvaluationSection:
     figures only when shown) and the school's rounds up to this year side by side."""
     year = process.school_year
     rounds = []
+    counts_of = turnouts([result.survey_round for result in results])
     for result in results:
-        counts = turnout(result.survey_round)
+        counts = counts_of[result.survey_round.pk]
         rounds.append(
             SurveyRoundRow(
                 label=_round_label(result.survey_round, year),

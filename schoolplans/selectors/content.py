@@ -87,9 +87,13 @@ def school_plan_measures(school_plan) -> list[SchoolPlanMeasure]:
     return measures
 
 
-def load(school_plan) -> Loaded:
-    """``school_plan`` and what its content needs, in a fixed number of queries."""
-    process = Process.objects.select_related("school", "school_year").get(pk=school_plan.process_id)
+def load(school_plan, *, process=None) -> Loaded:
+    """``school_plan`` and what its content needs, in a fixed number of queries. ``process``:
+    the plan's process with its school and school year, when the caller has read it."""
+    if process is None or process.pk != school_plan.process_id:
+        process = Process.objects.select_related("school", "school_year").get(
+            pk=school_plan.process_id
+        )
     school_plan.process = process
     units = list(
         OrganisationalUnit.objects.filter(process=process)

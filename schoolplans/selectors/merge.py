@@ -20,6 +20,7 @@ from processes.agreement import content_hash
 from processes.models import ProcessStep
 from processes.selectors import current_sign_offs
 from processes.services import may_complete_step, step_needs_sign_off
+from units.models import OrganisationalUnit
 
 from ..models import MeasureSource, SchoolPlan, SchoolPlanMeasure, SchoolPlanVersion
 from .content import content_of, load, plan_display, school_plan_content
@@ -187,6 +188,19 @@ def _untraced(process, school_plan) -> int:
     return measures.count()
 
 
+def _plan_states(units) -> tuple[list[UnitPlan], list[OrganisationalUnit]]:
+    """``submitted_plans`` and ``units_without_submitted_plan`` from the units ``load`` read
+    (in name order, each with its plan or None): no queries of their own."""
+    submitted, missing = [], []
+    for unit in units:
+        plan = unit.plan_or_none
+        if plan is not None and plan.state == UnitPlan.State.SUBMITTED:
+            submitted.append(plan)
+        else:
+            missing.append(unit)
+    return submitted, missing
+
+
 def school_plan_page(*, user, process) -> MergePage:
     """The school plan of ``process`` for step 9's page; 403 unless ``user`` may read it
     (``may_view_school_plan``). A fixed number of queries, however many measures."""
@@ -196,9 +210,12 @@ def school_plan_page(*, user, process) -> MergePage:
     school_plan = SchoolPlan.objects.filter(process=process).first()
     content = plan = None
     versions, refusals, current = [], [], None
+    submitted = missing = None
     if school_plan is not None:
+        loaded = load(school_plan, process=process)
         with translation.override(settings.LANGUAGE_CODE):
-            content = content_of(load(school_plan))
+            content = content_of(loaded)
+        submitted, missing = _plan_states(loaded.units)
         plan = plan_display(content)
         versions = list(school_plan.versions.select_related("created_by").order_by("-number"))
         refusals = final_refusals(content)
@@ -211,8 +228,8 @@ def school_plan_page(*, user, process) -> MergePage:
         content=content,
         plan=plan,
         verdict_groups=_verdict_groups(content) if content else [],
-        submitted=submitted_plans(process),
-        missing=units_without_submitted_plan(process),
+        submitted=submitted_plans(process) if submitted is None else submitted,
+        missing=units_without_submitted_plan(process) if missing is None else missing,
         untraced=_untraced(process, school_plan),
         versions=versions,
         refusals=refusals,

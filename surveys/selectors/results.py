@@ -50,9 +50,25 @@ def _responses(survey_round) -> list[SurveyResponse]:
     )
 
 
-def round_results(survey_round) -> RoundResults:
-    """Everything the results page and a report show of one round (see the module docstring)."""
-    responses = _responses(survey_round)
+def responses_by_round(survey_rounds) -> dict[int, list[SurveyResponse]]:
+    """The responses of each of ``survey_rounds`` by round id (``round_results``'s
+    ``responses``), in one query however many rounds."""
+    grouped: dict[int, list[SurveyResponse]] = {
+        survey_round.pk: [] for survey_round in survey_rounds
+    }
+    if grouped:
+        for response in SurveyResponse.objects.filter(round_id__in=grouped).only(
+            "round_id", "category", "unit_name", "fte_band", "answers"
+        ):
+            grouped[response.round_id].append(response)
+    return grouped
+
+
+def round_results(survey_round, *, responses=None) -> RoundResults:
+    """Everything the results page and a report show of one round (see the module docstring).
+    ``responses``: the round's, when read already (``responses_by_round``)."""
+    if responses is None:
+        responses = _responses(survey_round)
     n = len(responses)
     if survey_round.state != SurveyRound.State.CLOSED or n < scoring.MIN_GROUP:
         return RoundResults(survey_round=survey_round, n=n, shown=False)
@@ -114,9 +130,14 @@ def school_history(school) -> list[HistoryRow]:
         .select_related("questionnaire__process__school_year")
         .order_by("questionnaire__process__school_year__start_year", "kind")
     )
+    rounds = list(rounds)
+    answers_of: dict[int, list] = {survey_round.pk: [] for survey_round in rounds}
+    responses = SurveyResponse.objects.filter(round__in=rounds).only("round_id", "answers")
+    for response in responses.order_by("pk"):  # one query, however many rounds
+        answers_of[response.round_id].append(response.answers)
     rows = []
     for survey_round in rounds:
-        answers = [r.answers for r in _responses(survey_round)]
+        answers = answers_of[survey_round.pk]
         if len(answers) < scoring.MIN_GROUP:
             continue
         rows.append(

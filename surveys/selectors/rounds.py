@@ -1,5 +1,6 @@
 """Reads of the survey rounds: the process or round a user may see, the questionnaire, turnout."""
 
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -38,3 +39,25 @@ def turnout(survey_round) -> dict:
     invited = Invitee.objects.filter(round=survey_round).count()
     answered = SurveyParticipation.objects.filter(invitee__round=survey_round).count()
     return {"invited": invited, "answered": answered}
+
+
+def turnouts(survey_rounds) -> dict[int, dict]:
+    """``turnout`` of each of ``survey_rounds`` by round id, in two queries however many."""
+    ids = [survey_round.pk for survey_round in survey_rounds]
+    if not ids:
+        return {}
+    invited = dict(
+        Invitee.objects.filter(round_id__in=ids)
+        .order_by()
+        .values("round_id")
+        .annotate(n=Count("pk"))
+        .values_list("round_id", "n")
+    )
+    answered = dict(
+        SurveyParticipation.objects.filter(invitee__round_id__in=ids)
+        .order_by()
+        .values("invitee__round_id")
+        .annotate(n=Count("pk"))
+        .values_list("invitee__round_id", "n")
+    )
+    return {pk: {"invited": invited.get(pk, 0), "answered": answered.get(pk, 0)} for pk in ids}

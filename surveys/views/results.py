@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from .. import charts
 from ..selectors import results as selectors
-from ..selectors.rounds import process_for_user, questionnaire_of, turnout
+from ..selectors.rounds import process_for_user, questionnaire_of, turnouts
 from ..services.rounds import MANAGE
 
 VIEW = selectors.VIEW
@@ -22,14 +22,16 @@ def results(request, pk):
     rounds = list(questionnaire.rounds.all()) if questionnaire else []
     managers = request.user.has_perm(MANAGE, process)
     shown = []
+    counts_of = turnouts(rounds)
+    responses = selectors.responses_by_round(rounds)
     for survey_round in rounds:
-        result = selectors.round_results(survey_round)
+        result = selectors.round_results(survey_round, responses=responses[survey_round.pk])
         chart = charts.round_chart(result.dimensions, capfirst(survey_round.get_kind_display()))
         shown.append(
             {
                 "result": result,
                 "chart": chart,
-                "turnout": turnout(survey_round),
+                "turnout": counts_of[survey_round.pk],
                 "labels": selectors.dimension_labels(survey_round.content),
             }
         )

@@ -31,8 +31,9 @@ def survey_manage(request, pk):
     process = selectors.process_for_user(user=request.user, pk=pk, perm=MANAGE)
     questionnaire, content = _content_of(process)
     rounds = list(questionnaire.rounds.all()) if questionnaire else []
+    counts_of = selectors.turnouts(rounds)
     for survey_round in rounds:
-        survey_round.turnout = selectors.turnout(survey_round)
+        survey_round.turnout = counts_of[survey_round.pk]
     return render(
         request,
         "surveys/survey_manage.html",
