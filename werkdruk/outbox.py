@@ -267,12 +267,15 @@ def sweep(*, now=None) -> dict:
 
 
 def failures_for(*, cause, cause_id) -> list[OutboxMessage]:
-    """The messages of ``cause`` (a name or a list of names) for the object ``cause_id`` that
-    could not be delivered: ``to`` and ``last_error`` (a short reason) for the sender's page."""
+    """The messages of ``cause`` (a name or a list of names) for the object ``cause_id`` (or a
+    list of objects or their ids) that could not be delivered: ``to`` and ``last_error`` (a
+    short reason) for the sender's page."""
     causes = [cause] if isinstance(cause, str) else list(cause)
+    objects = cause_id if isinstance(cause_id, (list, tuple)) else [cause_id]
+    ids = [str(getattr(item, "pk", item)) for item in objects]
     return list(
         OutboxMessage.objects.filter(
-            cause__in=causes, cause_id=str(cause_id), state=OutboxMessage.State.FAILED
+            cause__in=causes, cause_id__in=ids, state=OutboxMessage.State.FAILED
         )
         .only("to", "last_error", "created_at")
         .order_by("to", "pk")

@@ -44,6 +44,7 @@ from voting.services.custody import KeyLost
 from voting.services.messages import vote_messages_send, votes_tick
 from voting.todos import vote_todos
 from werkdruk.exceptions import DomainError
+from werkdruk.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
 
@@ -491,6 +492,27 @@ def test_the_plan_page_shows_the_units_vote(world, client):
     client.force_login(world.people["Bèta"][3].user)
     html = client.get(url).content.decode()
     assert 'data-testid="approval-ballot"' in html and 'data-testid="edit-refusal"' in html
+
+
+def test_the_coordinator_sees_the_invitations_that_could_not_be_delivered(world, client):
+    """A refused invitation of the unit's vote is listed for the coordinator who started it,
+    not for a member (issue 19: failures on the page that sent them)."""
+    vote = start(world)
+    member = world.people["Bèta"][2]
+    OutboxMessage.objects.create(
+        to=member.email,
+        subject="Stem",
+        cause="voting.ballot",
+        cause_id=str(vote.pk),
+        state=OutboxMessage.State.FAILED,
+        last_error="SMTP 550 (SMTPRecipientsRefused)",
+    )
+    url = reverse("plans:unit-plan", args=[world.process.pk, world.units["Bèta"].pk])
+    client.force_login(world.coordinator)
+    html = client.get(url).content.decode()
+    assert "1 e-mail could not be delivered" in html and member.email in html
+    client.force_login(world.people["Bèta"][3].user)
+    assert "could not be delivered" not in client.get(url).content.decode()
 
 
 def test_the_start_view_opens_the_vote_for_the_coordinator_only(world, client):

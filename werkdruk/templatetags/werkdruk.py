@@ -78,8 +78,9 @@ def _bootstrap_class(widget) -> str:
 @register.inclusion_tag("includes/_outbox_failures.html")
 def outbox_failures(causes, cause_id):
     """``{% outbox_failures "surveys.invitation,surveys.reminder" round.pk %}``: the e-mails of
-    these actions for this object that could not be delivered (``werkdruk.outbox``), shown to
-    whoever sees the page that sent them. Nothing when all arrived."""
+    these actions for this object (or these objects: a list, in one query) that could not be
+    delivered (``werkdruk.outbox``), shown to whoever sees the page that sent them. Nothing
+    when all arrived."""
     from werkdruk.outbox import failures_for
 
     return {"failures": failures_for(cause=causes.split(","), cause_id=cause_id)}
