@@ -17,13 +17,22 @@ of a real deployment, the browser sends ``X-Forwarded-Proto: https`` with every 
 header production trusts, ``SECURE_PROXY_SSL_HEADER``), and ``CSRF_TRUSTED_ORIGINS`` names the
 two plain-HTTP origins the browser really uses; Chromium keeps secure cookies for 127.0.0.1.
 
-The stack is module-scoped (``production_stack``): a later test in this module reuses it (the
-outbox test of "a worker killed mid-batch", pending the outbox). Every process dies with pytest
-(PR_SET_PDEATHSIG) and is stopped at the end; a failing test shows each process's log.
+The stack is module-scoped (``production_stack``); the second test reuses it:
+
+4. the PMR sends the baseline survey to a school of some 400 staff on instance A (the web
+   process writes the outbox rows); while both workers send their batches to a slowish mail
+   server, worker 1 is SIGKILLed with its pool. Worker 2 and beat's outbox sweep (after the
+   dead worker's lease, ``OUTBOX_LEASE_SECONDS`` = 15 s here) send the rest: every staff member
+   gets the invitation, none twice but the one message the killed worker had in flight.
+
+Worker 1 stays dead afterwards: that test comes last (the ``stack`` fixture fails any test that
+finds a process gone). Every process dies with pytest (PR_SET_PDEATHSIG) and is stopped at the
+end; a failing test shows each process's log.
 
 Docs: docs/deployment.md describes what this test runs.
 """
 
+import asyncio
 import contextlib
 import email
 import email.policy
@@ -32,6 +41,7 @@ import logging
 import os
 import re
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -39,24 +49,31 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import boto3
+import factory
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from plans.demo import demo_load
 from processes import agreement, services
 from reporting.models import ReportJob
 from schoolplans.demo import demo_ratified
+from surveys.services.rounds import INVITATION_CAUSE
+from tests.factories import StaffMemberFactory
 from tests.integration.conftest import ROOT, _die_with_parent, _test_database_url
 from tests.plugins.xdist_redis import redis_db_after
 from tests.seeds import reference_data_seed
+from units.models import StaffMember
 from voting.models import Participation, Vote
+from werkdruk.models import OutboxMessage
 
 # Playwright's sync API keeps an event loop in this thread (see tests/e2e/conftest.py).
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -90,6 +107,8 @@ S3_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "smoke", "AWS_SECRET_ACCESS_KEY": "smoke-
 # its tasks.
 REDIS_OFFSET = 32
 ARTIFACTS = ROOT / "var" / "e2e"
+OUTBOX_LEASE = 15  # seconds
+OUTBOX_BATCH = 25  # messages per send task: a few hundred staff make a dozen batches
 
 PMR = "pmr@demo.werkdruk.nl"
 TEACHER = "docent@demo.werkdruk.nl"
@@ -114,8 +133,11 @@ class Inbox:
     def __init__(self):
         self.messages = []
         self.lock = threading.Lock()
+        self.delay = 0.0  # seconds per message: a slowish mail server (the kill test)
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        if self.delay:
+            await asyncio.sleep(self.delay)
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.lock:
             for recipient in envelope.rcpt_tos:
@@ -185,7 +207,9 @@ class Stack:
     web_a: str = ""
     web_b: str = ""
 
-    def start(self, name, command, *, env=None):
+    def start(self, name, command, *, env=None, new_session=False):
+        """``new_session``: the process leads a process group of its own (a worker and its
+        pool, which the kill test kills together)."""
         log_path = self.tmp / f"{name}.log"
         with open(log_path, "wb") as log:
             popen = subprocess.Popen(
@@ -196,6 +220,7 @@ class Stack:
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
                 preexec_fn=_die_with_parent,
+                start_new_session=new_session,
             )
         process = Process(name, popen, log_path)
         self.processes[name] = process
@@ -274,6 +299,10 @@ def production_environment(*, tmp, smtp_port, s3_endpoint, site_url, web_origins
         AWS_S3_ADDRESSING_STYLE="path",
         LOG_FORMAT="json",
         LOG_LEVEL="INFO",
+        # A dead worker's rows are sent again after their lease: short here, so that the kill
+        # test waits seconds, not minutes; still well above a batch's sending time.
+        OUTBOX_LEASE_SECONDS=str(OUTBOX_LEASE),
+        OUTBOX_BATCH_SIZE=str(OUTBOX_BATCH),
         **S3_CREDENTIALS,
     )
     return environment
@@ -341,6 +370,7 @@ def production_stack(django_db_setup, tmp_path_factory):
                     *("--without-gossip", "--without-mingle"),
                 ],
                 env={"MEDIA_ROOT": str(media)},
+                new_session=True,
             )
             starting.append((worker, lambda w=worker: " ready." in w.log_path.read_text()))
         beat = stack.start(
@@ -555,3 +585,128 @@ def journey(stack, browser):
     assert code not in logs and urlsplit(ballot_link).path not in logs
     assert [p.name for p in stack.processes.values() if not p.alive()] == []
     assert settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+
+# --- a worker killed mid-mailing ----------------------------------------------------------------
+
+STAFF = 300  # a big school's whole staff, on top of the demo school's own
+SMTP_DELAY = 0.05  # seconds per message: the batch takes long enough to be killed in
+SEND_TIMEOUT = 150  # seconds: the sweep runs once a minute, after the dead worker's lease
+
+
+def test_a_worker_killed_mid_mailing_loses_no_invitation(stack, browser, request):
+    with logs_on_failure(request, stack):
+        try:
+            killed_mid_mailing(stack, browser)
+        finally:
+            stack.inbox.delay = 0.0
+
+
+def _sending_by_claim() -> Counter:
+    """How many rows each live claim (one worker's batch) still holds in state sending."""
+    return Counter(
+        OutboxMessage.objects.filter(state=OutboxMessage.State.SENDING).values_list(
+            "claim", flat=True
+        )
+    )
+
+
+def killed_mid_mailing(stack, browser):
+    # The test database was emptied after the journey: the seeds again, with the sweep's
+    # periodic task (migration werkdruk.0003), which beat picks up within seconds.
+    every_minute, _ = IntervalSchedule.objects.get_or_create(every=1, period="minutes")
+    PeriodicTask.objects.get_or_create(
+        name="E-mail outbox sweep",
+        defaults={
+            "task": "werkdruk.tasks.outbox_sweep",
+            "interval": every_minute,
+            "expire_seconds": 60,
+        },
+    )
+    reference_data_seed()
+    demo = demo_load()
+    process = demo["process"]
+    school = process.school
+    StaffMember.objects.bulk_create(
+        StaffMemberFactory.build_batch(
+            STAFF, school=school, email=factory.Sequence(lambda n: f"staff{n}@kill.example.org")
+        )
+    )
+    expected = {
+        email.lower()
+        for email in StaffMember.objects.filter(school=school, active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    }
+    assert len(expected) > STAFF
+
+    # The PMR sends the baseline survey on instance A: the web process writes one outbox row
+    # per staff member, and the two workers send them in batches to a slowish mail server.
+    page = new_page(stack, browser, stack.web_a)
+    sign_in_by_code(stack, page, PMR)
+    before = len(stack.inbox.messages)
+    stack.inbox.delay = SMTP_DELAY
+
+    def received() -> list[str]:
+        with stack.inbox.lock:
+            return [to for to, _ in stack.inbox.messages[before:] if to in expected]
+
+    manage_url = reverse("surveys:survey-manage", args=[process.pk])
+    page.goto(manage_url)
+    page.locator('form[data-testid="send-form"] select[name="kind"]').select_option("baseline")
+    page.locator('form[data-testid="send-form"] button[type="submit"]').click()
+    page.wait_for_url(f"**{manage_url}")
+    rows = OutboxMessage.objects.filter(cause=INVITATION_CAUSE)
+    assert sorted(rows.values_list("to", flat=True)) == sorted(expected)
+
+    # Worker 1 is killed (with its pool, as the OOM killer or a pulled plug would) while both
+    # workers are in a batch and the mail server has some of the invitations, not all.
+    deadline = time.monotonic() + MAIL_TIMEOUT
+    while not (len(received()) >= 2 * OUTBOX_BATCH and len(_sending_by_claim()) >= 2):
+        if time.monotonic() > deadline:
+            stack.fail(f"the mailing did not get under way: {len(received())} received")
+        time.sleep(0.05)
+    doomed = stack.processes["worker-1"]
+    os.killpg(doomed.popen.pid, signal.SIGKILL)
+    doomed.popen.wait(timeout=30)
+    assert len(received()) < len(expected), "the kill came before the end of the mailing"
+
+    # The killed worker's batch is the claim that no longer moves (worker 2's keeps going).
+    first = _sending_by_claim()
+    time.sleep(2)
+    then = _sending_by_claim()
+    dead = [claim for claim, count in first.items() if then.get(claim) == count]
+    assert len(dead) == 1, (first, then)
+    unconfirmed = set(
+        rows.filter(claim=dead[0], state=OutboxMessage.State.SENDING).values_list("to", flat=True)
+    )
+    assert unconfirmed, "the killed worker had claimed rows it did not confirm"
+    # The message in flight: the mail server has it, its row was not confirmed. At most one.
+    in_flight = unconfirmed & set(received())
+    assert len(in_flight) <= 1, in_flight
+
+    # Worker 2 finishes its batches; after the lease, beat's sweep hands the dead worker's rows
+    # (and any batch it had reserved) to it.
+    deadline = time.monotonic() + SEND_TIMEOUT
+    while rows.exclude(state=OutboxMessage.State.SENT).exists():
+        if time.monotonic() > deadline:
+            states = Counter(rows.values_list("state", flat=True))
+            stack.fail(f"not every invitation sent after {SEND_TIMEOUT} s: {states}")
+        time.sleep(0.5)
+    time.sleep(SMTP_DELAY + 0.5)  # the last session's reply
+
+    delivered = Counter(received())
+    assert set(delivered) == expected, "no staff member without the invitation"
+    doubled = {to for to, count in delivered.items() if count > 1}
+    # Only the message in flight when the worker died may arrive twice, and then only twice.
+    assert doubled <= in_flight and max(delivered.values()) <= 2, (doubled, in_flight)
+    assert set(rows.values_list("state", flat=True)) == {OutboxMessage.State.SENT}
+    assert set(rows.values_list("body", flat=True)) == {""}
+    assert set(rows.filter(to__in=unconfirmed).values_list("claim", flat=True)).isdisjoint(dead)
+
+    # No personal link reached a log.
+    with stack.inbox.lock:
+        invitation = next(m for to, m in stack.inbox.messages[before:] if to in expected)
+    link = re.search(r"https?://\S+", body_text(invitation)).group(0)
+    logs = "\n".join(p.log_path.read_text(errors="replace") for p in stack.processes.values())
+    assert urlsplit(link).path not in logs
