@@ -35,7 +35,7 @@ QUERIES = {
     ("directeur.baken", "staff list"): 6,
     ("directeur.baken", "publication"): 15,
     ("directeur.baken", "ratification"): 15,
-    ("directeur.baken", "survey"): 11,  # undelivered invitations and reminders
+    ("directeur.baken", "survey"): 10,  # + the undelivered e-mails of all its rounds in one query
     ("directeur.baken", "survey results"): 11,
     ("directeur.baken", "annual report (staff)"): 36,
     ("directeur.baken", "factsheet"): 38,

@@ -122,25 +122,20 @@ def test_the_board_writes_its_annual_report_and_downloads_it_without_a_reload(
     assert dutch("waiting for the background worker") in row.inner_text()
     page.evaluate("window.wdMarker = 'same page'")
 
-    # The worker's part, run here: after the first school the page has polled its progress.
-    real_board_report = figures.board_report
+    # The workers' parts, run here one school after another (eager tasks): after the first
+    # school's part the page has polled its progress.
+    real_part_store = services._part_store
     seen_progress = []
 
-    def board_report(*, board, school_year, progress):
-        def progress_seen_by_the_page(done, total):
-            progress(done, total)
-            if done == 1:
-                running = page.locator(
-                    f'#report-jobs tr[data-job="{job.pk}"][data-state="running"]'
-                )
-                running.locator(f'progress[value="1"][max="{total}"]').wait_for()
-                seen_progress.append(running.inner_text())
+    def part_store(job_id, attempt, position, part, report):
+        stored = real_part_store(job_id, attempt, position, part, report)
+        if not seen_progress:
+            running = page.locator(f'#report-jobs tr[data-job="{job.pk}"][data-state="running"]')
+            running.locator(f'progress[value="1"][max="{len(schools)}"]').wait_for()
+            seen_progress.append(running.inner_text())
+        return stored
 
-        return real_board_report(
-            board=board, school_year=school_year, progress=progress_seen_by_the_page
-        )
-
-    monkeypatch.setattr(figures, "board_report", board_report)
+    monkeypatch.setattr(services, "_part_store", part_store)
     assert services.report_job_run(job_id=job.pk).state == ReportJob.State.DONE
     assert len(seen_progress) == 1
     progress_text = dutch("%(done)s of %(total)s schools") % {"done": 1, "total": len(schools)}
