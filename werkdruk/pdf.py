@@ -111,13 +111,14 @@ def concatenate_pdfs(
     )
 
     writer = PdfWriter()
-    readers = {}  # one reader per PDF, however many of its page ranges are taken
+    # One reader per PDF, however many of its page ranges are taken; the PDF is kept with its
+    # reader so that its id is not reused by another while the pieces are read.
+    readers = {}
     for content, start, stop in pieces:
         if stop > start:
-            reader = readers.get(id(content))
-            if reader is None:
-                reader = readers[id(content)] = PdfReader(io.BytesIO(content))
-            writer.append(reader, pages=(start, stop), import_outline=False)
+            if id(content) not in readers:
+                readers[id(content)] = (content, PdfReader(io.BytesIO(content)))
+            writer.append(readers[id(content)][1], pages=(start, stop), import_outline=False)
     total = len(writer.pages)
     if page_label is not None and total:
         font = writer._add_object(  # noqa: SLF001 - the one font every page shares
