@@ -99,7 +99,9 @@ def concatenate_pdfs(
 
     The pieces were rendered apart (each school's part of the board report in its own worker
     process), so their own page numbers would start at 1 each: they carry none, and the whole
-    file is numbered here, in one pass that only appends a few bytes to each page."""
+    file is numbered here, in one pass that only appends a few bytes to each page. A PDF named
+    by several pieces (a school's body and, later, its appendix) is read once: its fonts and
+    images are then written once too."""
     from pypdf import PdfReader, PdfWriter
     from pypdf.generic import (
         ArrayObject,
@@ -109,9 +111,14 @@ def concatenate_pdfs(
     )
 
     writer = PdfWriter()
+    # One reader per PDF, however many of its page ranges are taken; the PDF is kept with its
+    # reader so that its id is not reused by another while the pieces are read.
+    readers = {}
     for content, start, stop in pieces:
         if stop > start:
-            writer.append(PdfReader(io.BytesIO(content)), pages=(start, stop), import_outline=False)
+            if id(content) not in readers:
+                readers[id(content)] = (content, PdfReader(io.BytesIO(content)))
+            writer.append(readers[id(content)][1], pages=(start, stop), import_outline=False)
     total = len(writer.pages)
     if page_label is not None and total:
         font = writer._add_object(  # noqa: SLF001 - the one font every page shares
