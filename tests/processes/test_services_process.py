@@ -118,10 +118,11 @@ def test_decision_cannot_be_changed_or_deleted_when_recorded(process):
 
 def test_step_plan_records_old_and_new_date(process, pmr):
     old = step(process, 2).planned_date
-    services.step_plan(step=step(process, 2), actor=pmr, planned_date=datetime.date(2027, 1, 5))
-    assert step(process, 2).planned_date == datetime.date(2027, 1, 5)
+    new = old + datetime.timedelta(days=9)  # the default plan follows today's date: move from it
+    services.step_plan(step=step(process, 2), actor=pmr, planned_date=new)
+    assert step(process, 2).planned_date == new
     decision = Decision.objects.filter(process=process, action="processes.step.planned").get()
-    assert decision.content == {"old": old.isoformat(), "new": "2027-01-05"}
+    assert decision.content == {"old": old.isoformat(), "new": new.isoformat()}
 
 
 def test_step_plan_is_refused_when_step_is_finished(process, director, pmr):
