@@ -92,3 +92,25 @@ def _vote_key_dir(tmp_path_factory):
     settings.VOTE_KEY_DIR = str(tmp_path_factory.mktemp("vote-keys"))
     os.environ["VOTE_KEY_DIR"] = settings.VOTE_KEY_DIR
     return Path(settings.VOTE_KEY_DIR)
+
+
+@pytest.fixture(autouse=True)
+def _unit_tests_run_tasks_eagerly(request, monkeypatch):
+    """Unit tests run Celery tasks eagerly and the outbox sends as soon as a row is written,
+    as the test settings' defaults do, also in `make test`'s PostgreSQL run, whose environment
+    turns eager tasks off for the integration tests' real worker."""
+    if request.node.get_closest_marker("integration"):
+        yield
+        return
+    from django.conf import settings
+
+    from werkdruk.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    monkeypatch.setattr(settings, "CELERY_TASK_ALWAYS_EAGER", True)
+    monkeypatch.setattr(settings, "OUTBOX_SEND_ON_COMMIT", False)
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = eager
