@@ -95,22 +95,25 @@ def _vote_key_dir(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
-def _unit_tests_run_tasks_eagerly(request, monkeypatch):
+def _unit_tests_run_tasks_eagerly(request):
     """Unit tests run Celery tasks eagerly and the outbox sends as soon as a row is written,
     as the test settings' defaults do, also in `make test`'s PostgreSQL run, whose environment
-    turns eager tasks off for the integration tests' real worker."""
+    turns eager tasks off for the integration tests' real worker.
+
+    An override of its own, not monkeypatch: a test that calls `monkeypatch.undo()` while
+    pytest-django's `settings` fixture is active would otherwise restore the value inside that
+    fixture's override and leave it changed outside, for every later test of the process."""
     if request.node.get_closest_marker("integration"):
         yield
         return
-    from django.conf import settings
+    from django.test import override_settings
 
     from werkdruk.celery import app
 
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = True
-    monkeypatch.setattr(settings, "CELERY_TASK_ALWAYS_EAGER", True)
-    monkeypatch.setattr(settings, "OUTBOX_SEND_ON_COMMIT", False)
     try:
-        yield
+        with override_settings(CELERY_TASK_ALWAYS_EAGER=True, OUTBOX_SEND_ON_COMMIT=False):
+            yield
     finally:
         app.conf.task_always_eager = eager
