@@ -5,10 +5,13 @@ The object may be a School, or anything with a ``school`` attribute (Process) or
 (one query), so pages that check many permissions stay at a constant query count.
 """
 
-import rules
-from django.db.models import Value
+import functools
 
-from .models import Board, School, SchoolRole
+import rules
+from django.contrib.auth import get_user_model
+from django.db import connection
+
+from .models import Board, BoardAdministrator, GmrMember, School, SchoolRole
 
 
 def school_of(obj) -> School | None:
@@ -23,24 +26,39 @@ def school_of(obj) -> School | None:
     return None
 
 
+@functools.cache
+def _roles_sql() -> str:
+    """The four kinds of role as one UNION ALL of (id, role, kind) rows, for one user id.
+
+    Written out once rather than built by the ORM on every request: almost every page checks a
+    permission, and compiling the four-part union cost about 1 ms of CPU per page, the
+    query itself a few hundredths of that.
+    """
+    user_model = get_user_model()
+    staff = user_model._meta.get_field("staff_memberships").related_model
+
+    parts = [
+        (SchoolRole, "school_id, role, 'school'", ""),
+        (BoardAdministrator, "board_id, '', 'board'", ""),
+        (GmrMember, "board_id, '', 'gmr'", ""),
+        (staff, "school_id, '', 'staff'", " AND active = %s"),
+    ]
+    # Table names of ours; the user id is a parameter.
+    return " UNION ALL ".join(
+        f"SELECT {columns} FROM {connection.ops.quote_name(model._meta.db_table)}"  # noqa: S608
+        f" WHERE user_id = %s{extra}"
+        for model, columns, extra in parts
+    )
+
+
 def user_roles(user) -> dict:
     """All roles of ``user``: school roles by school id, boards administered, GMR boards, staff
     schools."""
     cache = getattr(user, "_werkdruk_roles", None)
     if cache is None:
-        # One query for the four kinds of role: a UNION ALL of (id, role, kind) rows.
-        def rows(queryset, id_field, kind, role=None):
-            annotations = {"kind": Value(kind)} if role else {"r": Value(""), "kind": Value(kind)}
-            fields = (id_field, role or "r", "kind")
-            return queryset.order_by().annotate(**annotations).values_list(*fields)
-
-        school_roles = rows(SchoolRole.objects.filter(user=user), "school_id", "school", "role")
-        union = school_roles.union(
-            rows(user.board_roles.all(), "board_id", "board"),
-            rows(user.gmr_roles.all(), "board_id", "gmr"),
-            rows(user.staff_memberships.filter(active=True), "school_id", "staff"),
-            all=True,
-        )
+        with connection.cursor() as cursor:  # one query for the four kinds of role
+            cursor.execute(_roles_sql(), [user.pk, user.pk, user.pk, user.pk, True])
+            union = cursor.fetchall()
         schools: dict[int, set[str]] = {}
         boards, gmr, staff = set(), set(), set()
         for pk, role, kind in union:

@@ -4,7 +4,7 @@ does not grow with the number of staff, steps or schools."""
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q
+from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -15,13 +15,15 @@ from .models import Board, BoardProcess, Decision, Process, ProcessStep, School,
 from .predicates import user_roles
 
 
-def _steps_prefetch():
-    return Prefetch(
-        "steps",
-        queryset=ProcessStep.objects.order_by("number").prefetch_related(
+def _steps_prefetch(*, sign_offs=True):
+    """The steps in order, by default with their sign-offs and who signed (the to-dos and the
+    step pages read them; the board's progress table does not, and saves a query)."""
+    steps = ProcessStep.objects.order_by("number")
+    if sign_offs:
+        steps = steps.prefetch_related(
             Prefetch("sign_offs", queryset=SignOff.objects.select_related("user"))
-        ),
-    )
+        )
+    return Prefetch("steps", queryset=steps)
 
 
 def process_get_for_user(*, user, pk, perm=None) -> Process:
@@ -184,7 +186,8 @@ def dashboard_for_user(*, user) -> dict:
             Prefetch(
                 "processes",
                 queryset=Process.objects.select_related("school_year")
-                .prefetch_related(_steps_prefetch())
+                # The sign-offs count for the to-dos on the cards of the user's own schools.
+                .prefetch_related(_steps_prefetch(sign_offs=bool(school_ids)))
                 .order_by("-school_year__start_year"),
             )
         )
@@ -255,15 +258,21 @@ def _board_row(school, process) -> dict:
 
 
 def board_overview(*, board) -> dict:
-    """Every school of ``board`` with its latest process and progress, in constant queries."""
+    """Every school of ``board`` with its latest process and progress, in constant queries
+    and reading only the latest processes' steps (not every earlier year's, nor sign-offs)."""
+    latest_year = (
+        Process.objects.filter(school_id=OuterRef("school_id"))
+        .order_by("-school_year__start_year")
+        .values("school_year__start_year")[:1]
+    )
     schools = (
         School.objects.filter(board=board)
         .prefetch_related(
             Prefetch(
                 "processes",
                 queryset=Process.objects.select_related("school_year")
-                .prefetch_related(_steps_prefetch())
-                .order_by("-school_year__start_year"),
+                .filter(school_year__start_year=Subquery(latest_year))
+                .prefetch_related(_steps_prefetch(sign_offs=False)),
             )
         )
         .order_by("name")

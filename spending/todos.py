@@ -41,20 +41,22 @@ def spending_todos(user, processes) -> dict[int, list[Todo]]:
             version__school_plan__process_id__in=ratified
         )
         .select_related("version__school_plan")
+        .only("version__content", "version__school_plan__process_id")  # not the decision list
         .order_by("ratified_at", "pk")
     }
     entries = {pk: ratified_measures(version) for pk, version in versions.items()}
     keys = {int(m["key"]) for ms in entries.values() for m in ms if str(m.get("key")).isdigit()}
-    recorded = {
-        measure.pk: {year for year in years if getattr(measure, f"spent_{year}")}
-        for measure in SchoolPlanMeasure.objects.filter(pk__in=keys).annotate(
-            **{
-                f"spent_{year}": Exists(
-                    MeasureSpending.objects.filter(measure=OuterRef("pk"), start_year=year)
-                )
-                for year in years
-            }
+    spent = {
+        f"spent_{year}": Exists(
+            MeasureSpending.objects.filter(measure=OuterRef("pk"), start_year=year)
         )
+        for year in years
+    }
+    recorded = {
+        pk: {year for year, done in zip(years, flags, strict=True) if done}
+        for pk, *flags in SchoolPlanMeasure.objects.filter(pk__in=keys)
+        .annotate(**spent)
+        .values_list("pk", *spent)
     }
     todos: dict[int, list[Todo]] = {}
     for process_id, version in versions.items():

@@ -46,6 +46,7 @@ def _planned_by_process(process_ids, year: int) -> dict[int, Decimal]:
     records = (
         RatificationRecord.objects.filter(version__school_plan__process_id__in=process_ids)
         .select_related("version__school_plan")
+        .only("version__content", "version__school_plan__process_id")  # not the decision list
         .order_by("ratified_at", "pk")
     )
     latest = {record.version.school_plan.process_id: record.version for record in records}

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -11,6 +12,7 @@ from tests.factories import (
     BoardAdministratorFactory,
     SchoolFactory,
     SchoolRoleFactory,
+    SchoolYearFactory,
     StaffMemberFactory,
 )
 from tests.fixtures.steps import assign_actor
@@ -171,6 +173,25 @@ def test_board_dashboard_query_count_does_not_grow_with_schools(client, school, 
         services.process_create(school=extra, school_year=year, actor=manager)
     assert _count(client, url) == small
     assert _count(client, reverse("processes:dashboard")) == dashboard_small
+
+
+def test_board_progress_shows_each_schools_latest_process_when_it_has_earlier_ones(
+    client, school, director, process
+):
+    earlier_year = SchoolYearFactory(start_year=process.school_year.start_year - 1)
+    earlier = services.process_create(school=school, school_year=earlier_year, actor=director)
+    admin = BoardAdministratorFactory(board=school.board).user
+    client.force_login(admin)
+    url = reverse("processes:board-detail", args=[school.board_id])
+    client.get(url)
+    with CaptureQueriesContext(connection) as context:
+        content = client.get(url).content.decode()
+    assert reverse("processes:process-detail", args=[process.pk]) in content
+    assert reverse("processes:process-detail", args=[earlier.pk]) not in content
+    step_reads = [q["sql"] for q in context.captured_queries if "processes_processstep" in q["sql"]]
+    assert len(step_reads) == 1
+    read_ids = re.search(r'"process_id" IN \(([^)]*)\)', step_reads[0]).group(1)
+    assert read_ids.replace(" ", "").split(",") == [str(process.pk)]  # only the latest's steps
 
 
 def test_overdue_step_is_marked_on_the_timeline(client, director, process):
