@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from processes.models import Process
 from schoolplans.models import RatificationRecord
 from schoolplans.selectors.archive import kickoff_attended
-from spending.selectors import spending_overview
+from spending.selectors import spending_overviews
 from surveys.models import SurveyRound
 from surveys.selectors.results import school_history, school_rounds
 from units.models import BudgetLine, OrganisationalUnit, SchoolAllocation
@@ -211,6 +211,9 @@ def school_years_figures(*, process) -> list[YearFigures]:
         lambda vote: vote.process_id,
     )
     attended = kickoff_attended(processes)
+    goals_of = spending_overviews(
+        (other, records[other.pk].version) for other in processes if other.pk in records
+    )
     years = []
     for other in processes:
         record = records.get(other.pk)
@@ -221,11 +224,7 @@ def school_years_figures(*, process) -> list[YearFigures]:
             for line in lines.get(other.pk, [])
             if line.kind == BudgetLine.Kind.CARRY_OVER
         ]
-        goals = None
-        if record is not None:
-            goals = spending_overview(
-                other, year=other.school_year.start_year, version=record.version
-            )
+        goals = goals_of.get(other.pk)
         submitted = [submitted_at for _pk, submitted_at in units.get(other.pk, [])]
         years.append(
             YearFigures(
