@@ -42,7 +42,7 @@ QUERIES = {
     # without their keys, the contributors in one query (issue 20: 36, then 27)
     ("directeur.baken", "annual report (staff)"): 27,
     # last year's block reads only what it shows, not the whole annual report (38)
-    ("directeur.baken", "factsheet"): 21,
+    ("directeur.baken", "factsheet"): 20,
     # the years' figures read together, not one annual report per year (58)
     ("directeur.baken", "annual report years"): 18,
     ("bestuur", "board"): 12,

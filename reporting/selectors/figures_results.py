@@ -18,7 +18,7 @@ from surveys.selectors.results import (
     round_results,
     school_history,
 )
-from surveys.selectors.rounds import questionnaire_of, turnouts
+from surveys.selectors.rounds import turnouts
 
 from ..sections import (
     CategoryRow,
@@ -42,10 +42,8 @@ def survey_results(process, *, school_rounds=None) -> list:
     ``school_rounds``: ``surveys.selectors.results.school_rounds(process.school)``, when read
     already (no query then)."""
     if school_rounds is None:
-        questionnaire = questionnaire_of(process)
-        if questionnaire is None:
-            return []
-        rounds = questionnaire.rounds.all()
+        # the rounds of the process's questionnaire (none without one), in one query
+        rounds = list(SurveyRound.objects.filter(questionnaire__process=process))
         responses = responses_by_round(rounds)
     else:
         every, responses = school_rounds
