@@ -186,9 +186,9 @@ def _comparison(process, history):
 
 def school_years_figures(*, process) -> list[YearFigures]:
     """The figures of each compared year, oldest first. A fixed number of queries for the
-    years together (the budget lines, units, votes, ratifications and shares of every year at
-    once), plus the kick-off sessions of each year and the spending of each ratified year: at
-    most ``MAX_YEARS`` years, however many measures, decisions or units a year has."""
+    years together (the shares, ratifications, budget lines, units, votes, kick-off sessions,
+    spending and survey rounds of every year at once), however many years, measures,
+    decisions or units there are."""
     processes = school_years(process=process)
     rounds, responses = school_rounds(process.school)  # every year's rounds and responses
     history = school_history(process.school, rounds=rounds, responses=responses)
