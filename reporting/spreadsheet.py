@@ -122,7 +122,7 @@ def _years(summary) -> list[dict]:
     rows = []
     processes = [row.process for row in summary["money"].rows if row.process is not None]
     for process in processes:
-        comparison = compare.years_compared(compare.school_years_reports(process=process))
+        comparison = compare.years_compared(compare.school_years_figures(process=process))
         labels = [year.label for year in comparison.years]
         for group in comparison.groups:
             for row in group.rows:

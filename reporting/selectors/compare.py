@@ -1,7 +1,8 @@
 """A school's school years side by side (domain section 7: "years can be compared side by side").
 
-``years_compared`` turns the annual reports of a school's years (``figures.school_report``, one
-per year) into rows with one cell per year, oldest left; it reads nothing. ``school_years``
+``years_compared`` turns the figures of a school's years (``school_years_figures``: per year the
+figures of its annual report, ``figures.school_report``, that the comparison shows, read for the
+years together) into rows with one cell per year, oldest left; it reads nothing. ``school_years``
 picks the years: the school's years with a process, at most ``MAX_YEARS``, the latest ones, or
 the ones up to the year asked for when that year is older. A cell is None when the year has no
 such figure (not ratified yet, no vote closed, no survey round shown); the page shows "–".
@@ -13,10 +14,17 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from processes.models import Process
-from units.models import BudgetLine
+from schoolplans.models import RatificationRecord
+from schoolplans.selectors.archive import kickoff_attended
+from spending.selectors import spending_overviews
+from surveys.models import SurveyRound
+from surveys.selectors.results import school_history, school_rounds
+from units.models import BudgetLine, OrganisationalUnit, SchoolAllocation
+from voting.models import Vote
+from voting.selectors import TurnoutRow, vote_counted
 
-from ..sections import ZERO, SchoolReport
-from .figures import school_report
+from ..sections import ZERO, SurveyRoundRow
+from . import figures_results
 
 MAX_YEARS = 5
 
@@ -66,7 +74,7 @@ def school_years(*, process) -> list[Process]:
     ``MAX_YEARS`` years up to and including it."""
     processes = list(
         Process.objects.filter(school_id=process.school_id)
-        .select_related("school_year")
+        .select_related("school", "school_year")
         .order_by("school_year__start_year")
     )
     index = next(i for i, other in enumerate(processes) if other.pk == process.pk)
@@ -74,60 +82,183 @@ def school_years(*, process) -> list[Process]:
     return processes[max(end - MAX_YEARS, 0) : end]
 
 
-def school_years_reports(*, process) -> list[SchoolReport]:
-    """One annual report per compared year, oldest first: a fixed number of queries per year,
-    however many measures, decisions or units a year has."""
-    return [
-        school_report(school=process.school, school_year=other.school_year)
-        for other in school_years(process=process)
-    ]
+@dataclass(frozen=True)
+class YearFigures:
+    """The figures of one year that the comparison shows: each is the figure of that year's
+    annual report (``figures.school_report``, named after it in the comments), read without
+    the parts of the report the comparison does not show."""
+
+    school_name: str
+    school_year: str  # report.school_year
+    process_id: int
+    school_budget: Decimal  # report.amounts.school_budget
+    school_share: Decimal | None  # report.amounts.school_share
+    carry_over: Decimal | None  # the carry-over lines of report.amounts.budget_lines
+    goals: object | None  # spending.selectors.SpendingOverview; report.goals is None without
+    turnout: Decimal | None  # the last closed round of report.process.votes
+    attendance: int | None  # report.process.kickoff
+    submitted_plans: tuple[int, int] | None  # report.process.units
+    survey_round: SurveyRoundRow | None  # the latest shown of report.evaluation.rounds
+    ratified_at: object  # report.ratified_at, False when not ratified
+    comparison: object | None  # report.evaluation.comparison
+
+
+def _by_process(rows, key) -> dict[int, list]:
+    grouped: dict[int, list] = {}
+    for row in rows:
+        grouped.setdefault(key(row), []).append(row)
+    return grouped
+
+
+def _records(processes) -> dict[int, RatificationRecord]:
+    """Each process's latest ratification (as ``ratification_record_for``), in one query."""
+    latest: dict[int, RatificationRecord] = {}
+    records = (
+        RatificationRecord.objects.filter(version__school_plan__process__in=processes)
+        .select_related("version__school_plan")
+        .order_by("-ratified_at", "-pk")
+    )
+    for record in records:
+        latest.setdefault(record.version.school_plan.process_id, record)
+    return latest
+
+
+def _shares(school, processes) -> dict[int, SchoolAllocation]:
+    """Each year's share of the board's fixed allocation (as ``school_share``), by school year
+    id, in one query."""
+    return {
+        share.allocation.school_year_id: share
+        for share in SchoolAllocation.objects.filter(
+            school=school,
+            allocation__board_id=school.board_id,
+            allocation__school_year__in=[p.school_year_id for p in processes],
+            allocation__fixed_at__isnull=False,
+        ).select_related("allocation")
+    }
+
+
+def _turnout(closed_votes) -> Decimal | None:
+    """The turnout of the last closed round (as ``figures_process.votes``)."""
+    if not closed_votes:
+        return None
+    vote = max(closed_votes, key=lambda vote: vote.round)
+    counted = vote_counted(vote)
+    return TurnoutRow("", counted.eligible, counted.cast).percentage
+
+
+def _attendance(attended) -> int | None:
+    """The kick-off attendance of a year (``kickoff_attended``), as section b counts it."""
+    counted = [number for number in attended if number is not None]
+    return sum(counted) if counted else None
+
+
+def _survey_round(process, history) -> SurveyRoundRow | None:
+    """The year's latest round with results shown (baseline first, as in section d), from the
+    school's ``history`` (``school_history``: the rounds with results shown, each with its
+    dimension figures, computed as ``round_results`` computes them)."""
+    shown = [row for row in history if row.survey_round.questionnaire.process_id == process.pk]
+    if not shown:
+        return None
+    row = max(
+        shown,
+        key=lambda row: (row.survey_round.kind != SurveyRound.Kind.BASELINE, row.survey_round.kind),
+    )
+    return SurveyRoundRow(
+        label=figures_results.round_label(row.survey_round, process.school_year),
+        invited=None,
+        answered=None,
+        shown=True,
+        dimensions=figures_results.dimension_rows(list(row.dimensions.values())),
+    )
+
+
+def _comparison(process, history):
+    """The chart of section d of ``process``'s report: the school's rounds up to its year."""
+    start = process.school_year.start_year
+    return figures_results.comparison_of(
+        [
+            row
+            for row in history
+            if row.survey_round.questionnaire.process.school_year.start_year <= start
+        ]
+    )
+
+
+def school_years_figures(*, process) -> list[YearFigures]:
+    """The figures of each compared year, oldest first. A fixed number of queries for the
+    years together (the shares, ratifications, budget lines, units, votes, kick-off sessions,
+    spending and survey rounds of every year at once), however many years, measures,
+    decisions or units there are."""
+    processes = school_years(process=process)
+    rounds, responses = school_rounds(process.school)  # every year's rounds and responses
+    history = school_history(process.school, rounds=rounds, responses=responses)
+    shares = _shares(process.school, processes)
+    records = _records(processes)
+    lines = _by_process(
+        BudgetLine.objects.filter(process__in=processes).order_by("kind", "pk"),
+        lambda line: line.process_id,
+    )
+    units = _by_process(
+        OrganisationalUnit.objects.filter(process__in=processes).values_list(
+            "process_id", "plan__submitted_at"
+        ),
+        lambda unit: unit[0],
+    )
+    votes = _by_process(
+        Vote.objects.filter(
+            process__in=processes, kind=Vote.Kind.AGREEMENT, state=Vote.State.CLOSED
+        ),
+        lambda vote: vote.process_id,
+    )
+    attended = kickoff_attended(processes)
+    goals_of = spending_overviews(
+        (other, records[other.pk].version) for other in processes if other.pk in records
+    )
+    years = []
+    for other in processes:
+        record = records.get(other.pk)
+        share = shares.get(other.school_year_id)
+        amounts = [line.amount for line in lines.get(other.pk, [])]
+        carry_over = [
+            line.amount
+            for line in lines.get(other.pk, [])
+            if line.kind == BudgetLine.Kind.CARRY_OVER
+        ]
+        goals = goals_of.get(other.pk)
+        submitted = [submitted_at for _pk, submitted_at in units.get(other.pk, [])]
+        years.append(
+            YearFigures(
+                school_name=process.school.name,
+                school_year=str(other.school_year),
+                process_id=other.pk,
+                school_budget=sum(amounts, ZERO),
+                school_share=share.amount if share else None,
+                carry_over=sum(carry_over, ZERO) if carry_over else None,
+                goals=goals,
+                turnout=_turnout(votes.get(other.pk, [])),
+                attendance=_attendance(attended[other.pk]),
+                submitted_plans=(
+                    (sum(at is not None for at in submitted), len(submitted)) if submitted else None
+                ),
+                survey_round=_survey_round(other, history),
+                ratified_at=(record.ratified_at if record is not None else None) or False,
+                comparison=_comparison(other, history) if other is processes[-1] else None,
+            )
+        )
+    return years
 
 
 # --- the figures of one year -----------------------------------------------------------------
 
 
-def _goal(report, name):
-    return getattr(report.goals, name) if report.goals is not None else None
-
-
-def _carry_over(report) -> Decimal | None:
-    lines = [
-        line.amount
-        for line in report.amounts.budget_lines
-        if line.kind == BudgetLine.Kind.CARRY_OVER
-    ]
-    return sum(lines, ZERO) if lines else None
-
-
-def _measure_count(report) -> int | None:
-    return len(report.goals.measures) if report.goals is not None else None
-
-
-def _turnout(report) -> Decimal | None:
-    votes = report.process.votes if report.process is not None else []
-    return max(votes, key=lambda vote: vote.round).turnout if votes else None
-
-
-def _attendance(report) -> int | None:
-    sessions = report.process.kickoff if report.process is not None else []
-    counted = [session.attended for session in sessions if session.attended is not None]
-    return sum(counted) if counted else None
-
-
-def _submitted_plans(report) -> tuple[int, int] | None:
-    units = report.process.units if report.process is not None else []
-    if not units:
+def _goal(year, name):
+    if year.goals is None:
         return None
-    return sum(unit.submitted_at is not None for unit in units), len(units)
+    return year.goals.unspent if name == "unspent" else getattr(year.goals.total, name)
 
 
-def _survey_round(report):
-    """The year's latest round with results shown (the rounds are baseline first), or None."""
-    return next((row for row in reversed(report.evaluation.rounds) if row.shown), None)
-
-
-def _ratified(report):
-    return report.ratified_at if report.ratified_at is not None else False
+def _measure_count(year) -> int | None:
+    return len(year.goals.measures) if year.goals is not None else None
 
 
 # --- rows ------------------------------------------------------------------------------------
@@ -153,31 +284,29 @@ def _keyed_rows(reports, kind, keyed) -> list[Row]:
     ]
 
 
-def _categories(report):
-    if report.goals is None:
+def _categories(year):
+    if year.goals is None:
         return []
-    return [(row.code, row.label, (row.planned, row.actual)) for row in report.goals.categories]
+    return [(row.code, row.label, (row.planned, row.actual)) for row in year.goals.categories]
 
 
-def _dimensions(report):
-    shown = _survey_round(report)
-    if shown is None:
+def _dimensions(year):
+    if year.survey_round is None:
         return []
-    return [(row.label, row.label, row.high_share) for row in shown.dimensions]
+    return [(row.label, row.label, row.high_share) for row in year.survey_round.dimensions]
 
 
-def _survey_label(report):
-    shown = _survey_round(report)
-    return shown.label if shown is not None else None
+def _survey_label(year):
+    return year.survey_round.label if year.survey_round is not None else None
 
 
-def years_compared(reports: list[SchoolReport]) -> YearsComparison:
-    """The comparison of ``reports`` (one school's years, oldest first)."""
+def years_compared(reports: list[YearFigures]) -> YearsComparison:
+    """The comparison of ``reports`` (``school_years_figures``: one school's years, oldest
+    first)."""
     money = [
-        _row(reports, _("School budget"), Kind.MONEY, lambda r: r.amounts.school_budget),
-        _row(reports, _("Share of the board's allocation"), Kind.MONEY,
-             lambda r: r.amounts.school_share),
-        _row(reports, _("Carry-over in the budget"), Kind.MONEY, _carry_over),
+        _row(reports, _("School budget"), Kind.MONEY, lambda r: r.school_budget),
+        _row(reports, _("Share of the board's allocation"), Kind.MONEY, lambda r: r.school_share),
+        _row(reports, _("Carry-over in the budget"), Kind.MONEY, lambda r: r.carry_over),
         _row(reports, _("Planned spending"), Kind.MONEY, lambda r: _goal(r, "planned")),
         _row(reports, _("Actual spending"), Kind.MONEY, lambda r: _goal(r, "actual")),
         _row(reports, _("Unspent"), Kind.MONEY, lambda r: _goal(r, "unspent")),
@@ -187,15 +316,19 @@ def years_compared(reports: list[SchoolReport]) -> YearsComparison:
         *_keyed_rows(reports, Kind.PAIR, _categories),
     ]
     participation = [
-        _row(reports, _("Turnout of the staff vote (last round)"), Kind.PERCENT, _turnout),
-        _row(reports, _("Kick-off attendance"), Kind.COUNT, _attendance),
-        _row(reports, _("Units with a submitted plan"), Kind.FRACTION, _submitted_plans),
+        _row(
+            reports, _("Turnout of the staff vote (last round)"), Kind.PERCENT, lambda r: r.turnout
+        ),
+        _row(reports, _("Kick-off attendance"), Kind.COUNT, lambda r: r.attendance),
+        _row(reports, _("Units with a submitted plan"), Kind.FRACTION, lambda r: r.submitted_plans),
     ]
     survey = [
         _row(reports, _("Survey round"), Kind.TEXT, _survey_label),
         *_keyed_rows(reports, Kind.PERCENT, _dimensions),
     ]
-    ratification = [_row(reports, _("School plan ratified"), Kind.RATIFIED, _ratified)]
+    ratification = [
+        _row(reports, _("School plan ratified"), Kind.RATIFIED, lambda r: r.ratified_at)
+    ]
     groups = [
         Group(_("Money"), money),
         Group(_("Measures and spending per category (planned / actual)"), goals),
@@ -207,5 +340,5 @@ def years_compared(reports: list[SchoolReport]) -> YearsComparison:
         school_name=reports[-1].school_name if reports else "",
         years=[YearColumn(label=r.school_year, process_id=r.process_id) for r in reports],
         groups=groups,
-        chart=reports[-1].evaluation.comparison if reports else None,
+        chart=reports[-1].comparison if reports else None,
     )

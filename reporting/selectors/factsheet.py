@@ -8,10 +8,12 @@ from decimal import Decimal
 
 from processes.predicates import is_director, is_pmr_member
 from schoolplans.models import Factsheet
+from schoolplans.selectors.decision_list import ratification_record_for
 from schoolplans.selectors.next_year import previous_process
+from units.selectors.budget import school_budget
 
-from ..sections import OutcomeRow, SurveyRoundRow
-from .figures import school_report
+from ..sections import ZERO, OutcomeRow, SurveyRoundRow
+from . import figures_results
 
 READ = "reporting.view_factsheet"
 EDIT = "reporting.change_factsheet"
@@ -46,20 +48,25 @@ def last_year(process) -> LastYear | None:
     previous = previous_process(process)
     if previous is None:
         return None
-    report = school_report(school=previous.school, school_year=previous.school_year)
-    goals = report.goals
+    # The parts of the annual report (``figures.school_report``) the block shows, no more.
+    record = ratification_record_for(previous)
+    results = figures_results.survey_results(previous)
+    goals = figures_results.goals_section(
+        process=previous, results=results, version=record.version if record else None
+    )
+    outcomes = figures_results.evaluation_outcomes(previous)
+    lines = school_budget(process=previous).lines
     return LastYear(
-        school_year=report.school_year,
-        school_budget=report.amounts.school_budget,
+        school_year=str(previous.school_year),
+        school_budget=sum((line.amount for line in lines), ZERO),
         planned=goals.planned if goals else None,
         actual=goals.actual if goals else None,
         unspent=goals.unspent if goals else None,
-        agreement=report.evaluation.agreement,
-        rounds=report.evaluation.rounds,
-        outcomes=report.evaluation.outcomes if report.evaluation.outcomes_shared else [],
-        outcomes_moment=report.evaluation.outcomes_moment,
-        outcomes_unshared=bool(report.evaluation.outcomes)
-        and not report.evaluation.outcomes_shared,
+        agreement=figures_results.agreement(previous),
+        rounds=figures_results.round_rows(process=previous, results=results),
+        outcomes=outcomes["outcomes"] if outcomes["outcomes_shared"] else [],
+        outcomes_moment=outcomes["outcomes_moment"],
+        outcomes_unshared=bool(outcomes["outcomes"]) and not outcomes["outcomes_shared"],
     )
 
 

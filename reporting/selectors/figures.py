@@ -19,6 +19,7 @@ from django.utils import timezone
 from plans.models import MeasureCategory
 from processes.models import Process
 from schoolplans.selectors.decision_list import ratification_record_for
+from surveys.selectors.results import school_rounds
 from units.models import BoardAllocation
 
 from ..sections import ZERO, BoardReport, BoardSchoolRow, CategoryRow, SchoolReport
@@ -34,15 +35,18 @@ def _process_of(school, school_year):
     )
 
 
-def school_report(*, school, school_year) -> SchoolReport:
-    """The report of one school for one school year (its process, if any).
+def school_report(*, school, school_year, process=None, rounds=None) -> SchoolReport:
+    """The report of one school for one school year (its process, if any: ``process`` when the
+    caller has read it, a school has at most one per year). ``rounds``: the school's survey
+    rounds and responses (``surveys.selectors.results.school_rounds``), when read already.
 
     Without a process for that year only the board's allocation is given (process and goals
     None, an empty evaluation); before ratification the goals are None and the rest is filled.
     A fixed number of queries, however many measures, decisions or units there are.
     """
     share = figures_process.school_share(school=school, school_year=school_year)
-    process = _process_of(school, school_year)
+    if process is None:
+        process = _process_of(school, school_year)
     base = {
         "school_name": school.name,
         "brin": school.brin,
@@ -60,18 +64,23 @@ def school_report(*, school, school_year) -> SchoolReport:
             evaluation=figures_results.empty_evaluation(),
         )
     record = ratification_record_for(process)
-    results = figures_results.survey_results(process)
+    if rounds is None:
+        rounds = school_rounds(school)  # this year's rounds and the school's history
+    results = figures_results.survey_results(process, school_rounds=rounds)
+    units = figures_process.unit_rows(process)  # sections a (the split) and b
     return SchoolReport(
         **base,
         process_id=process.pk,
         ratified_at=record.ratified_at if record else None,
         version_number=record.version.number if record else None,
-        amounts=figures_process.amount_section(share=share, process=process),
-        process=figures_process.process_section(process=process, record=record),
+        amounts=figures_process.amount_section(share=share, process=process, unit_rows=units),
+        process=figures_process.process_section(process=process, record=record, unit_rows=units),
         goals=figures_results.goals_section(
             process=process, results=results, version=record.version if record else None
         ),
-        evaluation=figures_results.evaluation_section(process=process, results=results),
+        evaluation=figures_results.evaluation_section(
+            process=process, results=results, school_rounds=rounds
+        ),
     )
 
 

@@ -6,7 +6,7 @@ the process has.
 
 import datetime
 
-from django.db.models import Count
+from django.db.models import Count, Value
 from django.utils.translation import gettext as _
 
 from plans.models import Measure, MeasureComment, UnitPlan
@@ -24,7 +24,7 @@ from units.selectors.budget import school_budget
 from units.selectors.split import split_get
 from units.splitting import shares_of
 from voting.models import Vote
-from voting.selectors import TurnoutRow, agreement_votes, vote_counted
+from voting.selectors import TurnoutRow, vote_counted
 
 from ..sections import (
     ZERO,
@@ -58,9 +58,10 @@ def school_share(*, school, school_year) -> SchoolAllocation | None:
     )
 
 
-def amount_section(*, share, process) -> AmountSection:
+def amount_section(*, share, process, unit_rows=None) -> AmountSection:
     """Section a: the board's allocation and the school's part (``share``, None when step 0 is
-    not in the app), and the budget lines of ``process`` (none without a process)."""
+    not in the app), and the budget lines of ``process`` (none without a process).
+    ``unit_rows``: ``unit_rows(process)``, when read already."""
     lines = school_budget(process=process).lines if process is not None else []
     kinds = dict(BudgetLine.Kind.choices)
     allocation = share.allocation if share is not None else None
@@ -82,22 +83,26 @@ def amount_section(*, share, process) -> AmountSection:
             for line in lines
         ],
         school_budget=sum((line.amount for line in lines), ZERO),
-        split=split_section(process) if process is not None else None,
+        split=split_section(process, unit_rows=unit_rows) if process is not None else None,
     )
 
 
-def split_section(process) -> SplitSection | None:
+def split_section(process, *, unit_rows=None) -> SplitSection | None:
     """The split of step 2 as stored: each unit's amount and the central reserve, the figures
-    the agreement showed (units.steps.split.agreement_budget). Two queries; None before a split
-    is saved."""
+    the agreement showed (units.steps.split.agreement_budget). Two queries (one with
+    ``unit_rows``, the process's units as ``unit_rows`` reads them); None before a split is
+    saved."""
     split = split_get(process=process)
     if split is None:
         return None
-    units = list(
-        OrganisationalUnit.objects.filter(process=process)
-        .order_by("name", "pk")
-        .values_list("pk", "name", "amount")
-    )
+    if unit_rows is None:
+        units = list(
+            OrganisationalUnit.objects.filter(process=process)
+            .order_by("name", "pk")
+            .values_list("pk", "name", "amount")
+        )
+    else:
+        units = [(unit.pk, unit.name, unit.amount) for unit in unit_rows]
     shares = shares_of({pk: amount for pk, _name, amount in units})
     return SplitSection(
         method_label=str(split.get_method_display()),
@@ -191,11 +196,13 @@ def step_summaries(entries) -> list[StepSummary]:
 
 
 def votes(process) -> list[VoteFigures]:
-    """Every closed round of the staff vote on the agreement: counts only, never a ballot."""
+    """Every closed round of the staff vote on the agreement, oldest first: counts only, never
+    a ballot. One query."""
     result = []
-    for vote in agreement_votes(process):
-        if vote.state != Vote.State.CLOSED:
-            continue
+    closed = Vote.objects.filter(
+        process=process, kind=Vote.Kind.AGREEMENT, state=Vote.State.CLOSED
+    ).order_by("round")
+    for vote in closed:
         counted = vote_counted(vote)
         result.append(
             VoteFigures(
@@ -215,36 +222,37 @@ def votes(process) -> list[VoteFigures]:
 
 
 def _contributors(process, plan_units: dict[int, int]) -> dict[int, set[int]]:
-    """Unit pk -> the users who wrote on or commented on its plan (three queries).
-    ``plan_units``: plan pk -> unit pk of the process's plans."""
+    """Unit pk -> the users who wrote on or commented on its plan (one query: the plans'
+    history, the measures' history and the comments, as one ``UNION``). ``plan_units``: plan
+    pk -> unit pk of the process's plans."""
     people: dict[int, set[int]] = {}
-
-    def add(unit_id, user_id):
+    plans = (
+        UnitPlan.history.filter(process_id=process.pk)
+        .annotate(source=Value("unit"))
+        .values_list("source", "unit_id", "history_user_id")
+    )
+    measures = (
+        Measure.history.filter(plan_id__in=plan_units)
+        .annotate(source=Value("plan"))
+        .values_list("source", "plan_id", "history_user_id")
+    )
+    comments = (
+        MeasureComment.objects.filter(measure__plan__process=process)
+        .annotate(source=Value("unit"))
+        .values_list("source", "measure__plan__unit_id", "author_id")
+    )
+    rows = plans.order_by().union(measures.order_by(), comments.order_by())
+    for source, key, user_id in rows:
+        unit_id = plan_units.get(key) if source == "plan" else key
         if unit_id is not None and user_id is not None:
             people.setdefault(unit_id, set()).add(user_id)
-
-    plans = UnitPlan.history.filter(process_id=process.pk).values_list("unit_id", "history_user_id")
-    for unit_id, user_id in plans.order_by().distinct():
-        add(unit_id, user_id)
-    measures = Measure.history.filter(plan_id__in=plan_units).values_list(
-        "plan_id", "history_user_id"
-    )
-    for plan_id, user_id in measures.order_by().distinct():
-        add(plan_units.get(plan_id), user_id)
-    comments = MeasureComment.objects.filter(measure__plan__process=process).values_list(
-        "measure__plan__unit_id", "author_id"
-    )
-    for unit_id, user_id in comments.order_by().distinct():
-        add(unit_id, user_id)
     return people
 
 
-def units(process) -> list[UnitParticipation]:
-    """Per unit: its members in this process (also those who left the school since, so that a
-    past year's report does not change); its contributors, that is the distinct users who changed
-    the unit's plan or one of its measures (their history, deleted measures included), wrote a
-    comment on a measure, or submitted the plan; the plan's state; its meetings (step 7)."""
-    rows = list(
+def unit_rows(process) -> list[OrganisationalUnit]:
+    """The process's units by name, each with its plan (None without one), ``member_count``
+    and ``meeting_count``: one query, for ``units`` and ``split_section``."""
+    return list(
         OrganisationalUnit.objects.filter(process=process)
         .annotate(
             member_count=Count("memberships", distinct=True),
@@ -253,6 +261,16 @@ def units(process) -> list[UnitParticipation]:
         .select_related("plan")
         .order_by("name", "pk")
     )
+
+
+def units(process, *, rows=None) -> list[UnitParticipation]:
+    """Per unit: its members in this process (also those who left the school since, so that a
+    past year's report does not change); its contributors, that is the distinct users who changed
+    the unit's plan or one of its measures (their history, deleted measures included), wrote a
+    comment on a measure, or submitted the plan; the plan's state; its meetings (step 7).
+    ``rows``: ``unit_rows(process)``, when read already."""
+    if rows is None:
+        rows = unit_rows(process)
     plan_units = {unit.plan.pk: unit.pk for unit in rows if getattr(unit, "plan", None)}
     contributors = _contributors(process, plan_units)
     result = []
@@ -287,7 +305,7 @@ def kickoff(process) -> list[KickoffFigures]:
     ]
 
 
-def process_section(*, process, record) -> ProcessSection:
+def process_section(*, process, record, unit_rows=None) -> ProcessSection:
     entries = decision_entries(process=process, record=record)
     return ProcessSection(
         staff_count=UnitMembership.objects.filter(unit__process=process)
@@ -296,7 +314,7 @@ def process_section(*, process, record) -> ProcessSection:
         .count(),
         timeline=timeline(entries),
         votes=votes(process),
-        units=units(process),
+        units=units(process, rows=unit_rows),
         kickoff=kickoff(process),
         steps=step_summaries(entries),
     )

@@ -18,7 +18,7 @@ from surveys.selectors.results import (
     round_results,
     school_history,
 )
-from surveys.selectors.rounds import questionnaire_of, turnouts
+from surveys.selectors.rounds import turnouts
 
 from ..sections import (
     CategoryRow,
@@ -36,15 +36,24 @@ AGREEMENT_FIELDS = ("what", "indicators", "when", "responsible", "sharing", "fol
 ROUND_PREFERENCE = (SurveyRound.Kind.FOLLOW_UP, SurveyRound.Kind.BASELINE)
 
 
-def survey_results(process) -> list:
-    """``round_results`` of every round of ``process``'s questionnaire, baseline first."""
-    questionnaire = questionnaire_of(process)
-    if questionnaire is None:
-        return []
-    rounds = sorted(questionnaire.rounds.all(), key=lambda r: r.kind != SurveyRound.Kind.BASELINE)
-    responses = responses_by_round(rounds)
+def survey_results(process, *, school_rounds=None) -> list:
+    """``round_results`` of every round of ``process``'s questionnaire, baseline first (without
+    the results per group, which no report shows).
+    ``school_rounds``: ``surveys.selectors.results.school_rounds(process.school)``, when read
+    already (no query then)."""
+    if school_rounds is None:
+        # the rounds of the process's questionnaire (none without one), in one query
+        rounds = list(SurveyRound.objects.filter(questionnaire__process=process))
+        responses = responses_by_round(rounds)
+    else:
+        every, responses = school_rounds
+        rounds = [r for r in every if r.questionnaire.process_id == process.pk]
+    # One questionnaire per process and one round per kind: by kind, the baseline first.
+    rounds = sorted(rounds, key=lambda r: (r.kind != SurveyRound.Kind.BASELINE, r.kind))
     return [
-        round_results(survey_round, responses=responses[survey_round.pk]) for survey_round in rounds
+        # The report shows no results per staff category or unit: not computed.
+        round_results(survey_round, responses=responses[survey_round.pk], groups=False)
+        for survey_round in rounds
     ]
 
 
@@ -100,59 +109,88 @@ def goals_section(*, process, results, version) -> GoalsSection | None:
     )
 
 
-def _dimensions(results) -> list[DimensionRow]:
+def dimension_rows(results) -> list[DimensionRow]:
     return [
         DimensionRow(label=d.label, mean=d.mean, scale_max=d.scale_max, high_share=d.high_share)
         for d in results
     ]
 
 
-def _agreement(process) -> dict | None:
+def agreement(process) -> dict | None:
+    """The texts of ``process``'s evaluation agreement, or None. One query."""
     agreement = EvaluationAgreement.objects.filter(process=process).first()
     if agreement is None:
         return None
     return {name: getattr(agreement, name) for name in AGREEMENT_FIELDS}
 
 
-def _round_label(survey_round, year) -> str:
+def round_label(survey_round, year) -> str:
     return f"{survey_round.get_kind_display()} {year}"
 
 
-def evaluation_section(*, process, results) -> EvaluationSection:
-    """Section d: the evaluation agreement, this process's rounds (turnout always, dimension
-    figures only when shown) and the school's rounds up to this year side by side."""
-    year = process.school_year
-    rounds = []
-    counts_of = turnouts([result.survey_round for result in results])
+def round_rows(*, process, results, counts=True) -> list[SurveyRoundRow]:
+    """Section d's rows of ``process``'s rounds (``results``: ``survey_results``): turnout
+    always, dimension figures only when shown. Two queries; none with ``counts`` False (the
+    rows' ``invited`` and ``answered`` are None then)."""
+    counts_of = turnouts([result.survey_round for result in results]) if counts else {}
+    rows = []
     for result in results:
-        counts = counts_of[result.survey_round.pk]
-        rounds.append(
+        numbers = counts_of.get(result.survey_round.pk, {"invited": None, "answered": None})
+        rows.append(
             SurveyRoundRow(
-                label=_round_label(result.survey_round, year),
-                invited=counts["invited"],
-                answered=counts["answered"],
+                label=round_label(result.survey_round, process.school_year),
+                invited=numbers["invited"],
+                answered=numbers["answered"],
                 shown=result.shown,
-                dimensions=_dimensions(result.dimensions) if result.shown else [],
+                dimensions=dimension_rows(result.dimensions) if result.shown else [],
             )
         )
-    history = [
+    return rows
+
+
+def history_up_to(process, *, school_rounds=None) -> list:
+    """``school_history`` of ``process``'s school up to and including its school year.
+    ``school_rounds``: as for ``survey_results``."""
+    if school_rounds is None:
+        history = school_history(process.school)
+    else:
+        every, responses = school_rounds
+        history = school_history(process.school, rounds=every, responses=responses)
+    start = process.school_year.start_year
+    return [
         row
-        for row in school_history(process.school)
-        if row.survey_round.questionnaire.process.school_year.start_year <= year.start_year
+        for row in history
+        if row.survey_round.questionnaire.process.school_year.start_year <= start
     ]
+
+
+def comparison_of(history):
+    """The chart of the rounds of ``history_up_to`` side by side; None with fewer than two."""
+    if len(history) < 2:
+        return None
+    labels = dimension_labels(history[-1].survey_round.content)
+    return comparison_chart(history, labels, _("Comparison of rounds"))
+
+
+def evaluation_section(*, process, results, school_rounds=None) -> EvaluationSection:
+    """Section d: the evaluation agreement, this process's rounds (turnout always, dimension
+    figures only when shown) and the school's rounds up to this year side by side.
+    ``school_rounds``: as for ``survey_results``."""
+    rounds = round_rows(process=process, results=results)
+    history = history_up_to(process, school_rounds=school_rounds)
     labels = dimension_labels(history[-1].survey_round.content) if history else []
-    comparison = None
-    if len(history) > 1:
-        comparison = comparison_chart(history, labels, _("Comparison of rounds"))
+    comparison = comparison_of(history)
     comparison_rows = [
         (
-            _round_label(row.survey_round, row.year),
-            _dimensions([row.dimensions[key] for key, _label in labels if key in row.dimensions]),
+            round_label(row.survey_round, row.year),
+            dimension_rows(
+                [row.dimensions[key] for key, _label in labels if key in row.dimensions]
+            ),
         )
         for row in history
     ]
     return EvaluationSection(
-        agreement=_agreement(process),
+        agreement=agreement(process),
         rounds=rounds,
         comparison=comparison,
         comparison_rows=comparison_rows,

@@ -10,7 +10,7 @@ from ..selectors import access, compare
 @require_GET
 def school_years(request, pk):
     process = access.report_process_get_for_user(user=request.user, pk=pk)
-    comparison = compare.years_compared(compare.school_years_reports(process=process))
+    comparison = compare.years_compared(compare.school_years_figures(process=process))
     return render(
         request,
         "reporting/compare.html",

@@ -27,7 +27,9 @@ CONTENT_TYPES = {
 
 def _school_report(request, pk):
     process = access.report_process_get_for_user(user=request.user, pk=pk)
-    report = figures.school_report(school=process.school, school_year=process.school_year)
+    report = figures.school_report(
+        school=process.school, school_year=process.school_year, process=process
+    )
     return process, report
 
 
@@ -48,7 +50,9 @@ def school_report_staff(request, pk):
     """The staff version of the school's report: every active staff member of the school reads
     it; a person is named only as a role holder (director, PMR, board, GMR)."""
     process = access.staff_report_process_get_for_user(user=request.user, pk=pk)
-    report = figures.school_report(school=process.school, school_year=process.school_year)
+    report = figures.school_report(
+        school=process.school, school_year=process.school_year, process=process
+    )
     report = staff_version.staff_report(report, school=process.school)
     context = {"process": process, "report": report}
     return render(request, "reporting/school_report_staff.html", context)

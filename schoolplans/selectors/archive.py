@@ -342,17 +342,36 @@ def json_default(value):
 # --- the parts of steps 5-11 ---------------------------------------------------------------
 
 
-def kickoff_sessions(process) -> list[dict]:
-    sessions = KickoffSession.objects.filter(process=process).annotate(
+def _kickoff_counted(processes):
+    return KickoffSession.objects.filter(process__in=processes).annotate(
         sign_up_count=Count("sign_ups", distinct=True),
         present_count=Count("attendances", filter=Q(attendances__attended=True), distinct=True),
     )
+
+
+def _attended(session) -> int | None:
+    """How many attended ``session`` (annotated by ``_kickoff_counted``), as it counted them;
+    None when it did not."""
+    return {
+        KickoffSession.AttendanceMode.PER_PERSON: session.present_count,
+        KickoffSession.AttendanceMode.COUNTED: session.attendance_count,
+    }.get(session.attendance_mode)
+
+
+def kickoff_attended(processes) -> dict[int, list[int | None]]:
+    """Process pk -> the ``attended`` of each of its kick-off sessions (as ``kickoff_sessions``
+    gives them), for every one of ``processes`` in one query."""
+    result: dict[int, list[int | None]] = {process.pk: [] for process in processes}
+    for session in _kickoff_counted(processes).order_by("date", "starts_at", "pk"):
+        result[session.process_id].append(_attended(session))
+    return result
+
+
+def kickoff_sessions(process) -> list[dict]:
+    sessions = _kickoff_counted([process])
     result = []
     for s in sessions.order_by("date", "starts_at", "pk"):
-        attended = {
-            KickoffSession.AttendanceMode.PER_PERSON: s.present_count,
-            KickoffSession.AttendanceMode.COUNTED: s.attendance_count,
-        }.get(s.attendance_mode)
+        attended = _attended(s)
         result.append(
             {
                 "title": s.title,

@@ -57,16 +57,19 @@ def responses_by_round(survey_rounds) -> dict[int, list[SurveyResponse]]:
         survey_round.pk: [] for survey_round in survey_rounds
     }
     if grouped:
-        for response in SurveyResponse.objects.filter(round_id__in=grouped).only(
+        responses = SurveyResponse.objects.filter(round_id__in=grouped).only(
             "round_id", "category", "unit_name", "fte_band", "answers"
-        ):
+        )
+        for response in responses.order_by("pk"):
             grouped[response.round_id].append(response)
     return grouped
 
 
-def round_results(survey_round, *, responses=None) -> RoundResults:
+def round_results(survey_round, *, responses=None, groups=True) -> RoundResults:
     """Everything the results page and a report show of one round (see the module docstring).
-    ``responses``: the round's, when read already (``responses_by_round``)."""
+    ``responses``: the round's, when read already (``responses_by_round``). ``groups`` False:
+    without the results per staff category and per unit (``by_category`` and ``by_unit``
+    empty; the annual report does not show them)."""
     if responses is None:
         responses = _responses(survey_round)
     n = len(responses)
@@ -95,8 +98,8 @@ def round_results(survey_round, *, responses=None) -> RoundResults:
         n=n,
         shown=True,
         dimensions=scoring.dimensions(content, answers),
-        by_category=scoring.by_group(content, responses, "category"),
-        by_unit=scoring.by_group(content, responses, "unit_name"),
+        by_category=scoring.by_group(content, responses, "category") if groups else [],
+        by_unit=scoring.by_group(content, responses, "unit_name") if groups else [],
         effect_school=scoring.distribution(
             content["effect"]["options"], [a["effect_school"] for a in answers]
         ),
@@ -121,20 +124,38 @@ class HistoryRow:
     content_hash: str
 
 
-def school_history(school) -> list[HistoryRow]:
-    """Every closed round of ``school`` with enough responses, oldest first (year, then kind)."""
-    rounds = (
-        SurveyRound.objects.filter(
-            questionnaire__process__school=school, state=SurveyRound.State.CLOSED
-        )
+def school_rounds(school) -> tuple[list[SurveyRound], dict[int, list[SurveyResponse]]]:
+    """Every round of ``school`` (open ones too), oldest first (year, then kind), with their
+    questionnaire, process and school year, and the responses of each by round id (as
+    ``responses_by_round``): two queries, however many rounds. ``school_history`` and a
+    process's ``round_results`` both read from them (the annual report needs both)."""
+    rounds = list(
+        SurveyRound.objects.filter(questionnaire__process__school=school)
         .select_related("questionnaire__process__school_year")
         .order_by("questionnaire__process__school_year__start_year", "kind")
     )
-    rounds = list(rounds)
-    answers_of: dict[int, list] = {survey_round.pk: [] for survey_round in rounds}
-    responses = SurveyResponse.objects.filter(round__in=rounds).only("round_id", "answers")
-    for response in responses.order_by("pk"):  # one query, however many rounds
-        answers_of[response.round_id].append(response.answers)
+    return rounds, responses_by_round(rounds)
+
+
+def school_history(school, *, rounds=None, responses=None) -> list[HistoryRow]:
+    """Every closed round of ``school`` with enough responses, oldest first (year, then kind).
+    ``rounds`` and ``responses``: ``school_rounds(school)``, when read already."""
+    if rounds is None:
+        rounds = (
+            SurveyRound.objects.filter(
+                questionnaire__process__school=school, state=SurveyRound.State.CLOSED
+            )
+            .select_related("questionnaire__process__school_year")
+            .order_by("questionnaire__process__school_year__start_year", "kind")
+        )
+        rounds = list(rounds)
+        answers_of: dict[int, list] = {survey_round.pk: [] for survey_round in rounds}
+        responses_of = SurveyResponse.objects.filter(round__in=rounds).only("round_id", "answers")
+        for response in responses_of.order_by("pk"):  # one query, however many rounds
+            answers_of[response.round_id].append(response.answers)
+    else:
+        rounds = [r for r in rounds if r.state == SurveyRound.State.CLOSED]
+        answers_of = {r.pk: [response.answers for response in responses[r.pk]] for r in rounds}
     rows = []
     for survey_round in rounds:
         answers = answers_of[survey_round.pk]

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from .. import charts
 from ..selectors import results as selectors
-from ..selectors.rounds import process_for_user, questionnaire_of, turnouts
+from ..selectors.rounds import process_for_user, turnouts
 from ..services.rounds import MANAGE
 
 VIEW = selectors.VIEW
@@ -18,12 +18,13 @@ VIEW = selectors.VIEW
 def results(request, pk):
     """The year's rounds (closed ones with enough answers) and the comparison over the years."""
     process = process_for_user(user=request.user, pk=pk, perm=VIEW)
-    questionnaire = questionnaire_of(process)
-    rounds = list(questionnaire.rounds.all()) if questionnaire else []
+    # The school's rounds and their responses once: the year's rounds (by kind) and the
+    # history over the years both come from them.
+    every, responses = selectors.school_rounds(process.school)
+    rounds = [r for r in every if r.questionnaire.process_id == process.pk]
     managers = request.user.has_perm(MANAGE, process)
     shown = []
     counts_of = turnouts(rounds)
-    responses = selectors.responses_by_round(rounds)
     for survey_round in rounds:
         result = selectors.round_results(survey_round, responses=responses[survey_round.pk])
         chart = charts.round_chart(result.dimensions, capfirst(survey_round.get_kind_display()))
@@ -35,7 +36,7 @@ def results(request, pk):
                 "labels": selectors.dimension_labels(survey_round.content),
             }
         )
-    history = selectors.school_history(process.school)
+    history = selectors.school_history(process.school, rounds=every, responses=responses)
     comparison = None
     if len(history) > 1:
         labels = selectors.dimension_labels(history[-1].survey_round.content)

@@ -17,7 +17,7 @@ from processes.models import Process, SchoolRole
 from reporting.selectors.compare import (
     MAX_YEARS,
     school_years,
-    school_years_reports,
+    school_years_figures,
     years_compared,
 )
 from reporting.selectors.figures import school_report
@@ -60,7 +60,7 @@ def rows_of(comparison) -> dict:
 
 def test_every_cell_is_the_figure_of_that_years_report(two_years):
     last, current = two_years
-    comparison = years_compared(school_years_reports(process=current))
+    comparison = years_compared(school_years_figures(process=current))
     assert [(y.label, y.process_id) for y in comparison.years] == [
         (str(last.school_year), last.pk),
         (str(current.school_year), current.pk),
@@ -116,7 +116,7 @@ def test_every_cell_is_the_figure_of_that_years_report(two_years):
 
 
 def test_one_year_is_one_column(ratified_demo):
-    comparison = years_compared(school_years_reports(process=ratified_demo))
+    comparison = years_compared(school_years_figures(process=ratified_demo))
     assert [y.process_id for y in comparison.years] == [ratified_demo.pk]
     assert all(len(row.cells) == 1 for group in comparison.groups for row in group.rows)
 
@@ -194,7 +194,7 @@ def test_queries_do_not_grow_with_the_number_of_measures(client, two_years):
 
     def count():
         with CaptureQueriesContext(connection) as built:
-            comparison = years_compared(school_years_reports(process=current))
+            comparison = years_compared(school_years_figures(process=current))
         with CaptureQueriesContext(connection) as page:
             assert client.get(url).status_code == 200
         return len(built), len(page), comparison

@@ -9,7 +9,9 @@ from surveys.services.rounds import round_close
 
 from .conftest import answer
 
-RESULTS_QUERIES = 11  # 13 before issue 20: the reader's roles in one query, not three
+# 13 before issue 20: the reader's roles in one query, not three (11); the school's rounds and
+# their responses read once for the year's rounds and the history (8)
+RESULTS_QUERIES = 8
 
 
 def closed_with(survey_round, pmr, responses, measures):
@@ -27,8 +29,8 @@ def closed_with(survey_round, pmr, responses, measures):
 def test_the_results_page_makes_a_fixed_number_of_queries(
     client, process, sent, pmr, staff, responses, measures, django_assert_num_queries
 ):
-    """Session, user, roles (one query), process, questionnaire with its rounds, the round's
-    responses and turnout, and the school's history: none per response or per measure."""
+    """Session, user, roles (one query), process, the school's rounds and their responses (the
+    year's and the history), the year's turnout: none per response or per measure."""
     closed_with(sent, pmr, responses, measures)
     client.force_login(staff[0].user)
     url = reverse("surveys:results", args=[process.pk])
