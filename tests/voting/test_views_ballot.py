@@ -501,7 +501,9 @@ def test_the_cached_parts_of_the_ballot_follow_the_language(client, open_vote, t
 def test_casting_by_code_takes_a_fixed_number_of_queries(client, with_questions):
     """The code with its voter (1); one transaction: the vote read again under its lock, the
     voter locked, voted?, the participation in a savepoint (3), the ballot (8 with the
-    transaction's own two statements). Was 13, with the questions read twice."""
+    transaction's own two statements). Was 13, with the questions read twice. On PostgreSQL
+    the same in 5: the two locks with "voted?" in one statement, the savepoint, the
+    participation and the ballot sent as one."""
     voters = list(with_questions.voters.all()[:2])
     urls = [reverse("voting:ballot-token", args=[voter_token_issue(voter=v)]) for v in voters]
     client.get(urls[0])  # the vote's school, agreement and questions are cached from here on
@@ -513,7 +515,8 @@ def test_casting_by_code_takes_a_fixed_number_of_queries(client, with_questions)
         receipt_of(response)
         counts.append(len(ctx.captured_queries))
 
-    assert counts == [10, 10]
+    expected = 5 if connection.vendor == "postgresql" else 10
+    assert counts == [expected, expected]
     assert Participation.objects.count() == Ballot.objects.count() == 2
 
 

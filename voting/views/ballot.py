@@ -26,7 +26,7 @@ from werkdruk.exceptions import DomainError
 from ..forms.ballot import BallotForm, CodeEntryForm, ReceiptCheckForm
 from ..models import Participation, Vote
 from ..rules_text import rule_sentence
-from ..selectors import ballot_cache_key, ballot_questions
+from ..selectors import BALLOT_CACHE_SECONDS, ballot_cache_key, ballot_questions
 from ..services import casting
 from ..services.common import AlreadyVoted, VoteClosed, normalise_code
 from ..subjects import ballot_subject
@@ -177,7 +177,16 @@ class _BallotView(View):
             form.add_error(None, error.message)
             return self._render(request, BALLOT, form, status=400)
         check_url = request.build_absolute_uri(reverse("voting:receipt-check", args=[self.vote.pk]))
-        context = {"vote": self.vote, "receipt": receipt, "check_url": check_url}
+        # The receipt around its code is the same for every voter of the vote: cached per
+        # vote, language and address (the check link), like the ballot page's parts.
+        receipt_key = ballot_cache_key("receipt", self.vote)
+        context = {
+            "vote": self.vote,
+            "receipt": receipt,
+            "check_url": check_url,
+            "receipt_key": f"{receipt_key}:{translation.get_language()}" if receipt_key else "",
+            "receipt_seconds": BALLOT_CACHE_SECONDS if receipt_key else 0,
+        }
         return render(request, "voting/ballot/receipt.html", context)
 
 
