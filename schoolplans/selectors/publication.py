@@ -79,10 +79,10 @@ def may_read_unpublished(user, process) -> bool:
     return user.has_perm(COMPLETE, process)
 
 
-def readable_versions(user, process) -> list[SchoolPlanVersion]:
+def readable_versions(user, process, versions=None) -> list[SchoolPlanVersion]:
     """The versions ``user`` may read: all for those who carry out the steps, else the
-    published ones."""
-    versions = final_versions(process)
+    published ones. ``versions``: ``final_versions(process)`` when the caller has them."""
+    versions = final_versions(process) if versions is None else versions
     if may_read_unpublished(user, process):
         return versions
     return [v for v in versions if v.publication_row is not None]
@@ -132,9 +132,10 @@ class PublicationPage:
 
 def publication_page(*, user, process) -> PublicationPage:
     step = process_step(process, STEP)
-    versions = readable_versions(user, process)
+    every = final_versions(process)
+    versions = readable_versions(user, process, every)
     shown = versions[0] if versions else None
-    latest = latest_version(process)
+    latest = every[0] if every else None  # as latest_version(process), not read again
     sides = sign_off_sides_for(user, step)
     signed = current_sign_offs(step)
     can_publish = (
