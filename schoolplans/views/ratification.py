@@ -63,7 +63,7 @@ def evaluation_detail(request, pk):
         "edit_conflict": edit_conflict,
         "moments": [
             moment
-            for moment in evaluation_selectors.moments_of(process)
+            for moment in (evaluation_selectors.moments_of(process, agreement) if agreement else [])
             if request.user.has_perm(VIEW_EVALUATION_MOMENT, moment)
         ],
         "can_edit_moments": can_edit_moments,
