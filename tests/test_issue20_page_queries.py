@@ -36,7 +36,7 @@ QUERIES = {
     ("directeur.baken", "agreement"): 7,  # a frozen version: its body from the cache
     ("directeur.baken", "evaluation"): 8,
     ("directeur.baken", "spending"): 10,
-    ("directeur.baken", "publication"): 14,
+    ("directeur.baken", "publication"): 13,
     ("directeur.baken", "ratification"): 15,
     ("directeur.baken", "survey"): 10,  # + the undelivered e-mails of all its rounds in one query
     ("directeur.baken", "survey results"): 11,
