@@ -124,7 +124,7 @@ def ratification_page(*, user, process) -> RatificationPage:
         evaluation=EvaluationAgreement.objects.filter(process=process).first(),
         signed=signed,
         blockers=step11_blockers(step) if is_open else [],
-        record=ratification_record_for(process),
+        record=ratification_record_for(process, frozen=False),
         decisions=[d for v in reversed(versions) for d in v.decisions],
         units=list(
             OrganisationalUnit.objects.filter(
