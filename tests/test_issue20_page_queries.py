@@ -37,7 +37,7 @@ QUERIES = {
     ("directeur.baken", "evaluation"): 8,
     ("directeur.baken", "spending"): 10,
     ("directeur.baken", "publication"): 13,
-    ("directeur.baken", "ratification"): 15,
+    ("directeur.baken", "ratification"): 14,
     ("directeur.baken", "survey"): 10,  # + the undelivered e-mails of all its rounds in one query
     ("directeur.baken", "survey results"): 11,
     ("directeur.baken", "annual report (staff)"): 36,
