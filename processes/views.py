@@ -153,7 +153,10 @@ def _agreement_context(process, version):
 def agreement_detail(request, pk):
     """The agreement of steps 1-3: a frozen version (the latest, or ?version=N) or the draft."""
     process = selectors.process_get_for_user(user=request.user, pk=pk)
-    versions = list(process.agreements.select_related("created_by").order_by("-number"))
+    # The content is read only to render a version's body the first time (then cached).
+    versions = list(
+        process.agreements.select_related("created_by").defer("content").order_by("-number")
+    )
     requested = request.GET.get("version")
     version = next((v for v in versions if str(v.number) == requested), None)
     if requested and version is None:
@@ -161,9 +164,21 @@ def agreement_detail(request, pk):
     if version is None and not requested and versions:
         version = versions[0]
     steps = {s.number: s for s in process.steps.all()}
-    context = _agreement_context(process, version)
-    can_freeze = request.user.has_perm("processes.manage_process", process) and all(
-        steps[n].state == "done" for n in (1, 2, 3)
+    if version is None:
+        context = _agreement_context(process, version)
+    else:
+        # A frozen version never changes: its body is rendered once and cached
+        # (agreement.version_body_html), its content is not even read after that.
+        context = {
+            "process": process,
+            "version": version,
+            "agreement_html": agreement.version_body_html(version),
+        }
+    # As agreement_freeze: steps 1-3 done and the vote (step 4) not held yet.
+    can_freeze = (
+        request.user.has_perm("processes.manage_process", process)
+        and all(steps[n].state == "done" for n in (1, 2, 3))
+        and getattr(steps.get(4), "state", None) == "open"
     )
     if can_freeze and versions:
         # Offered only when steps 1-3 now say something else than the latest frozen version.

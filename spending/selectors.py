@@ -131,6 +131,7 @@ def ratified_version(process) -> SchoolPlanVersion | None:
     record = (
         RatificationRecord.objects.filter(version__school_plan__process=process)
         .select_related("version")
+        .defer("decision_list")  # tens of KB of JSON, not needed for the version
         .order_by("-ratified_at", "-pk")
         .first()
     )

@@ -29,12 +29,15 @@ QUERIES = {
     ("gmr", "dashboard"): 6,
     ("directeur.baken", "timeline"): 16,
     ("pmr.baken", "step 8"): 7,
-    ("pmr.baken", "unit plan (coordinator)"): 21,  # the coordinator: one query more to know
+    ("pmr.baken", "unit plan (coordinator)"): 20,  # the coordinator: one query more to know
     ("directeur.baken", "units"): 10,
     ("directeur.baken", "kickoff"): 11,  # pages that send mail: + undelivered e-mails
     ("directeur.baken", "staff list"): 6,
-    ("directeur.baken", "publication"): 15,
-    ("directeur.baken", "ratification"): 15,
+    ("directeur.baken", "agreement"): 7,  # a frozen version: its body from the cache
+    ("directeur.baken", "evaluation"): 8,
+    ("directeur.baken", "spending"): 10,
+    ("directeur.baken", "publication"): 13,
+    ("directeur.baken", "ratification"): 14,
     ("directeur.baken", "survey"): 10,  # + the undelivered e-mails of all its rounds in one query
     ("directeur.baken", "survey results"): 8,  # the school's rounds read once (11)
     # the report's figures: the school's survey rounds read once for the year's results and
@@ -64,6 +67,9 @@ def _pages():
         "units": reverse("units:unit-list", args=[current.pk]),
         "kickoff": reverse("units:kickoff", args=[current.pk]),
         "staff list": reverse("units:staff-list", args=[current.school_id]),
+        "agreement": reverse("processes:agreement", args=[current.pk]),
+        "evaluation": reverse("schoolplans:evaluation", args=[last.pk]),
+        "spending": reverse("spending:overview", args=[last.pk]),
         "publication": reverse("schoolplans:publication", args=[last.pk]),
         "ratification": reverse("schoolplans:ratification", args=[last.pk]),
         "survey": reverse("surveys:survey-manage", args=[last.pk]),

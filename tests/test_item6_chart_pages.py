@@ -170,12 +170,15 @@ QUERIES = {
     "board dashboard": 13,  # the progress table reads no sign-offs
     "board report": 13,
     "step 2": 9,
-    "agreement": 15,  # builds the live content to compare with the last version
+    # a frozen version's body from the cache; the live content is built only while a vote
+    # can still be prepared (issue 20: 15 before)
+    "agreement": 7,
     "step 8": 9,
     # the choice of measures by vote, carried-over notes, the ideas (issue 18); the approval
     # vote and the coordinator read once (issue 20: 24 before); for who may return the
-    # plan, its e-mails that could not be delivered (issue 19)
-    "unit plan": 21,
+    # plan, its e-mails that could not be delivered (issue 19); the approval vote and the
+    # choice of measures in one query
+    "unit plan": 20,
     "merge": 17,  # the process, its units and their plans read once (issue 20: 22 before)
     "spending": 10,
     "vote result": 8,

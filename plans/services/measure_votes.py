@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -32,6 +33,7 @@ from werkdruk.exceptions import DomainError
 from ..models import Measure, MeasureCategory, UnitPlan
 from ..predicates import PLANS_STEP as STEP
 from ..selectors.unit_plan_state import edit_refusal
+from .unit_plan_votes import KIND as APPROVAL_KIND
 from .unit_plan_votes import _locked
 from .unit_plans import MeasureData, measure_create
 
@@ -296,13 +298,27 @@ class MeasuresVoteSummary:
         return sum((r.option.cost for r in self.rows if r.chosen), Decimal("0.00"))
 
 
-def measures_vote_summary(plan) -> MeasuresVoteSummary:
-    vote = (
-        Vote.objects.filter(unit_id=plan.unit_id, kind=KIND)
-        .prefetch_related("options")
-        .order_by("-round")
-        .first()
-    )
+_UNREAD = object()
+
+
+def latest_plan_votes(plan) -> tuple[Vote | None, Vote | None]:
+    """The latest approval vote and the latest choice of measures of ``plan``'s unit, in one
+    query (the plan page shows both)."""
+    latest: dict[str, Vote] = {}
+    for vote in Vote.objects.filter(unit_id=plan.unit_id, kind__in=(APPROVAL_KIND, KIND)).order_by(
+        "-round", "-pk"
+    ):
+        latest.setdefault(vote.kind, vote)
+    return latest.get(APPROVAL_KIND), latest.get(KIND)
+
+
+def measures_vote_summary(plan, vote=_UNREAD) -> MeasuresVoteSummary:
+    """``vote``: the unit's latest choice of measures when the caller has read it (None: there
+    is none)."""
+    if vote is _UNREAD:
+        vote = Vote.objects.filter(unit_id=plan.unit_id, kind=KIND).order_by("-round").first()
+    if vote is not None:
+        prefetch_related_objects([vote], "options")
     return MeasuresVoteSummary(vote=vote, rows=_rows(vote) if vote is not None else [])
 
 

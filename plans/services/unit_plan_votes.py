@@ -250,11 +250,16 @@ class PlanVotePanel:
         return self.vote is not None and self.vote.subject_revision == self.plan.revision
 
 
-def plan_vote_panel(*, plan, user, step) -> PlanVotePanel | None:
+_UNREAD = object()
+
+
+def plan_vote_panel(*, plan, user, step, vote=_UNREAD) -> PlanVotePanel | None:
     """The approval vote as ``user`` sees it on the plan page, or None for a unit that does
     not decide by vote and never voted. ``plan.unit`` with its working method, and ``step``
-    (step 8), come loaded from the page. A fixed number of queries."""
-    vote = _current_vote(plan)
+    (step 8), come loaded from the page; ``vote``, the unit's latest approval vote, when the
+    page has read it (None: there is none). A fixed number of queries."""
+    if vote is _UNREAD:
+        vote = _current_vote(plan)
     if vote is not None and plan.approval_vote_id == vote.pk:
         plan.approval_vote = vote  # the page names its round: no second read of the same vote
     decides = _decides_by_vote(plan.unit)

@@ -20,9 +20,10 @@ from ..selectors.unit_plans import unit_plan_get_for_user
 from ..services import unit_plan_votes as votes
 
 
-def approval_vote_context(*, user, plan, step) -> dict:
-    """What ``plans/unit_plans/_approval_vote.html`` needs, for the plan page's context."""
-    panel = votes.plan_vote_panel(plan=plan, user=user, step=step)
+def approval_vote_context(*, user, plan, step, **vote) -> dict:
+    """What ``plans/unit_plans/_approval_vote.html`` needs, for the plan page's context
+    (``vote=``: the unit's latest approval vote, when the page has read it)."""
+    panel = votes.plan_vote_panel(plan=plan, user=user, step=step, **vote)
     form = None
     if panel is not None and panel.can_start:
         form = PlanVoteForm(initial=PlanVoteForm.initial_default())

@@ -105,6 +105,8 @@ def _plan_page(request, process, unit_pk, *, forms=None, errors=(), status=200, 
             initial=PlanAnalysisForm.initial_for(page.plan, page.causes),
             causes=selectors.all_causes(),
         )
+    # The unit's latest approval vote and choice of measures, in one query.
+    approval, choice = measure_votes.latest_plan_votes(page.plan)
     context = {
         "process": process,
         "step": page.step,
@@ -119,9 +121,9 @@ def _plan_page(request, process, unit_pk, *, forms=None, errors=(), status=200, 
         "ideas": ideas_for_unit(user=request.user, process=process, unit=page.unit),
         "take_up_measures": [row.measure for row in page.measures] if page.can_edit else [],
         # The unit's approval vote (plans/unit_plans/_approval_vote.html).
-        **approval_vote_context(user=request.user, plan=page.plan, step=page.step),
+        **approval_vote_context(user=request.user, plan=page.plan, step=page.step, vote=approval),
         # The unit's choice of measures within its budget (_measures_vote_summary.html).
-        "measures_vote": measure_votes.measures_vote_summary(page.plan),
+        "measures_vote": measure_votes.measures_vote_summary(page.plan, choice),
     }
     return render(request, "plans/unit_plans/plan.html", context, status=status)
 

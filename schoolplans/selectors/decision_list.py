@@ -55,14 +55,14 @@ def decision_list_hash(entries: list[dict]) -> str:
     return content_hash(entries)
 
 
-def ratification_record_for(process) -> RatificationRecord | None:
-    """The latest ratification of ``process`` (a plan refused and ratified later has one)."""
-    return (
-        RatificationRecord.objects.filter(version__school_plan__process=process)
-        .select_related("version")
-        .order_by("-ratified_at", "-pk")
-        .first()
-    )
+def ratification_record_for(process, *, frozen=True) -> RatificationRecord | None:
+    """The latest ratification of ``process`` (a plan refused and ratified later has one).
+    ``frozen=False``: without the frozen decision list and version content (tens of KB of
+    JSON) for a page that shows neither; reading either later costs a query."""
+    records = RatificationRecord.objects.filter(version__school_plan__process=process)
+    if not frozen:
+        records = records.defer("decision_list", "version__content")
+    return records.select_related("version").order_by("-ratified_at", "-pk").first()
 
 
 def entries_for_display(entries: list[dict]) -> list[dict]:

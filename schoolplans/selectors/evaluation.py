@@ -10,6 +10,7 @@ A moment is *recorded* when every measure of the ratified version has an outcome
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db.models import Count
 from django.http import Http404
 
 from plans.models import Measure
@@ -49,17 +50,20 @@ def may_read_moment(user, moment) -> bool:
 # --- the moments ----------------------------------------------------------------------------
 
 
-def moments_of(process) -> list[EvaluationMoment]:
-    """The moments of ``process``'s evaluation agreement by date, each with ``outcome_count``."""
-    moments = list(
-        EvaluationMoment.objects.filter(agreement__process=process)
-        .select_related("agreement")
-        .prefetch_related("outcomes")
-        .order_by("date", "pk")
+def moments_of(process, agreement=None) -> list[EvaluationMoment]:
+    """The moments of ``process``'s evaluation agreement by date, each with ``outcome_count``
+    (counted in the same query). ``agreement``: that agreement when the caller has read it."""
+    moments = EvaluationMoment.objects.annotate(outcome_count=Count("outcomes")).order_by(
+        "date", "pk"
     )
+    if agreement is None:
+        moments = list(moments.filter(agreement__process=process).select_related("agreement"))
+    else:
+        moments = list(moments.filter(agreement=agreement))
     for moment in moments:
+        if agreement is not None:
+            moment.agreement = agreement
         moment.agreement.process = process
-        moment.outcome_count = len(moment.outcomes.all())
     return moments
 
 

@@ -217,7 +217,9 @@ def school_plan_page(*, user, process) -> MergePage:
             content = content_of(loaded)
         submitted, missing = _plan_states(loaded.units)
         plan = plan_display(content)
-        versions = list(school_plan.versions.select_related("created_by").order_by("-number"))
+        versions = list(  # the page shows their number, date, author and fingerprint only
+            school_plan.versions.select_related("created_by").defer("content").order_by("-number")
+        )
         refusals = final_refusals(content)
         digest = content_hash(content)
         current = next((v for v in versions[:1] if v.content_hash == digest), None)

@@ -44,8 +44,9 @@ def publication_of(version) -> Publication | None:
     return Publication.objects.filter(version=version).first()
 
 
-def final_versions(process) -> list[SchoolPlanVersion]:
-    """Every final version of the process's school plan, newest first, with what became of it."""
+def final_versions(process, *, units_to_revise=True) -> list[SchoolPlanVersion]:
+    """Every final version of the process's school plan, newest first, with what became of it
+    (the PMR's decisions with the units they sent back, unless ``units_to_revise`` is False)."""
     versions = list(
         SchoolPlanVersion.objects.filter(school_plan__process=process)
         .select_related("created_by")
@@ -56,12 +57,14 @@ def final_versions(process) -> list[SchoolPlanVersion]:
         for p in Publication.objects.filter(version__in=versions).select_related("published_by")
     }
     decisions: dict[int, list[PmrDecision]] = {}
-    for decision in (
+    decision_rows = (
         PmrDecision.objects.filter(version__in=versions)
         .select_related("recorded_by")
-        .prefetch_related("units_to_revise")
         .order_by("recorded_at", "pk")
-    ):
+    )
+    if units_to_revise:
+        decision_rows = decision_rows.prefetch_related("units_to_revise")
+    for decision in decision_rows:
         decisions.setdefault(decision.version_id, []).append(decision)
     ratified = set(
         RatificationRecord.objects.filter(version__in=versions).values_list("version_id", flat=True)
@@ -79,10 +82,10 @@ def may_read_unpublished(user, process) -> bool:
     return user.has_perm(COMPLETE, process)
 
 
-def readable_versions(user, process) -> list[SchoolPlanVersion]:
+def readable_versions(user, process, versions=None) -> list[SchoolPlanVersion]:
     """The versions ``user`` may read: all for those who carry out the steps, else the
-    published ones."""
-    versions = final_versions(process)
+    published ones. ``versions``: ``final_versions(process)`` when the caller has them."""
+    versions = final_versions(process) if versions is None else versions
     if may_read_unpublished(user, process):
         return versions
     return [v for v in versions if v.publication_row is not None]
@@ -132,9 +135,10 @@ class PublicationPage:
 
 def publication_page(*, user, process) -> PublicationPage:
     step = process_step(process, STEP)
-    versions = readable_versions(user, process)
+    every = final_versions(process, units_to_revise=False)  # the page does not show them
+    versions = readable_versions(user, process, every)
     shown = versions[0] if versions else None
-    latest = latest_version(process)
+    latest = every[0] if every else None  # as latest_version(process), not read again
     sides = sign_off_sides_for(user, step)
     signed = current_sign_offs(step)
     can_publish = (

@@ -100,7 +100,7 @@ class RatificationPage:
     signed: dict
     blockers: list[str]
     record: RatificationRecord | None
-    units: list[OrganisationalUnit]
+    units: list[OrganisationalUnit]  # the submitted plans' units, when ``can_decide``
     decisions: list[PmrDecision]  # on every version, oldest first
     can_decide: bool = False
     can_sign: bool = False
@@ -117,6 +117,7 @@ def ratification_page(*, user, process) -> RatificationPage:
     signed = current_sign_offs(step)
     sides = sign_off_sides_for(user, step)
     is_open = step.state == ProcessStep.State.OPEN
+    can_decide = is_open and current and "pmr" in sides and "pmr" not in signed
     return RatificationPage(
         step=step,
         version=version,
@@ -124,14 +125,17 @@ def ratification_page(*, user, process) -> RatificationPage:
         evaluation=EvaluationAgreement.objects.filter(process=process).first(),
         signed=signed,
         blockers=step11_blockers(step) if is_open else [],
-        record=ratification_record_for(process),
+        record=ratification_record_for(process, frozen=False),
         decisions=[d for v in reversed(versions) for d in v.decisions],
+        # The choices of the PMR's decision form: read only for whoever may decide.
         units=list(
             OrganisationalUnit.objects.filter(
                 process=process, plan__state=UnitPlan.State.SUBMITTED
             ).order_by("name", "pk")
-        ),
-        can_decide=is_open and current and "pmr" in sides and "pmr" not in signed,
+        )
+        if can_decide
+        else [],
+        can_decide=can_decide,
         can_sign=is_open and "director" in sides and "director" not in signed,
         can_edit_evaluation=may_edit_evaluation(user, process) and evaluation_refusal(step) is None,
     )

@@ -13,6 +13,10 @@ it (step 9 reopened, a new final version) and the PMR consents to the changed me
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -22,6 +26,7 @@ from processes.predicates import is_director, is_pmr_member, is_steering_member
 from processes.selectors import process_step
 
 from ..models import TaskPolicyConsent
+from .content import plan_display
 from .publication import latest_version
 
 STEP = 11
@@ -171,10 +176,11 @@ STATE_LABELS = {
 }
 
 
-def task_policy_annotate(plan: dict, version) -> dict:
+def task_policy_annotate(plan: dict, version, rows=None) -> dict:
     """Add to each task-policy measure of ``plan`` (``plan_display`` of ``version``) the state
-    of the PMR's separate consent (``task_policy``: state, label, meeting_date)."""
-    rows = {row.key: row for row in task_policy_rows(version)}
+    of the PMR's separate consent (``task_policy``: state, label, meeting_date). ``rows``:
+    ``task_policy_rows(version)`` when the caller has read them already."""
+    rows = {row.key: row for row in (task_policy_rows(version) if rows is None else rows)}
     for measure in plan.get("measures", []):
         row = rows.get(measure.get("key"))
         if row is None:
@@ -185,3 +191,36 @@ def task_policy_annotate(plan: dict, version) -> dict:
             "meeting_date": row.decision.meeting_date if row.decision else None,
         }
     return plan
+
+
+PLAN_HTML_SECONDS = 24 * 60 * 60
+
+
+def plan_body_html(version) -> str:
+    """A final ``version`` of the school plan as the pages show it
+    (``schoolplans/publication/_plan.html``), rendered once and then read from the cache.
+
+    The version's content never changes; the only live part is the PMR's separate consent on
+    its task-policy measures, so the key holds the version, its fingerprint, the language and
+    those consents' states (read here in one or two queries, as before).
+    """
+    rows = task_policy_rows(version)
+    consents = [
+        [row.key, row.state, str(row.decision.meeting_date) if row.decision else None]
+        for row in rows
+    ]
+    language = translation.get_language() or ""
+    key = (
+        f"school-plan-body:{version.pk}:{version.content_hash}:{language}:"
+        f"{content_hash(consents)[:16]}"
+    )
+    html = cache.get(key)
+    if html is None:
+        content = version.content
+        context = {
+            "content": content,
+            "plan": task_policy_annotate(plan_display(content), version, rows),
+        }
+        html = render_to_string("schoolplans/publication/_plan.html", context)
+        cache.set(key, str(html), PLAN_HTML_SECONDS)
+    return mark_safe(html)  # noqa: S308 - rendered by the template engine, escaped there

@@ -21,7 +21,7 @@ from werkdruk.submissions import idempotent_post
 from ..forms.publication import CommentForm, PublishForm
 from ..selectors import publication as selectors
 from ..selectors.content import plan_display
-from ..selectors.task_policy import task_policy_annotate
+from ..selectors.task_policy import plan_body_html, task_policy_annotate
 from ..services import publication as services
 
 FILE_SCHOOL_PLAN = pgettext_lazy("file name", "school plan")
@@ -34,12 +34,8 @@ def _publication_render(request, process, *, publish_form=None, comment_form=Non
         "page": page,
         "step": page.step,
         "version": page.version,
-        "content": page.version.content if page.version else None,
-        "plan": (
-            task_policy_annotate(plan_display(page.version.content), page.version)
-            if page.version
-            else None
-        ),
+        # The version's body, rendered once (its content never changes) and then cached.
+        "plan_html": plan_body_html(page.version) if page.version else None,
         "publish_form": publish_form or (PublishForm() if page.can_publish else None),
         "comment_form": comment_form or (CommentForm() if page.can_comment else None),
     }

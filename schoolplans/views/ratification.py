@@ -19,8 +19,7 @@ from ..models import EvaluationAgreement, PmrDecision
 from ..rules import EDIT_EVALUATION, VIEW_EVALUATION_MOMENT, VIEW_TASK_POLICY
 from ..selectors import evaluation as evaluation_selectors
 from ..selectors import ratification as selectors
-from ..selectors.content import plan_display
-from ..selectors.task_policy import task_policy_annotate
+from ..selectors.task_policy import plan_body_html
 from ..services import ratification as services
 
 
@@ -64,7 +63,7 @@ def evaluation_detail(request, pk):
         "edit_conflict": edit_conflict,
         "moments": [
             moment
-            for moment in evaluation_selectors.moments_of(process)
+            for moment in (evaluation_selectors.moments_of(process, agreement) if agreement else [])
             if request.user.has_perm(VIEW_EVALUATION_MOMENT, moment)
         ],
         "can_edit_moments": can_edit_moments,
@@ -82,12 +81,8 @@ def _ratification_render(request, process, *, decision_form=None, status=200):
         "page": page,
         "step": page.step,
         "version": page.version,
-        "content": page.version.content if page.version else None,
-        "plan": (
-            task_policy_annotate(plan_display(page.version.content), page.version)
-            if page.version
-            else None
-        ),
+        # The version's body, rendered once (its content never changes) and then cached.
+        "plan_html": plan_body_html(page.version) if page.version else None,
         "decision_form": decision_form if page.can_decide else None,
         "can_read_task_policy": request.user.has_perm(VIEW_TASK_POLICY, process),
     }

@@ -561,7 +561,7 @@ def factory_department():
     [
         # 2 fewer each since issue 20: the reader's roles in one query, not three
         ("director", "list", 13),
-        ("director", "detail", 10),
+        ("director", "detail", 9),  # 1 fewer: the unit and the other units in one query
         ("staff_user", "list", 11),
         ("staff_user", "detail", 9),
     ],

@@ -50,7 +50,7 @@ def kickoff(request, pk):
     return render(
         request,
         "units/kickoff/kickoff.html",
-        {"process": process, "step": step, "page": page, "held_form": HeldForm()},
+        {"process": process, "step": step, "page": page},
     )
 
 

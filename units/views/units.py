@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -262,7 +263,8 @@ def unit_copy(request, pk):
 # --- one unit -------------------------------------------------------------------------
 
 
-def _detail_page(request, process, unit, *, status=200, forms=None, errors=()):
+def _detail_page(request, process, unit, *, status=200, forms=None, errors=(), units=None):
+    """``units``: all units of ``process`` by name, when the caller has read them."""
     forms = forms or {}
     can_manage = request.user.has_perm(MANAGE, process)
     members = list(selectors.unit_member_list(unit=unit))
@@ -300,7 +302,9 @@ def _detail_page(request, process, unit, *, status=200, forms=None, errors=()):
                     OrganisationalUnit.objects.filter(process=process)
                     .exclude(pk=unit.pk)
                     .order_by("name")
-                ),
+                )
+                if units is None
+                else [other for other in units if other.pk != unit.pk],
                 "edit_form": forms.get("edit")
                 or UnitForm(
                     initial={"name": unit.name, "kind": unit.kind, "description": unit.description}
@@ -314,8 +318,15 @@ def _detail_page(request, process, unit, *, status=200, forms=None, errors=()):
 
 @require_GET
 def unit_detail(request, pk, unit_pk):
-    process, unit = selectors.unit_get_for_user(user=request.user, process_pk=pk, unit_pk=unit_pk)
-    return _detail_page(request, process, unit)
+    process = process_get_for_user(user=request.user, pk=pk)
+    # The unit and, for the manager's "move to" choices, the other units: in one query.
+    units = list(OrganisationalUnit.objects.filter(process=process).order_by("name"))
+    unit = next((candidate for candidate in units if candidate.pk == unit_pk), None)
+    if unit is None:
+        raise Http404
+    for candidate in units:
+        candidate.process = process
+    return _detail_page(request, process, unit, units=units)
 
 
 def _unit_action(form_key, make_form, call):
