@@ -275,3 +275,39 @@ def test_the_job_page_is_the_schools_director_only(client, school, director, pmr
     assert client.get(job_url(school, job)).status_code in (403, 404)
     other_url = reverse("units:staff-import-job", kwargs={"school_id": other.pk, "pk": job.pk})
     assert client.get(other_url).status_code == 404
+
+
+# The nightly cleanup
+
+
+def test_the_nightly_cleanup_deletes_jobs_kept_long_enough_and_keeps_the_others(school, director):
+    from django_celery_beat.models import PeriodicTask
+
+    from units.services.staff import JOB_KEEP_DAYS, staff_import_jobs_clean
+    from units.tasks import staff_import_jobs_clean as task
+
+    now = timezone.now()
+    old = now - datetime.timedelta(days=JOB_KEEP_DAYS, minutes=1)
+    recent = now - datetime.timedelta(days=JOB_KEEP_DAYS - 1)
+
+    def job(**fields):
+        made = StaffImportJob.objects.create(school=school, requested_by=director, token="rows")
+        StaffImportJob.objects.filter(pk=made.pk).update(**fields)
+        return made.pk
+
+    done_old = job(state=StaffImportJob.State.DONE, created_at=old, finished_at=old, token="")
+    failed_old = job(state=StaffImportJob.State.FAILED, created_at=old, finished_at=old, token="")
+    never_run = job(created_at=old)  # no worker took it: its token still holds the rows
+    kept = {
+        job(state=StaffImportJob.State.DONE, created_at=old, finished_at=recent, token=""),
+        job(created_at=recent),
+        job(state=StaffImportJob.State.RUNNING, created_at=recent),
+    }
+
+    assert staff_import_jobs_clean(now=now) == 3
+    assert set(StaffImportJob.objects.values_list("pk", flat=True)) == kept
+    assert not StaffImportJob.objects.filter(pk__in=[done_old, failed_old, never_run]).exists()
+    assert task.delay().get() == 0  # the task runs the same cleanup, nothing left to delete
+    entry = PeriodicTask.objects.get(task="units.tasks.staff_import_jobs_clean")
+    assert entry.enabled
+    assert (entry.crontab.minute, entry.crontab.hour) == ("45", "3")
