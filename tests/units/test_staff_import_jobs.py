@@ -311,3 +311,40 @@ def test_the_nightly_cleanup_deletes_jobs_kept_long_enough_and_keeps_the_others(
     entry = PeriodicTask.objects.get(task="units.tasks.staff_import_jobs_clean")
     assert entry.enabled
     assert (entry.crontab.minute, entry.crontab.hour) == ("45", "3")
+
+
+# The preview of a large file
+
+
+def test_the_preview_lists_the_first_people_of_each_kind_and_counts_everyone(
+    client, school, director, monkeypatch
+):
+    from units.views import staff as views
+
+    monkeypatch.setattr(views, "PREVIEW_PEOPLE_PER_KIND", 2)
+    for n in range(3):  # p0-p2 stay as they are (unchanged), p3 gets another fte (changed)
+        StaffMemberFactory(
+            school=school, name=f"Persoon {n}", email=f"p{n}@school.nl", function="docent",
+            department="Exact", fte=Decimal("0.8"), category="OP",
+        )  # fmt: skip
+    StaffMemberFactory(school=school, name="Persoon 3", email="p3@school.nl", fte=Decimal("0.5"))
+    client.force_login(director)
+
+    page = client.post(
+        reverse("units:staff-import-preview", kwargs={"school_id": school.pk}),
+        {"file": upload(staff_csv(8))},
+    ).content.decode()
+
+    assert "4 new, 1 changed, 3 unchanged, 0 leaving" in page
+    listed = [n for n in range(8) if f"p{n}@school.nl" in page]
+    assert listed == [0, 1, 3, 4, 5]  # 2 unchanged, the changed one, 2 of the 4 new
+    assert 'data-testid="people-shortened"' in page
+    assert "the first 2 of 3 unchanged people" in page
+    assert "the first 2 of 4 new people" in page
+    assert "changed person" not in page  # listed in full
+
+    small = client.post(
+        reverse("units:staff-import-preview", kwargs={"school_id": school.pk}),
+        {"file": upload(staff_csv(2))},
+    ).content.decode()
+    assert 'data-testid="people-shortened"' not in small
