@@ -1004,21 +1004,22 @@ _FIELDS = [
         "units.StaffImportJob.requested_by",
         "user:requested_by",
         "who confirmed a staff import too large for one request",
-        "the row stays until the job is deleted, 7 days after it finished",
+        "the row stays until the job is deleted, 7 days after it finished (nightly cleanup)",
         SCHOOL,
     ),
     (
         "units.StaffImportJob.token",
         "anonymous",
         "the rows of a large staff import as read (names, e-mail addresses), for the worker",
-        "cleared when the job finishes",
+        "cleared when the job finishes; a job that never finished is deleted 7 days after it "
+        "was created (nightly cleanup)",
         "nobody (the background worker only)",
     ),
     (
         "units.StaffImportJob.row_errors",
         "anonymous",
         "the row errors of a refused large staff import, which may quote a name or address",
-        "deleted with the job, 7 days after it finished",
+        "deleted with the job, 7 days after it finished (nightly cleanup)",
         SCHOOL,
     ),
     (

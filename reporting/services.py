@@ -28,6 +28,7 @@ from functools import partial
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
+from django.db.models import Count
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -389,18 +390,39 @@ def _parts_start(job, attempt, *, queue=None) -> ReportJob:
 
     schools = list(job.board.schools.order_by("name", "pk").values_list("pk", flat=True))
     _parts_drop(job.pk, except_attempt=attempt)
+    # The biggest parts first (a part's pages and time follow its school plan's measures): the
+    # last parts to start are then short, so the worker processes finish close together
+    # instead of one rendering a big school alone while the others wait for the merge.
+    size = _part_sizes(job)
+    order = sorted(enumerate(schools, 1), key=lambda item: -size.get(item[1], 0))
     ReportJob.objects.filter(pk=job.pk, state=ReportJob.State.RUNNING, attempt=attempt).update(
         progress_done=0, progress_total=len(schools), updated_at=timezone.now()
     )
     try:
         group(
             report_part_run.si(job.pk, attempt, school_id, position)
-            for position, school_id in enumerate(schools, 1)
+            for position, school_id in order
         ).apply_async(**({"queue": queue} if queue else {}))
     except Exception:
         logger.exception("Annual report job %s: its parts could not be queued", job.pk)
         return _fail(job.pk, attempt)
     return ReportJob.objects.get(pk=job.pk)
+
+
+def _part_sizes(job) -> dict[int, int]:
+    """An estimate of each school's part, by school id: its school plan's measures this
+    school year (the section's tables and the appendix's decisions grow with them)."""
+    from schoolplans.models import SchoolPlanMeasure
+
+    return dict(
+        SchoolPlanMeasure.objects.filter(
+            school_plan__process__school__board_id=job.board_id,
+            school_plan__process__school_year_id=job.school_year_id,
+        )
+        .values_list("school_plan__process__school_id")
+        .annotate(count=Count("pk"))
+        .values_list("school_plan__process__school_id", "count")
+    )
 
 
 def _running(job_id, attempt) -> ReportJob | None:

@@ -145,7 +145,8 @@ class StaffImportJob(models.Model):
     nothing), so a lost worker leaves the staff list as it was. ``token`` is the signed
     preview (the rows as read, names and addresses included): it is cleared when the job
     finishes. ``row_errors`` keeps a refused import's messages for the page until the job is
-    deleted, 7 days after it finished (``units.services.staff.JOB_KEEP_DAYS``).
+    deleted, 7 days after it finished (``units.services.staff.JOB_KEEP_DAYS``, by the nightly
+    ``staff_import_jobs_clean``).
     """
 
     class State(models.TextChoices):

@@ -103,6 +103,56 @@ def hr_export(rows: int, *, variant: int = 0) -> bytes:
     return codecs.BOM_UTF8 + "\r\n".join(lines).encode("utf-8") + b"\r\n"
 
 
+# --- where the wall time goes -------------------------------------------------------------
+
+
+def _proc_times(pid) -> dict:
+    """CPU seconds and run-queue seconds of process ``pid`` (all its threads) from /proc:
+    ``schedstat`` holds the nanoseconds on a CPU and waiting for one (runnable, not running,
+    because other processes had the CPUs)."""
+    result = {"cpu": 0.0, "runq": 0.0}
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            on_cpu, waiting, _slices = (task / "schedstat").read_text().split()
+            result["cpu"] += int(on_cpu) / 1e9
+            result["runq"] += int(waiting) / 1e9
+    except (OSError, ValueError):
+        pass
+    return result
+
+
+def where_the_time_went(backend, since=None) -> dict:
+    """This process's CPU and run-queue wait, its voluntary waits (I/O such as SQLite's fsync,
+    or the answer of PostgreSQL) and the PostgreSQL backend's CPU and run-queue wait; with
+    ``since``, the difference to that earlier reading."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    own = _proc_times(os.getpid())
+    now = {
+        "runq_s": own["runq"],
+        "voluntary_switches": usage.ru_nvcsw,
+        "involuntary_switches": usage.ru_nivcsw,
+        "io_blocks": usage.ru_inblock + usage.ru_oublock,
+        "server_cpu_s": 0.0,
+        "server_runq_s": 0.0,
+    }
+    if backend:
+        server = _proc_times(backend)
+        now["server_cpu_s"], now["server_runq_s"] = server["cpu"], server["runq"]
+    if since is None:
+        return now
+    return {key: now[key] - since[key] for key in now}
+
+
+def sum_breakdown(parts) -> dict:
+    total = {key: sum(part[key] for part in parts) for key in parts[0]} if parts else {}
+    if total:
+        # What is neither this process on a CPU nor waiting for one: blocked (disk, database).
+        total["blocked_s"] = max(0.0, total["wall_s"] - total["cpu_s"] - total["runq_s"])
+    return total
+
+
 # --- the child: one database, every size --------------------------------------------------
 
 
@@ -131,8 +181,18 @@ def child(args):
     werkdruk.tabular.MAX_ROWS = max(args.rows)  # see the module's docstring
     call_command("migrate", verbosity=0)
 
+    def server_pid():
+        """PostgreSQL's backend process of this connection (on this machine); None on SQLite."""
+        if connection.vendor != "postgresql":
+            return None
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            return cursor.fetchone()[0]
+
     def timed(work):
         count = [0]
+        backend = server_pid()
+        waits_before = where_the_time_went(backend)
 
         def counter(execute, sql, params, many, context):
             count[0] += 1
@@ -156,6 +216,9 @@ def child(args):
 
             pstats.Stats(profile, stream=sys.stderr).sort_stats("cumulative").print_stats(30)
         cpu_seconds.append(cpu)
+        waits = where_the_time_went(backend, since=waits_before)
+        waits["wall_s"], waits["cpu_s"] = seconds, cpu
+        breakdown.append(waits)
         return value, seconds, count[0]
 
     def import_steps(school, director, path):
@@ -196,7 +259,7 @@ def child(args):
                 pandas.read_csv(path, sep=";", encoding="utf-8-sig")
                 floors.append(time.perf_counter() - start)
             floor = min(floors)
-            cpu_seconds = []
+            cpu_seconds, breakdown = [], []
             steps, result = import_steps(school, director, path)
             total = sum(seconds for seconds, _q in steps.values())
             figures.append(
@@ -209,6 +272,7 @@ def child(args):
                     "queries": sum(q for _s, q in steps.values()),
                     "ratio": total / floor,
                     "cpu_s": sum(cpu_seconds),
+                    "wall_breakdown": sum_breakdown(breakdown),
                     "result": {
                         "added": result.added,
                         "changed": result.changed,
@@ -323,6 +387,23 @@ def print_report(by_db, facts):
                 f"{steps['preview']['s']:>9.2f}{steps['preview again']['s']:>8.2f}"
                 f"{steps['confirm']['s']:>9.2f}{f['total_s']:>9.2f}{f['cpu_s']:>7.2f}{f['ratio']:>8.0f}"
                 f"{f['queries']:>7}"
+            )
+    print(
+        "\nWhere the wall time went (seconds; runq = runnable but waiting for a CPU, as other "
+        "processes had them; blocked = waiting for the disk or the database server; server = "
+        "the PostgreSQL backend of the connection):"
+    )
+    for db, figures in by_db.items():
+        for f in figures:
+            if f["phase"] == "pages" or not f.get("wall_breakdown"):
+                continue
+            b = f["wall_breakdown"]
+            print(
+                f"{db:<9}{f['rows']:>7}  {f['phase']:<13} wall {b['wall_s']:.2f} = CPU "
+                f"{b['cpu_s']:.2f} + runq {b['runq_s']:.2f} + blocked {b['blocked_s']:.2f}; "
+                f"server CPU {b['server_cpu_s']:.2f}, server runq {b['server_runq_s']:.2f}; "
+                f"{b['voluntary_switches']} voluntary / {b['involuntary_switches']} involuntary "
+                f"switches, {b['io_blocks']} blocks of I/O"
             )
     print("\nThe first import through the pages (upload to the preview page, then its button):")
     for db, figures in by_db.items():

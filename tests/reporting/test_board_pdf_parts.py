@@ -146,3 +146,27 @@ def test_a_single_school_board_renders_in_one_piece(settings, board, job, monkey
     assert done.state == ReportJob.State.DONE
     texts = pages_text(done.file.read())
     assert re.search(f"page 1 of {len(texts)}", texts[0])
+
+
+def test_the_biggest_parts_are_queued_first_and_merged_in_the_boards_order(job, board, monkeypatch):
+    """The parts go to the workers biggest first (by the school plan's measures), so the
+    worker processes finish together; the merged file keeps the board's order."""
+    assert services._part_sizes(job) == {}  # no school plans here: the query runs, finds none
+    schools = {school.name: school.pk for school in board.schools.all()}
+    sizes = {schools[NAMES[2]]: 40, schools[NAMES[1]]: 25, schools[NAMES[0]]: 6}
+    monkeypatch.setattr(services, "_part_sizes", lambda job: sizes)
+    rendered = []
+    part_run = services.report_part_run
+
+    def recording(**kwargs):
+        rendered.append(kwargs["position"])
+        return part_run(**kwargs)
+
+    monkeypatch.setattr(services, "report_part_run", recording)
+
+    done = services.report_job_run(job_id=job.pk)
+
+    assert rendered == [3, 2, 1]  # positions in the board's (name) order, biggest first
+    texts = pages_text(done.file.read())
+    starts = [next(i for i, t in enumerate(texts) if f"{n} · workload funds" in t) for n in NAMES]
+    assert starts == sorted(starts)

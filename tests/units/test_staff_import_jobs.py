@@ -275,3 +275,76 @@ def test_the_job_page_is_the_schools_director_only(client, school, director, pmr
     assert client.get(job_url(school, job)).status_code in (403, 404)
     other_url = reverse("units:staff-import-job", kwargs={"school_id": other.pk, "pk": job.pk})
     assert client.get(other_url).status_code == 404
+
+
+# The nightly cleanup
+
+
+def test_the_nightly_cleanup_deletes_jobs_kept_long_enough_and_keeps_the_others(school, director):
+    from django_celery_beat.models import PeriodicTask
+
+    from units.services.staff import JOB_KEEP_DAYS, staff_import_jobs_clean
+    from units.tasks import staff_import_jobs_clean as task
+
+    now = timezone.now()
+    old = now - datetime.timedelta(days=JOB_KEEP_DAYS, minutes=1)
+    recent = now - datetime.timedelta(days=JOB_KEEP_DAYS - 1)
+
+    def job(**fields):
+        made = StaffImportJob.objects.create(school=school, requested_by=director, token="rows")
+        StaffImportJob.objects.filter(pk=made.pk).update(**fields)
+        return made.pk
+
+    done_old = job(state=StaffImportJob.State.DONE, created_at=old, finished_at=old, token="")
+    failed_old = job(state=StaffImportJob.State.FAILED, created_at=old, finished_at=old, token="")
+    never_run = job(created_at=old)  # no worker took it: its token still holds the rows
+    kept = {
+        job(state=StaffImportJob.State.DONE, created_at=old, finished_at=recent, token=""),
+        job(created_at=recent),
+        job(state=StaffImportJob.State.RUNNING, created_at=recent),
+    }
+
+    assert staff_import_jobs_clean(now=now) == 3
+    assert set(StaffImportJob.objects.values_list("pk", flat=True)) == kept
+    assert not StaffImportJob.objects.filter(pk__in=[done_old, failed_old, never_run]).exists()
+    assert task.delay().get() == 0  # the task runs the same cleanup, nothing left to delete
+    entry = PeriodicTask.objects.get(task="units.tasks.staff_import_jobs_clean")
+    assert entry.enabled
+    assert (entry.crontab.minute, entry.crontab.hour) == ("45", "3")
+
+
+# The preview of a large file
+
+
+def test_the_preview_lists_the_first_people_of_each_kind_and_counts_everyone(
+    client, school, director, monkeypatch
+):
+    from units.views import staff as views
+
+    monkeypatch.setattr(views, "PREVIEW_PEOPLE_PER_KIND", 2)
+    for n in range(3):  # p0-p2 stay as they are (unchanged), p3 gets another fte (changed)
+        StaffMemberFactory(
+            school=school, name=f"Persoon {n}", email=f"p{n}@school.nl", function="docent",
+            department="Exact", fte=Decimal("0.8"), category="OP",
+        )  # fmt: skip
+    StaffMemberFactory(school=school, name="Persoon 3", email="p3@school.nl", fte=Decimal("0.5"))
+    client.force_login(director)
+
+    page = client.post(
+        reverse("units:staff-import-preview", kwargs={"school_id": school.pk}),
+        {"file": upload(staff_csv(8))},
+    ).content.decode()
+
+    assert "4 new, 1 changed, 3 unchanged, 0 leaving" in page
+    listed = [n for n in range(8) if f"p{n}@school.nl" in page]
+    assert listed == [0, 1, 3, 4, 5]  # 2 unchanged, the changed one, 2 of the 4 new
+    assert 'data-testid="people-shortened"' in page
+    assert "the first 2 of 3 unchanged people" in page
+    assert "the first 2 of 4 new people" in page
+    assert "changed person" not in page  # listed in full
+
+    small = client.post(
+        reverse("units:staff-import-preview", kwargs={"school_id": school.pk}),
+        {"file": upload(staff_csv(2))},
+    ).content.decode()
+    assert 'data-testid="people-shortened"' not in small

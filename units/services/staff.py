@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import OuterRef
+from django.db.models import OuterRef, Q
 from django.db.models.functions import Lower
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
@@ -590,9 +590,7 @@ def staff_import_job_start(
             _("Choose the staff category of these functions: %(functions)s.")
             % {"functions": ", ".join(missing)}
         )
-    StaffImportJob.objects.filter(
-        finished_at__lt=timezone.now() - datetime.timedelta(days=JOB_KEEP_DAYS)
-    ).delete()
+    staff_import_jobs_clean()
     job = StaffImportJob.objects.create(
         school=school,
         requested_by=actor,
@@ -604,6 +602,18 @@ def staff_import_job_start(
     )
     transaction.on_commit(partial(_queue_job, job.pk))
     return job
+
+
+def staff_import_jobs_clean(*, now=None) -> int:
+    """Delete the jobs that finished more than ``JOB_KEEP_DAYS`` ago (their row errors may quote
+    names and addresses), and the jobs that never finished and were created that long ago
+    (no worker ran them: their token still holds the rows as read). Beat runs it every night
+    (``units.tasks.staff_import_jobs_clean``); a new job runs it too. Returns how many went."""
+    limit = (now or timezone.now()) - datetime.timedelta(days=JOB_KEEP_DAYS)
+    deleted, _by_model = StaffImportJob.objects.filter(
+        Q(finished_at__lt=limit) | Q(finished_at__isnull=True, created_at__lt=limit)
+    ).delete()
+    return deleted
 
 
 def _queue_job(job_id: int) -> None:

@@ -276,8 +276,53 @@ def _job_context(school, job) -> dict:
     }
 
 
+# The preview lists at most this many people of each kind of change (new, changed, unchanged),
+# in the file's order, with a note saying how many there are: a file of 5,000 people made a page
+# of 3.1 MB (issue 20). The counts cover everyone; rows with errors are all listed (another page).
+PREVIEW_PEOPLE_PER_KIND = 50
+
+
+def _preview_people(people, counts):
+    """The people the preview lists (the first ``PREVIEW_PEOPLE_PER_KIND`` of each kind) and a
+    line per kind that is listed in part."""
+    seen = dict.fromkeys(counts, 0)
+    shown = []
+    for item in people:
+        seen[item.status] += 1
+        if seen[item.status] <= PREVIEW_PEOPLE_PER_KIND:
+            shown.append(item)
+    shortened = [
+        _shortened_text(status, count) % {"shown": PREVIEW_PEOPLE_PER_KIND, "count": count}
+        for status, count in counts.items()
+        if count > PREVIEW_PEOPLE_PER_KIND
+    ]
+    return shown, shortened
+
+
+def _shortened_text(status, count) -> str:
+    if status == "new":
+        return ngettext(
+            "the first %(shown)s of %(count)s new person",
+            "the first %(shown)s of %(count)s new people",
+            count,
+        )
+    if status == "changed":
+        return ngettext(
+            "the first %(shown)s of %(count)s changed person",
+            "the first %(shown)s of %(count)s changed people",
+            count,
+        )
+    return ngettext(
+        "the first %(shown)s of %(count)s unchanged person",
+        "the first %(shown)s of %(count)s unchanged people",
+        count,
+    )
+
+
 def _render_preview(request, school, preview, form, status=200):
     fte = sum((person.fte for person in preview.people), start=0)
+    counts = {status: preview.count(status) for status in ("new", "changed", "unchanged")}
+    people, shortened = _preview_people(preview.people, counts)
     summary = _("%(appointments)s → %(people)s, %(fte)s fte") % {
         "appointments": ngettext(
             "%(count)s appointment", "%(count)s appointments", preview.appointments
@@ -292,7 +337,9 @@ def _render_preview(request, school, preview, form, status=200):
         "preview": preview,
         "form": form,
         "summary": summary,
-        "counts": {status: preview.count(status) for status in ("new", "changed", "unchanged")},
+        "counts": counts,
+        "people": people,
+        "shortened": shortened,
         "choice_fields": [(form[name], choice) for name, choice in form.function_fields],
     }
     return render(request, "units/staff_import_preview.html", context, status=status)
