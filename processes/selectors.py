@@ -1,9 +1,12 @@
 """Reads used by the pages. Each loads related data up front, so the number of queries
 does not grow with the number of staff, steps or schools."""
 
+import functools
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -26,6 +29,106 @@ def _steps_prefetch(*, sign_offs=True):
     return Prefetch("steps", queryset=steps)
 
 
+def _columns(model, alias):
+    """The model's concrete fields with their converters (as the ORM's compiler finds them)."""
+    fields = model._meta.concrete_fields
+    converters = []
+    for index, model_field in enumerate(fields):
+        column = model_field.get_col(alias)
+        found = connection.ops.get_db_converters(column) + model_field.get_db_converters(connection)
+        if found:
+            converters.append((index, found, column))
+    quote = connection.ops.quote_name
+    sql = ", ".join(f"{quote(alias)}.{quote(f.column)}" for f in fields)
+    return [f.attname for f in fields], sql, converters
+
+
+@functools.cache
+def _steps_sql(vendor):
+    """The written-out queries for a process's steps and their sign-offs with who signed.
+
+    Built once per database vendor: compiling the two prefetch querysets with the ORM cost
+    about 1 ms of CPU on every process page, the queries themselves a small part of that.
+    """
+    quote = connection.ops.quote_name
+    user_model = get_user_model()
+    steps = _columns(ProcessStep, "s")
+    sign_offs = _columns(SignOff, "o")
+    users = _columns(user_model, "u")
+    step_table = quote(ProcessStep._meta.db_table)
+    # Table and column names of ours; the process id is a parameter.
+    steps_sql = (
+        f"SELECT {steps[1]} FROM {step_table} {quote('s')}"  # noqa: S608
+        f" WHERE {quote('s')}.{quote('process_id')} = %s ORDER BY {quote('s')}.{quote('number')}"
+    )
+    sign_offs_sql = (
+        f"SELECT {sign_offs[1]}, {users[1]}"  # noqa: S608
+        f" FROM {quote(SignOff._meta.db_table)} {quote('o')}"
+        f" INNER JOIN {step_table} {quote('s')}"
+        f" ON {quote('s')}.{quote('id')} = {quote('o')}.{quote('step_id')}"
+        f" INNER JOIN {quote(user_model._meta.db_table)} {quote('u')}"
+        f" ON {quote('u')}.{quote('id')} = {quote('o')}.{quote('user_id')}"
+        f" WHERE {quote('s')}.{quote('process_id')} = %s"
+        f" ORDER BY {quote('o')}.{quote('step_id')}, {quote('o')}.{quote('revision')},"
+        f" {quote('o')}.{quote('signed_at')}, {quote('o')}.{quote('id')}"
+    )
+    return steps, steps_sql, sign_offs, users, sign_offs_sql
+
+
+def _instances(model, columns, rows):
+    names, _sql, converters = columns
+    db = connection.alias
+    for row in rows:
+        if converters:
+            row = list(row)
+            for index, found, column in converters:
+                for converter in found:
+                    row[index] = converter(row[index], column, connection)
+        yield model.from_db(db, names, row)
+
+
+def _prefetched(manager, queryset, objects):
+    """``queryset`` as the related manager's, filled with ``objects`` as prefetch_related
+    fills it."""
+    queryset = manager._apply_rel_filters(queryset)
+    queryset._result_cache = objects
+    queryset._prefetch_done = True
+    return queryset
+
+
+def _load_steps(process):
+    """Fill ``process.steps.all()`` and each step's ``sign_offs.all()`` (with ``user``), as
+    ``prefetch_related(_steps_prefetch())`` does, in the same two queries."""
+    steps_cols, steps_sql, sign_offs_cols, users_cols, sign_offs_sql = _steps_sql(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(steps_sql, [process.pk])
+        steps = list(_instances(ProcessStep, steps_cols, cursor.fetchall()))
+        cursor.execute(sign_offs_sql, [process.pk])
+        rows = cursor.fetchall()
+    width = len(sign_offs_cols[0])
+    sign_offs = _instances(SignOff, sign_offs_cols, [row[:width] for row in rows])
+    signers = _instances(get_user_model(), users_cols, [row[width:] for row in rows])
+    by_pk = {step.pk: step for step in steps}
+    by_step: dict[int, list] = {step.pk: [] for step in steps}
+    user_field, step_field = SignOff._meta.get_field("user"), SignOff._meta.get_field("step")
+    for sign_off, signer in zip(sign_offs, signers, strict=True):
+        user_field.set_cached_value(sign_off, signer)
+        step_field.set_cached_value(sign_off, by_pk[sign_off.step_id])
+        by_step[sign_off.step_id].append(sign_off)
+    process_field = ProcessStep._meta.get_field("process")
+    sign_off_queryset = SignOff.objects.select_related("user")
+    for step in steps:
+        process_field.set_cached_value(step, process)
+        step._prefetched_objects_cache = {
+            "sign_offs": _prefetched(step.sign_offs, sign_off_queryset, by_step[step.pk])
+        }
+    if not hasattr(process, "_prefetched_objects_cache"):
+        process._prefetched_objects_cache = {}
+    process._prefetched_objects_cache["steps"] = _prefetched(
+        process.steps, ProcessStep.objects.order_by("number"), steps
+    )
+
+
 def process_get_for_user(*, user, pk, perm=None) -> Process:
     """The process with its school, year and steps; 404 if missing or not visible to ``user``.
 
@@ -34,10 +137,11 @@ def process_get_for_user(*, user, pk, perm=None) -> Process:
     """
     process = (
         Process.objects.select_related("school__board", "school_year", "created_from__school_year")
-        .prefetch_related(_steps_prefetch())
         .filter(pk=pk)
         .first()
     )
+    if process is not None:
+        _load_steps(process)
     if process is None or not user.has_perm("processes.view_process", process):
         raise Http404
     if perm is not None and not user.has_perm(perm, process):
