@@ -129,17 +129,63 @@ def _load_steps(process):
     )
 
 
+@functools.cache
+def _process_sql(vendor):
+    """The written-out query for ``Process.objects.select_related("school__board",
+    "school_year", "created_from__school_year").filter(pk=pk)`` (see ``_steps_sql``)."""
+    quote = connection.ops.quote_name
+    parts = [
+        (Process, "p", ""),
+        (School, "sc", "INNER JOIN {t} {a} ON {a}.id = p.school_id"),
+        (Board, "b", "INNER JOIN {t} {a} ON {a}.id = sc.board_id"),
+        (SchoolYear, "sy", "INNER JOIN {t} {a} ON {a}.id = p.school_year_id"),
+        (Process, "cf", "LEFT OUTER JOIN {t} {a} ON {a}.id = p.created_from_id"),
+        (SchoolYear, "cy", "LEFT OUTER JOIN {t} {a} ON {a}.id = cf.school_year_id"),
+    ]
+    columns = [_columns(model, alias) for model, alias, _join in parts]
+    joins = " ".join(
+        join.format(t=quote(model._meta.db_table), a=alias) for model, alias, join in parts[1:]
+    )
+    # Table names of ours; the process id is a parameter.
+    sql = (
+        f"SELECT {', '.join(c[1] for c in columns)}"  # noqa: S608
+        f" FROM {quote(Process._meta.db_table)} p {joins} WHERE p.id = %s"
+    )
+    return [model for model, _alias, _join in parts], columns, sql
+
+
+def _load_process(pk) -> Process | None:
+    """The process with its school and board, school year, and the process it was copied
+    from with that one's school year (``None`` for none), in one query."""
+    models, columns, sql = _process_sql(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [pk])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    objects, start = [], 0
+    for model, cols in zip(models, columns, strict=True):
+        width = len(cols[0])
+        part = row[start : start + width]
+        start += width
+        objects.append(None if part[0] is None else next(_instances(model, cols, [part])))
+    process, school, board, school_year, created_from, created_year = objects
+    Process._meta.get_field("school").set_cached_value(process, school)
+    School._meta.get_field("board").set_cached_value(school, board)
+    Process._meta.get_field("school_year").set_cached_value(process, school_year)
+    Process._meta.get_field("created_from").set_cached_value(process, created_from)
+    if created_from is not None:
+        Process._meta.get_field("school_year").set_cached_value(created_from, created_year)
+    return process
+
+
 def process_get_for_user(*, user, pk, perm=None) -> Process:
     """The process with its school, year and steps; 404 if missing or not visible to ``user``.
 
     With ``perm`` (e.g. "processes.manage_process"): 403 when the user may see the process but
     not do this.
     """
-    process = (
-        Process.objects.select_related("school__board", "school_year", "created_from__school_year")
-        .filter(pk=pk)
-        .first()
-    )
+    process = _load_process(pk)
     if process is not None:
         _load_steps(process)
     if process is None or not user.has_perm("processes.view_process", process):
