@@ -6,11 +6,14 @@ from django.views.i18n import set_language
 from werkdruk import views as site_views
 
 urlpatterns = [
+    # The voting app's first, its ballot before the rest (voting/urls): the ballot is the page
+    # with the most requests at once. Only voting's routes start with vote/ or
+    # process/<pk>/vote/, so the order changes no other address (a test keeps it so).
+    path("", include("voting.urls")),
     path("", include("processes.urls")),
     path("", include("organisation.urls")),
     path("", include("units.urls")),
     path("", include("plans.urls")),
-    path("", include("voting.urls")),
     path("", include("schoolplans.urls")),
     path("", include("spending.urls")),
     path("", include("surveys.urls")),

@@ -444,6 +444,66 @@ def test_checking_a_receipt_needs_an_account(client, open_vote):
     assert response.status_code == 302
 
 
+CSRF_VALUE = re.compile(r'(name="csrfmiddlewaretoken" value="|"X-CSRFToken": ")[^"]+"')
+
+
+def _without_csrf(html: str) -> str:
+    return CSRF_VALUE.sub(r'\1…"', html)
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_the_voters_layout_gives_the_same_html_as_base_html(
+    client, open_vote, token_url, monkeypatch, language
+):
+    """Without an account the page comes from ballot_voter.html, its layout cached per vote
+    and language; it is the same page as ballot.html in base.html (but for the CSRF tokens),
+    the first time (filling the caches) and from the caches."""
+    from voting.views import ballot as views
+
+    client.cookies["django_language"] = language
+    cache.clear()
+    first = client.get(token_url)
+    cached = client.get(token_url)
+    assert [t.name for t in cached.templates][0] == views.BALLOT_VOTER
+    monkeypatch.setattr(views, "BALLOT_VOTER", views.BALLOT)
+    in_base = client.get(token_url)
+    assert [t.name for t in in_base.templates][:2] == [views.BALLOT, "base.html"]
+    expected = _without_csrf(in_base.content.decode())
+    assert _without_csrf(first.content.decode()) == expected
+    assert _without_csrf(cached.content.decode()) == expected
+    assert f'<html lang="{language}">' in expected
+
+
+def test_a_signed_in_voter_keeps_the_menu_on_the_ballot(client, open_vote):
+    """The voters' layout has no signed-in menu: a signed-in voter gets base.html."""
+    client.force_login(user("docent"))
+    url = reverse("voting:ballot", args=[open_vote.pk])
+    response = client.get(url)
+    assert [t.name for t in response.templates][:2] == ["voting/ballot/ballot.html", "base.html"]
+    assert 'class="wd-menu"' in response.content.decode()
+
+
+def test_the_voting_urls_come_first_and_shadow_no_other_apps_url():
+    """werkdruk/urls.py resolves the voting app's URLs first (the ballot is the busiest page):
+    safe as long as every voting route starts with vote/ or process/<pk>/vote/ and no other
+    app's route does."""
+    from django.urls import get_resolver
+
+    def routes(patterns, prefix=""):
+        for pattern in patterns:
+            if hasattr(pattern, "url_patterns"):
+                yield from routes(pattern.url_patterns, prefix + str(pattern.pattern))
+            else:
+                yield prefix + str(pattern.pattern), pattern
+
+    first = get_resolver().url_patterns[0]
+    assert getattr(first, "namespace", None) == "voting"
+    voting = {route for route, _ in routes(first.url_patterns)}
+    assert voting and all(route.startswith(("vote/", "process/<int:pk>/vote/")) for route in voting)
+    others = [route for route, _ in routes(get_resolver().url_patterns[1:])]
+    assert not [r for r in others if r.startswith(("vote/", "process/<int:pk>/vote/"))]
+
+
 # --- query counts --------------------------------------------------------------------------
 
 

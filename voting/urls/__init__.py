@@ -4,4 +4,5 @@ from . import ballot, manage, paper
 
 app_name = "voting"
 
-urlpatterns = [*manage.urlpatterns, *paper.urlpatterns, *ballot.urlpatterns]
+# The ballot first: werkdruk/urls.py resolves the voting app's URLs first for it.
+urlpatterns = [*ballot.urlpatterns, *manage.urlpatterns, *paper.urlpatterns]

@@ -34,6 +34,8 @@ from .common import close_if_due
 
 NOTICE = "voting/ballot/notice.html"
 BALLOT = "voting/ballot/ballot.html"
+# The same page for a voter who is not signed in, its layout cached per vote and language.
+BALLOT_VOTER = "voting/ballot/ballot_voter.html"
 
 
 class _Stop(Exception):  # noqa: N818 - not an error: a page to show instead of the ballot
@@ -114,7 +116,8 @@ class _BallotView(View):
             vote=self.vote,
         )
 
-    def _render(self, request, template, form, status=200, **extra):
+    def _render(self, request, template, form, status=200, *, unfilled=None, **extra):
+        """``unfilled``: the form is unbound without initial data (asked of ``form`` if None)."""
         vote = self.vote
         # What every voter of an opened vote sees the same (the vote, its rule and text, the
         # unfilled fields) is cached per vote and language by the templates; the functions
@@ -122,7 +125,8 @@ class _BallotView(View):
         about_key = ballot_cache_key("page", vote)
         if about_key:
             about_key = f"{about_key}:{translation.get_language()}"
-        unfilled = not form.is_bound and not form.initial
+        if unfilled is None:
+            unfilled = not form.is_bound and not form.initial
         context = {
             "vote": vote,
             "school": vote.process.school if vote.process else None,
@@ -139,10 +143,13 @@ class _BallotView(View):
             "fields_key": about_key if unfilled else None,
             **extra,
         }
+        if template == BALLOT and about_key and not request.user.is_authenticated:
+            template = BALLOT_VOTER  # the same HTML; its layout from the cache
         return render(request, template, context, status=status)
 
     def get(self, request, **kwargs):
-        return self._render(request, BALLOT, self._form())
+        # Unfilled, the form's fields come from the cache: built only when they do not.
+        return self._render(request, BALLOT, SimpleLazyObject(self._form), unfilled=True)
 
     def post(self, request, **kwargs):
         stage = request.POST.get("stage")
