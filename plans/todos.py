@@ -74,16 +74,29 @@ def announcement_todos(user, steps) -> dict[int, list[Todo]]:
 # --- step 8 ------------------------------------------------------------------------------
 
 
-def _units(process_ids, unit_ids):
+def _units(process_ids, unit_ids=(), *, member_of=None, user=None):
     """The units of ``process_ids`` and the units ``unit_ids``, with their plan's state, the
     coordinator's user (the working method's leader, while an active member of the unit), how
-    the unit decides, its deadline and whether it is voting on its plan: one query."""
+    the unit decides, its deadline and whether it is voting on its plan: one query. With
+    ``member_of`` (process pks) and ``user``, also the units of those processes that ``user``
+    is an active member of, each with ``is_member``."""
     leader = WorkingMethod.objects.filter(
         unit=OuterRef("pk"), leader__active=True, leader__unit_memberships__unit=OuterRef("pk")
     )
     announcement = UnitAnnouncement.objects.filter(unit=OuterRef("pk"), current=True)
+    annotations = {}
+    wanted = Q(process_id__in=process_ids) | Q(pk__in=unit_ids)
+    if member_of:
+        annotations["is_member"] = Exists(
+            UnitMembership.objects.filter(
+                unit=OuterRef("pk"), staff_member__user=user, staff_member__active=True
+            )
+        )
+        wanted |= Q(process_id__in=member_of, is_member=True)
     return (
-        OrganisationalUnit.objects.filter(Q(process_id__in=process_ids) | Q(pk__in=unit_ids))
+        OrganisationalUnit.objects.annotate(**annotations)
+        .filter(wanted)
+        .only("process", "name")
         .annotate(
             plan_state=F("plan__state"),
             plan_revision=F("plan__revision"),
@@ -147,9 +160,8 @@ def _manager_todo(units, step, roles) -> Todo | None:
 
 
 def unit_plan_todos(user, steps) -> dict[int, list[Todo]]:
-    """Step 8 for each unit's members and coordinator, and for the director and the PMR. Two
-    queries for the school's staff, one for a director or PMR member who is not, none for
-    anyone else."""
+    """Step 8 for each unit's members and coordinator, and for the director and the PMR. One
+    query for the school's staff, its director and its PMR, none for anyone else."""
     by_process = {step.process_id: step for step in steps}
     managed = [
         step.process_id
@@ -157,20 +169,17 @@ def unit_plan_todos(user, steps) -> dict[int, list[Todo]]:
         if {"director", "pmr"} & school_roles(user, step.process.school_id)
     ]
     staff_schools = user_roles(user)["staff"]
-    member_of = set()
-    if any(step.process.school_id in staff_schools for step in steps):
-        member_of = set(
-            UnitMembership.objects.filter(
-                process_id__in=list(by_process),
-                staff_member__user=user,
-                staff_member__active=True,
-            ).values_list("unit_id", flat=True)
-        )
-    if not managed and not member_of:
+    staff = [pk for pk, step in by_process.items() if step.process.school_id in staff_schools]
+    if not managed and not staff:
         return {}
     units_of: dict[int, list] = {}
-    for unit in _units(managed, member_of):
+    member_of = set()
+    for unit in _units(managed, member_of=list(by_process) if staff else None, user=user):
         units_of.setdefault(unit.process_id, []).append(unit)
+        if getattr(unit, "is_member", False):
+            member_of.add(unit.pk)
+    if not managed and not member_of:
+        return {}
     todos: dict[int, list[Todo]] = {}
     for process_id, step in by_process.items():
         found = [
@@ -206,11 +215,15 @@ def ideas_todos(user, processes) -> dict[int, list[Todo]]:
     if not candidates:
         return {}
     today = timezone.localdate()
-    rounds = IdeasRound.objects.filter(
-        process_id__in=candidates, opens_on__lte=today, closes_on__gte=today
-    ).annotate(
-        put_forward=Exists(
-            Idea.objects.filter(round=OuterRef("pk"), author__user=user, author__active=True)
+    rounds = (
+        IdeasRound.objects.filter(
+            process_id__in=candidates, opens_on__lte=today, closes_on__gte=today
+        )
+        .only("process", "closes_on")
+        .annotate(
+            put_forward=Exists(
+                Idea.objects.filter(round=OuterRef("pk"), author__user=user, author__active=True)
+            )
         )
     )
     return {
