@@ -161,7 +161,8 @@ def _manager_todo(units, step, roles) -> Todo | None:
 
 def unit_plan_todos(user, steps) -> dict[int, list[Todo]]:
     """Step 8 for each unit's members and coordinator, and for the director and the PMR. One
-    query for the school's staff, its director and its PMR, none for anyone else."""
+    query for the director and the PMR (their own units among all), two for other staff
+    (their units, then those units), none for anyone else."""
     by_process = {step.process_id: step for step in steps}
     managed = [
         step.process_id
@@ -174,12 +175,25 @@ def unit_plan_todos(user, steps) -> dict[int, list[Todo]]:
         return {}
     units_of: dict[int, list] = {}
     member_of = set()
-    for unit in _units(managed, member_of=list(by_process) if staff else None, user=user):
+    if managed:
+        # The director and the PMR read every unit anyway: their own units come with them.
+        units = _units(managed, member_of=list(by_process) if staff else None, user=user)
+    else:
+        # A member only: their units first (a cheaper query than the units' with an EXISTS).
+        member_of = set(
+            UnitMembership.objects.filter(
+                process_id__in=list(by_process),
+                staff_member__user=user,
+                staff_member__active=True,
+            ).values_list("unit_id", flat=True)
+        )
+        if not member_of:
+            return {}
+        units = _units([], member_of)
+    for unit in units:
         units_of.setdefault(unit.process_id, []).append(unit)
         if getattr(unit, "is_member", False):
             member_of.add(unit.pk)
-    if not managed and not member_of:
-        return {}
     todos: dict[int, list[Todo]] = {}
     for process_id, step in by_process.items():
         found = [

@@ -141,13 +141,13 @@ def key_holder_todos(user, processes) -> dict[int, list[Todo]]:
     return todos
 
 
-def _open_votes(user, process_ids) -> list[Vote]:
+def _open_votes(user, process_ids, *, holders=True) -> list[Vote]:
     """The open votes of ``process_ids``, in their order, each with whether ``user`` is on its
     roll and has not voted (``ballot_due``) and, for a key holder, whether they took over and
-    typed in their share (``holder_collected``, ``holder_entered``: None for anyone else): one
-    query."""
+    typed in their share (``holder_collected``, ``holder_entered``: None for anyone else; not
+    read without ``holders``): one query."""
     holder = KeyHolder.objects.filter(vote=OuterRef("pk"), user=user)
-    return list(
+    votes = (
         Vote.objects.filter(process_id__in=process_ids, state=Vote.State.OPEN)
         .select_related("unit")
         .only(
@@ -159,6 +159,12 @@ def _open_votes(user, process_ids) -> list[Vote]:
                     vote=OuterRef("pk"), staff_member__user=user, participation__isnull=True
                 )
             ),
+        )
+    )
+    if not holders:  # not a school's director or PMR member: no key holder (cheaper query)
+        return list(votes)
+    return list(
+        votes.annotate(
             holder_collected=Subquery(holder.values("collected")[:1]),
             holder_entered=Subquery(holder.values("share_entered")[:1]),
         )
@@ -175,7 +181,7 @@ def vote_and_key_todos(user, processes) -> dict[int, list[Todo]]:
     if not staff and not holding:
         return {}
     now = timezone.now()
-    votes = _open_votes(user, sorted(staff | holding))
+    votes = _open_votes(user, sorted(staff | holding), holders=bool(holding))
     ballots = [
         vote
         for vote in votes
@@ -191,7 +197,7 @@ def vote_and_key_todos(user, processes) -> dict[int, list[Todo]]:
             Todo(_label(vote, closes), reverse("voting:ballot", args=[vote.pk]))
         )
     for vote in votes:
-        if vote.process_id not in holding or vote.holder_collected is None:
+        if vote.process_id not in holding or getattr(vote, "holder_collected", None) is None:
             continue
         if not vote.holder_collected:
             label = _("Take over your key share of the staff vote (round %(round)s)")
