@@ -74,16 +74,29 @@ def announcement_todos(user, steps) -> dict[int, list[Todo]]:
 # --- step 8 ------------------------------------------------------------------------------
 
 
-def _units(process_ids, unit_ids):
+def _units(process_ids, unit_ids=(), *, member_of=None, user=None):
     """The units of ``process_ids`` and the units ``unit_ids``, with their plan's state, the
     coordinator's user (the working method's leader, while an active member of the unit), how
-    the unit decides, its deadline and whether it is voting on its plan: one query."""
+    the unit decides, its deadline and whether it is voting on its plan: one query. With
+    ``member_of`` (process pks) and ``user``, also the units of those processes that ``user``
+    is an active member of, each with ``is_member``."""
     leader = WorkingMethod.objects.filter(
         unit=OuterRef("pk"), leader__active=True, leader__unit_memberships__unit=OuterRef("pk")
     )
     announcement = UnitAnnouncement.objects.filter(unit=OuterRef("pk"), current=True)
+    annotations = {}
+    wanted = Q(process_id__in=process_ids) | Q(pk__in=unit_ids)
+    if member_of:
+        annotations["is_member"] = Exists(
+            UnitMembership.objects.filter(
+                unit=OuterRef("pk"), staff_member__user=user, staff_member__active=True
+            )
+        )
+        wanted |= Q(process_id__in=member_of, is_member=True)
     return (
-        OrganisationalUnit.objects.filter(Q(process_id__in=process_ids) | Q(pk__in=unit_ids))
+        OrganisationalUnit.objects.annotate(**annotations)
+        .filter(wanted)
+        .only("process", "name")
         .annotate(
             plan_state=F("plan__state"),
             plan_revision=F("plan__revision"),
@@ -147,9 +160,9 @@ def _manager_todo(units, step, roles) -> Todo | None:
 
 
 def unit_plan_todos(user, steps) -> dict[int, list[Todo]]:
-    """Step 8 for each unit's members and coordinator, and for the director and the PMR. Two
-    queries for the school's staff, one for a director or PMR member who is not, none for
-    anyone else."""
+    """Step 8 for each unit's members and coordinator, and for the director and the PMR. One
+    query for the director and the PMR (their own units among all), two for other staff
+    (their units, then those units), none for anyone else."""
     by_process = {step.process_id: step for step in steps}
     managed = [
         step.process_id
@@ -157,8 +170,16 @@ def unit_plan_todos(user, steps) -> dict[int, list[Todo]]:
         if {"director", "pmr"} & school_roles(user, step.process.school_id)
     ]
     staff_schools = user_roles(user)["staff"]
+    staff = [pk for pk, step in by_process.items() if step.process.school_id in staff_schools]
+    if not managed and not staff:
+        return {}
+    units_of: dict[int, list] = {}
     member_of = set()
-    if any(step.process.school_id in staff_schools for step in steps):
+    if managed:
+        # The director and the PMR read every unit anyway: their own units come with them.
+        units = _units(managed, member_of=list(by_process) if staff else None, user=user)
+    else:
+        # A member only: their units first (a cheaper query than the units' with an EXISTS).
         member_of = set(
             UnitMembership.objects.filter(
                 process_id__in=list(by_process),
@@ -166,11 +187,13 @@ def unit_plan_todos(user, steps) -> dict[int, list[Todo]]:
                 staff_member__active=True,
             ).values_list("unit_id", flat=True)
         )
-    if not managed and not member_of:
-        return {}
-    units_of: dict[int, list] = {}
-    for unit in _units(managed, member_of):
+        if not member_of:
+            return {}
+        units = _units([], member_of)
+    for unit in units:
         units_of.setdefault(unit.process_id, []).append(unit)
+        if getattr(unit, "is_member", False):
+            member_of.add(unit.pk)
     todos: dict[int, list[Todo]] = {}
     for process_id, step in by_process.items():
         found = [
@@ -206,11 +229,15 @@ def ideas_todos(user, processes) -> dict[int, list[Todo]]:
     if not candidates:
         return {}
     today = timezone.localdate()
-    rounds = IdeasRound.objects.filter(
-        process_id__in=candidates, opens_on__lte=today, closes_on__gte=today
-    ).annotate(
-        put_forward=Exists(
-            Idea.objects.filter(round=OuterRef("pk"), author__user=user, author__active=True)
+    rounds = (
+        IdeasRound.objects.filter(
+            process_id__in=candidates, opens_on__lte=today, closes_on__gte=today
+        )
+        .only("process", "closes_on")
+        .annotate(
+            put_forward=Exists(
+                Idea.objects.filter(round=OuterRef("pk"), author__user=user, author__active=True)
+            )
         )
     )
     return {

@@ -203,9 +203,13 @@ def evaluation_todos(user, processes) -> dict[int, list[Todo]]:
         return {}
     today = timezone.localdate()
     horizon = today + timedelta(days=settings.EVALUATION_REMINDER_DAYS)
-    moments = EvaluationMoment.objects.filter(
-        agreement__process_id__in=list(sides), date__lte=horizon, shared_at__isnull=True
-    ).select_related("agreement")
+    moments = (
+        EvaluationMoment.objects.filter(
+            agreement__process_id__in=list(sides), date__lte=horizon, shared_at__isnull=True
+        )
+        .select_related("agreement")
+        .only("date", "title", "responsible", "recorded_at", "agreement__process")
+    )
     todos: dict[int, list[Todo]] = {}
     for moment in moments.order_by("date", "pk"):
         process_id = moment.agreement.process_id

@@ -9,7 +9,7 @@ class SurveysConfig(AppConfig):
     def ready(self):
         from processes import registry
 
-        from .todos import survey_round_todos, survey_todos
+        from .todos import workload_survey_todos
 
         # The survey serves the evaluation agreed at ratification (step 11); its baseline can
         # run earlier, so the page is reachable from step 11 and from the dashboard's to-do.
@@ -28,8 +28,7 @@ class SurveysConfig(AppConfig):
             perm="surveys.view_results",
             who=_("the school's staff, its steering group, the director and the PMR"),
         )
-        registry.register_todo_provider(survey_todos)
-        registry.register_todo_provider(survey_round_todos)
+        registry.register_todo_provider(workload_survey_todos)
 
         from voting import keys
 

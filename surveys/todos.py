@@ -5,6 +5,7 @@ the director and the PMR, who run it, send its rounds and close a round without 
 Registered with ``processes.registry.register_todo_provider`` in ``SurveysConfig.ready()``.
 """
 
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -12,34 +13,55 @@ from processes.models import ProcessStep
 from processes.predicates import user_roles
 from processes.todos import Todo, current_start_year, school_roles
 
-from .models import SurveyRound
+from .models import Invitee, SurveyRound
+
+
+def _rounds(user, process_ids) -> list[SurveyRound]:
+    """The rounds of ``process_ids`` (without their content), each with whether ``user`` is
+    invited to it and has not answered (``unanswered``): one query."""
+    return list(
+        SurveyRound.objects.filter(questionnaire__process_id__in=process_ids)
+        .select_related("questionnaire")
+        .only("kind", "state", "closes_on", "questionnaire__process")  # not the round's content
+        .annotate(
+            unanswered=Exists(
+                Invitee.objects.filter(
+                    round=OuterRef("pk"), staff_member__user=user, participation__isnull=True
+                )
+            )
+        )
+    )
+
+
+def _fill_in_todos(rounds) -> dict[int, list[Todo]]:
+    todos: dict[int, list[Todo]] = {}
+    for survey_round in rounds:
+        if survey_round.state == SurveyRound.State.OPEN and survey_round.unanswered:
+            todos.setdefault(survey_round.questionnaire.process_id, []).append(
+                Todo(
+                    _("Fill in the workload survey"),
+                    reverse("surveys:answer", args=[survey_round.pk]),
+                )
+            )
+    return todos
+
+
+def _invited_processes(user, processes) -> list[int]:
+    staff_schools = user_roles(user)["staff"]
+    return [p.pk for p in processes if p.school_id in staff_schools]
+
+
+def _managed_processes(user, processes) -> list:
+    return [p for p in processes if {"director", "pmr"} & school_roles(user, p.school_id)]
 
 
 def survey_todos(user, processes) -> dict[int, list[Todo]]:
     """ "Fill in the workload survey" per process where ``user`` is invited to an open round and
     has not answered. No query for users who are nobody's staff, one else."""
-    staff_schools = user_roles(user)["staff"]
-    process_ids = [p.pk for p in processes if p.school_id in staff_schools]
+    process_ids = _invited_processes(user, processes)
     if not process_ids:
         return {}
-    rounds = (
-        SurveyRound.objects.filter(
-            questionnaire__process_id__in=process_ids,
-            state=SurveyRound.State.OPEN,
-            invitees__staff_member__user=user,
-            invitees__participation__isnull=True,
-        )
-        .select_related("questionnaire")
-        .distinct()
-    )
-    todos: dict[int, list[Todo]] = {}
-    for survey_round in rounds:
-        todos.setdefault(survey_round.questionnaire.process_id, []).append(
-            Todo(
-                _("Fill in the workload survey"), reverse("surveys:answer", args=[survey_round.pk])
-            )
-        )
-    return todos
+    return _fill_in_todos(_rounds(user, process_ids))
 
 
 def _is_current_and_ratified(process, start_year) -> bool:
@@ -52,13 +74,15 @@ def survey_round_todos(user, processes) -> dict[int, list[Todo]]:
     """For the director and the PMR: close an open round that has no closing date (nothing else
     closes it); and once this school year's plan is ratified, send the baseline, then, after it
     closed, the follow-up. One query for them, none for anyone else."""
-    managed = [p for p in processes if {"director", "pmr"} & school_roles(user, p.school_id)]
+    managed = _managed_processes(user, processes)
     if not managed:
         return {}
+    return _round_todos(managed, _rounds(user, [p.pk for p in managed]))
+
+
+def _round_todos(managed, rows) -> dict[int, list[Todo]]:
     rounds: dict[int, dict] = {}
-    for survey_round in SurveyRound.objects.filter(
-        questionnaire__process_id__in=[p.pk for p in managed]
-    ).select_related("questionnaire"):
+    for survey_round in rows:
         rounds.setdefault(survey_round.questionnaire.process_id, {})[survey_round.kind] = (
             survey_round
         )
@@ -82,4 +106,21 @@ def survey_round_todos(user, processes) -> dict[int, list[Todo]]:
                 text = _("Send the follow-up of the workload survey at the end of the school year")
         if text:
             todos[process.pk] = [Todo(text, url)]
+    return todos
+
+
+def workload_survey_todos(user, processes) -> dict[int, list[Todo]]:
+    """Both of the above (the staff's, then the director's and the PMR's) from one read of the
+    rounds: one query for the school's staff, its director and its PMR, none for anyone else
+    (the provider registered)."""
+    invited = _invited_processes(user, processes)
+    managed = _managed_processes(user, processes)
+    if not invited and not managed:
+        return {}
+    rows = _rounds(user, sorted(set(invited) | {p.pk for p in managed}))
+    todos = _fill_in_todos(r for r in rows if r.questionnaire.process_id in invited)
+    managed_ids = {p.pk for p in managed}
+    rows = [r for r in rows if r.questionnaire.process_id in managed_ids]
+    for process_id, found in _round_todos(managed, rows).items():
+        todos.setdefault(process_id, []).extend(found)
     return todos

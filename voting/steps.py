@@ -17,7 +17,6 @@ def register() -> None:
         perm="voting.view_vote",
         who=_("the PMR and the director"),
     )
-    registry.register_todo_provider(todos.vote_todos)
-    registry.register_todo_provider(todos.key_holder_todos)
+    registry.register_todo_provider(todos.vote_and_key_todos)
     registry.register_step_todos(4, todos.agreement_vote_todos)
     registry.register_agreement_lock(selectors.agreement_lock)

@@ -4,6 +4,7 @@ holders of a vote whose key is split over people, and what step 4 asks of the PM
 Registered with ``processes.registry`` from ``VotingConfig.ready()``.
 """
 
+from django.db.models import Exists, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -12,7 +13,7 @@ from processes.models import AgreementVersion
 from processes.predicates import user_roles
 from processes.todos import Todo, school_roles
 
-from .models import KeyHolder, Vote
+from .models import KeyHolder, Vote, Voter
 from .selectors import is_due_for_counting
 
 
@@ -87,6 +88,7 @@ def vote_todos(user, processes) -> dict[int, list[Todo]]:
             voters__participation__isnull=True,
         )
         .select_related("unit")
+        .only("process", "kind", "closes_at", "unit__name")
         .order_by("closes_at")
         .distinct()
     )
@@ -109,15 +111,97 @@ def key_holder_todos(user, processes) -> dict[int, list[Todo]]:
     if not process_ids:
         return {}
     now = timezone.now()
-    holders = KeyHolder.objects.filter(
-        user=user, vote__process_id__in=process_ids, vote__state=Vote.State.OPEN
-    ).select_related("vote")
+    holders = (
+        KeyHolder.objects.filter(
+            user=user, vote__process_id__in=process_ids, vote__state=Vote.State.OPEN
+        )
+        .select_related("vote")
+        .only(
+            "collected",
+            "share_entered",
+            "vote__process",
+            "vote__state",
+            "vote__round",
+            "vote__keys_ready",
+            "vote__closes_at",
+        )
+    )
     todos: dict[int, list[Todo]] = {}
     for holder in holders:
         vote = holder.vote
         if not holder.collected:
             label = _("Take over your key share of the staff vote (round %(round)s)")
         elif vote.keys_ready and not holder.share_entered and is_due_for_counting(vote, now):
+            label = _("Type in your key share to count the staff vote (round %(round)s)")
+        else:
+            continue
+        todos.setdefault(vote.process_id, []).append(
+            Todo(label % {"round": vote.round}, reverse("voting:key-share", args=[vote.pk]))
+        )
+    return todos
+
+
+def _open_votes(user, process_ids, *, holders=True) -> list[Vote]:
+    """The open votes of ``process_ids``, in their order, each with whether ``user`` is on its
+    roll and has not voted (``ballot_due``) and, for a key holder, whether they took over and
+    typed in their share (``holder_collected``, ``holder_entered``: None for anyone else; not
+    read without ``holders``): one query."""
+    holder = KeyHolder.objects.filter(vote=OuterRef("pk"), user=user)
+    votes = (
+        Vote.objects.filter(process_id__in=process_ids, state=Vote.State.OPEN)
+        .select_related("unit")
+        .only(
+            "process", "kind", "round", "state", "keys_ready", "opens_at", "closes_at", "unit__name"
+        )
+        .annotate(
+            ballot_due=Exists(
+                Voter.objects.filter(
+                    vote=OuterRef("pk"), staff_member__user=user, participation__isnull=True
+                )
+            ),
+        )
+    )
+    if not holders:  # not a school's director or PMR member: no key holder (cheaper query)
+        return list(votes)
+    return list(
+        votes.annotate(
+            holder_collected=Subquery(holder.values("collected")[:1]),
+            holder_entered=Subquery(holder.values("share_entered")[:1]),
+        )
+    )
+
+
+def vote_and_key_todos(user, processes) -> dict[int, list[Todo]]:
+    """``vote_todos`` and then ``key_holder_todos`` from one read of the open votes: one query
+    for the school's staff, its PMR members and its director, none for anyone else (the
+    provider registered)."""
+    roles = user_roles(user)
+    staff = {p.pk for p in processes if p.school_id in roles["staff"]}
+    holding = {p.pk for p in processes if roles["schools"].get(p.school_id)}
+    if not staff and not holding:
+        return {}
+    now = timezone.now()
+    votes = _open_votes(user, sorted(staff | holding), holders=bool(holding))
+    ballots = [
+        vote
+        for vote in votes
+        if vote.process_id in staff
+        and vote.ballot_due
+        and vote.keys_ready
+        and vote.opens_at <= now < vote.closes_at
+    ]
+    todos: dict[int, list[Todo]] = {}
+    for vote in sorted(ballots, key=lambda vote: vote.closes_at):
+        closes = formats.date_format(timezone.localtime(vote.closes_at), "j F Y H:i")
+        todos.setdefault(vote.process_id, []).append(
+            Todo(_label(vote, closes), reverse("voting:ballot", args=[vote.pk]))
+        )
+    for vote in votes:
+        if vote.process_id not in holding or getattr(vote, "holder_collected", None) is None:
+            continue
+        if not vote.holder_collected:
+            label = _("Take over your key share of the staff vote (round %(round)s)")
+        elif vote.keys_ready and not vote.holder_entered and is_due_for_counting(vote, now):
             label = _("Type in your key share to count the staff vote (round %(round)s)")
         else:
             continue
