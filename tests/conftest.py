@@ -103,12 +103,17 @@ def _unit_tests_run_tasks_eagerly(request):
     An override of its own, not monkeypatch: a test that calls `monkeypatch.undo()` while
     pytest-django's `settings` fixture is active would otherwise restore the value inside that
     fixture's override and leave it changed outside, for every later test of the process."""
+    from werkdruk.celery import app
+
     if request.node.get_closest_marker("integration"):
+        # Their tasks go to the real worker: whatever a unit test before them in this process
+        # left in Celery's own configuration (it is not restored with Django's settings).
+        from django.conf import settings
+
+        app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
         yield
         return
     from django.test import override_settings
-
-    from werkdruk.celery import app
 
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = True

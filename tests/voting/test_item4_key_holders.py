@@ -25,7 +25,6 @@ from voting.services.custody import (
 from voting.services.messages import votes_tick
 from voting.services.paper import paper_batch_enter
 from voting.services.vote import vote_open, vote_update_rule
-from werkdruk.celery import app as celery_app
 from werkdruk.exceptions import DomainError
 
 from .conftest import cast_many, create_vote, past_closing, user
@@ -132,11 +131,9 @@ def test_item4_only_a_key_holder_sees_or_takes_over_a_share(split_vote):
 
 
 def test_item4_after_the_hand_over_the_vote_takes_ballots_and_invites_everyone(
-    split_vote, django_capture_on_commit_callbacks, monkeypatch
+    split_vote, django_capture_on_commit_callbacks
 ):
-    # The invitations are a Celery task; run it here also in the PostgreSQL run (there the
-    # tasks go to Redis).
-    monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
+    # The invitations are a Celery task, run eagerly in unit tests (tests/conftest.py).
     mail.outbox.clear()
     vote = take_over_all(split_vote, shares(split_vote), django_capture_on_commit_callbacks)
 
