@@ -70,75 +70,13 @@ def _label(vote, closes) -> str:
 def vote_todos(user, processes) -> dict[int, list[Todo]]:
     """ "Vote on the agreement" (or on a unit's plan) per process where ``user`` is on the roll
     of an open vote that takes ballots now and has not voted. No query for users who are
-    nobody's staff, one else.
+    nobody's staff, one else. The dashboard uses ``vote_and_key_todos``, which reads the open
+    votes once for this and the key holders' to-dos.
     """
-    staff_schools = user_roles(user)["staff"]
-    process_ids = [p.pk for p in processes if p.school_id in staff_schools]
-    if not process_ids:
+    staff = {p.pk for p in processes if p.school_id in user_roles(user)["staff"]}
+    if not staff:
         return {}
-    now = timezone.now()
-    votes = (
-        Vote.objects.filter(
-            process_id__in=process_ids,
-            state=Vote.State.OPEN,
-            keys_ready=True,
-            opens_at__lte=now,
-            closes_at__gt=now,
-            voters__staff_member__user=user,
-            voters__participation__isnull=True,
-        )
-        .select_related("unit")
-        .only("process", "kind", "closes_at", "unit__name")
-        .order_by("closes_at")
-        .distinct()
-    )
-    todos: dict[int, list[Todo]] = {}
-    for vote in votes:
-        closes = formats.date_format(timezone.localtime(vote.closes_at), "j F Y H:i")
-        todos.setdefault(vote.process_id, []).append(
-            Todo(_label(vote, closes), reverse("voting:ballot", args=[vote.pk]))
-        )
-    return todos
-
-
-def key_holder_todos(user, processes) -> dict[int, list[Todo]]:
-    """For a key holder of an open vote: take over the key share, or type it in to count.
-
-    One query for anyone who is a school's PMR member or director, none otherwise.
-    """
-    schools = user_roles(user)["schools"]
-    process_ids = [p.pk for p in processes if schools.get(p.school_id)]
-    if not process_ids:
-        return {}
-    now = timezone.now()
-    holders = (
-        KeyHolder.objects.filter(
-            user=user, vote__process_id__in=process_ids, vote__state=Vote.State.OPEN
-        )
-        .select_related("vote")
-        .only(
-            "collected",
-            "share_entered",
-            "vote__process",
-            "vote__state",
-            "vote__round",
-            "vote__keys_ready",
-            "vote__closes_at",
-        )
-    )
-    todos: dict[int, list[Todo]] = {}
-    for holder in holders:
-        vote = holder.vote
-        if not holder.collected:
-            label = _("Take over your key share of the staff vote (round %(round)s)")
-        elif vote.keys_ready and not holder.share_entered and is_due_for_counting(vote, now):
-            label = _("Type in your key share to count the staff vote (round %(round)s)")
-        else:
-            continue
-        todos.setdefault(vote.process_id, []).append(
-            Todo(label % {"round": vote.round}, reverse("voting:key-share", args=[vote.pk]))
-        )
-    return todos
+    return _ballot_todos(_open_votes(user, sorted(staff), holders=False), staff, timezone.now())
 
 
 def _open_votes(user, process_ids, *, holders=True) -> list[Vote]:
@@ -171,17 +109,9 @@ def _open_votes(user, process_ids, *, holders=True) -> list[Vote]:
     )
 
 
-def vote_and_key_todos(user, processes) -> dict[int, list[Todo]]:
-    """``vote_todos`` and then ``key_holder_todos`` from one read of the open votes: one query
-    for the school's staff, its PMR members and its director, none for anyone else (the
-    provider registered)."""
-    roles = user_roles(user)
-    staff = {p.pk for p in processes if p.school_id in roles["staff"]}
-    holding = {p.pk for p in processes if roles["schools"].get(p.school_id)}
-    if not staff and not holding:
-        return {}
-    now = timezone.now()
-    votes = _open_votes(user, sorted(staff | holding), holders=bool(holding))
+def _ballot_todos(votes, staff, now) -> dict[int, list[Todo]]:
+    """The ballots ``user`` still has to cast among ``votes`` of the processes ``staff``,
+    soonest closing first."""
     ballots = [
         vote
         for vote in votes
@@ -196,6 +126,12 @@ def vote_and_key_todos(user, processes) -> dict[int, list[Todo]]:
         todos.setdefault(vote.process_id, []).append(
             Todo(_label(vote, closes), reverse("voting:ballot", args=[vote.pk]))
         )
+    return todos
+
+
+def _key_todos(votes, holding, now, todos) -> None:
+    """For a key holder of an open vote of the processes ``holding``: take over the key
+    share, or type it in to count; added to ``todos``."""
     for vote in votes:
         if vote.process_id not in holding or getattr(vote, "holder_collected", None) is None:
             continue
@@ -208,4 +144,19 @@ def vote_and_key_todos(user, processes) -> dict[int, list[Todo]]:
         todos.setdefault(vote.process_id, []).append(
             Todo(label % {"round": vote.round}, reverse("voting:key-share", args=[vote.pk]))
         )
+
+
+def vote_and_key_todos(user, processes) -> dict[int, list[Todo]]:
+    """The ballots to cast (``vote_todos``) and then the key holders' to-dos from one read of
+    the open votes: one query for the school's staff, its PMR members and its director, none
+    for anyone else (the provider registered)."""
+    roles = user_roles(user)
+    staff = {p.pk for p in processes if p.school_id in roles["staff"]}
+    holding = {p.pk for p in processes if roles["schools"].get(p.school_id)}
+    if not staff and not holding:
+        return {}
+    now = timezone.now()
+    votes = _open_votes(user, sorted(staff | holding), holders=bool(holding))
+    todos = _ballot_todos(votes, staff, now)
+    _key_todos(votes, holding, now, todos)
     return todos
